@@ -1,0 +1,30 @@
+//! What a successful write changed, so open screens can refresh without polling.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The kinds of object a change event can name. Grows with each domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Entity {
+    Settings,
+}
+
+/// Emitted by the shell after every successful write, as the `changed` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Change {
+    pub entity: Entity,
+    /// Ids of the objects written; empty when the entity is a singleton (settings).
+    pub ids: Vec<String>,
+}
+
+impl Change {
+    pub fn of(entity: Entity) -> Self {
+        Change {
+            entity,
+            ids: Vec::new(),
+        }
+    }
+}

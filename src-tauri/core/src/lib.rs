@@ -1,0 +1,16 @@
+//! Partnerdesk's domain: every rule, state machine and the SQLite store.
+//!
+//! This crate knows nothing of Tauri or the UI. The desktop shell calls one
+//! function here per command and maps [`error::Error`] to [`error::ApiError`].
+
+pub mod change;
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod settings;
+pub mod store;
+pub mod system;
+
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use store::Store;

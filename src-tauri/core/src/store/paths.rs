@@ -1,0 +1,22 @@
+//! Where the database lives.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+/// Overrides the platform data directory; tests and portable installs set it.
+pub const DATA_DIR_ENV: &str = "PARTNERDESK_DATA_DIR";
+pub const DATABASE_FILE: &str = "partnerdesk.sqlite3";
+
+/// The directory that holds the database: `PARTNERDESK_DATA_DIR` when set and
+/// not empty, otherwise the platform's per-user data directory
+/// (`~/.local/share/partnerdesk`, `%APPDATA%\Partnerdesk\Partnerdesk\data`,
+/// `~/Library/Application Support/com.partnerdesk.Partnerdesk`).
+pub fn data_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("com", "Partnerdesk", "Partnerdesk")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| Error::Internal("the platform has no home directory for user data".into()))
+}

@@ -1,0 +1,41 @@
+//! What every command can reach: the store (or why it could not be opened) and the clock.
+
+use std::sync::Arc;
+
+use partnerdesk_core::clock::{Clock, SystemClock};
+use partnerdesk_core::{ApiError, Store};
+
+pub struct AppState {
+    /// A store that failed to open (e.g. a database from a newer build) is kept
+    /// as its error, so the window still opens and every command explains why.
+    store: Result<Arc<Store>, ApiError>,
+    clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub fn open_default() -> Self {
+        let store = Store::open_default().map(Arc::new).map_err(|error| {
+            eprintln!("partnerdesk: cannot open the database: {error}");
+            ApiError::from(error)
+        });
+        AppState {
+            store,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    pub fn new(store: Result<Store, ApiError>, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            store: store.map(Arc::new),
+            clock,
+        }
+    }
+
+    pub fn store(&self) -> Result<Arc<Store>, ApiError> {
+        self.store.clone()
+    }
+
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.clock)
+    }
+}

@@ -1,0 +1,168 @@
+//! IPC round trips through Tauri's mock runtime, with the real configuration
+//! and capabilities: what the webview sends, what it gets back.
+
+use std::sync::{Arc, Mutex};
+
+use partnerdesk_core::clock::SystemClock;
+use partnerdesk_core::Store;
+use partnerdesk_lib::commands::names::COMMANDS;
+use partnerdesk_lib::commands::CHANGE_EVENT;
+use partnerdesk_lib::{app_builder, state::AppState};
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Listener, WebviewWindow, WebviewWindowBuilder};
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("partnerdesk.sqlite3"));
+    let state = AppState::new(store.map_err(Into::into), Arc::new(SystemClock));
+    harness_with(dir, state)
+}
+
+fn harness_with(dir: tempfile::TempDir, state: AppState) -> Harness {
+    let app = app_builder(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("app builds");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("main window");
+    Harness {
+        _dir: dir,
+        app,
+        window,
+    }
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().expect("json body"))
+}
+
+#[test]
+fn settings_round_trip_and_announce_the_change() {
+    let h = harness();
+    let events = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = Arc::clone(&events);
+    h.app.listen_any(CHANGE_EVENT, move |event| {
+        seen.lock().expect("lock").push(event.payload().to_owned());
+    });
+
+    let initial = invoke(&h.window, "get_settings", json!({})).expect("get_settings");
+    assert_eq!(initial, json!({"language": "system", "theme": "system"}));
+
+    let saved = invoke(
+        &h.window,
+        "update_settings",
+        json!({"update": {"language": "pl"}}),
+    )
+    .expect("update_settings");
+    assert_eq!(saved["language"], "pl");
+    assert_eq!(saved["theme"], "system");
+
+    let payloads = events.lock().expect("lock").clone();
+    assert_eq!(payloads.len(), 1, "one change event per write: {payloads:?}");
+    let change: Value = serde_json::from_str(&payloads[0]).expect("change json");
+    assert_eq!(change, json!({"entity": "settings", "ids": []}));
+}
+
+#[test]
+fn a_validation_error_arrives_typed_with_its_field_and_announces_nothing() {
+    let h = harness();
+    let events = Arc::new(Mutex::new(0usize));
+    let count = Arc::clone(&events);
+    h.app.listen_any(CHANGE_EVENT, move |_| {
+        *count.lock().expect("lock") += 1;
+    });
+
+    let error = invoke(
+        &h.window,
+        "update_settings",
+        json!({"update": {"language": "de"}}),
+    )
+    .expect_err("refused");
+    assert_eq!(error["code"], "validation");
+    assert_eq!(error["field"], "language");
+    assert!(error["message"]
+        .as_str()
+        .expect("message")
+        .contains("system, pl, en"));
+    assert_eq!(*events.lock().expect("lock"), 0);
+    let unchanged = invoke(&h.window, "get_settings", json!({})).expect("get_settings");
+    assert_eq!(unchanged["language"], "system");
+}
+
+#[test]
+fn a_store_that_failed_to_open_is_explained_by_every_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("partnerdesk.sqlite3");
+    drop(Store::open(&path).expect("create"));
+    mark_as_written_by_newer_build(&path);
+    let state = AppState::new(Store::open(&path).map_err(Into::into), Arc::new(SystemClock));
+    let h = harness_with(dir, state);
+    let error = invoke(&h.window, "app_info", json!({})).expect_err("refused");
+    assert_eq!(error["code"], "storage");
+    assert!(error["message"]
+        .as_str()
+        .expect("message")
+        .contains("newer version of Partnerdesk"));
+}
+
+#[test]
+fn app_info_reports_the_database_in_use() {
+    let h = harness();
+    let info = invoke(&h.window, "app_info", json!({})).expect("app_info");
+    assert!(info["database_path"]
+        .as_str()
+        .expect("path")
+        .ends_with("partnerdesk.sqlite3"));
+    assert!(info["schema_version"].as_u64().expect("number") >= 1);
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn every_command_is_granted_to_the_main_window_and_nothing_else_is() {
+    let capability: Value = serde_json::from_str(include_str!("../capabilities/main-window.json"))
+        .expect("capability json");
+    assert_eq!(capability["windows"], json!(["main"]));
+    let granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .map(|p| p.as_str().expect("string").to_owned())
+        .collect();
+    let mut expected: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    expected.extend(["core:event:allow-listen", "core:event:allow-unlisten"].map(String::from));
+    let mut sorted = granted.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected);
+}
+
+/// Marks the database as written by a future build, without going through the store.
+fn mark_as_written_by_newer_build(path: &std::path::Path) {
+    // SQLite keeps user_version as a big-endian u32 at byte offset 60 of the header.
+    let mut bytes = std::fs::read(path).expect("read db");
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(path, bytes).expect("write db");
+}
