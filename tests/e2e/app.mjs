@@ -1,0 +1,103 @@
+// Launches the real Partnerdesk binary through tauri-driver (WebKitWebDriver)
+// with its own temporary data and XDG directories, and hands back a
+// WebdriverIO browser. Run under a display: `xvfb-run -a node --test tests/e2e/`.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { remote } from "webdriverio";
+
+const repo = resolve(import.meta.dirname, "../..");
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(repo, "target");
+export const binary = process.env.PARTNERDESK_BIN ?? join(targetDir, "debug", "partnerdesk");
+export const artifacts = join(repo, "tests", "e2e", "artifacts");
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** A fresh profile: data directory plus XDG homes, so no test touches the user's. */
+export function freshProfile() {
+  const root = mkdtempSync(join(tmpdir(), "partnerdesk-e2e-"));
+  const dirs = { root, data: join(root, "data") };
+  for (const sub of ["data", "config", "cache", "share", "runtime"]) mkdirSync(join(root, sub), { mode: 0o700 });
+  return dirs;
+}
+
+/**
+ * Starts the app on `profile` (a fresh one unless given, e.g. to test a restart).
+ * Returns { browser, profile, stop }.
+ */
+export async function launch(profile = freshProfile()) {
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    PARTNERDESK_DATA_DIR: profile.data,
+    XDG_CONFIG_HOME: join(profile.root, "config"),
+    XDG_CACHE_HOME: join(profile.root, "cache"),
+    XDG_DATA_HOME: join(profile.root, "share"),
+    XDG_RUNTIME_DIR: join(profile.root, "runtime"),
+    DBUS_SESSION_BUS_ADDRESS: "disabled:",
+    NO_AT_BRIDGE: "1",
+    LANG: process.env.E2E_LANG ?? "en_US.UTF-8",
+  };
+  const driver = spawn(
+    "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort)],
+    { env, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  try {
+    await waitForPort(port, driver);
+    const browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      connectionRetryCount: 0,
+      capabilities: {
+        "tauri:options": { application: binary },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+    const stop = async () => {
+      await browser.deleteSession().catch(() => {});
+      driver.kill();
+    };
+    return { browser, profile, stop };
+  } catch (error) {
+    driver.kill();
+    throw error;
+  }
+}
+
+export function removeProfile(profile) {
+  rmSync(profile.root, { recursive: true, force: true });
+}
+
+export async function screenshot(browser, name) {
+  mkdirSync(artifacts, { recursive: true });
+  await browser.saveScreenshot(join(artifacts, `${name}.png`));
+}
