@@ -78,7 +78,11 @@ fn settings_round_trip_and_announce_the_change() {
     assert_eq!(saved["theme"], "system");
 
     let payloads = events.lock().expect("lock").clone();
-    assert_eq!(payloads.len(), 1, "one change event per write: {payloads:?}");
+    assert_eq!(
+        payloads.len(),
+        1,
+        "one change event per write: {payloads:?}"
+    );
     let change: Value = serde_json::from_str(&payloads[0]).expect("change json");
     assert_eq!(change, json!({"entity": "settings", "ids": []}));
 }
@@ -115,7 +119,10 @@ fn a_store_that_failed_to_open_is_explained_by_every_command() {
     let path = dir.path().join("partnerdesk.sqlite3");
     drop(Store::open(&path).expect("create"));
     mark_as_written_by_newer_build(&path);
-    let state = AppState::new(Store::open(&path).map_err(Into::into), Arc::new(SystemClock));
+    let state = AppState::new(
+        Store::open(&path).map_err(Into::into),
+        Arc::new(SystemClock),
+    );
     let h = harness_with(dir, state);
     let error = invoke(&h.window, "app_info", json!({})).expect_err("refused");
     assert_eq!(error["code"], "storage");

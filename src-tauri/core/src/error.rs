@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn validation_error_crosses_ipc_with_its_field() {
-        let api = ApiError::from(Error::validation("language", "must be one of: system, pl, en"));
+        let api = ApiError::from(Error::validation(
+            "language",
+            "must be one of: system, pl, en",
+        ));
         let json = serde_json::to_value(&api).expect("serialises");
         assert_eq!(
             json,

@@ -32,6 +32,9 @@ mod tests {
             parse_id("customer_id", " 6F9619FF-8B86-D011-B42D-00C04FC964FF ").unwrap(),
             "6f9619ff-8b86-d011-b42d-00c04fc964ff"
         );
-        assert_eq!(parse_id("customer_id", "42").unwrap_err().field(), Some("customer_id"));
+        assert_eq!(
+            parse_id("customer_id", "42").unwrap_err().field(),
+            Some("customer_id")
+        );
     }
 }

@@ -61,7 +61,10 @@ fn parse_choice<T: Copy>(field: &str, text: &str, choices: &[(&str, T)]) -> Resu
             let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
             Error::validation(
                 field,
-                format!("'{text}' is not a valid {field}; choose one of: {}", names.join(", ")),
+                format!(
+                    "'{text}' is not a valid {field}; choose one of: {}",
+                    names.join(", ")
+                ),
             )
         })
 }
@@ -158,10 +161,7 @@ mod tests {
     fn defaults_follow_the_system() {
         let (_dir, store) = store();
         assert_eq!(get(&store).unwrap(), AppSettings::default());
-        assert_eq!(
-            get(&store).unwrap().language,
-            LanguagePreference::System
-        );
+        assert_eq!(get(&store).unwrap().language, LanguagePreference::System);
     }
 
     #[test]
@@ -219,6 +219,10 @@ mod tests {
         assert_eq!(error.code(), ErrorCode::Validation);
         assert_eq!(error.field(), Some("theme"));
         assert!(error.to_string().contains("system, light, dark"));
-        assert_eq!(get(&store).unwrap(), AppSettings::default(), "language not saved either");
+        assert_eq!(
+            get(&store).unwrap(),
+            AppSettings::default(),
+            "language not saved either"
+        );
     }
 }

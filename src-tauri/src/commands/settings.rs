@@ -18,7 +18,8 @@ pub async fn update_settings<R: Runtime>(
     update: SettingsUpdate,
 ) -> Result<AppSettings, ApiError> {
     let (store, clock) = (state.store()?, state.clock());
-    let (saved, change) = blocking(move || settings::update(&store, clock.as_ref(), &update)).await?;
+    let (saved, change) =
+        blocking(move || settings::update(&store, clock.as_ref(), &update)).await?;
     announce(&app, &change);
     Ok(saved)
 }

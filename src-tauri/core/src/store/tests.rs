@@ -21,7 +21,11 @@ fn a_fresh_database_is_created_at_the_latest_version_with_the_configured_pragmas
     let store = Store::open(&path).expect("opens");
     assert_eq!(store.schema_version().unwrap(), latest_version());
     assert_eq!(store.migration().from_version, 0);
-    assert_eq!(store.migration().backup, None, "nothing to back up in a new file");
+    assert_eq!(
+        store.migration().backup,
+        None,
+        "nothing to back up in a new file"
+    );
     store
         .read(|conn| {
             let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
@@ -56,9 +60,9 @@ fn every_earlier_schema_version_upgrades_to_the_latest_after_a_backup() {
             Some(backup) => {
                 let copy = Connection::open(backup).unwrap();
                 assert_eq!(migrations::schema_version(&copy).unwrap(), version);
-                assert!(backup
-                    .to_string_lossy()
-                    .ends_with(&format!(".before-migration.v{version}.20261125T090000Z.bak")));
+                assert!(backup.to_string_lossy().ends_with(&format!(
+                    ".before-migration.v{version}.20261125T090000Z.bak"
+                )));
             }
         }
         store
@@ -88,8 +92,10 @@ fn a_database_from_a_newer_build_is_refused_and_left_untouched() {
     let before = std::fs::read(&path).unwrap();
     let error = Store::open(&path).err().expect("refused");
     assert_eq!(error.code(), ErrorCode::Storage);
-    assert!(matches!(error, Error::DatabaseTooNew { found, supported, .. }
-        if found == latest_version() + 1 && supported == latest_version()));
+    assert!(
+        matches!(error, Error::DatabaseTooNew { found, supported, .. }
+        if found == latest_version() + 1 && supported == latest_version())
+    );
     assert!(error.to_string().contains("newer version of Partnerdesk"));
     assert_eq!(std::fs::read(&path).unwrap(), before, "not a byte changed");
 }
@@ -129,9 +135,11 @@ fn a_failing_migration_leaves_the_file_exactly_as_it_was() {
         .read(|conn| {
             Ok((
                 migrations::schema_version(conn)?,
-                conn.query_row("SELECT value FROM settings WHERE key = 'language'", [], |r| {
-                    r.get(0)
-                })?,
+                conn.query_row(
+                    "SELECT value FROM settings WHERE key = 'language'",
+                    [],
+                    |r| r.get(0),
+                )?,
                 conn.query_row(
                     "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'",
                     [],
@@ -140,7 +148,10 @@ fn a_failing_migration_leaves_the_file_exactly_as_it_was() {
             ))
         })
         .unwrap();
-    assert_eq!((version, language.as_str(), half_done), (latest_version(), "pl", 0));
+    assert_eq!(
+        (version, language.as_str(), half_done),
+        (latest_version(), "pl", 0)
+    );
 }
 
 #[test]
@@ -152,7 +163,10 @@ fn a_failed_write_rolls_back_everything_it_did() {
             "INSERT INTO settings (key, value, updated_at) VALUES ('theme', 'dark', 'x')",
             [],
         )?;
-        Err(Error::validation("language", "refused after the first insert"))
+        Err(Error::validation(
+            "language",
+            "refused after the first insert",
+        ))
     });
     assert_eq!(result.unwrap_err().field(), Some("language"));
     let rows: i64 = store

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every check and test, timing each step.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+declare -a STEP_NAMES=() STEP_SECONDS=()
+step() {
+  local name="$1"
+  shift
+  say "$name"
+  local start=$SECONDS
+  "$@"
+  STEP_NAMES+=("$name")
+  STEP_SECONDS+=($((SECONDS - start)))
+}
+
+install_everything() {
+  ensure_toolchains
+  ensure_apt_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  ensure_tauri_driver
+  ensure_npm_packages
+}
+
+core_has_no_tauri() {
+  # Crate names only: the core's own path (src-tauri/core) must not match.
+  if cargo tree -p partnerdesk-core --edges normal,build --prefix none --format '{p}' |
+    awk '{print $1}' | grep -Eq '^(tauri|tauri-.*|wry|tao)$'; then
+    echo "partnerdesk-core must not depend on Tauri:" >&2
+    cargo tree -p partnerdesk-core -i tauri >&2 || true
+    return 1
+  fi
+}
+
+types_have_not_drifted() {
+  local fresh
+  fresh="$(mktemp -d)"
+  TS_RS_EXPORT_DIR="$fresh" cargo test -q -p partnerdesk-core export_bindings >/dev/null
+  if ! diff -ru ui/src/lib/bindings "$fresh"; then
+    echo "ui/src/lib/bindings is out of date: run scripts/types.sh and commit the result." >&2
+    return 1
+  fi
+  if grep -rl bigint ui/src/lib/bindings; then
+    echo "a 64-bit integer reaches TypeScript as bigint: annotate it #[ts(type = \"number\")]." >&2
+    return 1
+  fi
+  rm -rf "$fresh"
+}
+
+end_to_end() {
+  cargo build -q -p partnerdesk
+  mkdir -p tests/e2e/artifacts
+  xvfb-run -a --server-args="-screen 0 1280x900x24" \
+    node --test --test-concurrency=1 tests/e2e/
+}
+
+step "install what is missing" install_everything
+step "build the UI" build_ui
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy" cargo clippy -q --workspace --all-targets -- -D warnings
+step "core has no Tauri in its tree" core_has_no_tauri
+step "core and shell tests" cargo test -q --workspace
+step "TypeScript bindings drift" types_have_not_drifted
+step "svelte-check" npm run --silent ui:check
+step "UI unit tests (Vitest)" npm run --silent ui:test
+step "end-to-end tests of the real app" end_to_end
+
+say "step timings (seconds)"
+for i in "${!STEP_NAMES[@]}"; do
+  printf '  %5s  %s\n' "${STEP_SECONDS[$i]}" "${STEP_NAMES[$i]}"
+done
+printf 'steps: %d passed, 0 failed\n' "${#STEP_NAMES[@]}"
