@@ -11,7 +11,7 @@ pub const DATABASE_FILE: &str = "partnerdesk.sqlite3";
 /// The directory that holds the database: `PARTNERDESK_DATA_DIR` when set and
 /// not empty, otherwise the platform's per-user data directory
 /// (`~/.local/share/partnerdesk`, `%APPDATA%\Partnerdesk\Partnerdesk\data`,
-/// `~/Library/Application Support/com.partnerdesk.Partnerdesk`).
+/// `~/Library/Application Support/com.Partnerdesk.Partnerdesk`).
 pub fn data_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(dir));
