@@ -17,6 +17,8 @@ export default defineConfig({
     target: "safari16",
     sourcemap: false,
   },
+  // Component tests mount Svelte's browser build.
+  resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
   test: {
     environment: "node",
     include: ["src/**/*.test.ts"],

@@ -72,6 +72,7 @@ export async function launch(profile = freshProfile()) {
   );
   try {
     await waitForPort(port, driver);
+    const launchedAt = performance.now();
     const browser = await remote({
       hostname: "127.0.0.1",
       port,
@@ -86,7 +87,7 @@ export async function launch(profile = freshProfile()) {
       await browser.deleteSession().catch(() => {});
       driver.kill();
     };
-    return { browser, profile, stop };
+    return { browser, profile, stop, launchedAt };
   } catch (error) {
     driver.kill();
     throw error;

@@ -23,9 +23,18 @@ async function waitForText(selector, expected) {
   });
 }
 
-test("the shell opens on the dashboard with the sidebar and the database in the profile", async () => {
+test("the shell opens on the dashboard with the sidebar and the database in the profile", async (t) => {
   const nav = await app.browser.$("nav.sidebar");
   await nav.waitForDisplayed({ timeout: 10000 });
+  const sidebarSeenMs = performance.now() - app.launchedAt;
+  const firstDataMs = await app.browser.execute(
+    () => performance.getEntriesByName("partnerdesk:first-data")[0]?.startTime ?? -1,
+  );
+  assert.ok(firstDataMs > 0, "the shell marked its first data");
+  t.diagnostic(
+    `startup: page navigation to first data ${firstDataMs.toFixed(0)} ms; ` +
+      `WebDriver session request to sidebar visible ${sidebarSeenMs.toFixed(0)} ms`,
+  );
   await waitForText('[data-screen="dashboard"]', "Dashboard");
   assert.equal(await text("main h1"), "Dashboard");
   const databasePath = await text('[data-testid="database-path"]');
@@ -64,4 +73,15 @@ test("the keyboard alone reaches every screen", async () => {
   );
   await app.browser.keys(["Alt", "2"]);
   await waitForText("main h1", "Settings");
+});
+
+test("a command's validation error reaches the webview typed, with its field", async () => {
+  const error = await app.browser.executeAsync((done) => {
+    window.__TAURI_INTERNALS__
+      .invoke("update_settings", { update: { language: "de" } })
+      .then(() => done(null), (e) => done(e));
+  });
+  assert.equal(error?.code, "validation");
+  assert.equal(error?.field, "language");
+  assert.match(error?.message ?? "", /system, pl, en/);
 });
