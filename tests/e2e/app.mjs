@@ -63,7 +63,8 @@ export async function launch(profile = freshProfile()) {
     XDG_RUNTIME_DIR: join(profile.root, "runtime"),
     DBUS_SESSION_BUS_ADDRESS: "disabled:",
     NO_AT_BRIDGE: "1",
-    LANG: process.env.E2E_LANG ?? "en_US.UTF-8",
+    // C.UTF-8 exists on every Debian; the UI then falls back to English.
+    LANG: process.env.E2E_LANG ?? "C.UTF-8",
   };
   const driver = spawn(
     "tauri-driver",
@@ -85,7 +86,11 @@ export async function launch(profile = freshProfile()) {
     });
     const stop = async () => {
       await browser.deleteSession().catch(() => {});
-      driver.kill();
+      if (driver.exitCode === null) {
+        const exited = new Promise((done) => driver.once("exit", done));
+        driver.kill();
+        await exited;
+      }
     };
     return { browser, profile, stop, launchedAt };
   } catch (error) {
@@ -95,7 +100,8 @@ export async function launch(profile = freshProfile()) {
 }
 
 export function removeProfile(profile) {
-  rmSync(profile.root, { recursive: true, force: true });
+  // The web process may still be flushing its caches for a moment after exit.
+  rmSync(profile.root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
 export async function screenshot(browser, name) {
