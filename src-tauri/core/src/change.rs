@@ -9,6 +9,10 @@ use ts_rs::TS;
 #[ts(export)]
 pub enum Entity {
     Settings,
+    Company,
+    Staff,
+    Session,
+    Audit,
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.

@@ -18,6 +18,12 @@ pub enum ErrorCode {
     Conflict,
     /// The acting user may not do this; the message gives the reason.
     Forbidden,
+    /// Nobody is signed in.
+    Unauthenticated,
+    /// The session is locked (idle too long); unlocking needs the password again.
+    Locked,
+    /// Too many failed attempts; the message says when to try again.
+    RateLimited,
     /// The object is in a state that does not allow this action.
     InvalidState,
     /// The database could not be read or written, or is not usable by this build.
@@ -35,6 +41,11 @@ pub struct ApiError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+    /// For `forbidden`: a stable key for the reason (e.g. `role_required`,
+    /// `last_global_admin`), so the UI can explain it in the user's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,8 +62,20 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{reason}")]
-    Forbidden { reason: String },
+    #[error("{message}")]
+    Forbidden {
+        reason: &'static str,
+        message: String,
+    },
+
+    #[error("Sign in first.")]
+    Unauthenticated,
+
+    #[error("The session is locked. Enter your password to continue.")]
+    Locked,
+
+    #[error("{message}")]
+    RateLimited { message: String },
 
     #[error("{message}")]
     InvalidState { message: String },
@@ -91,9 +114,11 @@ impl Error {
         }
     }
 
-    pub fn forbidden(reason: impl Into<String>) -> Self {
+    /// A refusal; `reason` is a stable key, `message` says it to a person.
+    pub fn forbidden(reason: &'static str, message: impl Into<String>) -> Self {
         Error::Forbidden {
-            reason: reason.into(),
+            reason,
+            message: message.into(),
         }
     }
 
@@ -109,6 +134,9 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Conflict { .. } => ErrorCode::Conflict,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::Unauthenticated => ErrorCode::Unauthenticated,
+            Error::Locked => ErrorCode::Locked,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::InvalidState { .. } => ErrorCode::InvalidState,
             Error::DatabaseTooNew { .. }
             | Error::Sqlite(_)
@@ -133,6 +161,10 @@ impl From<&Error> for ApiError {
             code: error.code(),
             message: error.to_string(),
             field: error.field().map(str::to_owned),
+            reason: match error {
+                Error::Forbidden { reason, .. } => Some((*reason).to_owned()),
+                _ => None,
+            },
         }
     }
 }
@@ -166,9 +198,13 @@ mod tests {
 
     #[test]
     fn errors_without_a_field_omit_it() {
-        let api = ApiError::from(Error::forbidden("only global admins may edit the profile"));
+        let api = ApiError::from(Error::forbidden(
+            "role_required",
+            "Only global admins may edit the company profile.",
+        ));
         let json = serde_json::to_value(&api).expect("serialises");
         assert_eq!(json["code"], "forbidden");
+        assert_eq!(json["reason"], "role_required");
         assert!(json.get("field").is_none());
     }
 

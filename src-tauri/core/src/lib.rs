@@ -14,3 +14,12 @@ pub mod system;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use store::Store;
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod company;
+pub mod setup;
+pub mod staff;
+#[cfg(test)]
+pub(crate) mod testing;
+pub mod validate;

@@ -50,6 +50,9 @@ pub struct SettingsUpdate {
 }
 
 const LANGUAGE: &str = "language";
+const IDLE_LOCK_MINUTES: &str = "idle_lock_minutes";
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
+const IDLE_LOCK_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
 const THEME: &str = "theme";
 
 fn parse_choice<T: Copy>(field: &str, text: &str, choices: &[(&str, T)]) -> Result<T> {
@@ -106,6 +109,63 @@ fn load(conn: &rusqlite::Connection) -> Result<AppSettings> {
         None => ThemePreference::default(),
     };
     Ok(AppSettings { language, theme })
+}
+
+/// Minutes without activity before the session locks (a security setting:
+/// only global admins change it, through [`update_idle_lock`]).
+pub fn idle_lock_minutes(conn: &rusqlite::Connection) -> Result<u32> {
+    Ok(stored(conn, IDLE_LOCK_MINUTES)?
+        .and_then(|text| text.parse().ok())
+        .filter(|m| IDLE_LOCK_RANGE.contains(m))
+        .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES))
+}
+
+pub fn update_idle_lock(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &crate::auth::Actor,
+    minutes: u32,
+) -> Result<Change> {
+    if !IDLE_LOCK_RANGE.contains(&minutes) {
+        return Err(Error::validation(
+            IDLE_LOCK_MINUTES,
+            format!(
+                "choose between {} and {} minutes",
+                IDLE_LOCK_RANGE.start(),
+                IDLE_LOCK_RANGE.end()
+            ),
+        ));
+    }
+    let now = to_rfc3339(clock.now())?;
+    let target = crate::audit::Target {
+        kind: "settings",
+        id: None,
+        label: IDLE_LOCK_MINUTES.into(),
+    };
+    crate::access::guarded_write(
+        store,
+        clock,
+        actor,
+        "settings.update",
+        target.clone(),
+        |tx| {
+            crate::access::require(tx, actor, crate::access::Action::EditSecuritySettings)?;
+            let before = idle_lock_minutes(tx)?;
+            tx.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            params![IDLE_LOCK_MINUTES, minutes.to_string(), now],
+        )?;
+            let event = crate::audit::Event::done(actor.audit_ref(), "settings.update", target)
+                .with_change(
+                    Some(serde_json::json!({ IDLE_LOCK_MINUTES: before })),
+                    Some(serde_json::json!({ IDLE_LOCK_MINUTES: minutes })),
+                );
+            crate::audit::append(tx, clock, &event)?;
+            Ok(())
+        },
+    )?;
+    Ok(Change::of(Entity::Settings))
 }
 
 pub fn get(store: &Store) -> Result<AppSettings> {

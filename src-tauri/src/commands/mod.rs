@@ -24,6 +24,7 @@ where
             code: ErrorCode::Internal,
             message: format!("the command stopped unexpectedly: {join_error}"),
             field: None,
+            reason: None,
         })?
         .map_err(ApiError::from)
 }

@@ -9,8 +9,12 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 
 /// Every schema change, in order. Append only: a released migration is never edited.
-pub(crate) const MIGRATIONS: &[M<'static>] =
-    &[M::up(include_str!("../../migrations/0001_settings.sql"))];
+pub(crate) const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/0001_settings.sql")),
+    M::up(include_str!(
+        "../../migrations/0002_company_staff_audit.sql"
+    )),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS)

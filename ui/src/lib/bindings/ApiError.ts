@@ -4,4 +4,9 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * What crosses the IPC boundary when a command fails.
  */
-export type ApiError = { code: ErrorCode, message: string, field?: string, };
+export type ApiError = { code: ErrorCode, message: string, field?: string, 
+/**
+ * For `forbidden`: a stable key for the reason (e.g. `role_required`,
+ * `last_global_admin`), so the UI can explain it in the user's language.
+ */
+reason?: string, };

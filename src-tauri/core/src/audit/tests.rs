@@ -1,0 +1,238 @@
+use time::macros::datetime;
+use time::Duration;
+
+use super::*;
+use crate::clock::ManualClock;
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("a.sqlite3")).unwrap();
+    (dir, store)
+}
+
+fn actor(name: &str) -> ActorRef {
+    ActorRef {
+        id: Some(format!("id-{name}")),
+        name: name.into(),
+    }
+}
+
+fn staff_target(label: &str) -> Target {
+    Target {
+        kind: "staff",
+        id: Some(format!("staff-{label}")),
+        label: label.into(),
+    }
+}
+
+fn seed(store: &Store, clock: &ManualClock, count: usize) {
+    store
+        .write(|tx| {
+            for i in 0..count {
+                let who = if i % 2 == 0 { "Anna" } else { "Bartek" };
+                let event = Event::done(actor(who), "staff.update", staff_target(&format!("u{i}")))
+                    .with_change(
+                        Some(serde_json::json!({"role": "none"})),
+                        Some(serde_json::json!({"role": "billing_admin"})),
+                    );
+                append(tx, clock, &event)?;
+                clock.advance(Duration::minutes(1));
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_untouched_chain_verifies_intact() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    assert!(verify(&store).unwrap().intact, "an empty log is intact");
+    seed(&store, &clock, 20);
+    let result = verify(&store).unwrap();
+    assert_eq!(
+        result,
+        AuditVerification {
+            intact: true,
+            entries_checked: 20,
+            first_broken_seq: None
+        }
+    );
+}
+
+#[test]
+fn editing_a_row_behind_the_apps_back_is_reported_at_that_row() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    seed(&store, &clock, 10);
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute(
+        "UPDATE audit_log SET actor_name = 'Someone else' WHERE seq = 7",
+        [],
+    )
+    .unwrap();
+    let result = verify(&store).unwrap();
+    assert!(!result.intact);
+    assert_eq!(result.first_broken_seq, Some(7));
+    assert_eq!(result.entries_checked, 6);
+}
+
+#[test]
+fn deleting_a_row_is_reported_where_it_was() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    seed(&store, &clock, 10);
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute("DELETE FROM audit_log WHERE seq = 4", [])
+        .unwrap();
+    assert_eq!(verify(&store).unwrap().first_broken_seq, Some(4));
+}
+
+#[test]
+fn rehashing_an_edited_row_still_breaks_the_next_link() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    seed(&store, &clock, 5);
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    // A forger who recomputes row 2's own hash still cannot fix row 3's prev_hash link.
+    conn.execute("UPDATE audit_log SET hash = 'forged' WHERE seq = 2", [])
+        .unwrap();
+    let result = verify(&store).unwrap();
+    assert_eq!(result.first_broken_seq, Some(2));
+}
+
+#[test]
+fn times_never_go_backwards_even_when_the_clock_does() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    record(
+        &store,
+        &clock,
+        &Event::done(actor("Anna"), "a", staff_target("x")),
+    )
+    .unwrap();
+    clock.advance(Duration::hours(-5));
+    record(
+        &store,
+        &clock,
+        &Event::done(actor("Anna"), "b", staff_target("x")),
+    )
+    .unwrap();
+    let page = list(&store, &AuditQuery::default()).unwrap();
+    assert_eq!(page.entries[0].at, page.entries[1].at);
+    assert!(verify(&store).unwrap().intact);
+}
+
+#[test]
+fn pages_walk_newest_first_without_gaps_or_repeats() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    seed(&store, &clock, 25);
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = list(
+            &store,
+            &AuditQuery {
+                before_seq: cursor,
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        seen.extend(page.entries.iter().map(|e| e.seq));
+        match page.next_before_seq {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (1..=25).rev().collect::<Vec<_>>());
+}
+
+#[test]
+fn filters_by_actor_action_target_and_date_range() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    seed(&store, &clock, 10); // 09:00 .. 09:09, Anna on even, Bartek on odd
+    let by_actor = list(
+        &store,
+        &AuditQuery {
+            actor_id: Some("id-Bartek".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(by_actor.entries.len(), 5);
+    assert!(by_actor.entries.iter().all(|e| e.actor_name == "Bartek"));
+
+    let by_target = list(
+        &store,
+        &AuditQuery {
+            target_kind: Some("staff".into()),
+            target_id: Some("staff-u3".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(by_target.entries.len(), 1);
+    assert_eq!(by_target.entries[0].target_label, "u3");
+
+    let in_range = list(
+        &store,
+        &AuditQuery {
+            from: Some("2026-11-25T09:02:00Z".into()),
+            to: Some("2026-11-25T09:05:00Z".into()),
+            action: Some("staff.update".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let seqs: Vec<i64> = in_range.entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, vec![5, 4, 3], "09:02, 09:03, 09:04; 09:05 excluded");
+
+    let none = list(
+        &store,
+        &AuditQuery {
+            from: Some("2027-01-01T00:00:00Z".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(none.entries.is_empty());
+}
+
+#[test]
+fn bad_filters_name_their_field() {
+    let (_dir, store) = store();
+    let bad_date = AuditQuery {
+        from: Some("yesterday".into()),
+        ..Default::default()
+    };
+    assert_eq!(list(&store, &bad_date).unwrap_err().field(), Some("from"));
+    let bad_limit = AuditQuery {
+        limit: Some(0),
+        ..Default::default()
+    };
+    assert_eq!(list(&store, &bad_limit).unwrap_err().field(), Some("limit"));
+}
+
+#[test]
+fn csv_export_holds_the_filtered_set_with_a_header() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    seed(&store, &clock, 6);
+    let mut out = Vec::new();
+    let query = AuditQuery {
+        actor_id: Some("id-Anna".into()),
+        limit: Some(1),
+        ..Default::default()
+    };
+    let count = export_csv(&store, &query, &mut out).unwrap();
+    assert_eq!(count, 3, "paging is ignored: the whole filtered set");
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    assert_eq!(&reader.headers().unwrap()[3], "actor_name");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| &r[3] == "Anna"));
+    assert_eq!(&rows[0][11], r#"{"role":"billing_admin"}"#);
+}

@@ -1,0 +1,97 @@
+//! Who is acting: passwords, sessions, and the actor every command runs as.
+
+pub mod actor;
+pub mod password;
+pub mod session;
+#[cfg(test)]
+mod tests;
+
+use rusqlite::params;
+use serde::Deserialize;
+use ts_rs::TS;
+
+pub use actor::Actor;
+pub use session::{SessionInfo, SessionStatus, Sessions};
+
+use crate::access::{guarded_write, require, Action};
+use crate::audit::{self, Event, Target};
+use crate::change::{Change, Entity};
+use crate::clock::{to_rfc3339, Clock};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Everyone may change their own password, knowing the current one. This is
+/// also how a temporary password is replaced.
+pub fn change_own_password(
+    store: &Store,
+    clock: &dyn Clock,
+    sessions: &Sessions,
+    actor: &Actor,
+    change: &PasswordChange,
+) -> Result<(SessionInfo, Change)> {
+    password::check_new("new_password", &change.new_password)?;
+    if change.new_password == change.current_password {
+        return Err(Error::validation(
+            "new_password",
+            "choose a password different from the current one",
+        ));
+    }
+    let target = Target {
+        kind: "staff",
+        id: Some(actor.id.clone()),
+        label: actor.display_name.clone(),
+    };
+    let new_hash = password::hash(&change.new_password)?;
+    let now = to_rfc3339(clock.now())?;
+    guarded_write(
+        store,
+        clock,
+        actor,
+        "staff.change_own_password",
+        target.clone(),
+        |tx| {
+            require(tx, actor, Action::ChangeOwnPassword)?;
+            let current_hash: String = tx.query_row(
+                "SELECT password_hash FROM staff WHERE id = ?1",
+                [&actor.id],
+                |r| r.get(0),
+            )?;
+            if !password::verify(&change.current_password, &current_hash) {
+                return Err(Error::validation(
+                    "current_password",
+                    "the current password is not correct",
+                ));
+            }
+            tx.execute(
+                "UPDATE staff SET password_hash = ?1, must_change_password = 0, updated_at = ?2
+             WHERE id = ?3",
+                params![new_hash, now, actor.id],
+            )?;
+            audit::append(
+                tx,
+                clock,
+                &Event::done(actor.audit_ref(), "staff.change_own_password", target),
+            )?;
+            Ok(())
+        },
+    )?;
+    sessions.start(&actor.id, clock.now());
+    let refreshed = store
+        .read(|c| actor::load_active(c, &actor.id))?
+        .ok_or(Error::Unauthenticated)?;
+    let info = store.read(|c| session::session_info(c, refreshed))?;
+    Ok((
+        info,
+        Change {
+            entity: Entity::Staff,
+            ids: vec![actor.id.clone()],
+        },
+    ))
+}

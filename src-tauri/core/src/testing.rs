@@ -1,0 +1,119 @@
+//! Fixtures for the core's tests: a set-up database and staff in any role.
+
+use time::macros::datetime;
+
+use crate::access::{CompanyRole, CustomerAccess};
+use crate::auth::{Actor, Sessions};
+use crate::clock::ManualClock;
+use crate::company::CompanyProfile;
+use crate::setup::{self, SetupInput};
+use crate::staff::{self, StaffInput};
+use crate::store::Store;
+
+pub const ADMIN_EMAIL: &str = "anna.admin@contoso.pl";
+pub const ADMIN_PASSWORD: &str = "first admin password";
+
+pub struct World {
+    _dir: tempfile::TempDir,
+    pub store: Store,
+    pub clock: ManualClock,
+    pub sessions: Sessions,
+    pub admin: Actor,
+}
+
+pub fn company() -> CompanyProfile {
+    CompanyProfile {
+        legal_name: "Contoso Partner Sp. z o.o.".into(),
+        street: String::new(),
+        city: String::new(),
+        postal_code: String::new(),
+        country: "PL".into(),
+        phone: String::new(),
+        email: String::new(),
+        website: String::new(),
+        partner_id: String::new(),
+        partner_tenant_id: String::new(),
+        authorized_delegated_admin: true,
+        authorized_subscription_advisor: true,
+        default_currency: "PLN".into(),
+        default_language: "pl".into(),
+    }
+}
+
+/// A database after the first-run wizard, with the first global admin signed in.
+pub fn world() -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("t.sqlite3")).expect("store");
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    let sessions = Sessions::default();
+    setup::complete(
+        &store,
+        &clock,
+        &sessions,
+        &SetupInput {
+            company: company(),
+            display_name: "Anna Admin".into(),
+            email: ADMIN_EMAIL.into(),
+            password: ADMIN_PASSWORD.into(),
+        },
+    )
+    .expect("setup");
+    let admin = sessions.actor(&store, &clock).expect("signed in");
+    World {
+        _dir: dir,
+        store,
+        clock,
+        sessions,
+        admin,
+    }
+}
+
+impl World {
+    /// Adds a staff member (as the first admin) and returns them as an actor
+    /// who has already replaced the temporary password.
+    pub fn staff(&self, name: &str, role: CompanyRole, access: CustomerAccess) -> Actor {
+        let email = format!("{}@contoso.pl", name.to_lowercase().replace(' ', "."));
+        let (issued, _) = staff::create(
+            &self.store,
+            &self.clock,
+            &self.admin,
+            &StaffInput {
+                display_name: name.into(),
+                email: email.clone(),
+                role: role.as_str().into(),
+                customer_access: access.as_str().into(),
+            },
+        )
+        .expect("create staff");
+        self.store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE staff SET must_change_password = 0 WHERE id = ?1",
+                    [&issued.staff.id],
+                )?;
+                Ok(())
+            })
+            .expect("clear flag");
+        Actor {
+            id: issued.staff.id,
+            display_name: name.into(),
+            email,
+            role,
+            customer_access: access,
+            must_change_password: false,
+        }
+    }
+
+    pub fn audit_actions(&self) -> Vec<(String, String, String)> {
+        self.store
+            .read(|c| {
+                let mut s =
+                    c.prepare("SELECT action, outcome, actor_name FROM audit_log ORDER BY seq")?;
+                let rows = s
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(rows)
+            })
+            .expect("audit")
+    }
+}
