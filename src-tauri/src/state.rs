@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use partnerdesk_core::auth::Sessions;
 use partnerdesk_core::clock::{Clock, SystemClock};
 use partnerdesk_core::{ApiError, Store};
 
@@ -10,6 +11,8 @@ pub struct AppState {
     /// as its error, so the window still opens and every command explains why.
     store: Result<Arc<Store>, ApiError>,
     clock: Arc<dyn Clock>,
+    /// Who is signed in to this app instance.
+    sessions: Arc<Sessions>,
 }
 
 impl AppState {
@@ -21,6 +24,7 @@ impl AppState {
         AppState {
             store,
             clock: Arc::new(SystemClock),
+            sessions: Arc::default(),
         }
     }
 
@@ -28,6 +32,7 @@ impl AppState {
         AppState {
             store: store.map(Arc::new),
             clock,
+            sessions: Arc::default(),
         }
     }
 
@@ -37,5 +42,9 @@ impl AppState {
 
     pub fn clock(&self) -> Arc<dyn Clock> {
         Arc::clone(&self.clock)
+    }
+
+    pub fn sessions(&self) -> Arc<Sessions> {
+        Arc::clone(&self.sessions)
     }
 }

@@ -173,3 +173,59 @@ fn mark_as_written_by_newer_build(path: &std::path::Path) {
     bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
     std::fs::write(path, bytes).expect("write db");
 }
+
+fn setup_input() -> Value {
+    json!({"input": {
+        "company": {
+            "legal_name": "Contoso Partner Sp. z o.o.", "street": "", "city": "", "postal_code": "",
+            "country": "PL", "phone": "", "email": "", "website": "", "partner_id": "",
+            "partner_tenant_id": "", "authorized_delegated_admin": true,
+            "authorized_subscription_advisor": false, "default_currency": "PLN", "default_language": "pl"
+        },
+        "display_name": "Anna Admin", "email": "anna@contoso.pl", "password": "a long enough password"
+    }})
+}
+
+#[test]
+fn commands_need_a_session_and_refusals_carry_their_reason() {
+    let h = harness();
+    let status = invoke(&h.window, "session_status", json!({})).expect("status");
+    assert_eq!(status, json!({"state": "setup_required"}));
+    let anonymous = invoke(&h.window, "list_staff", json!({"filter": {}})).expect_err("refused");
+    assert_eq!(anonymous["code"], "unauthenticated");
+
+    let session = invoke(&h.window, "complete_setup", setup_input()).expect("setup");
+    assert_eq!(session["staff"]["role"], "global_admin");
+    assert_eq!(session["company_name"], "Contoso Partner Sp. z o.o.");
+    let issued = invoke(
+        &h.window,
+        "create_staff",
+        json!({"input": {"display_name": "Bea", "email": "bea@contoso.pl",
+                          "role": "billing_admin", "customer_access": "none"}}),
+    )
+    .expect("create");
+    let temporary = issued["temporary_password"]
+        .as_str()
+        .expect("password")
+        .to_owned();
+    invoke(&h.window, "sign_out", json!({})).expect("sign out");
+
+    let bea = invoke(
+        &h.window,
+        "sign_in",
+        json!({"email": "BEA@contoso.pl", "password": temporary}),
+    )
+    .expect("sign in");
+    assert_eq!(bea["staff"]["must_change_password"], true);
+    invoke(
+        &h.window,
+        "change_own_password",
+        json!({"change": {"current_password": temporary, "new_password": "beas own password"}}),
+    )
+    .expect("change password");
+    let refused = invoke(&h.window, "list_staff", json!({"filter": {}})).expect_err("refused");
+    assert_eq!(refused["code"], "forbidden");
+    assert_eq!(refused["reason"], "role_required");
+    let profile = invoke(&h.window, "get_company_profile", json!({})).expect("read-only view");
+    assert_eq!(profile["profile"]["country"], "PL");
+}

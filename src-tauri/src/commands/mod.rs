@@ -1,13 +1,21 @@
 //! Thin commands, one module per domain: parse input, call one core function,
 //! map its error, announce what changed.
 
+pub mod audit;
+pub mod company;
 pub mod names;
+pub mod session;
 pub mod settings;
+pub mod staff;
 pub mod system;
 
+use partnerdesk_core::auth::{Actor, Sessions};
 use partnerdesk_core::change::Change;
-use partnerdesk_core::{ApiError, ErrorCode};
+use partnerdesk_core::clock::Clock;
+use partnerdesk_core::{ApiError, ErrorCode, Store};
 use tauri::{AppHandle, Emitter, Runtime};
+
+use crate::state::AppState;
 
 /// The event every open screen listens to; its payload is a [`Change`].
 pub const CHANGE_EVENT: &str = "changed";
@@ -35,4 +43,48 @@ pub(crate) fn announce<R: Runtime>(app: &AppHandle<R>, change: &Change) {
         // The write is committed either way; a screen that missed it refreshes on focus.
         eprintln!("partnerdesk: could not emit the change event: {error}");
     }
+}
+
+/// What a command's core call gets: the store, the clock, the sessions, and
+/// the signed-in staff member (checked, and counted as activity).
+pub(crate) struct Context<'a> {
+    pub store: &'a Store,
+    pub clock: &'a dyn Clock,
+    pub sessions: &'a Sessions,
+    pub actor: Actor,
+}
+
+/// Runs `work` off the async runtime as the signed-in staff member; refused
+/// when nobody is signed in or the session is locked.
+pub(crate) async fn as_actor<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(Context<'_>) -> partnerdesk_core::Result<T> + Send + 'static,
+{
+    let (store, clock, sessions) = (state.store()?, state.clock(), state.sessions());
+    blocking(move || {
+        let actor = sessions.actor(&store, clock.as_ref())?;
+        work(Context {
+            store: &store,
+            clock: clock.as_ref(),
+            sessions: &sessions,
+            actor,
+        })
+    })
+    .await
+}
+
+/// The same for writes: announces the change after it committed.
+pub(crate) async fn write_as_actor<R: Runtime, T, F>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    work: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(Context<'_>) -> partnerdesk_core::Result<(T, Change)> + Send + 'static,
+{
+    let (value, change) = as_actor(state, work).await?;
+    announce(app, &change);
+    Ok(value)
 }

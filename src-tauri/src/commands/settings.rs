@@ -23,3 +23,15 @@ pub async fn update_settings<R: Runtime>(
     announce(&app, &change);
     Ok(saved)
 }
+
+#[tauri::command]
+pub async fn update_idle_lock<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    minutes: u32,
+) -> Result<(), ApiError> {
+    super::write_as_actor(&app, &state, move |cx| {
+        settings::update_idle_lock(cx.store, cx.clock, &cx.actor, minutes).map(|c| ((), c))
+    })
+    .await
+}

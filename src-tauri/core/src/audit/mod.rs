@@ -6,6 +6,7 @@
 //! callers log names and ids, never passwords or full product keys.
 
 mod query;
+mod service;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ use crate::error::Result;
 use crate::store::Store;
 
 pub use query::{export_csv, list, AuditEntry, AuditPage, AuditQuery};
+pub use service::{export_as, list_as, verify_as, ExportedFile};
 
 /// The hash the first entry chains to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -15,7 +15,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
 pub use migrations::{latest_version, migrations, MigrationReport};
-pub use paths::{data_dir, DATABASE_FILE, DATA_DIR_ENV};
+pub use paths::{data_dir, export_dir, DATABASE_FILE, DATA_DIR_ENV, EXPORT_DIR_ENV};
 
 pub struct Store {
     path: PathBuf,

@@ -20,3 +20,20 @@ pub fn data_dir() -> Result<PathBuf> {
         .map(|dirs| dirs.data_dir().to_path_buf())
         .ok_or_else(|| Error::Internal("the platform has no home directory for user data".into()))
 }
+
+/// Overrides where exports (CSV) are written; tests set it.
+pub const EXPORT_DIR_ENV: &str = "PARTNERDESK_EXPORT_DIR";
+
+/// Where exported files go: `PARTNERDESK_EXPORT_DIR`, else the user's
+/// Downloads folder, else an `exports` folder in the data directory.
+pub fn export_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(downloads) =
+        directories::UserDirs::new().and_then(|u| u.download_dir().map(PathBuf::from))
+    {
+        return Ok(downloads);
+    }
+    Ok(data_dir()?.join("exports"))
+}
