@@ -1,4 +1,6 @@
-use partnerdesk_core::staff::{self, IssuedPassword, StaffFilter, StaffInput, StaffMember};
+use partnerdesk_core::staff::{
+    self, IssuedPassword, StaffFilter, StaffInput, StaffMember, StaffRow,
+};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
@@ -9,7 +11,7 @@ use crate::state::AppState;
 pub async fn list_staff(
     state: State<'_, AppState>,
     filter: StaffFilter,
-) -> Result<Vec<StaffMember>, ApiError> {
+) -> Result<Vec<StaffRow>, ApiError> {
     as_actor(&state, move |cx| {
         staff::list(cx.store, cx.clock, &cx.actor, &filter)
     })

@@ -5,32 +5,54 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiError } from "./bindings/ApiError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
+import type { AuditPage } from "./bindings/AuditPage";
+import type { AuditQuery } from "./bindings/AuditQuery";
+import type { AuditVerification } from "./bindings/AuditVerification";
 import type { Change } from "./bindings/Change";
+import type { CompanyProfile } from "./bindings/CompanyProfile";
+import type { CompanyView } from "./bindings/CompanyView";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ExportedFile } from "./bindings/ExportedFile";
+import type { IssuedPassword } from "./bindings/IssuedPassword";
+import type { PasswordChange } from "./bindings/PasswordChange";
+import type { SessionInfo } from "./bindings/SessionInfo";
+import type { SessionStatus } from "./bindings/SessionStatus";
 import type { SettingsUpdate } from "./bindings/SettingsUpdate";
+import type { SetupInput } from "./bindings/SetupInput";
+import type { StaffFilter } from "./bindings/StaffFilter";
+import type { StaffInput } from "./bindings/StaffInput";
+import type { StaffMember } from "./bindings/StaffMember";
+import type { StaffRow } from "./bindings/StaffRow";
 
 const CHANGE_EVENT = "changed";
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "validation",
-  "not_found",
-  "conflict",
-  "forbidden",
-  "invalid_state",
-  "storage",
-  "internal",
-];
+// A Record, so a code added in Rust and missing here fails the type check.
+const KNOWN_CODES: Record<ErrorCode, true> = {
+  validation: true,
+  not_found: true,
+  conflict: true,
+  forbidden: true,
+  unauthenticated: true,
+  locked: true,
+  rate_limited: true,
+  invalid_state: true,
+  storage: true,
+  internal: true,
+};
+const ERROR_CODES = Object.keys(KNOWN_CODES) as ErrorCode[];
 
 /** A failed command, as the core described it. Screens switch on `code`, never on `message`. */
 export class CommandError extends Error implements ApiError {
   readonly code: ErrorCode;
   readonly field?: string;
+  readonly reason?: string;
 
   constructor(error: ApiError) {
     super(error.message);
     this.name = "CommandError";
     this.code = error.code;
     if (error.field !== undefined) this.field = error.field;
+    if (error.reason !== undefined) this.reason = error.reason;
   }
 }
 
@@ -38,12 +60,13 @@ export class CommandError extends Error implements ApiError {
 export function toCommandError(raw: unknown): CommandError {
   if (raw instanceof CommandError) return raw;
   if (typeof raw === "object" && raw !== null && "code" in raw && "message" in raw) {
-    const { code, message, field } = raw as Record<string, unknown>;
+    const { code, message, field, reason } = raw as Record<string, unknown>;
     if (ERROR_CODES.includes(code as ErrorCode) && typeof message === "string") {
       return new CommandError({
         code: code as ErrorCode,
         message,
         ...(typeof field === "string" ? { field } : {}),
+        ...(typeof reason === "string" ? { reason } : {}),
       });
     }
   }
@@ -63,6 +86,34 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   getSettings: () => call<AppSettings>("get_settings"),
   updateSettings: (update: SettingsUpdate) => call<AppSettings>("update_settings", { update }),
+  updateIdleLock: (minutes: number) => call<null>("update_idle_lock", { minutes }),
+
+  sessionStatus: () => call<SessionStatus>("session_status"),
+  completeSetup: (input: SetupInput) => call<SessionInfo>("complete_setup", { input }),
+  signIn: (email: string, password: string) => call<SessionInfo>("sign_in", { email, password }),
+  signOut: () => call<null>("sign_out"),
+  lockSession: () => call<null>("lock_session"),
+  unlockSession: (password: string) => call<SessionInfo>("unlock_session", { password }),
+  touchSession: () => call<null>("touch_session"),
+  changeOwnPassword: (change: PasswordChange) =>
+    call<SessionInfo>("change_own_password", { change }),
+
+  getCompanyProfile: () => call<CompanyView>("get_company_profile"),
+  updateCompanyProfile: (profile: CompanyProfile) =>
+    call<CompanyView>("update_company_profile", { profile }),
+
+  listStaff: (filter: StaffFilter) => call<StaffRow[]>("list_staff", { filter }),
+  createStaff: (input: StaffInput) => call<IssuedPassword>("create_staff", { input }),
+  updateStaff: (id: string, input: StaffInput) =>
+    call<StaffMember>("update_staff", { id, input }),
+  setStaffBlocked: (id: string, blocked: boolean) =>
+    call<StaffMember>("set_staff_blocked", { id, blocked }),
+  removeStaff: (id: string) => call<StaffMember>("remove_staff", { id }),
+  resetStaffPassword: (id: string) => call<IssuedPassword>("reset_staff_password", { id }),
+
+  listAudit: (query: AuditQuery) => call<AuditPage>("list_audit", { query }),
+  verifyAudit: () => call<AuditVerification>("verify_audit"),
+  exportAuditCsv: (query: AuditQuery) => call<ExportedFile>("export_audit_csv", { query }),
 };
 
 /** Calls `handler` after every successful write anywhere in the app. */

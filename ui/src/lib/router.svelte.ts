@@ -1,17 +1,23 @@
+import type { Action } from "./bindings/Action";
 import type { MessageKey } from "./i18n/en";
 
 /**
  * The screens that exist. A screen joins this list when it is built, not before:
  * the sidebar shows exactly these, in this order, with Alt+<n> shortcuts.
+ * `needs` names the action that opens it; the core's answer decides.
  */
 export const screens = [
-  { id: "dashboard", label: "nav.dashboard", icon: "M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z" },
+  { id: "dashboard", label: "nav.dashboard", needs: "view_dashboard", icon: "M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z" },
+  { id: "company", label: "nav.company", needs: "view_company_profile", icon: "M12 7V3H2v18h20V7zM6 19H4v-2h2zm0-4H4v-2h2zm0-4H4V9h2zm0-4H4V5h2zm4 12H8v-2h2zm0-4H8v-2h2zm0-4H8V9h2zm0-4H8V5h2zm10 12h-8v-2h2v-2h-2v-2h2v-2h-2V9h8z" },
+  { id: "staff", label: "nav.staff", needs: "view_staff", icon: "M16 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm0 2c-2.3 0-7 1.2-7 3.5V19h14v-2.5C15 14.2 10.3 13 8 13zm8 0c-.3 0-.6 0-1 .1 1.2.8 2 2 2 3.4V19h6v-2.5c0-2.3-4.7-3.5-7-3.5z" },
+  { id: "audit", label: "nav.audit", needs: "view_audit_log", icon: "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9zM8 13h8v2H8zm0 4h8v2H8z" },
   {
     id: "settings",
     label: "nav.settings",
+    needs: "view_dashboard",
     icon: "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm9 4-2.1-.7-.5-1.3 1-2-1.4-1.4-2 1-1.3-.5L14 3h-4l-.7 2.1-1.3.5-2-1L4.6 6l1 2-.5 1.3L3 10v4l2.1.7.5 1.3-1 2L6 19.4l2-1 1.3.5L10 21h4l.7-2.1 1.3-.5 2 1 1.4-1.4-1-2 .5-1.3L21 14z",
   },
-] as const satisfies readonly { id: string; label: MessageKey; icon: string }[];
+] as const satisfies readonly { id: string; label: MessageKey; needs: Action; icon: string }[];
 
 export type ScreenId = (typeof screens)[number]["id"];
 

@@ -334,24 +334,31 @@ pub struct Permission {
     pub reason: Option<DenialReason>,
     #[ts(optional)]
     pub message: Option<String>,
+    /// The roles that may, so the UI can say who to ask, in the user's language.
+    pub allowed_roles: Vec<CompanyRole>,
 }
 
 pub fn permissions_of(subject: Subject, partner: PartnerAuthorizations) -> Vec<Permission> {
     Action::ALL
         .into_iter()
-        .map(|action| match decide(subject, partner, action) {
-            Ok(()) => Permission {
-                action,
-                allowed: true,
-                reason: None,
-                message: None,
-            },
-            Err(reason) => Permission {
-                action,
-                allowed: false,
-                reason: Some(reason),
-                message: Some(reason.message(action)),
-            },
+        .map(|action| {
+            let allowed_roles = rule(action).roles.to_vec();
+            match decide(subject, partner, action) {
+                Ok(()) => Permission {
+                    action,
+                    allowed: true,
+                    reason: None,
+                    message: None,
+                    allowed_roles,
+                },
+                Err(reason) => Permission {
+                    action,
+                    allowed: false,
+                    reason: Some(reason),
+                    message: Some(reason.message(action)),
+                    allowed_roles,
+                },
+            }
         })
         .collect()
 }

@@ -111,6 +111,112 @@ pub struct StaffFilter {
     pub status: Option<String>,
 }
 
+/// What the acting staff member may do to one listed member, decided here so
+/// the UI can disable a button and say why without knowing any rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StaffAction {
+    Edit,
+    Block,
+    Unblock,
+    Remove,
+    ResetPassword,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StaffActionState {
+    pub action: StaffAction,
+    pub allowed: bool,
+    /// The refusal's stable key (as in a `forbidden` error) and its message.
+    #[ts(optional)]
+    pub reason: Option<String>,
+    #[ts(optional)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StaffRow {
+    pub member: StaffMember,
+    pub actions: Vec<StaffActionState>,
+}
+
+fn action_state(action: StaffAction, check: Result<()>) -> Result<StaffActionState> {
+    match check {
+        Ok(()) => Ok(StaffActionState {
+            action,
+            allowed: true,
+            reason: None,
+            message: None,
+        }),
+        Err(Error::Forbidden { reason, message }) => Ok(StaffActionState {
+            action,
+            allowed: false,
+            reason: Some(reason.to_owned()),
+            message: Some(message),
+        }),
+        Err(other) => Err(other),
+    }
+}
+
+/// The same checks the commands make, asked without doing anything.
+fn row_actions(
+    conn: &Connection,
+    actor: &Actor,
+    member: &StaffMember,
+) -> Result<Vec<StaffActionState>> {
+    let rights = member.holds_admin_rights();
+    let manage = manage_action(rights, rights);
+    let reset = if rights {
+        Action::ResetAdminPassword
+    } else {
+        Action::ResetStaffPassword
+    };
+    let status_change = |what: &str, last_admin_rule: bool| -> Result<()> {
+        require(conn, actor, manage)?;
+        refuse_own_account(actor, member, what)?;
+        if last_admin_rule {
+            refuse_last_global_admin(conn, member)?;
+        }
+        Ok(())
+    };
+    let mut states = vec![action_state(
+        StaffAction::Edit,
+        require(conn, actor, manage),
+    )?];
+    if member.status == StaffStatus::Blocked {
+        states.push(action_state(
+            StaffAction::Unblock,
+            status_change("unblock", false),
+        )?);
+    } else {
+        states.push(action_state(
+            StaffAction::Block,
+            status_change("block", true),
+        )?);
+    }
+    states.push(action_state(
+        StaffAction::Remove,
+        status_change("remove", true),
+    )?);
+    states.push(action_state(
+        StaffAction::ResetPassword,
+        require(conn, actor, reset).and_then(|()| {
+            if actor.id == member.id {
+                Err(Error::forbidden(
+                    "own_account",
+                    "Use \"Change my password\" for your own account.",
+                ))
+            } else {
+                Ok(())
+            }
+        }),
+    )?);
+    Ok(states)
+}
+
 /// A new or reset password, shown once to the admin and never stored in clear.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -265,7 +371,7 @@ pub fn list(
     clock: &dyn Clock,
     actor: &Actor,
     filter: &StaffFilter,
-) -> Result<Vec<StaffMember>> {
+) -> Result<Vec<StaffRow>> {
     let text = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -317,10 +423,20 @@ pub fn list(
                AND (CASE WHEN ?4 IS NULL THEN status <> 'removed' ELSE status = ?4 END)
              ORDER BY display_name COLLATE NOCASE, id"
         ))?;
-            let rows = statement
+            let members = statement
                 .query_map(params![search, role, access, status], member)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            members
+                .into_iter()
+                .map(|member| {
+                    let actions = if member.status == StaffStatus::Removed {
+                        Vec::new()
+                    } else {
+                        row_actions(conn, actor, &member)?
+                    };
+                    Ok(StaffRow { member, actions })
+                })
+                .collect()
         },
     )
 }

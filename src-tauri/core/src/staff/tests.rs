@@ -296,7 +296,7 @@ fn the_list_searches_and_filters() {
         list(&w.store, &w.clock, &w.admin, &filter)
             .unwrap()
             .into_iter()
-            .map(|s| s.display_name)
+            .map(|s| s.member.display_name)
             .collect()
     };
     assert_eq!(
@@ -360,5 +360,52 @@ fn the_list_searches_and_filters() {
     assert_eq!(
         reason(&list(&w.store, &w.clock, &billing, &StaffFilter::default()).unwrap_err()),
         "role_required"
+    );
+}
+
+#[test]
+fn each_listed_member_carries_what_the_actor_may_do_to_them() {
+    let w = world();
+    let pa = w.staff("Paula", R::PasswordAdmin, A::None);
+    w.staff("Zenon", R::None, A::None);
+    let allowed =
+        |actor: &crate::auth::Actor, name: &str| -> Vec<(StaffAction, bool, Option<String>)> {
+            list(&w.store, &w.clock, actor, &StaffFilter::default())
+                .unwrap()
+                .into_iter()
+                .find(|row| row.member.display_name == name)
+                .unwrap()
+                .actions
+                .into_iter()
+                .map(|a| (a.action, a.allowed, a.reason))
+                .collect()
+        };
+    assert_eq!(
+        allowed(&pa, "Zenon"),
+        vec![
+            (StaffAction::Edit, false, Some("role_required".into())),
+            (StaffAction::Block, false, Some("role_required".into())),
+            (StaffAction::Remove, false, Some("role_required".into())),
+            (StaffAction::ResetPassword, true, None),
+        ]
+    );
+    assert_eq!(
+        allowed(&w.admin, "Anna Admin"),
+        vec![
+            (StaffAction::Edit, true, None),
+            (StaffAction::Block, false, Some("own_account".into())),
+            (StaffAction::Remove, false, Some("own_account".into())),
+            (
+                StaffAction::ResetPassword,
+                false,
+                Some("own_account".into())
+            ),
+        ]
+    );
+    let greg = w.staff("Greg", R::GlobalAdmin, A::None);
+    let on_anna = allowed(&greg, "Anna Admin");
+    assert!(
+        on_anna.iter().all(|(_, ok, _)| *ok),
+        "two global admins: {on_anna:?}"
     );
 }

@@ -1,0 +1,121 @@
+import { api, onChange, toCommandError, type CommandError } from "./api";
+import type { Action } from "./bindings/Action";
+import type { CompanyRole } from "./bindings/CompanyRole";
+import type { Permission } from "./bindings/Permission";
+import type { SessionInfo } from "./bindings/SessionInfo";
+import type { SessionStatus } from "./bindings/SessionStatus";
+import { t } from "./i18n/i18n.svelte";
+import type { MessageKey } from "./i18n/en";
+
+const ACTIVITY_EVENTS = ["keydown", "pointerdown", "wheel", "input"] as const;
+const HEARTBEAT_MS = 60_000;
+
+export function roleName(role: CompanyRole): string {
+  return t(`role.${role}`);
+}
+
+/**
+ * Who is signed in, and what they may do — as the core decided it. The UI only
+ * reads `permissions`; it never works a rule out for itself.
+ */
+class SessionState {
+  status: SessionStatus | null = $state(null);
+  /** The last signed-in session, kept while locked so the screen underneath stays. */
+  info: SessionInfo | null = $state(null);
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastHeartbeat = 0;
+
+  get locked(): boolean {
+    return this.status?.state === "locked";
+  }
+
+  async refresh(): Promise<void> {
+    const status = await api.sessionStatus();
+    this.status = status;
+    if (status.state === "signed_in") this.info = status.session;
+    if (status.state === "signed_out" || status.state === "setup_required") this.info = null;
+    this.armIdleTimer();
+  }
+
+  /** Called with every successful sign-in, unlock or password change. */
+  apply(info: SessionInfo): void {
+    this.info = info;
+    this.status = { state: "signed_in", session: info };
+    this.armIdleTimer();
+  }
+
+  permission(action: Action): Permission | undefined {
+    return this.info?.permissions.find((p) => p.action === action);
+  }
+
+  can(action: Action): boolean {
+    return this.permission(action)?.allowed === true;
+  }
+
+  /** Why `action` is refused, in the user's language; empty when allowed. */
+  why(action: Action): string {
+    const permission = this.permission(action);
+    if (!permission || permission.allowed) return "";
+    if (permission.reason === "role_required") {
+      return t("reason.role_required", {
+        roles: permission.allowed_roles.map(roleName).join(", "),
+      });
+    }
+    return permission.reason ? t(`reason.${permission.reason}` as MessageKey) : "";
+  }
+
+  async signOut(): Promise<void> {
+    await api.signOut();
+    this.info = null;
+    await this.refresh();
+  }
+
+  async lock(): Promise<void> {
+    await api.lockSession();
+    await this.refresh();
+  }
+
+  async unlock(password: string): Promise<void> {
+    this.apply(await api.unlockSession(password));
+  }
+
+  /** A command failed because the session ended or locked: show sign-in or the lock. */
+  handle(error: CommandError): boolean {
+    if (error.code === "locked" || error.code === "unauthenticated") {
+      void this.refresh();
+      return true;
+    }
+    return false;
+  }
+
+  /** Follows sign-ins elsewhere and keeps activity flowing to the core. */
+  start(): void {
+    void onChange((change) => {
+      if (change.entity === "session" || change.entity === "staff" || change.entity === "company") {
+        void this.refresh().catch(() => undefined);
+      }
+    });
+    for (const name of ACTIVITY_EVENTS) {
+      window.addEventListener(name, () => this.activity(), { passive: true, capture: true });
+    }
+  }
+
+  private activity(): void {
+    if (this.status?.state !== "signed_in") return;
+    this.armIdleTimer();
+    const now = Date.now();
+    if (now - this.lastHeartbeat > HEARTBEAT_MS) {
+      this.lastHeartbeat = now;
+      api.touchSession().catch((raw) => this.handle(toCommandError(raw)));
+    }
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    if (this.status?.state !== "signed_in" || !this.info) return;
+    const minutes = this.info.idle_lock_minutes;
+    this.idleTimer = setTimeout(() => void this.lock(), minutes * 60_000);
+  }
+}
+
+export const session = new SessionState();
