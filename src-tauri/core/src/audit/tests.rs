@@ -236,3 +236,71 @@ fn csv_export_holds_the_filtered_set_with_a_header() {
     assert!(rows.iter().all(|r| &r[3] == "Anna"));
     assert_eq!(&rows[0][11], r#"{"role":"billing_admin"}"#);
 }
+
+#[test]
+fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
+    use crate::access::{CompanyRole, CustomerAccess};
+    let w = crate::testing::world();
+    let billing = w.staff("Bea", CompanyRole::BillingAdmin, CustomerAccess::None);
+    let service = w.staff("Sam", CompanyRole::ServiceAdmin, CustomerAccess::None);
+    let dir = tempfile::tempdir().unwrap();
+
+    assert_eq!(
+        list_as(&w.store, &w.clock, &billing, &AuditQuery::default())
+            .unwrap_err()
+            .code(),
+        crate::ErrorCode::Forbidden
+    );
+    assert!(verify_as(&w.store, &w.clock, &billing).is_err());
+    assert!(export_as(
+        &w.store,
+        &w.clock,
+        &billing,
+        &AuditQuery::default(),
+        dir.path()
+    )
+    .is_err());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file for a refusal"
+    );
+
+    let result = verify_as(&w.store, &w.clock, &service).unwrap();
+    assert!(result.intact);
+    let exported = export_as(
+        &w.store,
+        &w.clock,
+        &service,
+        &AuditQuery::default(),
+        dir.path(),
+    )
+    .unwrap();
+    assert!(exported.path.ends_with(".csv"));
+    let written = std::fs::read_to_string(&exported.path).unwrap();
+    assert_eq!(
+        written.lines().count() as u64,
+        exported.rows + 1,
+        "header plus rows"
+    );
+    assert!(
+        !std::path::Path::new(&format!("{}.part", exported.path.trim_end_matches(".csv"))).exists()
+    );
+
+    let actions = w.audit_actions();
+    let count = |action: &str, outcome: &str, who: &str| {
+        actions
+            .iter()
+            .filter(|(a, o, n)| a == action && o == outcome && n == who)
+            .count()
+    };
+    assert_eq!(count("audit.view", "refused", "Bea"), 1);
+    assert_eq!(count("audit.verify", "refused", "Bea"), 1);
+    assert_eq!(count("audit.export", "refused", "Bea"), 1);
+    assert_eq!(count("audit.verify", "done", "Sam"), 1);
+    assert_eq!(count("audit.export", "done", "Sam"), 1);
+    assert!(
+        verify(&w.store).unwrap().intact,
+        "refusals extend the chain cleanly"
+    );
+}
