@@ -388,7 +388,7 @@ fn make_event(rng: &mut Rng, staff: &[Person], newcomer_hired: bool) -> Event {
 }
 
 fn seed(store: &Store, entries: u64) -> BenchResult<(StdDuration, Vec<Person>)> {
-    let mut rng = Rng(0x5EED_0F_A0D17);
+    let mut rng = Rng(0x05EE_D0FA_0D17);
     let staff = people(&mut rng);
     let clock = ManualClock::at(datetime!(2025-06-02 07:30:00 UTC));
     let started = Instant::now();

@@ -77,6 +77,14 @@ fn text(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// The first entry at or after `at`, through the (at, seq) index.
+fn first_seq_at_or_after(conn: &Connection, at: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT seq FROM audit_log WHERE at >= ?1 ORDER BY at, seq LIMIT 1")?
+        .query_row([at], |r| r.get(0))
+        .optional()?)
+}
+
 fn where_clause(conn: &Connection, query: &AuditQuery) -> Result<(String, Vec<SqlValue>)> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<SqlValue> = Vec::new();
@@ -96,35 +104,27 @@ fn where_clause(conn: &Connection, query: &AuditQuery) -> Result<(String, Vec<Sq
         clauses.push("target_id = ?");
         values.push(SqlValue::Text(id.to_owned()));
     }
+    // The lower date bound and the upper bounds (the "to" date, the cursor)
+    // each become one seq bound: SQLite searches by a single range, and a second
+    // upper bound would be checked row by row from the end of the range.
     if let Some(from) = text(&query.from) {
         let from = to_rfc3339(parse_rfc3339("from", from)?)?;
-        let first: Option<i64> = conn
-            .query_row(
-                "SELECT seq FROM audit_log WHERE at >= ?1 ORDER BY at, seq LIMIT 1",
-                [&from],
-                |r| r.get(0),
-            )
-            .optional()?;
         clauses.push("seq >= ?");
-        values.push(SqlValue::Integer(first.unwrap_or(i64::MAX)));
+        values.push(SqlValue::Integer(
+            first_seq_at_or_after(conn, &from)?.unwrap_or(i64::MAX),
+        ));
     }
-    if let Some(to) = text(&query.to) {
-        let to = to_rfc3339(parse_rfc3339("to", to)?)?;
-        let first_after: Option<i64> = conn
-            .query_row(
-                "SELECT seq FROM audit_log WHERE at >= ?1 ORDER BY at, seq LIMIT 1",
-                [&to],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(seq) = first_after {
-            clauses.push("seq < ?");
-            values.push(SqlValue::Integer(seq));
-        }
-    }
-    if let Some(before) = query.before_seq {
+    let to_bound = match text(&query.to) {
+        Some(to) => first_seq_at_or_after(conn, &to_rfc3339(parse_rfc3339("to", to)?)?)?,
+        None => None,
+    };
+    let upper = match (to_bound, query.before_seq) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(upper) = upper {
         clauses.push("seq < ?");
-        values.push(SqlValue::Integer(before));
+        values.push(SqlValue::Integer(upper));
     }
     let sql = if clauses.is_empty() {
         String::new()

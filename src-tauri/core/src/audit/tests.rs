@@ -304,3 +304,35 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
         "refusals extend the chain cleanly"
     );
 }
+
+#[test]
+fn paging_inside_a_date_range_stays_inside_it() {
+    let (_dir, store) = store();
+    let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
+    seed(&store, &clock, 30); // one a minute from 09:00
+    let range = |before_seq| AuditQuery {
+        from: Some("2026-11-25T09:05:00Z".into()),
+        to: Some("2026-11-25T09:20:00Z".into()),
+        before_seq,
+        limit: Some(4),
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = list(&store, &range(cursor)).unwrap();
+        seen.extend(page.entries.iter().map(|e| e.seq));
+        match page.next_before_seq {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        (6..=20).rev().collect::<Vec<i64>>(),
+        "09:05 up to 09:19"
+    );
+    // A cursor beyond the range's end is capped by it, and one before its start gives nothing.
+    assert_eq!(list(&store, &range(Some(1000))).unwrap().entries[0].seq, 20);
+    assert!(list(&store, &range(Some(6))).unwrap().entries.is_empty());
+}
