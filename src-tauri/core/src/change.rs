@@ -13,6 +13,9 @@ pub enum Entity {
     Staff,
     Session,
     Audit,
+    Customer,
+    Relationship,
+    Catalog,
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.

@@ -18,6 +18,8 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod company;
+pub mod customers;
+pub mod fold;
 pub mod setup;
 pub mod staff;
 #[cfg(test)]

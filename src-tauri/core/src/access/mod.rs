@@ -114,6 +114,17 @@ pub enum Action {
     ViewAuditLog,
     VerifyAuditLog,
     EditSecuritySettings,
+    /// Edit the link and e-mail templates (DESIGN §4).
+    EditLinkTemplates,
+    /// See customers, search them, open one, export the list.
+    ViewCustomers,
+    /// Create, edit, archive, restore and import customers.
+    ManageCustomers,
+    /// Offer delegated administration, record the customer's acceptance, terminate.
+    ManageRelationships,
+    ViewCatalog,
+    /// Edit services and prices, import Microsoft's price list.
+    EditCatalog,
 }
 
 /// Why an action is refused. The UI shows a localised text for each.
@@ -179,7 +190,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -192,6 +203,12 @@ impl Action {
         Action::ViewAuditLog,
         Action::VerifyAuditLog,
         Action::EditSecuritySettings,
+        Action::EditLinkTemplates,
+        Action::ViewCustomers,
+        Action::ManageCustomers,
+        Action::ManageRelationships,
+        Action::ViewCatalog,
+        Action::EditCatalog,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -208,6 +225,12 @@ impl Action {
             Action::ViewAuditLog => "view_audit_log",
             Action::VerifyAuditLog => "verify_audit_log",
             Action::EditSecuritySettings => "edit_security_settings",
+            Action::EditLinkTemplates => "edit_link_templates",
+            Action::ViewCustomers => "view_customers",
+            Action::ManageCustomers => "manage_customers",
+            Action::ManageRelationships => "manage_relationships",
+            Action::ViewCatalog => "view_catalog",
+            Action::EditCatalog => "edit_catalog",
         }
     }
 
@@ -227,6 +250,12 @@ impl Action {
             Action::ViewAuditLog => "see the audit log",
             Action::VerifyAuditLog => "verify the audit log",
             Action::EditSecuritySettings => "change security settings",
+            Action::EditLinkTemplates => "change the link and e-mail templates",
+            Action::ViewCustomers => "see customers",
+            Action::ManageCustomers => "add, edit, archive or import customers",
+            Action::ManageRelationships => "offer or change delegated administration",
+            Action::ViewCatalog => "see the service catalog",
+            Action::EditCatalog => "edit the service catalog and prices",
         }
     }
 }
@@ -235,9 +264,7 @@ impl Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AccessNeed {
     Any,
-    #[allow(dead_code)] // used by the customer actions of later issues
     FullOrLimited,
-    #[allow(dead_code)]
     Full,
 }
 
@@ -245,9 +272,8 @@ enum AccessNeed {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PartnerNeed {
     None,
-    #[allow(dead_code)]
     DelegatedAdmin,
-    #[allow(dead_code)]
+    #[allow(dead_code)] // trial invitations, offers and keys (later issues)
     SubscriptionAdvisor,
 }
 
@@ -278,6 +304,18 @@ fn rule(action: Action) -> Rule {
         Action::ViewAuditLog => (&[GA, SA], AccessNeed::Any, PartnerNeed::None),
         Action::VerifyAuditLog => (&[GA, SA], AccessNeed::Any, PartnerNeed::None),
         Action::EditSecuritySettings => (&[GA], AccessNeed::Any, PartnerNeed::None),
+        Action::EditLinkTemplates => (&[GA], AccessNeed::Any, PartnerNeed::None),
+        // Customer screens: customer access decides, whatever the company role;
+        // customer management needs the delegated-administration authorization.
+        Action::ViewCustomers => (
+            EVERYONE,
+            AccessNeed::FullOrLimited,
+            PartnerNeed::DelegatedAdmin,
+        ),
+        Action::ManageCustomers => (EVERYONE, AccessNeed::Full, PartnerNeed::DelegatedAdmin),
+        Action::ManageRelationships => (EVERYONE, AccessNeed::Full, PartnerNeed::DelegatedAdmin),
+        Action::ViewCatalog => (EVERYONE, AccessNeed::Any, PartnerNeed::None),
+        Action::EditCatalog => (&[GA, BA], AccessNeed::Any, PartnerNeed::None),
     };
     Rule {
         roles,

@@ -15,7 +15,10 @@ use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::validate;
+use crate::validate::{
+    self, check_country, check_currency, check_partner_id, check_phone, check_postal_code,
+    check_tenant_id, check_website,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -66,108 +69,6 @@ pub struct CompanyView {
     pub issues: Vec<CompletenessIssue>,
     #[ts(optional)]
     pub updated_at: Option<String>,
-}
-
-fn check_country(field: &str, value: &str) -> Result<String> {
-    let code = value.trim().to_ascii_uppercase();
-    isocountry::CountryCode::for_alpha2(&code)
-        .map(|_| code.clone())
-        .map_err(|_| {
-            Error::validation(
-                field,
-                format!("'{value}' is not an ISO 3166 country code (two letters, e.g. PL)"),
-            )
-        })
-}
-
-fn check_phone(field: &str, value: &str) -> Result<String> {
-    let malformed = || {
-        Error::validation(
-            field,
-            format!("'{value}' is not a valid international phone number (e.g. +48 22 123 45 67)"),
-        )
-    };
-    if !value.trim_start().starts_with('+') {
-        return Err(malformed());
-    }
-    let number = phonenumber::parse(None, value).map_err(|_| malformed())?;
-    if !phonenumber::is_valid(&number) {
-        return Err(malformed());
-    }
-    Ok(number
-        .format()
-        .mode(phonenumber::Mode::International)
-        .to_string())
-}
-
-fn check_website(field: &str, value: &str) -> Result<String> {
-    let with_scheme = if value.contains("://") {
-        value.to_owned()
-    } else {
-        format!("https://{value}")
-    };
-    match url::Url::parse(&with_scheme) {
-        Ok(url)
-            if matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some_and(|h| h.contains('.')) =>
-        {
-            Ok(url.to_string())
-        }
-        _ => Err(Error::validation(
-            field,
-            format!("'{value}' is not a web address (e.g. https://contoso.pl)"),
-        )),
-    }
-}
-
-fn check_partner_id(field: &str, value: &str) -> Result<String> {
-    if (4..=10).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(value.to_owned())
-    } else {
-        Err(Error::validation(
-            field,
-            format!("'{value}' is not a Microsoft partner ID (4 to 10 digits)"),
-        ))
-    }
-}
-
-fn check_tenant_id(field: &str, value: &str) -> Result<String> {
-    uuid::Uuid::parse_str(value)
-        .map(|id| id.hyphenated().to_string())
-        .map_err(|_| {
-            Error::validation(
-                field,
-                format!("'{value}' is not a tenant ID (a GUID such as 0b7c6f1e-…)"),
-            )
-        })
-}
-
-fn check_postal_code(field: &str, value: &str, country: &str) -> Result<String> {
-    let polish = value.len() == 6
-        && value.as_bytes()[2] == b'-'
-        && value
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| i == 2 || b.is_ascii_digit());
-    if country == "PL" && !polish {
-        return Err(Error::validation(
-            field,
-            format!("'{value}' is not a Polish postal code (NN-NNN, e.g. 00-950)"),
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-fn check_currency(field: &str, value: &str) -> Result<String> {
-    let code = value.trim().to_ascii_uppercase();
-    iso_currency::Currency::from_code(&code)
-        .map(|_| code.clone())
-        .ok_or_else(|| {
-            Error::validation(
-                field,
-                format!("'{value}' is not an ISO 4217 currency code (e.g. PLN, EUR)"),
-            )
-        })
 }
 
 /// Checks every field's format and normalises it; empty optional fields stay

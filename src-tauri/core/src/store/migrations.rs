@@ -14,6 +14,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0002_company_staff_audit.sql"
     )),
+    M::up(include_str!(
+        "../../migrations/0003_customers_catalog_relationships.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

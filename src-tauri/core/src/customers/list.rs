@@ -1,0 +1,272 @@
+//! The customer list: substring search, filters, keyset pages with a total count.
+
+use std::io::Write;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::access::{require, Action};
+use crate::auth::Actor;
+use crate::error::{Error, Result};
+use crate::fold::fold;
+use crate::store::Store;
+use crate::validate::like_escape;
+
+const DEFAULT_PAGE: u32 = 100;
+const MAX_PAGE: u32 = 500;
+/// Below this many characters the trigram index cannot help; such short
+/// fragments scan the folded text instead.
+const TRIGRAM: usize = 3;
+const RELATIONSHIP_STATES: &[&str] = &[
+    "none",
+    "created",
+    "approval_pending",
+    "active",
+    "expiring",
+    "expired",
+    "terminated",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CustomerSort {
+    #[default]
+    Name,
+    /// Newest first.
+    Added,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct CustomerQuery {
+    /// Any part of the name, a domain, the contact e-mail or the tenant ID;
+    /// case and Polish diacritics are ignored.
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[ts(optional)]
+    pub tag: Option<String>,
+    /// A delegated-admin state (`none`, `active`, `approval_pending`, …).
+    #[ts(optional)]
+    pub relationship_state: Option<String>,
+    /// Archived customers instead of current ones.
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub sort: CustomerSort,
+    /// The `next_cursor` of the previous page.
+    #[ts(optional)]
+    pub cursor: Option<String>,
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CustomerSummary {
+    pub id: String,
+    pub company_name: String,
+    pub default_domain: String,
+    pub contact_email: String,
+    #[ts(optional)]
+    pub tenant_id: Option<String>,
+    pub relationship_state: String,
+    pub tags: Vec<String>,
+    pub archived: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CustomerPage {
+    pub rows: Vec<CustomerSummary>,
+    /// How many customers match, over all pages.
+    pub total: u32,
+    #[ts(optional)]
+    pub next_cursor: Option<String>,
+}
+
+struct Filter {
+    clauses: Vec<String>,
+    values: Vec<SqlValue>,
+}
+
+fn filter(query: &CustomerQuery) -> Result<Filter> {
+    let mut clauses = vec!["c.archived = ?".to_owned()];
+    let mut values = vec![SqlValue::Integer(i64::from(query.archived))];
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(search) = text(&query.search) {
+        let folded = fold(&search);
+        if folded.chars().count() >= TRIGRAM {
+            // A phrase query: the trigram tokenizer matches it as a substring.
+            clauses.push(
+                "c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
+                    .into(),
+            );
+            values.push(SqlValue::Text(format!(
+                "\"{}\"",
+                folded.replace('"', "\"\"")
+            )));
+        } else {
+            clauses.push("c.search_text LIKE ? ESCAPE '\\'".into());
+            values.push(SqlValue::Text(format!("%{}%", like_escape(&folded))));
+        }
+    }
+    if let Some(tag) = text(&query.tag) {
+        clauses.push("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)".into());
+        values.push(SqlValue::Text(tag));
+    }
+    if let Some(state) = text(&query.relationship_state) {
+        if !RELATIONSHIP_STATES.contains(&state.as_str()) {
+            return Err(Error::validation(
+                "relationship_state",
+                format!("'{state}' is not a delegated-administration state"),
+            ));
+        }
+        clauses.push("c.relationship_state = ?".into());
+        values.push(SqlValue::Text(state));
+    }
+    Ok(Filter { clauses, values })
+}
+
+fn summary(row: &Row<'_>) -> rusqlite::Result<(CustomerSummary, String)> {
+    let tags: Option<String> = row.get(7)?;
+    Ok((
+        CustomerSummary {
+            id: row.get(0)?,
+            company_name: row.get(1)?,
+            default_domain: row.get(2)?,
+            contact_email: row.get(3)?,
+            tenant_id: row.get(4)?,
+            relationship_state: row.get(5)?,
+            archived: row.get(6)?,
+            tags: tags
+                .map(|t| t.split('\u{1f}').map(str::to_owned).collect())
+                .unwrap_or_default(),
+            created_at: row.get(8)?,
+        },
+        row.get(9)?,
+    ))
+}
+
+const SUMMARY_COLUMNS: &str = "c.id, c.company_name, c.default_domain, c.contact_email,
+    c.tenant_id, c.relationship_state, c.archived,
+    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)),
+    c.created_at";
+
+fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(Error::validation(
+            "limit",
+            format!("a page holds 1 to {MAX_PAGE} customers"),
+        ));
+    }
+    let Filter {
+        mut clauses,
+        mut values,
+    } = filter(query)?;
+    let total: u32 = {
+        let sql = format!(
+            "SELECT count(*) FROM customers c WHERE {}",
+            clauses.join(" AND ")
+        );
+        conn.prepare_cached(&sql)?
+            .query_row(params_from_iter(values.iter()), |r| r.get(0))?
+    };
+    // The sort key travels in the cursor with the id, so equal names page correctly.
+    let (key_column, order, compare) = match query.sort {
+        CustomerSort::Name => ("c.name_key", "c.name_key ASC, c.id ASC", ">"),
+        CustomerSort::Added => ("c.created_at", "c.created_at DESC, c.id DESC", "<"),
+    };
+    if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        let (key, id) = cursor
+            .split_once('\u{1f}')
+            .ok_or_else(|| Error::validation("cursor", "the page cursor is not valid"))?;
+        clauses.push(format!("({key_column}, c.id) {compare} (?, ?)"));
+        values.push(SqlValue::Text(key.to_owned()));
+        values.push(SqlValue::Text(id.to_owned()));
+    }
+    values.push(SqlValue::Integer(i64::from(limit) + 1));
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, {key_column} FROM customers c WHERE {} ORDER BY {order} LIMIT ?",
+        clauses.join(" AND ")
+    );
+    let mut rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(values.iter()), summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_cursor = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|(row, key)| format!("{key}\u{1f}{}", row.id))
+    } else {
+        None
+    };
+    Ok(CustomerPage {
+        rows: rows.into_iter().map(|(row, _)| row).collect(),
+        total,
+        next_cursor,
+    })
+}
+
+pub fn list(store: &Store, actor: &Actor, query: &CustomerQuery) -> Result<CustomerPage> {
+    store.read(|conn| {
+        require(conn, actor, Action::ViewCustomers)?;
+        page(conn, query)
+    })
+}
+
+/// Writes every customer matching the filters (ignoring paging) as CSV, in the
+/// columns the import reads, so an export can be edited and imported back.
+pub fn export_csv(
+    store: &Store,
+    actor: &Actor,
+    query: &CustomerQuery,
+    out: impl Write,
+) -> Result<u64> {
+    store.read(|conn| {
+        require(conn, actor, Action::ViewCustomers)?;
+        let Filter { clauses, values } = filter(query)?;
+        let order = match query.sort {
+            CustomerSort::Name => "c.name_key, c.id",
+            CustomerSort::Added => "c.created_at DESC, c.id DESC",
+        };
+        let sql = format!(
+            "SELECT c.company_name, c.default_domain, c.other_domains, coalesce(c.tenant_id, ''),
+                    c.street, c.city, c.postal_code, c.country, c.contact_name, c.contact_email,
+                    c.contact_phone, c.language, c.notes,
+                    coalesce((SELECT group_concat(tag, ';') FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)), ''),
+                    c.relationship_state
+             FROM customers c WHERE {} ORDER BY {order}",
+            clauses.join(" AND ")
+        );
+        let mut statement = conn.prepare(&sql)?;
+        let mut rows = statement.query(params_from_iter(values.iter()))?;
+        let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
+        let mut writer = csv::Writer::from_writer(out);
+        writer
+            .write_record(super::import::COLUMNS.iter().chain(["relationship_state"].iter()))
+            .map_err(csv_error)?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let mut record: Vec<String> = Vec::with_capacity(15);
+            for i in 0..15 {
+                let value: String = row.get(i)?;
+                // Other domains are kept one per line; the CSV uses semicolons.
+                record.push(if i == 2 { value.replace('\n', ";") } else { value });
+            }
+            writer.write_record(&record).map_err(csv_error)?;
+            count += 1;
+        }
+        writer.flush()?;
+        Ok(count)
+    })
+}

@@ -1,0 +1,577 @@
+use std::sync::atomic::AtomicBool;
+
+use super::*;
+use crate::access::{CompanyRole as R, CustomerAccess as A};
+use crate::error::ErrorCode;
+use crate::testing::world;
+
+fn input(name: &str, domain: &str) -> CustomerInput {
+    CustomerInput {
+        company_name: name.into(),
+        default_domain: domain.into(),
+        ..Default::default()
+    }
+}
+
+fn names(page: &CustomerPage) -> Vec<&str> {
+    page.rows.iter().map(|r| r.company_name.as_str()).collect()
+}
+
+#[test]
+fn a_customer_is_validated_normalised_and_audited() {
+    let w = world();
+    let full = CustomerInput {
+        other_domains: vec!["Zolc.PL".into(), "zolc.pl".into(), " ".into()],
+        tenant_id: "0B7C6F1E-2D3A-4F5B-8C9D-0E1F2A3B4C5D".into(),
+        country: "pl".into(),
+        postal_code: "31-000".into(),
+        contact_email: "jan@zolc.pl".into(),
+        contact_phone: "+48 12 345 67 89".into(),
+        language: "en".into(),
+        notes: "First line\nsecond line".into(),
+        tags: vec!["VIP".into(), "vip".into(), "Kraków".into()],
+        ..input("Żółć Sp. z o.o.", "Zolc")
+    };
+    let (customer, change) = create(&w.store, &w.clock, &w.admin, &full).unwrap();
+    assert_eq!(customer.default_domain, "zolc.onmicrosoft.com");
+    assert_eq!(customer.other_domains, vec!["zolc.pl"]);
+    assert_eq!(
+        customer.tenant_id.as_deref(),
+        Some("0b7c6f1e-2d3a-4f5b-8c9d-0e1f2a3b4c5d")
+    );
+    assert_eq!(customer.country, "PL");
+    assert_eq!(
+        customer.tags,
+        vec!["Kraków", "VIP"],
+        "sorted, duplicates ignoring case dropped"
+    );
+    assert_eq!(customer.relationship_state, "none");
+    assert_eq!(change.ids, vec![customer.id.clone()]);
+    assert!(w.audit_actions().contains(&(
+        "customer.create".into(),
+        "done".into(),
+        "Anna Admin".into()
+    )));
+}
+
+#[test]
+fn each_bad_field_is_named_and_nothing_is_written() {
+    let w = world();
+    let cases: Vec<(&str, CustomerInput)> = vec![
+        ("company_name", input(" ", "contoso")),
+        ("default_domain", input("C", "con-toso")),
+        ("default_domain", input("C", "contoso.com")),
+        ("default_domain", input("C", &"a".repeat(28))),
+        (
+            "other_domains",
+            CustomerInput {
+                other_domains: vec!["not a domain".into()],
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "tenant_id",
+            CustomerInput {
+                tenant_id: "tenant".into(),
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "country",
+            CustomerInput {
+                country: "XX".into(),
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "postal_code",
+            CustomerInput {
+                country: "PL".into(),
+                postal_code: "31000".into(),
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "contact_email",
+            CustomerInput {
+                contact_email: "jan@".into(),
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "contact_phone",
+            CustomerInput {
+                contact_phone: "12345".into(),
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "language",
+            CustomerInput {
+                language: "de".into(),
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "tags",
+            CustomerInput {
+                tags: vec!["a,b".into()],
+                ..input("C", "c1")
+            },
+        ),
+        (
+            "notes",
+            CustomerInput {
+                notes: "x".repeat(4001),
+                ..input("C", "c1")
+            },
+        ),
+    ];
+    for (field, bad) in cases {
+        let error = create(&w.store, &w.clock, &w.admin, &bad).unwrap_err();
+        assert_eq!(error.field(), Some(field), "{error}");
+    }
+    assert_eq!(
+        list(&w.store, &w.admin, &CustomerQuery::default())
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+#[test]
+fn domains_and_tenant_ids_are_unique() {
+    let w = world();
+    let tenant = "0b7c6f1e-2d3a-4f5b-8c9d-0e1f2a3b4c5d";
+    let (first, _) = create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            tenant_id: tenant.into(),
+            ..input("Contoso", "contoso")
+        },
+    )
+    .unwrap();
+    let same_domain = create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &input("Other", "CONTOSO.onmicrosoft.com"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (same_domain.code(), same_domain.field()),
+        (ErrorCode::Conflict, Some("default_domain"))
+    );
+    let same_tenant = create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            tenant_id: tenant.to_uppercase(),
+            ..input("Other", "other")
+        },
+    )
+    .unwrap_err();
+    assert_eq!(same_tenant.field(), Some("tenant_id"));
+    update(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &first.id,
+        &CustomerInput {
+            tenant_id: tenant.into(),
+            ..input("Contoso Ltd", "contoso")
+        },
+    )
+    .expect("a customer keeps its own values");
+}
+
+#[test]
+fn search_ignores_case_and_polish_diacritics_and_finds_any_field() {
+    let w = world();
+    create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            contact_email: "biuro@zolc.pl".into(),
+            ..input("Żółć Sp. z o.o.", "zolcsp")
+        },
+    )
+    .unwrap();
+    create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            tenant_id: "11111111-2222-3333-4444-555555555555".into(),
+            ..input("Łódź Logistics", "lodzlog")
+        },
+    )
+    .unwrap();
+    create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            other_domains: vec!["fabrikam.pl".into()],
+            ..input("Fabrikam", "fabrikam")
+        },
+    )
+    .unwrap();
+    let search = |text: &str| {
+        let page = list(
+            &w.store,
+            &w.admin,
+            &CustomerQuery {
+                search: Some(text.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        names(&page)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search("zolc"), vec!["Żółć Sp. z o.o."]);
+    assert_eq!(search("ŻÓŁĆ"), vec!["Żółć Sp. z o.o."]);
+    assert_eq!(search("lodz"), vec!["Łódź Logistics"]);
+    assert_eq!(search("biuro@"), vec!["Żółć Sp. z o.o."]);
+    assert_eq!(search("3333-4444"), vec!["Łódź Logistics"]);
+    assert_eq!(search("abrikam.p"), vec!["Fabrikam"]);
+    assert_eq!(
+        search("ÓD"),
+        vec!["Łódź Logistics"],
+        "short fragments scan the folded text"
+    );
+    assert!(search("nothing like it").is_empty());
+    assert!(
+        search("\"quoted\" ' %_").is_empty(),
+        "search text is data, never syntax"
+    );
+}
+
+#[test]
+fn pages_walk_every_customer_once_in_both_sort_orders() {
+    let w = world();
+    for i in 0..25 {
+        // Equal names on purpose: the id breaks the tie.
+        let name = if i % 5 == 0 {
+            "Same Name".to_owned()
+        } else {
+            format!("Firma {i:02}")
+        };
+        create(
+            &w.store,
+            &w.clock,
+            &w.admin,
+            &input(&name, &format!("firma{i}")),
+        )
+        .unwrap();
+        w.clock.advance(time::Duration::seconds(1));
+    }
+    for sort in [CustomerSort::Name, CustomerSort::Added] {
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = list(
+                &w.store,
+                &w.admin,
+                &CustomerQuery {
+                    sort,
+                    cursor,
+                    limit: Some(7),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(page.total, 25);
+            seen.extend(
+                page.rows
+                    .iter()
+                    .map(|r| (r.company_name.clone(), r.created_at.clone())),
+            );
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 25, "{sort:?}");
+        let mut sorted = seen.clone();
+        match sort {
+            CustomerSort::Name => sorted.sort_by_key(|a| crate::fold::fold(&a.0)),
+            CustomerSort::Added => sorted.sort_by(|a, b| b.1.cmp(&a.1)),
+        }
+        assert_eq!(
+            seen.iter().map(|s| &s.0).collect::<Vec<_>>(),
+            sorted.iter().map(|s| &s.0).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn archived_customers_are_hidden_filtered_and_restorable() {
+    let w = world();
+    let (kept, _) = create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            tags: vec!["vip".into()],
+            ..input("Kept", "kept")
+        },
+    )
+    .unwrap();
+    let (gone, _) = create(&w.store, &w.clock, &w.admin, &input("Gone", "gone")).unwrap();
+    set_archived(&w.store, &w.clock, &w.admin, &gone.id, true).unwrap();
+    assert_eq!(
+        names(&list(&w.store, &w.admin, &CustomerQuery::default()).unwrap()),
+        vec!["Kept"]
+    );
+    assert_eq!(
+        names(
+            &list(
+                &w.store,
+                &w.admin,
+                &CustomerQuery {
+                    archived: true,
+                    ..Default::default()
+                }
+            )
+            .unwrap()
+        ),
+        vec!["Gone"]
+    );
+    assert_eq!(
+        set_archived(&w.store, &w.clock, &w.admin, &gone.id, true)
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidState
+    );
+    set_archived(&w.store, &w.clock, &w.admin, &gone.id, false).unwrap();
+    assert_eq!(
+        list(&w.store, &w.admin, &CustomerQuery::default())
+            .unwrap()
+            .total,
+        2
+    );
+    let vip = list(
+        &w.store,
+        &w.admin,
+        &CustomerQuery {
+            tag: Some("vip".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        vip.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        vec![kept.id.as_str()]
+    );
+    let none = list(
+        &w.store,
+        &w.admin,
+        &CustomerQuery {
+            relationship_state: Some("none".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(none.total, 2);
+    let bad = list(
+        &w.store,
+        &w.admin,
+        &CustomerQuery {
+            relationship_state: Some("happy".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(bad.field(), Some("relationship_state"));
+}
+
+#[test]
+fn customer_access_and_the_partner_authorization_gate_every_customer_action() {
+    let w = world();
+    let limited = w.staff("Lena", R::None, A::Limited);
+    let nobody = w.staff("Nina", R::GlobalAdmin, A::None);
+    create(&w.store, &w.clock, &w.admin, &input("Contoso", "contoso")).unwrap();
+    assert_eq!(
+        list(&w.store, &limited, &CustomerQuery::default())
+            .unwrap()
+            .total,
+        1
+    );
+    let refused = create(&w.store, &w.clock, &limited, &input("X", "x")).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    assert!(refused.to_string().contains("full access to customers"));
+    assert_eq!(
+        list(&w.store, &nobody, &CustomerQuery::default())
+            .unwrap_err()
+            .code(),
+        ErrorCode::Forbidden
+    );
+
+    let mut profile = crate::testing::company();
+    profile.authorized_delegated_admin = false;
+    crate::company::update(&w.store, &w.clock, &w.admin, &profile).unwrap();
+    let gate = list(&w.store, &w.admin, &CustomerQuery::default()).unwrap_err();
+    assert!(
+        gate.to_string()
+            .contains("not authorized for delegated administration"),
+        "{gate}"
+    );
+}
+
+const CSV: &str = "\u{feff}Company_Name,default_domain,tags,unknown column,contact_email\n\
+Alfa,alfa,a;b,ignored,biuro@alfa.pl\n\
+Beta,beta.onmicrosoft.com,,x,\n\
+Bad Domain,be ta,,x,\n\
+Gamma,alfa,,x,\n\
+,delta,,x,\n\
+Epsilon,epsilon,,x,not-an-email\n";
+
+#[test]
+fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
+    let w = world();
+    let report = preview_import(&w.store, &w.admin, CSV).unwrap();
+    assert_eq!((report.rows, report.valid, report.imported), (6, 2, 0));
+    let problems: Vec<(u32, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.line, p.field.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            (4, "default_domain"),
+            (5, "default_domain"),
+            (6, "company_name"),
+            (7, "contact_email")
+        ]
+    );
+    assert!(report.problems[1].message.contains("earlier in this file"));
+    assert_eq!(
+        list(&w.store, &w.admin, &CustomerQuery::default())
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+#[test]
+fn import_modes_keep_the_valid_rows_or_none() {
+    let w = world();
+    let never = AtomicBool::new(false);
+    let (report, change) = apply_import(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        CSV,
+        ImportMode::AllOrNothing,
+        &|_, _| {},
+        &never,
+    )
+    .unwrap();
+    assert_eq!(report.imported, 0);
+    assert!(change.is_none());
+    assert_eq!(
+        list(&w.store, &w.admin, &CustomerQuery::default())
+            .unwrap()
+            .total,
+        0
+    );
+
+    let seen = std::sync::Mutex::new(Vec::new());
+    let (report, change) = apply_import(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        CSV,
+        ImportMode::ValidRows,
+        &|done, total| seen.lock().unwrap().push((done, total)),
+        &never,
+    )
+    .unwrap();
+    assert_eq!(report.imported, 2);
+    assert_eq!(change.unwrap().ids.len(), 2);
+    assert_eq!(seen.lock().unwrap().last(), Some(&(2, 2)));
+    let page = list(&w.store, &w.admin, &CustomerQuery::default()).unwrap();
+    assert_eq!(names(&page), vec!["Alfa", "Beta"]);
+    assert_eq!(page.rows[0].tags, vec!["a", "b"]);
+}
+
+#[test]
+fn a_cancelled_import_leaves_nothing_behind() {
+    let w = world();
+    let cancel = AtomicBool::new(true);
+    let error = apply_import(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        CSV,
+        ImportMode::ValidRows,
+        &|_, _| {},
+        &cancel,
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidState);
+    assert_eq!(
+        list(&w.store, &w.admin, &CustomerQuery::default())
+            .unwrap()
+            .total,
+        0
+    );
+    assert!(preview_import(&w.store, &w.admin, "name,domain\nx,y\n")
+        .unwrap_err()
+        .to_string()
+        .contains("company_name"));
+}
+
+#[test]
+fn an_export_imports_back_unchanged() {
+    let w = world();
+    create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            other_domains: vec!["alfa.pl".into(), "alfa.com".into()],
+            tags: vec!["x".into(), "y".into()],
+            notes: "a \"quoted\", note".into(),
+            ..input("Alfa, \"the first\"", "alfa")
+        },
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    assert_eq!(
+        export_csv(&w.store, &w.admin, &CustomerQuery::default(), &mut out).unwrap(),
+        1
+    );
+    let exported = String::from_utf8(out).unwrap();
+    let other = world();
+    let (report, _) = apply_import(
+        &other.store,
+        &other.clock,
+        &other.admin,
+        &exported,
+        ImportMode::AllOrNothing,
+        &|_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.imported, 1, "{:?}", report.problems);
+    let id = list(&other.store, &other.admin, &CustomerQuery::default())
+        .unwrap()
+        .rows[0]
+        .id
+        .clone();
+    let back = get(&other.store, &other.admin, &id).unwrap();
+    assert_eq!(back.company_name, "Alfa, \"the first\"");
+    assert_eq!(back.other_domains, vec!["alfa.pl", "alfa.com"]);
+    assert_eq!(back.tags, vec!["x", "y"]);
+    assert_eq!(back.notes, "a \"quoted\", note");
+}
