@@ -8,6 +8,7 @@ pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod relationships;
 pub mod settings;
 pub mod store;
 pub mod system;

@@ -204,6 +204,28 @@ fn read(conn: &Connection) -> Result<Option<(CompanyProfile, String)>> {
         .optional()?)
 }
 
+/// The stored profile, or an empty one before set-up.
+pub(crate) fn read_profile(conn: &Connection) -> Result<CompanyProfile> {
+    Ok(read(conn)?
+        .map(|(p, _)| p)
+        .unwrap_or_else(|| CompanyProfile {
+            legal_name: String::new(),
+            street: String::new(),
+            city: String::new(),
+            postal_code: String::new(),
+            country: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            website: String::new(),
+            partner_id: String::new(),
+            partner_tenant_id: String::new(),
+            authorized_delegated_admin: false,
+            authorized_subscription_advisor: false,
+            default_currency: "PLN".into(),
+            default_language: "pl".into(),
+        }))
+}
+
 fn view(conn: &Connection) -> Result<CompanyView> {
     let (profile, updated_at) = read(conn)?.ok_or_else(|| Error::NotFound {
         entity: "company profile",

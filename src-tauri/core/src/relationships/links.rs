@@ -1,0 +1,260 @@
+//! Approval links and the e-mail that carries them, built from templates.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{load, RelationshipState};
+use crate::access::{guarded_write, require, Action};
+use crate::audit::{self, Event, Target};
+use crate::auth::Actor;
+use crate::change::{Change, Entity};
+use crate::clock::{to_rfc3339, Clock};
+use crate::company::CompanyProfile;
+use crate::customers;
+use crate::error::{Error, Result};
+use crate::ids::parse_id;
+use crate::store::Store;
+
+/// The URL templates of DESIGN §4. `{advisor}` is the partner ID, ids are UUIDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LinkTemplates {
+    pub trial_invitation: String,
+    pub purchase_offer: String,
+    pub reseller_relationship: String,
+    pub granular_relationship: String,
+}
+
+impl Default for LinkTemplates {
+    fn default() -> Self {
+        LinkTemplates {
+            trial_invitation: "https://portal.office.com/partner/partnersignup.aspx?type=Trial&id={invitation}&msppid={advisor}".into(),
+            purchase_offer: "https://portal.office.com/partner/partnersignup.aspx?type=Purchase&id={offer}&msppid={advisor}".into(),
+            reseller_relationship: "https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId={partner_tenant}&msppId={advisor}&DAP=true#/BillingAccounts/partner-invitation".into(),
+            granular_relationship: "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/{relationship}".into(),
+        }
+    }
+}
+
+const KEYS: [(&str, &str); 4] = [
+    ("link.trial_invitation", "{invitation}"),
+    ("link.purchase_offer", "{offer}"),
+    ("link.reseller_relationship", "{partner_tenant}"),
+    ("link.granular_relationship", "{relationship}"),
+];
+
+fn values(t: &LinkTemplates) -> [&String; 4] {
+    [
+        &t.trial_invitation,
+        &t.purchase_offer,
+        &t.reseller_relationship,
+        &t.granular_relationship,
+    ]
+}
+
+fn stored(conn: &Connection) -> Result<LinkTemplates> {
+    let mut templates = LinkTemplates::default();
+    let get = |key: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    };
+    if let Some(v) = get(KEYS[0].0)? {
+        templates.trial_invitation = v;
+    }
+    if let Some(v) = get(KEYS[1].0)? {
+        templates.purchase_offer = v;
+    }
+    if let Some(v) = get(KEYS[2].0)? {
+        templates.reseller_relationship = v;
+    }
+    if let Some(v) = get(KEYS[3].0)? {
+        templates.granular_relationship = v;
+    }
+    Ok(templates)
+}
+
+pub fn get_templates(store: &Store) -> Result<LinkTemplates> {
+    store.read(stored)
+}
+
+fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .fold(template.to_owned(), |text, (key, value)| {
+            text.replace(key, value)
+        })
+}
+
+/// Each template must name its id placeholder and give an https URL.
+fn check_template(field: &str, template: &str, placeholder: &str) -> Result<String> {
+    let template = template.trim();
+    if !template.contains(placeholder) {
+        return Err(Error::validation(
+            field,
+            format!("the link must contain {placeholder}"),
+        ));
+    }
+    let sample = fill(
+        template,
+        &[
+            ("{invitation}", "00000000-0000-0000-0000-000000000000"),
+            ("{offer}", "00000000-0000-0000-0000-000000000000"),
+            ("{relationship}", "00000000-0000-0000-0000-000000000000"),
+            ("{partner_tenant}", "00000000-0000-0000-0000-000000000000"),
+            ("{advisor}", "1234567"),
+        ],
+    );
+    match url::Url::parse(&sample) {
+        Ok(url) if url.scheme() == "https" && url.host_str().is_some() => Ok(template.to_owned()),
+        _ => Err(Error::validation(
+            field,
+            "the link must be an https:// address",
+        )),
+    }
+}
+
+pub fn update_templates(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    templates: &LinkTemplates,
+) -> Result<(LinkTemplates, Change)> {
+    let fields = [
+        "trial_invitation",
+        "purchase_offer",
+        "reseller_relationship",
+        "granular_relationship",
+    ];
+    let mut checked = Vec::new();
+    for ((field, (_, placeholder)), value) in fields.iter().zip(KEYS).zip(values(templates)) {
+        checked.push(check_template(field, value, placeholder)?);
+    }
+    let now = to_rfc3339(clock.now())?;
+    let target = Target {
+        kind: "settings",
+        id: None,
+        label: "link templates".into(),
+    };
+    let saved = guarded_write(
+        store,
+        clock,
+        actor,
+        "settings.update",
+        target.clone(),
+        |tx| {
+            require(tx, actor, Action::EditLinkTemplates)?;
+            let before = stored(tx)?;
+            for ((key, _), value) in KEYS.iter().zip(&checked) {
+                tx.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                params![key, value, now],
+            )?;
+            }
+            let after = stored(tx)?;
+            let event = Event::done(actor.audit_ref(), "settings.update", target).with_change(
+                serde_json::to_value(&before).ok(),
+                serde_json::to_value(&after).ok(),
+            );
+            audit::append(tx, clock, &event)?;
+            Ok(after)
+        },
+    )?;
+    Ok((saved, Change::of(Entity::Settings)))
+}
+
+/// What staff send to the customer: the approval link, a `mailto:` in the
+/// customer's language signed with the company profile, and an HTML snippet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RelationshipMessage {
+    pub link: String,
+    pub subject: String,
+    pub body: String,
+    pub mailto: String,
+    pub html_snippet: String,
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn signature(company: &CompanyProfile) -> String {
+    [
+        company.legal_name.as_str(),
+        company.phone.as_str(),
+        company.email.as_str(),
+        company.website.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMessage> {
+    let id = parse_id("id", id)?;
+    store.read(|conn| {
+        require(conn, actor, Action::ManageRelationships)?;
+        let relationship = load(conn, &id)?;
+        if relationship.state != RelationshipState::ApprovalPending {
+            return Err(Error::invalid_state(format!(
+                "'{}' is {}; only a relationship waiting for approval has a link to send",
+                relationship.display_name,
+                relationship.state.describe()
+            )));
+        }
+        let customer = customers::load(conn, &relationship.customer_id)?;
+        let company = crate::company::read_profile(conn)?;
+        let templates = stored(conn)?;
+        let link = fill(
+            &templates.granular_relationship,
+            &[
+                ("{relationship}", &relationship.id),
+                ("{partner_tenant}", &company.partner_tenant_id),
+                ("{advisor}", &company.partner_id),
+            ],
+        );
+        let roles = relationship.roles.join(", ");
+        let (subject, body, anchor) = if customer.language == "pl" {
+            (
+                format!("{}: prośba o administrację delegowaną", company.legal_name),
+                format!(
+                    "Dzień dobry,\n\nprosimy o zatwierdzenie relacji administracji delegowanej „{}” dla {} (role: {}; czas trwania: {} dni).\n\nAby ją zatwierdzić, zaloguj się jako administrator globalny i otwórz link:\n{}\n\nZ poważaniem\n{}",
+                    relationship.display_name, customer.company_name, roles, relationship.duration_days, link, signature(&company)
+                ),
+                "Zatwierdź administrację delegowaną",
+            )
+        } else {
+            (
+                format!("{}: request for delegated administration", company.legal_name),
+                format!(
+                    "Hello,\n\nplease approve the delegated-administration relationship \"{}\" for {} (roles: {}; duration: {} days).\n\nTo approve it, sign in as a global admin and open:\n{}\n\nKind regards\n{}",
+                    relationship.display_name, customer.company_name, roles, relationship.duration_days, link, signature(&company)
+                ),
+                "Approve delegated administration",
+            )
+        };
+        let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20");
+        let mailto = format!(
+            "mailto:{}?subject={}&body={}",
+            encode(&customer.contact_email),
+            encode(&subject),
+            encode(&body)
+        );
+        let html_snippet = format!(
+            "<a href=\"{}\" rel=\"noopener\">{}</a>",
+            escape_html(&link),
+            escape_html(anchor)
+        );
+        Ok(RelationshipMessage { link, subject, body, mailto, html_snippet })
+    })
+}

@@ -1,0 +1,532 @@
+//! Delegated-administration relationships (GDAP-shaped): the partner offers,
+//! the customer approves through a link, staff record the approval, and the
+//! clock moves relationships to expiring, expired or renewed.
+
+mod links;
+mod machine;
+#[cfg(test)]
+mod tests;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+use ts_rs::TS;
+
+use crate::access::{guarded_write, require, Action};
+use crate::audit::{self, ActorRef, Event, Target};
+use crate::auth::Actor;
+use crate::change::{Change, Entity};
+use crate::clock::{parse_rfc3339, to_rfc3339, Clock};
+use crate::customers;
+use crate::error::{Error, Result};
+use crate::fold::fold;
+use crate::ids::{new_id, parse_id};
+use crate::store::Store;
+use crate::validate;
+
+pub use links::{get_templates, message, update_templates, LinkTemplates, RelationshipMessage};
+pub use machine::{transition, RelationshipEvent, RelationshipState};
+
+pub const MAX_DURATION_DAYS: u32 = 730;
+pub const AUTO_EXTEND_DAYS: i64 = 180;
+pub const EXPIRING_DAYS: i64 = 30;
+pub const APPROVAL_LAPSES_DAYS: i64 = 90;
+
+/// Roles a relationship can grant in the customer's tenant. The seed's two
+/// levels are `global_admin` (full) and `password_admin` (limited).
+pub const ROLES: &[&str] = &[
+    "global_admin",
+    "password_admin",
+    "user_admin",
+    "billing_admin",
+    "helpdesk_admin",
+    "service_support_admin",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Relationship {
+    pub id: String,
+    pub customer_id: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub duration_days: u32,
+    pub auto_extend: bool,
+    pub state: RelationshipState,
+    pub created_at: String,
+    pub created_by: String,
+    #[ts(optional)]
+    pub requested_at: Option<String>,
+    #[ts(optional)]
+    pub accepted_at: Option<String>,
+    #[ts(optional)]
+    pub accepted_recorded_by: Option<String>,
+    #[ts(optional)]
+    pub ends_at: Option<String>,
+    #[ts(optional)]
+    pub terminated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct RelationshipOffer {
+    pub customer_id: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub duration_days: u32,
+    pub auto_extend: bool,
+    /// Request the customer's approval at once (the link becomes usable).
+    #[serde(default = "yes")]
+    pub request_approval: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+const COLUMNS: &str = "id, customer_id, display_name, roles, duration_days, auto_extend, state,
+    created_at, created_by, requested_at, accepted_at, accepted_recorded_by, ends_at, terminated_at";
+
+fn relationship(row: &Row<'_>) -> rusqlite::Result<Relationship> {
+    let roles: String = row.get(3)?;
+    let state: String = row.get(6)?;
+    Ok(Relationship {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        display_name: row.get(2)?,
+        roles: roles.split(',').map(str::to_owned).collect(),
+        duration_days: row.get(4)?,
+        auto_extend: row.get(5)?,
+        state: RelationshipState::parse(&state).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                6,
+                rusqlite::types::Type::Text,
+                format!("unknown relationship state '{state}'").into(),
+            )
+        })?,
+        created_at: row.get(7)?,
+        created_by: row.get(8)?,
+        requested_at: row.get(9)?,
+        accepted_at: row.get(10)?,
+        accepted_recorded_by: row.get(11)?,
+        ends_at: row.get(12)?,
+        terminated_at: row.get(13)?,
+    })
+}
+
+pub(crate) fn load(conn: &Connection, id: &str) -> Result<Relationship> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM relationships WHERE id = ?1"
+    ))?
+    .query_row([id], relationship)
+    .optional()?
+    .ok_or_else(|| Error::NotFound {
+        entity: "relationship",
+        id: id.to_owned(),
+    })
+}
+
+fn target(r: &Relationship) -> Target {
+    Target {
+        kind: "relationship",
+        id: Some(r.id.clone()),
+        label: r.display_name.clone(),
+    }
+}
+
+/// The customer's list state: the most advanced of its relationships.
+fn refresh_customer_state(conn: &Connection, customer_id: &str, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET relationship_state = coalesce((
+             SELECT state FROM relationships WHERE customer_id = ?1
+             ORDER BY CASE state WHEN 'active' THEN 0 WHEN 'expiring' THEN 1
+                 WHEN 'approval_pending' THEN 2 WHEN 'created' THEN 3
+                 WHEN 'expired' THEN 4 ELSE 5 END
+             LIMIT 1), 'none'), updated_at = ?2
+         WHERE id = ?1",
+    )?
+    .execute(params![customer_id, now])?;
+    Ok(())
+}
+
+struct ValidOffer {
+    customer_id: String,
+    display_name: String,
+    roles: Vec<String>,
+    duration_days: u32,
+    auto_extend: bool,
+}
+
+fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
+    let customer_id = parse_id("customer_id", &offer.customer_id)?;
+    let display_name = validate::required_text("display_name", &offer.display_name, 50)?;
+    let mut roles: Vec<String> = Vec::new();
+    for role in &offer.roles {
+        let role = role.trim();
+        if !ROLES.contains(&role) {
+            return Err(Error::validation(
+                "roles",
+                format!("'{role}' is not a role a relationship can grant"),
+            ));
+        }
+        if !roles.iter().any(|r| r == role) {
+            roles.push(role.to_owned());
+        }
+    }
+    if roles.is_empty() {
+        return Err(Error::validation("roles", "choose at least one role"));
+    }
+    if !(1..=MAX_DURATION_DAYS).contains(&offer.duration_days) {
+        return Err(Error::validation(
+            "duration_days",
+            format!("choose a duration from 1 day to 2 years ({MAX_DURATION_DAYS} days)"),
+        ));
+    }
+    if offer.auto_extend && roles.iter().any(|r| r == "global_admin") {
+        return Err(Error::validation(
+            "auto_extend",
+            "a relationship with the global admin role cannot extend itself; it must be offered again",
+        ));
+    }
+    Ok(ValidOffer {
+        customer_id,
+        display_name,
+        roles,
+        duration_days: offer.duration_days,
+        auto_extend: offer.auto_extend,
+    })
+}
+
+pub fn list_for_customer(
+    store: &Store,
+    actor: &Actor,
+    customer_id: &str,
+) -> Result<Vec<Relationship>> {
+    let customer_id = parse_id("customer_id", customer_id)?;
+    store.read(|conn| {
+        require(conn, actor, Action::ViewCustomers)?;
+        customers::load(conn, &customer_id)?;
+        let rows = conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM relationships WHERE customer_id = ?1 ORDER BY created_at DESC, id"
+            ))?
+            .query_map([&customer_id], relationship)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    })
+}
+
+/// Offers delegated administration to a customer.
+pub fn offer(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    offer: &RelationshipOffer,
+) -> Result<(Relationship, Change)> {
+    let valid = validate_offer(offer)?;
+    let id = new_id();
+    let now = to_rfc3339(clock.now())?;
+    let audit_target = Target {
+        kind: "relationship",
+        id: Some(id.clone()),
+        label: valid.display_name.clone(),
+    };
+    let created = guarded_write(
+        store,
+        clock,
+        actor,
+        "relationship.offer",
+        audit_target,
+        |tx| {
+            require(tx, actor, Action::ManageRelationships)?;
+            let customer = customers::load(tx, &valid.customer_id)?;
+            if customer.archived {
+                return Err(Error::invalid_state(format!(
+                    "{} is archived; restore the customer first",
+                    customer.company_name
+                )));
+            }
+            let key = fold(&valid.display_name);
+            let taken: Option<String> = tx
+                .query_row(
+                    "SELECT display_name FROM relationships WHERE display_name_key = ?1",
+                    [&key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(name) = taken {
+                return Err(Error::Conflict {
+                    field: Some("display_name".into()),
+                    message: format!("another relationship is already named '{name}'"),
+                });
+            }
+            let (state, requested_at) = if offer.request_approval {
+                (RelationshipState::ApprovalPending, Some(now.clone()))
+            } else {
+                (RelationshipState::Created, None)
+            };
+            tx.execute(
+            "INSERT INTO relationships (id, customer_id, display_name, display_name_key, roles,
+                 duration_days, auto_extend, state, created_at, created_by, requested_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?9)",
+            params![
+                id,
+                valid.customer_id,
+                valid.display_name,
+                key,
+                valid.roles.join(","),
+                valid.duration_days,
+                valid.auto_extend,
+                state.as_str(),
+                now,
+                actor.display_name,
+                requested_at
+            ],
+        )?;
+            refresh_customer_state(tx, &valid.customer_id, &now)?;
+            let created = load(tx, &id)?;
+            let event = Event::done(actor.audit_ref(), "relationship.offer", target(&created))
+                .with_change(None, serde_json::to_value(&created).ok());
+            audit::append(tx, clock, &event)?;
+            Ok(created)
+        },
+    )?;
+    Ok((
+        created,
+        Change {
+            entity: Entity::Relationship,
+            ids: vec![id, valid.customer_id],
+        },
+    ))
+}
+
+/// Applies one staff-driven event after checking the transition table.
+fn apply_event(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    event: RelationshipEvent,
+    audit_action: &'static str,
+    change: impl FnOnce(&Connection, &Relationship, RelationshipState, &str) -> Result<()>,
+) -> Result<(Relationship, Change)> {
+    let id = parse_id("id", id)?;
+    let now = to_rfc3339(clock.now())?;
+    let audit_target = Target {
+        kind: "relationship",
+        id: Some(id.clone()),
+        label: String::new(),
+    };
+    let updated = guarded_write(store, clock, actor, audit_action, audit_target, |tx| {
+        require(tx, actor, Action::ManageRelationships)?;
+        let before = load(tx, &id)?;
+        let next = transition(before.state, event).ok_or_else(|| {
+            Error::invalid_state(format!(
+                "'{}' is {}; it cannot be {}",
+                before.display_name,
+                before.state.describe(),
+                event.describe()
+            ))
+        })?;
+        change(tx, &before, next, &now)?;
+        refresh_customer_state(tx, &before.customer_id, &now)?;
+        let after = load(tx, &id)?;
+        let entry = Event::done(actor.audit_ref(), audit_action, target(&after)).with_change(
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        );
+        audit::append(tx, clock, &entry)?;
+        Ok(after)
+    })?;
+    let customer_id = updated.customer_id.clone();
+    Ok((
+        updated,
+        Change {
+            entity: Entity::Relationship,
+            ids: vec![id, customer_id],
+        },
+    ))
+}
+
+pub fn request_approval(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Relationship, Change)> {
+    apply_event(
+        store,
+        clock,
+        actor,
+        id,
+        RelationshipEvent::RequestApproval,
+        "relationship.request_approval",
+        |tx, r, next, now| {
+            tx.execute(
+            "UPDATE relationships SET state = ?1, requested_at = ?2, updated_at = ?2 WHERE id = ?3",
+            params![next.as_str(), now, r.id],
+        )?;
+            Ok(())
+        },
+    )
+}
+
+/// Records that the customer accepted (on `accepted_at`, RFC 3339; default now):
+/// the relationship runs from then for its duration.
+pub fn record_acceptance(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    accepted_at: Option<&str>,
+) -> Result<(Relationship, Change)> {
+    let now = clock.now();
+    let accepted = match accepted_at.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => parse_rfc3339("accepted_at", text)?,
+        None => now,
+    };
+    if accepted > now {
+        return Err(Error::validation(
+            "accepted_at",
+            "the acceptance date cannot be in the future",
+        ));
+    }
+    apply_event(
+        store,
+        clock,
+        actor,
+        id,
+        RelationshipEvent::RecordAcceptance,
+        "relationship.accept",
+        |tx, r, _, now_text| {
+            if let Some(requested) = &r.requested_at {
+                if accepted < parse_rfc3339("requested_at", requested)? {
+                    return Err(Error::validation(
+                        "accepted_at",
+                        "the customer cannot have accepted before the request was made",
+                    ));
+                }
+            }
+            let ends = accepted + Duration::days(i64::from(r.duration_days));
+            let state = state_by_end(ends, now);
+            tx.execute(
+                "UPDATE relationships SET state = ?1, accepted_at = ?2, accepted_recorded_by = ?3,
+                 ends_at = ?4, updated_at = ?5 WHERE id = ?6",
+                params![
+                    state.as_str(),
+                    to_rfc3339(accepted)?,
+                    actor.display_name,
+                    to_rfc3339(ends)?,
+                    now_text,
+                    r.id
+                ],
+            )?;
+            Ok(())
+        },
+    )
+}
+
+pub fn terminate(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Relationship, Change)> {
+    apply_event(
+        store,
+        clock,
+        actor,
+        id,
+        RelationshipEvent::Terminate,
+        "relationship.terminate",
+        |tx, r, next, now| {
+            tx.execute(
+            "UPDATE relationships SET state = ?1, terminated_at = ?2, updated_at = ?2 WHERE id = ?3",
+            params![next.as_str(), now, r.id],
+        )?;
+            Ok(())
+        },
+    )
+}
+
+/// Active, or expiring in its last 30 days, or expired at its end.
+fn state_by_end(ends: OffsetDateTime, now: OffsetDateTime) -> RelationshipState {
+    if ends <= now {
+        RelationshipState::Expired
+    } else if ends - now <= Duration::days(EXPIRING_DAYS) {
+        RelationshipState::Expiring
+    } else {
+        RelationshipState::Active
+    }
+}
+
+fn system() -> ActorRef {
+    ActorRef {
+        id: None,
+        name: "Partnerdesk (clock)".into(),
+    }
+}
+
+/// Applies the changes due by the clock: approval requests lapse after 90
+/// days, relationships enter "expiring" 30 days before their end, and at the
+/// end renew by 180 days (auto-extend) or expire. Run at start and hourly.
+pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
+    let now = clock.now();
+    let now_text = to_rfc3339(now)?;
+    let lapse_before = to_rfc3339(now - Duration::days(APPROVAL_LAPSES_DAYS))?;
+    let soon = to_rfc3339(now + Duration::days(EXPIRING_DAYS))?;
+    store.write(|tx| {
+        let due: Vec<Relationship> = tx
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM relationships
+                 WHERE (state = 'approval_pending' AND requested_at <= ?1)
+                    OR (state IN ('active', 'expiring') AND ends_at <= ?2)"
+            ))?
+            .query_map(params![lapse_before, soon], relationship)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut ids = Vec::new();
+        for r in due {
+            let (event, mut ends) = match r.state {
+                RelationshipState::ApprovalPending => (RelationshipEvent::ApprovalLapsed, None),
+                _ => {
+                    let ends = parse_rfc3339("ends_at", r.ends_at.as_deref().unwrap_or_default())?;
+                    if ends > now {
+                        (RelationshipEvent::EnteredLastMonth, Some(ends))
+                    } else if r.auto_extend {
+                        (RelationshipEvent::AutoExtended, Some(ends))
+                    } else {
+                        (RelationshipEvent::Ended, Some(ends))
+                    }
+                }
+            };
+            if event == RelationshipEvent::EnteredLastMonth && r.state == RelationshipState::Expiring {
+                continue;
+            }
+            let Some(mut next) = transition(r.state, event) else { continue };
+            if event == RelationshipEvent::AutoExtended {
+                // Renew by whole periods until the end is in the future (the app may have been closed).
+                let mut end = ends.unwrap_or(now);
+                while end <= now {
+                    end += Duration::days(AUTO_EXTEND_DAYS);
+                }
+                ends = Some(end);
+                next = state_by_end(end, now);
+            }
+            tx.execute(
+                "UPDATE relationships SET state = ?1, ends_at = coalesce(?2, ends_at), updated_at = ?3 WHERE id = ?4",
+                params![next.as_str(), ends.map(to_rfc3339).transpose()?, now_text, r.id],
+            )?;
+            refresh_customer_state(tx, &r.customer_id, &now_text)?;
+            let after = load(tx, &r.id)?;
+            let entry = Event {
+                detail: event.describe().to_owned(),
+                ..Event::done(system(), "relationship.clock", target(&after))
+            }
+            .with_change(serde_json::to_value(&r).ok(), serde_json::to_value(&after).ok());
+            audit::append(tx, clock, &entry)?;
+            ids.push(r.id.clone());
+            ids.push(r.customer_id.clone());
+        }
+        Ok((!ids.is_empty()).then_some(Change { entity: Entity::Relationship, ids }))
+    })
+}
