@@ -18,6 +18,7 @@ pub use store::Store;
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod company;
 pub mod customers;
 pub mod fold;

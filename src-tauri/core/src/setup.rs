@@ -40,6 +40,7 @@ pub fn complete(
             });
         }
         company::write(tx, &profile, &now)?;
+        crate::catalog::seed_samples(tx, &now)?;
         let admin = staff::insert_first_global_admin(
             tx,
             &input.display_name,

@@ -1,0 +1,261 @@
+//! Importing Microsoft's license-based price list (CSV): columns by header
+//! name, unknown ones ignored, a byte-order mark accepted, existing SKUs
+//! updated in place, bad rows reported by line.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::access::{guarded_write, require, Action};
+use crate::audit::{self, Event, Target};
+use crate::auth::Actor;
+use crate::change::{Change, Entity};
+use crate::clock::{to_rfc3339, Clock};
+use crate::customers::ImportProblem;
+use crate::error::{Error, Result};
+use crate::ids::new_id;
+use crate::store::Store;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PriceListReport {
+    pub rows: u32,
+    pub added: u32,
+    pub updated: u32,
+    pub problems: Vec<ImportProblem>,
+}
+
+struct PriceRow {
+    product_id: String,
+    sku_id: String,
+    title: String,
+    term: String,
+    billing_plan: String,
+    market: String,
+    currency: String,
+    monthly_minor: i64,
+}
+
+/// Parses a decimal price ("12.5", "1234,56") into minor units of `currency`,
+/// exactly, then to a monthly price for the billing plan (rounded half up).
+fn monthly_minor(
+    text: &str,
+    currency: &str,
+    billing_plan: &str,
+) -> std::result::Result<i64, String> {
+    let digits = iso_currency::Currency::from_code(currency)
+        .and_then(|c| c.exponent())
+        .unwrap_or(2) as u32;
+    let text = text.trim().replace(',', ".");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(format!("'{text}' is not a price"));
+    }
+    let scale = 10_i128.pow(digits);
+    let whole: i128 = whole
+        .parse()
+        .map_err(|_| format!("'{text}' is too large"))?;
+    // Keep one digit more than the currency has, to round half up.
+    let mut frac = fraction
+        .chars()
+        .take(digits as usize + 1)
+        .collect::<String>();
+    while frac.len() < digits as usize + 1 {
+        frac.push('0');
+    }
+    let frac: i128 = frac.parse().unwrap_or(0);
+    let tenths = whole * scale * 10 + frac;
+    let months = match billing_plan {
+        "annual" => 12,
+        "triennial" => 36,
+        _ => 1,
+    };
+    let monthly = (tenths + 5 * months) / (10 * months);
+    i64::try_from(monthly).map_err(|_| format!("'{text}' is too large"))
+}
+
+fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (String, String)> {
+    let required = |name: &str, field: &str| -> std::result::Result<String, (String, String)> {
+        let value = get(name);
+        if value.is_empty() {
+            Err((field.to_owned(), format!("{name} is empty")))
+        } else {
+            Ok(value)
+        }
+    };
+    let term = required("termduration", "term")?.to_uppercase();
+    if !["P1M", "P1Y", "P3Y"].contains(&term.as_str()) {
+        return Err((
+            "term".into(),
+            format!("TermDuration '{term}' is not P1M, P1Y or P3Y"),
+        ));
+    }
+    let plan = get("billingplan").to_lowercase();
+    let billing_plan = match plan.as_str() {
+        "monthly" | "annual" | "triennial" => plan,
+        "" | "none" | "onetime" => "none".to_owned(),
+        other => {
+            return Err((
+                "billing_plan".into(),
+                format!("BillingPlan '{other}' is not Monthly, Annual, Triennial or None"),
+            ))
+        }
+    };
+    let currency = required("currency", "currency")?.to_uppercase();
+    if iso_currency::Currency::from_code(&currency).is_none() {
+        return Err((
+            "currency".into(),
+            format!("'{currency}' is not an ISO 4217 currency"),
+        ));
+    }
+    let title = match get("skutitle") {
+        t if !t.is_empty() => t,
+        _ => required("producttitle", "title")?,
+    };
+    let monthly_minor = monthly_minor(
+        &required("unitprice", "unit_price_minor")?,
+        &currency,
+        &billing_plan,
+    )
+    .map_err(|m| ("unit_price_minor".to_owned(), m))?;
+    Ok(PriceRow {
+        product_id: required("productid", "product_id")?,
+        sku_id: required("skuid", "sku_id")?,
+        market: required("market", "market")?.to_uppercase(),
+        title,
+        term,
+        billing_plan,
+        currency,
+        monthly_minor,
+    })
+}
+
+pub fn import_price_list(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    csv_text: &str,
+) -> Result<(PriceListReport, Change)> {
+    let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::validation("file", format!("the file is not CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim().replace(' ', "").to_lowercase())
+        .collect();
+    for needed in [
+        "productid",
+        "skuid",
+        "termduration",
+        "currency",
+        "unitprice",
+        "market",
+    ] {
+        if !headers.iter().any(|h| h == needed) {
+            return Err(Error::validation(
+                "file",
+                format!("the price list has no '{needed}' column"),
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = record
+            .map_err(|e| Error::validation("file", format!("the file cannot be read: {e}")))?;
+        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let get = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        match parse_row(&get) {
+            Ok(row) => rows.push(row),
+            Err((field, message)) => problems.push(ImportProblem {
+                line,
+                field,
+                message,
+            }),
+        }
+    }
+    let now = to_rfc3339(clock.now())?;
+    let target = Target {
+        kind: "catalog",
+        id: None,
+        label: "price list import".into(),
+    };
+    let report = guarded_write(
+        store,
+        clock,
+        actor,
+        "catalog.import",
+        target.clone(),
+        |tx| {
+            require(tx, actor, Action::EditCatalog)?;
+            let (mut added, mut updated) = (0, 0);
+            for row in &rows {
+                let existing: Option<String> = tx
+                .prepare_cached(
+                    "SELECT id FROM catalog_services WHERE product_id = ?1 AND sku_id = ?2 AND term = ?3
+                     AND billing_plan = ?4 AND market = ?5 AND currency = ?6",
+                )?
+                .query_row(params![row.product_id, row.sku_id, row.term, row.billing_plan, row.market, row.currency], |r| r.get(0))
+                .optional()?;
+                match existing {
+                    Some(id) => {
+                        tx.prepare_cached(
+                        "UPDATE catalog_services SET title = ?1, unit_price_minor = ?2, sample = 0, updated_at = ?3 WHERE id = ?4",
+                    )?
+                    .execute(params![row.title, row.monthly_minor, now, id])?;
+                        updated += 1;
+                    }
+                    None => {
+                        tx.prepare_cached(
+                        "INSERT INTO catalog_services (id, product_id, sku_id, title, term, billing_plan,
+                             unit_price_minor, currency, market, decrease_window_days, sample, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 7, 0, ?10)",
+                    )?
+                    .execute(params![new_id(), row.product_id, row.sku_id, row.title, row.term, row.billing_plan, row.monthly_minor, row.currency, row.market, now])?;
+                        added += 1;
+                    }
+                }
+            }
+            let report = PriceListReport {
+                rows: (rows.len() + problems.len()) as u32,
+                added,
+                updated,
+                problems: problems.clone(),
+            };
+            let event = Event {
+                detail: format!(
+                    "{added} added, {updated} updated, {} rows with problems",
+                    problems.len()
+                ),
+                ..Event::done(actor.audit_ref(), "catalog.import", target)
+            };
+            audit::append(tx, clock, &event)?;
+            Ok(report)
+        },
+    )?;
+    Ok((report, Change::of(Entity::Catalog)))
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    pub fn monthly(text: &str, currency: &str, plan: &str) -> Result<i64, String> {
+        super::monthly_minor(text, currency, plan)
+    }
+}

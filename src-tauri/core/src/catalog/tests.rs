@@ -1,0 +1,145 @@
+use super::*;
+use crate::access::{CompanyRole as R, CustomerAccess as A};
+use crate::error::ErrorCode;
+use crate::testing::world;
+
+#[test]
+fn the_first_run_seeds_a_marked_sample_catalog() {
+    let w = world();
+    let services = list(&w.store, &w.admin).unwrap();
+    assert_eq!(services.len(), 7);
+    assert!(services
+        .iter()
+        .all(|s| s.sample && s.title.contains("sample price")));
+    let basic = services
+        .iter()
+        .find(|s| s.title.starts_with("Microsoft 365 Business Basic"))
+        .unwrap();
+    assert_eq!(
+        (basic.trial_seats, basic.trial_days, basic.unit_price_minor),
+        (Some(25), Some(30), 2_600)
+    );
+}
+
+#[test]
+fn prices_convert_exactly_to_monthly_minor_units() {
+    assert_eq!(
+        price_list::tests_support::monthly("12.5", "EUR", "monthly"),
+        Ok(1250)
+    );
+    assert_eq!(
+        price_list::tests_support::monthly("120", "EUR", "annual"),
+        Ok(1000)
+    );
+    assert_eq!(
+        price_list::tests_support::monthly("100", "EUR", "annual"),
+        Ok(833),
+        "8.333… rounds to 8.33"
+    );
+    assert_eq!(
+        price_list::tests_support::monthly("1234,56", "PLN", "monthly"),
+        Ok(123_456)
+    );
+    assert_eq!(
+        price_list::tests_support::monthly("1500", "JPY", "monthly"),
+        Ok(1500),
+        "no minor unit"
+    );
+    assert!(price_list::tests_support::monthly("12.5.1", "EUR", "monthly").is_err());
+    assert!(price_list::tests_support::monthly("-3", "EUR", "monthly").is_err());
+}
+
+#[test]
+fn the_price_list_maps_by_header_updates_in_place_and_reports_bad_lines() {
+    let w = world();
+    let csv = "\u{feff}ChangeIndicator,ProductTitle,ProductId,SkuId,SkuTitle,Publisher,Market,Currency,UnitPrice,TermDuration,BillingPlan,Extra\n\
+Unchanged,Microsoft 365 Business Basic,CFQ7TTC0LH18,0001,Microsoft 365 Business Basic,Microsoft,PL,PLN,27.10,P1Y,Monthly,x\n\
+Added,Microsoft 365 Business Basic,CFQ7TTC0LH18,0001,Microsoft 365 Business Basic,Microsoft,PL,PLN,312.00,P1Y,Annual,x\n\
+Added,Bad Term,CFQ7TTC0XXXX,0001,Bad,Microsoft,PL,PLN,1.00,P2Y,Monthly,x\n\
+Added,Bad Price,CFQ7TTC0YYYY,0001,Bad,Microsoft,PL,PLN,free,P1M,Monthly,x\n";
+    let (report, _) = import_price_list(&w.store, &w.clock, &w.admin, csv).unwrap();
+    assert_eq!((report.rows, report.added, report.updated), (4, 1, 1));
+    let lines: Vec<(u32, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.line, p.field.as_str()))
+        .collect();
+    assert_eq!(lines, vec![(4, "term"), (5, "unit_price_minor")]);
+    let services = list(&w.store, &w.admin).unwrap();
+    assert_eq!(services.len(), 8);
+    let updated = services
+        .iter()
+        .find(|s| s.product_id == "CFQ7TTC0LH18" && s.billing_plan == "monthly")
+        .unwrap();
+    assert_eq!((updated.unit_price_minor, updated.sample), (2_710, false));
+    assert_eq!(updated.trial_seats, Some(25), "the trial settings stay");
+    let annual = services
+        .iter()
+        .find(|s| s.product_id == "CFQ7TTC0LH18" && s.billing_plan == "annual")
+        .unwrap();
+    assert_eq!(
+        annual.unit_price_minor, 2_600,
+        "312.00 a year is 26.00 a month"
+    );
+
+    let missing =
+        import_price_list(&w.store, &w.clock, &w.admin, "ProductId,SkuId\nA,B\n").unwrap_err();
+    assert_eq!(missing.field(), Some("file"));
+}
+
+#[test]
+fn only_billing_and_global_admins_change_prices() {
+    let w = world();
+    let billing = w.staff("Bea", R::BillingAdmin, A::None);
+    let staff = w.staff("Zenon", R::None, A::Full);
+    let service = list(&w.store, &staff).unwrap().remove(0);
+    let input = ServiceUpdate {
+        title: service.title.clone(),
+        unit_price_minor: 9_900,
+        currency: "pln".into(),
+        trial_seats: Some(10),
+        trial_days: Some(30),
+        decrease_window_days: 7,
+    };
+    assert_eq!(
+        update(&w.store, &w.clock, &staff, &service.id, &input)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Forbidden
+    );
+    let (saved, _) = update(&w.store, &w.clock, &billing, &service.id, &input).unwrap();
+    assert_eq!(
+        (
+            saved.unit_price_minor,
+            saved.currency.as_str(),
+            saved.sample
+        ),
+        (9_900, "PLN", false)
+    );
+    let half_trial = ServiceUpdate {
+        trial_days: None,
+        ..input.clone()
+    };
+    assert_eq!(
+        update(&w.store, &w.clock, &billing, &service.id, &half_trial)
+            .unwrap_err()
+            .field(),
+        Some("trial_seats")
+    );
+    let negative = ServiceUpdate {
+        unit_price_minor: -1,
+        ..input
+    };
+    assert_eq!(
+        update(&w.store, &w.clock, &billing, &service.id, &negative)
+            .unwrap_err()
+            .field(),
+        Some("unit_price_minor")
+    );
+    assert_eq!(
+        import_price_list(&w.store, &w.clock, &staff, "x")
+            .unwrap_err()
+            .code(),
+        ErrorCode::Validation
+    );
+}
