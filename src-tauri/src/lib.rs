@@ -3,7 +3,7 @@
 pub mod commands;
 pub mod state;
 
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime};
 
 use crate::state::AppState;
 
@@ -35,11 +35,55 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::audit::list_audit,
             commands::audit::verify_audit,
             commands::audit::export_audit_csv,
+            commands::customers::list_customers,
+            commands::customers::get_customer,
+            commands::customers::create_customer,
+            commands::customers::update_customer,
+            commands::customers::set_customer_archived,
+            commands::customers::preview_customer_import,
+            commands::customers::import_customers,
+            commands::customers::cancel_import,
+            commands::customers::export_customers_csv,
+            commands::customers::customer_activity,
+            commands::relationships::list_relationships,
+            commands::relationships::offer_relationship,
+            commands::relationships::request_relationship_approval,
+            commands::relationships::record_relationship_acceptance,
+            commands::relationships::terminate_relationship,
+            commands::relationships::relationship_message,
+            commands::relationships::send_relationship_email,
+            commands::relationships::get_link_templates,
+            commands::relationships::update_link_templates,
+            commands::catalog::list_catalog,
+            commands::catalog::update_service,
+            commands::catalog::import_price_list,
         ])
+}
+
+/// How often the clock-driven changes (relationship expiry, renewal) are applied.
+const CLOCK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Applies the changes due by the clock now and then hourly, on a thread of its own.
+fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
+    std::thread::spawn(move || loop {
+        let state = app.state::<AppState>();
+        if let Ok(store) = state.store() {
+            match partnerdesk_core::relationships::apply_clock(&store, state.clock().as_ref()) {
+                Ok(Some(change)) => commands::announce(&app, &change),
+                Ok(None) => {}
+                Err(error) => eprintln!("partnerdesk: clock-driven changes failed: {error}"),
+            }
+        }
+        std::thread::sleep(CLOCK_INTERVAL);
+    });
 }
 
 pub fn run() {
     app_builder(tauri::Builder::default(), AppState::open_default())
+        .setup(|app| {
+            start_clock(app.handle().clone());
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("Partnerdesk could not start its window");
 }

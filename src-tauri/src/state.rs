@@ -1,5 +1,6 @@
 //! What every command can reach: the store (or why it could not be opened) and the clock.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use partnerdesk_core::auth::Sessions;
@@ -13,6 +14,8 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     /// Who is signed in to this app instance.
     sessions: Arc<Sessions>,
+    /// Set by `cancel_import`; the running import rolls back when it sees it.
+    import_cancel: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -25,6 +28,7 @@ impl AppState {
             store,
             clock: Arc::new(SystemClock),
             sessions: Arc::default(),
+            import_cancel: Arc::default(),
         }
     }
 
@@ -33,6 +37,7 @@ impl AppState {
             store: store.map(Arc::new),
             clock,
             sessions: Arc::default(),
+            import_cancel: Arc::default(),
         }
     }
 
@@ -46,5 +51,9 @@ impl AppState {
 
     pub fn sessions(&self) -> Arc<Sessions> {
         Arc::clone(&self.sessions)
+    }
+
+    pub fn import_cancel(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.import_cancel)
     }
 }

@@ -6,6 +6,7 @@
 pub mod change;
 pub mod clock;
 pub mod error;
+pub mod exports;
 pub mod ids;
 pub mod money;
 pub mod relationships;

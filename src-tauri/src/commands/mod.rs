@@ -2,8 +2,11 @@
 //! map its error, announce what changed.
 
 pub mod audit;
+pub mod catalog;
 pub mod company;
+pub mod customers;
 pub mod names;
+pub mod relationships;
 pub mod session;
 pub mod settings;
 pub mod staff;
@@ -38,7 +41,7 @@ where
 }
 
 /// Tells every window what a successful write changed.
-pub(crate) fn announce<R: Runtime>(app: &AppHandle<R>, change: &Change) {
+pub fn announce<R: Runtime>(app: &AppHandle<R>, change: &Change) {
     if let Err(error) = app.emit(CHANGE_EVENT, change) {
         // The write is committed either way; a screen that missed it refreshes on focus.
         eprintln!("partnerdesk: could not emit the change event: {error}");

@@ -20,8 +20,9 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::error::Result;
 use crate::store::Store;
 
-pub use query::{export_csv, list, AuditEntry, AuditPage, AuditQuery};
-pub use service::{export_as, list_as, verify_as, ExportedFile};
+pub use crate::exports::ExportedFile;
+pub use query::{export_csv, list, list_for_targets, AuditEntry, AuditPage, AuditQuery};
+pub use service::{export_as, list_as, verify_as};
 
 /// The hash the first entry chains to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -240,3 +240,49 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
         Ok(count)
     })
 }
+
+/// The newest entries about any of `targets` (kind, id): a customer's Activity
+/// tab shows the customer's own entries and those of its relationships.
+pub fn list_for_targets(
+    conn: &Connection,
+    targets: &[(&str, String)],
+    before_seq: Option<i64>,
+    limit: u32,
+) -> Result<AuditPage> {
+    if targets.is_empty() {
+        return Ok(AuditPage {
+            entries: Vec::new(),
+            next_before_seq: None,
+        });
+    }
+    let pairs = vec!["(?, ?)"; targets.len()].join(", ");
+    let mut values: Vec<SqlValue> = targets
+        .iter()
+        .flat_map(|(kind, id)| {
+            [
+                SqlValue::Text((*kind).to_owned()),
+                SqlValue::Text(id.clone()),
+            ]
+        })
+        .collect();
+    values.push(SqlValue::Integer(before_seq.unwrap_or(i64::MAX)));
+    values.push(SqlValue::Integer(i64::from(limit) + 1));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE (target_kind, target_id) IN (VALUES {pairs})
+         AND seq < ? ORDER BY seq DESC LIMIT ?"
+    );
+    let mut entries = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(values), entry)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_before_seq = if entries.len() > limit as usize {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| e.seq)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        entries,
+        next_before_seq,
+    })
+}

@@ -1,15 +1,13 @@
 //! The audit log as staff reach it: permission-checked, and audited itself.
 
-use std::path::{Path, PathBuf};
-
-use serde::Serialize;
-use ts_rs::TS;
+use std::path::Path;
 
 use super::{append, query, verify, AuditPage, AuditQuery, AuditVerification, Event, Target};
 use crate::access::{guarded_read, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::exports::{write_csv, ExportedFile};
 use crate::store::Store;
 
 fn log_target() -> Target {
@@ -52,14 +50,6 @@ pub fn verify_as(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Audi
     Ok(result)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct ExportedFile {
-    pub path: String,
-    #[ts(type = "number")]
-    pub rows: u64,
-}
-
 /// Writes the filtered log to `dir` as `partnerdesk-audit-<time>.csv`.
 /// The file appears only when complete (written aside, then renamed).
 pub fn export_as(
@@ -72,33 +62,16 @@ pub fn export_as(
     guarded_read(store, clock, actor, "audit.export", log_target(), |conn| {
         require(conn, actor, Action::ViewAuditLog)
     })?;
-    std::fs::create_dir_all(dir)?;
-    let stamp = clock
-        .now()
-        .format(time::macros::format_description!(
-            "[year][month][day]-[hour][minute][second]"
-        ))
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let path: PathBuf = dir.join(format!("partnerdesk-audit-{stamp}.csv"));
-    let partial = path.with_extension("csv.part");
-    let file = std::fs::File::create(&partial)?;
-    let rows = match query::export_csv(store, filter, std::io::BufWriter::new(file)) {
-        Ok(rows) => rows,
-        Err(error) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(error);
-        }
-    };
-    std::fs::rename(&partial, &path)?;
+    let exported = write_csv(dir, "audit", clock, |out| {
+        query::export_csv(store, filter, out)
+    })?;
+    let (rows, path) = (exported.rows, &exported.path);
     store.write(|tx| {
         let event = Event {
-            detail: format!("{rows} entries to {}", path.display()),
+            detail: format!("{rows} entries to {path}"),
             ..Event::done(actor.audit_ref(), "audit.export", log_target())
         };
         append(tx, clock, &event)
     })?;
-    Ok(ExportedFile {
-        path: path.display().to_string(),
-        rows,
-    })
+    Ok(exported)
 }

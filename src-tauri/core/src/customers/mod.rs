@@ -558,3 +558,51 @@ pub fn set_archived(
         },
     ))
 }
+
+/// Writes the filtered list as CSV into `dir` (the import's columns) and audits it.
+pub fn export_as(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    query: &CustomerQuery,
+    dir: &std::path::Path,
+) -> Result<crate::exports::ExportedFile> {
+    let exported = crate::exports::write_csv(dir, "customers", clock, |out| {
+        export_csv(store, actor, query, out)
+    })?;
+    let event = Event {
+        detail: format!("{} customers to {}", exported.rows, exported.path),
+        ..Event::done(
+            actor.audit_ref(),
+            "customer.export",
+            Target {
+                kind: "customer",
+                id: None,
+                label: "customer list".into(),
+            },
+        )
+    };
+    audit::record(store, clock, &event)?;
+    Ok(exported)
+}
+
+/// The customer's Activity tab: its own audit entries and its relationships'.
+pub fn activity(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    before_seq: Option<i64>,
+) -> Result<audit::AuditPage> {
+    let id = parse_id("id", id)?;
+    store.read(|conn| {
+        require(conn, actor, Action::ViewCustomers)?;
+        load(conn, &id)?;
+        let mut targets: Vec<(&str, String)> = vec![("customer", id.clone())];
+        let relationship_ids = conn
+            .prepare_cached("SELECT id FROM relationships WHERE customer_id = ?1")?
+            .query_map([&id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        targets.extend(relationship_ids.into_iter().map(|r| ("relationship", r)));
+        audit::list_for_targets(conn, &targets, before_seq, 50)
+    })
+}

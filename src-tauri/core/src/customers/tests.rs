@@ -575,3 +575,54 @@ fn an_export_imports_back_unchanged() {
     assert_eq!(back.tags, vec!["x", "y"]);
     assert_eq!(back.notes, "a \"quoted\", note");
 }
+
+#[test]
+fn the_activity_tab_holds_the_customer_and_its_relationships() {
+    let w = world();
+    let (c, _) = create(&w.store, &w.clock, &w.admin, &input("Contoso", "contoso")).unwrap();
+    let (other, _) = create(&w.store, &w.clock, &w.admin, &input("Other", "other")).unwrap();
+    update(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &c.id,
+        &input("Contoso Ltd", "contoso"),
+    )
+    .unwrap();
+    let offer = crate::relationships::RelationshipOffer {
+        customer_id: c.id.clone(),
+        display_name: "Support".into(),
+        roles: vec!["password_admin".into()],
+        duration_days: 30,
+        auto_extend: false,
+        request_approval: true,
+    };
+    crate::relationships::offer(&w.store, &w.clock, &w.admin, &offer).unwrap();
+    let page = activity(&w.store, &w.admin, &c.id, None).unwrap();
+    let actions: Vec<&str> = page.entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec!["relationship.offer", "customer.update", "customer.create"]
+    );
+    assert_eq!(
+        activity(&w.store, &w.admin, &other.id, None)
+            .unwrap()
+            .entries
+            .len(),
+        1
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let exported = export_as(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerQuery::default(),
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(exported.rows, 2);
+    assert!(std::fs::read_to_string(&exported.path)
+        .unwrap()
+        .starts_with("company_name,default_domain"));
+}
