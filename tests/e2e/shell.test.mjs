@@ -80,7 +80,7 @@ test("the keyboard alone reaches every screen", async () => {
     "H1",
     "focus moves to the new screen's heading",
   );
-  await app.browser.keys(["Alt", "5"]);
+  await app.browser.keys(["Alt", "7"]);
   await waitForText("main h1", "Settings");
 });
 

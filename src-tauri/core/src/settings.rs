@@ -44,8 +44,10 @@ pub struct AppSettings {
 #[ts(export)]
 pub struct SettingsUpdate {
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
 }
 

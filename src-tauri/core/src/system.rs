@@ -14,6 +14,7 @@ pub struct AppInfo {
     pub schema_version: u32,
     /// The pre-migration copy written at this start, if one was.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_backup: Option<String>,
 }
 

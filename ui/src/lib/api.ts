@@ -11,6 +11,19 @@ import type { AuditVerification } from "./bindings/AuditVerification";
 import type { Change } from "./bindings/Change";
 import type { CompanyProfile } from "./bindings/CompanyProfile";
 import type { CompanyView } from "./bindings/CompanyView";
+import type { Customer } from "./bindings/Customer";
+import type { CustomerInput } from "./bindings/CustomerInput";
+import type { CustomerPage } from "./bindings/CustomerPage";
+import type { CustomerQuery } from "./bindings/CustomerQuery";
+import type { ImportMode } from "./bindings/ImportMode";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { LinkTemplates } from "./bindings/LinkTemplates";
+import type { PriceListReport } from "./bindings/PriceListReport";
+import type { Relationship } from "./bindings/Relationship";
+import type { RelationshipMessage } from "./bindings/RelationshipMessage";
+import type { RelationshipOffer } from "./bindings/RelationshipOffer";
+import type { Service } from "./bindings/Service";
+import type { ServiceUpdate } from "./bindings/ServiceUpdate";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportedFile } from "./bindings/ExportedFile";
 import type { IssuedPassword } from "./bindings/IssuedPassword";
@@ -114,6 +127,42 @@ export const api = {
   listAudit: (query: AuditQuery) => call<AuditPage>("list_audit", { query }),
   verifyAudit: () => call<AuditVerification>("verify_audit"),
   exportAuditCsv: (query: AuditQuery) => call<ExportedFile>("export_audit_csv", { query }),
+
+  listCustomers: (query: CustomerQuery) => call<CustomerPage>("list_customers", { query }),
+  getCustomer: (id: string) => call<Customer>("get_customer", { id }),
+  createCustomer: (input: CustomerInput) => call<Customer>("create_customer", { input }),
+  updateCustomer: (id: string, input: CustomerInput) =>
+    call<Customer>("update_customer", { id, input }),
+  setCustomerArchived: (id: string, archived: boolean) =>
+    call<Customer>("set_customer_archived", { id, archived }),
+  previewCustomerImport: (csv: string) => call<ImportReport>("preview_customer_import", { csv }),
+  importCustomers: (csv: string, mode: ImportMode) =>
+    call<ImportReport>("import_customers", { csv, mode }),
+  cancelImport: () => call<null>("cancel_import"),
+  exportCustomersCsv: (query: CustomerQuery) =>
+    call<ExportedFile>("export_customers_csv", { query }),
+  customerActivity: (id: string, beforeSeq?: number) =>
+    call<AuditPage>("customer_activity", { id, beforeSeq: beforeSeq ?? null }),
+
+  listRelationships: (customerId: string) =>
+    call<Relationship[]>("list_relationships", { customerId }),
+  offerRelationship: (offer: RelationshipOffer) =>
+    call<Relationship>("offer_relationship", { offer }),
+  requestRelationshipApproval: (id: string) =>
+    call<Relationship>("request_relationship_approval", { id }),
+  recordRelationshipAcceptance: (id: string, acceptedAt?: string) =>
+    call<Relationship>("record_relationship_acceptance", { id, acceptedAt: acceptedAt ?? null }),
+  terminateRelationship: (id: string) => call<Relationship>("terminate_relationship", { id }),
+  relationshipMessage: (id: string) => call<RelationshipMessage>("relationship_message", { id }),
+  sendRelationshipEmail: (id: string) => call<null>("send_relationship_email", { id }),
+  getLinkTemplates: () => call<LinkTemplates>("get_link_templates"),
+  updateLinkTemplates: (templates: LinkTemplates) =>
+    call<LinkTemplates>("update_link_templates", { templates }),
+
+  listCatalog: () => call<Service[]>("list_catalog"),
+  updateService: (id: string, input: ServiceUpdate) =>
+    call<Service>("update_service", { id, input }),
+  importPriceList: (csv: string) => call<PriceListReport>("import_price_list", { csv }),
 };
 
 /** Calls `handler` after every successful write anywhere in the app. */

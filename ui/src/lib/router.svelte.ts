@@ -8,8 +8,10 @@ import type { MessageKey } from "./i18n/en";
  */
 export const screens = [
   { id: "dashboard", label: "nav.dashboard", needs: "view_dashboard", icon: "M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z" },
+  { id: "customers", label: "nav.customers", needs: "view_customers", icon: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-2.7 0-8 1.3-8 4v2h16v-2c0-2.7-5.3-4-8-4z" },
   { id: "company", label: "nav.company", needs: "view_company_profile", icon: "M12 7V3H2v18h20V7zM6 19H4v-2h2zm0-4H4v-2h2zm0-4H4V9h2zm0-4H4V5h2zm4 12H8v-2h2zm0-4H8v-2h2zm0-4H8V9h2zm0-4H8V5h2zm10 12h-8v-2h2v-2h-2v-2h2v-2h-2V9h8z" },
   { id: "staff", label: "nav.staff", needs: "view_staff", icon: "M16 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm0 2c-2.3 0-7 1.2-7 3.5V19h14v-2.5C15 14.2 10.3 13 8 13zm8 0c-.3 0-.6 0-1 .1 1.2.8 2 2 2 3.4V19h6v-2.5c0-2.3-4.7-3.5-7-3.5z" },
+  { id: "catalog", label: "nav.catalog", needs: "view_catalog", icon: "M4 6h16v2H4zm0 5h16v2H4zm0 5h10v2H4z" },
   { id: "audit", label: "nav.audit", needs: "view_audit_log", icon: "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9zM8 13h8v2H8zm0 4h8v2H8z" },
   {
     id: "settings",
@@ -21,24 +23,31 @@ export const screens = [
 
 export type ScreenId = (typeof screens)[number]["id"];
 
-function screenFromHash(hash: string): ScreenId {
-  const id = hash.replace(/^#\/?/, "");
-  return screens.find((screen) => screen.id === id)?.id ?? "dashboard";
+function parse(hash: string): { screen: ScreenId; param: string | null } {
+  const [id, param] = hash.replace(/^#\/?/, "").split("/");
+  const screen = screens.find((s) => s.id === id)?.id ?? "dashboard";
+  return { screen, param: param ? decodeURIComponent(param) : null };
 }
 
 /** Hash-based navigation, so the webview's back and forward keys work. */
 class Router {
-  current: ScreenId = $state(screenFromHash(location.hash));
+  current: ScreenId = $state(parse(location.hash).screen);
+  /** The object a screen shows, e.g. the customer in `#/customers/<id>`. */
+  param: string | null = $state(parse(location.hash).param);
 
   constructor() {
     window.addEventListener("hashchange", () => {
-      this.current = screenFromHash(location.hash);
+      const { screen, param } = parse(location.hash);
+      this.current = screen;
+      this.param = param;
     });
   }
 
-  go(id: ScreenId): void {
-    if (location.hash !== `#/${id}`) location.hash = `#/${id}`;
+  go(id: ScreenId, param: string | null = null): void {
+    const hash = param ? `#/${id}/${encodeURIComponent(param)}` : `#/${id}`;
+    if (location.hash !== hash) location.hash = hash;
     this.current = id;
+    this.param = param;
   }
 }
 

@@ -369,8 +369,10 @@ pub struct Permission {
     pub action: Action,
     pub allowed: bool,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<DenialReason>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The roles that may, so the UI can say who to ask, in the user's language.
     pub allowed_roles: Vec<CompanyRole>,

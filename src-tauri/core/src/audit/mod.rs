@@ -226,6 +226,7 @@ pub struct AuditVerification {
     pub entries_checked: i64,
     /// The first entry whose hash or link does not match, when the chain is broken.
     #[ts(optional, type = "number")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_broken_seq: Option<i64>,
 }
 

@@ -19,23 +19,31 @@ const MAX_PAGE: u32 = 500;
 #[ts(export)]
 pub struct AuditQuery {
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_kind: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     /// Entries at or after this time.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Entries before this time.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Keyset cursor: the `seq` of the last entry of the previous page.
     #[ts(optional, type = "number")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before_seq: Option<i64>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
 }
 
@@ -46,18 +54,22 @@ pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,
     pub actor_name: String,
     pub action: String,
     pub outcome: String,
     pub target_kind: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
     pub target_label: String,
     pub detail: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before_json: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_json: Option<String>,
 }
 
@@ -67,6 +79,7 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Pass as `before_seq` for the next page; absent on the last page.
     #[ts(optional, type = "number")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_before_seq: Option<i64>,
 }
 

@@ -39,8 +39,10 @@ pub struct Service {
     pub currency: String,
     pub market: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_seats: Option<u32>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_days: Option<u32>,
     /// Days after purchase or renewal in which the licence count may fall.
     pub decrease_window_days: u32,
@@ -58,8 +60,10 @@ pub struct ServiceUpdate {
     pub unit_price_minor: i64,
     pub currency: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_seats: Option<u32>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_days: Option<u32>,
     pub decrease_window_days: u32,
 }

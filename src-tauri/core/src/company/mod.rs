@@ -68,6 +68,7 @@ pub struct CompanyView {
     pub profile: CompanyProfile,
     pub issues: Vec<CompletenessIssue>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 

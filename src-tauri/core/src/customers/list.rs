@@ -45,11 +45,14 @@ pub struct CustomerQuery {
     /// Any part of the name, a domain, the contact e-mail or the tenant ID;
     /// case and Polish diacritics are ignored.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// A delegated-admin state (`none`, `active`, `approval_pending`, …).
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relationship_state: Option<String>,
     /// Archived customers instead of current ones.
     #[serde(default)]
@@ -58,8 +61,10 @@ pub struct CustomerQuery {
     pub sort: CustomerSort,
     /// The `next_cursor` of the previous page.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
 }
 
@@ -71,6 +76,7 @@ pub struct CustomerSummary {
     pub default_domain: String,
     pub contact_email: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     pub relationship_state: String,
     pub tags: Vec<String>,
@@ -85,6 +91,7 @@ pub struct CustomerPage {
     /// How many customers match, over all pages.
     pub total: u32,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 

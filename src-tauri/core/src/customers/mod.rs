@@ -36,6 +36,7 @@ pub struct Customer {
     pub default_domain: String,
     pub other_domains: Vec<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     pub street: String,
     pub city: String,

@@ -56,14 +56,19 @@ pub struct Relationship {
     pub created_at: String,
     pub created_by: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_at: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_recorded_by: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminated_at: Option<String>,
 }
 

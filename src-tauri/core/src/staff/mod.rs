@@ -101,13 +101,17 @@ pub struct StaffInput {
 pub struct StaffFilter {
     /// Part of the name or e-mail, any case.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_access: Option<String>,
     /// `active`, `blocked` or `removed`; by default active and blocked staff.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -131,8 +135,10 @@ pub struct StaffActionState {
     pub allowed: bool,
     /// The refusal's stable key (as in a `forbidden` error) and its message.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
