@@ -229,3 +229,22 @@ fn commands_need_a_session_and_refusals_carry_their_reason() {
     let profile = invoke(&h.window, "get_company_profile", json!({})).expect("read-only view");
     assert_eq!(profile["profile"]["country"], "PL");
 }
+
+#[test]
+fn absent_optional_fields_are_left_out_not_sent_as_null() {
+    let h = harness();
+    invoke(&h.window, "complete_setup", setup_input()).expect("setup");
+    let page = invoke(&h.window, "list_customers", json!({"query": {}})).expect("list");
+    assert_eq!(page["total"], 0);
+    assert!(
+        page.get("next_cursor").is_none(),
+        "the generated type says `next_cursor?: string`: {page}"
+    );
+    let created = invoke(
+        &h.window,
+        "create_customer",
+        json!({"input": {"company_name": "Żółć", "default_domain": "zolc"}}),
+    )
+    .expect("create");
+    assert!(created.get("tenant_id").is_none(), "{created}");
+}

@@ -28,6 +28,7 @@ pub fn require(conn: &Connection, actor: &Actor, action: Action) -> Result<()> {
             super::DenialReason::PartnerNotSubscriptionAdvisor => {
                 "partner_not_subscription_advisor"
             }
+            super::DenialReason::NoActiveRelationship => "no_active_relationship",
         };
         Error::forbidden(key, reason.message(action))
     })

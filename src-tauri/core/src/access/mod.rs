@@ -142,6 +142,8 @@ pub enum DenialReason {
     PartnerNotDelegatedAdmin,
     /// The partner is not an authorized subscription advisor.
     PartnerNotSubscriptionAdvisor,
+    /// The customer has not approved an active delegated-administration relationship.
+    NoActiveRelationship,
 }
 
 impl DenialReason {
@@ -163,6 +165,9 @@ impl DenialReason {
             ),
             DenialReason::PartnerNotSubscriptionAdvisor => format!(
                 "Your company is not an authorized subscription advisor, so nobody may {what}."
+            ),
+            DenialReason::NoActiveRelationship => format!(
+                "The customer has no active delegated-administration relationship, so nobody may {what} for them."
             ),
         }
     }
@@ -277,10 +282,30 @@ enum PartnerNeed {
     SubscriptionAdvisor,
 }
 
+/// What an action needs of the customer it acts on (DESIGN §2, "customer gate").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerGate {
+    /// Not about one customer's tenant (lists, CRM data, offering a relationship).
+    None,
+    /// Administers the customer's tenant: needs an active (or expiring) relationship.
+    #[allow(dead_code)] // subscriptions, customer users, service requests (issue 5)
+    ActiveRelationship,
+}
+
+impl CustomerGate {
+    fn as_str(self) -> &'static str {
+        match self {
+            CustomerGate::None => "-",
+            CustomerGate::ActiveRelationship => "active-relationship",
+        }
+    }
+}
+
 struct Rule {
     roles: &'static [CompanyRole],
     access: AccessNeed,
     partner: PartnerNeed,
+    customer: CustomerGate,
 }
 
 use CompanyRole::{
@@ -317,10 +342,37 @@ fn rule(action: Action) -> Rule {
         Action::ViewCatalog => (EVERYONE, AccessNeed::Any, PartnerNeed::None),
         Action::EditCatalog => (&[GA, BA], AccessNeed::Any, PartnerNeed::None),
     };
+    // Every action so far acts on the partner's own records; those that
+    // administer a customer's tenant (issue 5) name CustomerGate::ActiveRelationship.
+    let customer = CustomerGate::None;
     Rule {
         roles,
         access,
         partner,
+        customer,
+    }
+}
+
+/// The customer gate of `action`, as the matrix test prints it.
+pub fn customer_gate(action: Action) -> &'static str {
+    rule(action).customer.as_str()
+}
+
+/// Decides an action on one customer: the table first, then the customer gate
+/// with the customer's relationship state.
+pub fn decide_for_customer(
+    subject: Subject,
+    partner: PartnerAuthorizations,
+    relationship_state: &str,
+    action: Action,
+) -> Result<(), DenialReason> {
+    decide(subject, partner, action)?;
+    match rule(action).customer {
+        CustomerGate::None => Ok(()),
+        CustomerGate::ActiveRelationship if matches!(relationship_state, "active" | "expiring") => {
+            Ok(())
+        }
+        CustomerGate::ActiveRelationship => Err(DenialReason::NoActiveRelationship),
     }
 }
 

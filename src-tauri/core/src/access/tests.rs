@@ -49,6 +49,14 @@ fn matrix() -> String {
             out.push('\n');
         }
     }
+    // The customer gate: which actions need an active relationship with the customer.
+    for action in Action::ALL {
+        out.push_str(&format!(
+            "{:<24}customer gate: {}\n",
+            action.as_str(),
+            customer_gate(action)
+        ));
+    }
     out
 }
 
@@ -161,6 +169,24 @@ edit_catalog            billing_admin          n:YYYY f:YYYY l:YYYY
 edit_catalog            password_admin         n:.... f:.... l:....
 edit_catalog            service_admin          n:.... f:.... l:....
 edit_catalog            user_management_admin  n:.... f:.... l:....
+view_dashboard          customer gate: -
+change_own_password     customer gate: -
+view_company_profile    customer gate: -
+edit_company_profile    customer gate: -
+view_staff              customer gate: -
+manage_staff            customer gate: -
+manage_admin_staff      customer gate: -
+reset_staff_password    customer gate: -
+reset_admin_password    customer gate: -
+view_audit_log          customer gate: -
+verify_audit_log        customer gate: -
+edit_security_settings  customer gate: -
+edit_link_templates     customer gate: -
+view_customers          customer gate: -
+manage_customers        customer gate: -
+manage_relationships    customer gate: -
+view_catalog            customer gate: -
+edit_catalog            customer gate: -
 ";
 
 #[test]
@@ -217,4 +243,30 @@ fn permissions_list_every_action_with_reasons_for_refusals() {
         .iter()
         .filter(|p| p.allowed)
         .all(|p| p.reason.is_none()));
+}
+
+#[test]
+fn customer_actions_pass_the_gate_only_when_no_active_relationship_is_needed() {
+    let full = Subject {
+        role: CompanyRole::None,
+        customer_access: CustomerAccess::Full,
+    };
+    for state in [
+        "none",
+        "approval_pending",
+        "active",
+        "expired",
+        "terminated",
+    ] {
+        assert_eq!(
+            decide_for_customer(full, PARTNERS[1], state, Action::ManageRelationships),
+            Ok(()),
+            "offering needs no relationship ({state})"
+        );
+    }
+    assert_eq!(
+        decide_for_customer(full, PARTNERS[0], "active", Action::ViewCustomers),
+        Err(DenialReason::PartnerNotDelegatedAdmin),
+        "the table is asked first"
+    );
 }

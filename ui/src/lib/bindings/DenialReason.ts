@@ -3,4 +3,4 @@
 /**
  * Why an action is refused. The UI shows a localised text for each.
  */
-export type DenialReason = "role_required" | "customer_access_required" | "full_customer_access_required" | "partner_not_delegated_admin" | "partner_not_subscription_advisor";
+export type DenialReason = "role_required" | "customer_access_required" | "full_customer_access_required" | "partner_not_delegated_admin" | "partner_not_subscription_advisor" | "no_active_relationship";

@@ -76,6 +76,7 @@ export const en = {
   "reason.full_customer_access_required": "You need full access to customers.",
   "reason.partner_not_delegated_admin": "Your company is not authorized for delegated administration.",
   "reason.partner_not_subscription_advisor": "Your company is not an authorized subscription advisor.",
+  "reason.no_active_relationship": "The customer has no active delegated-administration relationship.",
   "reason.password_change_required": "Choose a new password first.",
   "reason.own_rights": "You cannot change your own role or customer access; ask another global admin.",
   "reason.own_account": "You cannot do this to your own account; ask another admin.",

@@ -77,6 +77,7 @@ export const pl: Record<MessageKey, string> = {
   "reason.full_customer_access_required": "Potrzebujesz pełnego dostępu do klientów.",
   "reason.partner_not_delegated_admin": "Twoja firma nie ma autoryzacji do administracji delegowanej.",
   "reason.partner_not_subscription_advisor": "Twoja firma nie jest autoryzowanym doradcą subskrypcji.",
+  "reason.no_active_relationship": "Klient nie ma aktywnej relacji administracji delegowanej.",
   "reason.password_change_required": "Najpierw ustaw nowe hasło.",
   "reason.own_rights": "Nie możesz zmienić własnej roli ani dostępu do klientów; poproś innego administratora globalnego.",
   "reason.own_account": "Nie możesz tego zrobić z własnym kontem; poproś innego administratora.",

@@ -1,0 +1,1967 @@
+//! The customer list at scale: prints numbers, asserts nothing about speed.
+//!
+//! Seeds a throw-away database with N customers (default 100,000) and 2×N
+//! delegated-admin relationships, then times the list screen's queries through
+//! the real `customers::list` / `get` / `create`, each beside the same SQL run
+//! by hand on a plain rusqlite connection to the same file, and prints SQLite's
+//! query plan for each.
+//!
+//! Seeding: the first customers go through `customers::create` (and a few of
+//! their relationships through `relationships::offer` / `record_acceptance` /
+//! `terminate`), which also measures how long the one-by-one path would take;
+//! the rest are written in large transactions with the same INSERTs the core
+//! uses (`name_key` and `search_text` folded by `fold::fold`), so the FTS5
+//! triggers index them exactly as they index customers added in the app. The
+//! customers created through the core are then checked against the seeder's
+//! own `search_text` / `name_key`, and the list state of every customer is
+//! derived with the core's "most advanced relationship" rule.
+//!
+//! ```text
+//! cargo run --release -p partnerdesk-core --example bench_customers            # 100,000
+//! cargo run --release -p partnerdesk-core --example bench_customers -- 20000
+//! ```
+
+use std::collections::HashSet;
+use std::error::Error;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration as StdDuration, Instant};
+
+use partnerdesk_core::auth::{Actor, Sessions};
+use partnerdesk_core::clock::{to_rfc3339, Clock, ManualClock};
+use partnerdesk_core::company::CompanyProfile;
+use partnerdesk_core::customers::{
+    self, Customer, CustomerInput, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary,
+};
+use partnerdesk_core::fold::fold;
+use partnerdesk_core::relationships::{self, RelationshipOffer};
+use partnerdesk_core::setup::{self, SetupInput};
+use partnerdesk_core::validate::like_escape;
+use partnerdesk_core::Store;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OpenFlags, TransactionBehavior};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+type BenchResult<T> = std::result::Result<T, Box<dyn Error>>;
+
+const DEFAULT_CUSTOMERS: u64 = 100_000;
+/// Customers written per transaction by the SQL seeder.
+const BATCH: usize = 10_000;
+/// At most this many customers go through `customers::create` one by one.
+const CORE_SAMPLE: usize = 1_000;
+/// Of those, this many get their relationships through `relationships::offer`.
+const CORE_RELATIONSHIP_SAMPLE: usize = 200;
+const PAGE: u32 = 100;
+const WARM_UP: usize = 30;
+const ITERATIONS: usize = 300;
+/// A query slower than this per call (after warm-up) is timed fewer times.
+const SLOW_CALL: StdDuration = StdDuration::from_millis(20);
+const SLOW_ITERATIONS: usize = 40;
+/// Distinct inputs a varying case cycles through (cursors, ids).
+const VARIANTS: usize = 40;
+
+/// The targets the table is judged against.
+const SEARCH_P95: StdDuration = StdDuration::from_millis(10);
+const OTHER_P99: StdDuration = StdDuration::from_millis(5);
+const MAX_RATIO: f64 = 2.0;
+
+/// The first customer is added on `START`; the benchmark runs "now", on `NOW`.
+const START: OffsetDateTime = datetime!(2020-12-01 08:00:00 UTC);
+const NOW: OffsetDateTime = datetime!(2026-11-25 09:00:00 UTC);
+const EXPIRING_DAYS: i64 = relationships::EXPIRING_DAYS;
+const APPROVAL_LAPSES_DAYS: i64 = relationships::APPROVAL_LAPSES_DAYS;
+const AUTO_EXTEND_DAYS: i64 = relationships::AUTO_EXTEND_DAYS;
+
+// ---------------------------------------------------------------------------
+// Seed data
+// ---------------------------------------------------------------------------
+
+const SURNAMES: [&str; 44] = [
+    "Kowalski",
+    "Nowak",
+    "Wiśniewski",
+    "Wójcik",
+    "Kowalczyk",
+    "Kamiński",
+    "Lewandowski",
+    "Zieliński",
+    "Szymański",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowski",
+    "Jankowski",
+    "Mazur",
+    "Kwiatkowski",
+    "Krawczyk",
+    "Piotrowski",
+    "Grabowski",
+    "Nowakowski",
+    "Pawłowski",
+    "Michalski",
+    "Król",
+    "Wieczorek",
+    "Jabłoński",
+    "Wróbel",
+    "Majewski",
+    "Olszewski",
+    "Stępień",
+    "Jaworski",
+    "Malinowski",
+    "Górecki",
+    "Sikora",
+    "Walczak",
+    "Baran",
+    "Rutkowski",
+    "Michalak",
+    "Brzęczyszczykiewicz",
+    "Żółć",
+    "Gęśla",
+    "Łęcki",
+    "Ślusarczyk",
+    "Żak",
+    "Kołodziej",
+    "Szczęsny",
+];
+
+const PLACES: [&str; 34] = [
+    "Kraków",
+    "Łódź",
+    "Wrocław",
+    "Poznań",
+    "Gdańsk",
+    "Szczecin",
+    "Bydgoszcz",
+    "Lublin",
+    "Białystok",
+    "Katowice",
+    "Gdynia",
+    "Częstochowa",
+    "Radom",
+    "Toruń",
+    "Kielce",
+    "Rzeszów",
+    "Gliwice",
+    "Olsztyn",
+    "Bielsko-Biała",
+    "Zielona Góra",
+    "Opole",
+    "Elbląg",
+    "Płock",
+    "Tarnów",
+    "Włocławek",
+    "Zamość",
+    "Sopot",
+    "Żywiec",
+    "Świnoujście",
+    "Gniezno",
+    "Warszawa",
+    "Łomża",
+    "Nowy Sącz",
+    "Jelenia Góra",
+];
+
+const TRADES: [&str; 26] = [
+    "Budownictwo",
+    "Transport",
+    "Meble",
+    "Piekarnia",
+    "Apteka",
+    "Drukarnia",
+    "Logistyka",
+    "Ogrody",
+    "Stal",
+    "Okna i Drzwi",
+    "Serwis",
+    "Księgowość",
+    "Żegluga",
+    "Energetyka",
+    "Instalacje",
+    "Elektronika",
+    "Hurtownia",
+    "Spedycja",
+    "Architekci",
+    "Kancelaria",
+    "Przychodnia",
+    "Mleczarnia",
+    "Tartak",
+    "Ubezpieczenia",
+    "Gastronomia",
+    "Zakład Usług Ślusarskich",
+];
+
+const PREFIXES: [&str; 12] = [
+    "Agro", "Eko", "Auto", "Bud", "Pol", "Trans", "Med", "Info", "Tech", "Euro", "Inter", "Elektro",
+];
+
+/// Legal forms, with a rough share (per cent).
+const PL_SUFFIXES: [(&str, u32); 6] = [
+    ("Sp. z o.o.", 50),
+    ("S.A.", 12),
+    ("Sp. j.", 10),
+    ("Sp. k.", 6),
+    ("s.c.", 7),
+    ("", 15),
+];
+
+const EN_SURNAMES: [&str; 20] = [
+    "Smith", "Johnson", "Carter", "Walker", "Thompson", "Evans", "Hughes", "Green", "Hall",
+    "Baker", "Harris", "Clarke", "Wright", "Brooks", "Fletcher", "O'Connor", "Mitchell", "Turner",
+    "Cooper", "Bennett",
+];
+
+const EN_WORDS: [&str; 15] = [
+    "Logistics",
+    "Software",
+    "Engineering",
+    "Foods",
+    "Legal",
+    "Media",
+    "Systems",
+    "Trading",
+    "Digital",
+    "Health",
+    "Energy",
+    "Analytics",
+    "Design",
+    "Security",
+    "Cloud",
+];
+
+const EN_SUFFIXES: [(&str, u32); 8] = [
+    ("Ltd", 30),
+    ("Group", 20),
+    ("Consulting", 15),
+    ("Holdings", 8),
+    ("LLP", 5),
+    ("Inc.", 5),
+    ("Partners", 7),
+    ("", 10),
+];
+
+const PL_FIRST: [&str; 16] = [
+    "Anna",
+    "Jan",
+    "Katarzyna",
+    "Piotr",
+    "Małgorzata",
+    "Łukasz",
+    "Zofia",
+    "Paweł",
+    "Agnieszka",
+    "Michał",
+    "Ewa",
+    "Tomasz",
+    "Joanna",
+    "Krzysztof",
+    "Magdalena",
+    "Grzegorz",
+];
+
+const EN_FIRST: [&str; 8] = [
+    "Emily",
+    "James",
+    "Oliver",
+    "Charlotte",
+    "Harry",
+    "Amelia",
+    "Jack",
+    "Sophie",
+];
+
+const STREETS: [&str; 10] = [
+    "Długa",
+    "Złota",
+    "Świętokrzyska",
+    "Piękna",
+    "Żurawia",
+    "Grunwaldzka",
+    "Kościuszki",
+    "Mickiewicza",
+    "Łąkowa",
+    "Ogrodowa",
+];
+
+const MOBILE_PREFIXES: [&str; 12] = [
+    "501", "502", "600", "601", "602", "603", "604", "660", "661", "691", "692", "790",
+];
+
+/// Tags, each given independently with this chance (per mille).
+const TAGS: [(&str, u64); 10] = [
+    ("Produkcja", 90),
+    ("Handel", 80),
+    ("Usługi", 70),
+    ("Edukacja", 50),
+    ("VIP", 40),
+    ("Ochrona zdrowia", 35),
+    ("Migracja M365", 30),
+    ("Samorząd", 20),
+    ("Szkolenia", 15),
+    ("Windykacja", 3),
+];
+
+/// Relationship role sets a partner really offers.
+const ROLE_SETS: [&[&str]; 6] = [
+    &["password_admin"],
+    &["password_admin", "user_admin"],
+    &["global_admin"],
+    &["user_admin", "helpdesk_admin"],
+    &["global_admin", "billing_admin"],
+    &["helpdesk_admin", "service_support_admin"],
+];
+
+/// SplitMix64: deterministic, so two runs seed the same data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// True with `per_cent` chance.
+    fn chance(&mut self, per_cent: u64) -> bool {
+        self.below(100) < per_cent
+    }
+
+    fn pick<T: Copy>(&mut self, list: &[T]) -> T {
+        list[self.below(list.len() as u64) as usize]
+    }
+
+    fn weighted(&mut self, list: &[(&'static str, u32)]) -> &'static str {
+        let total: u32 = list.iter().map(|(_, w)| w).sum();
+        let mut roll = self.below(u64::from(total)) as u32;
+        for (value, weight) in list {
+            if roll < *weight {
+                return value;
+            }
+            roll -= weight;
+        }
+        list[0].0
+    }
+
+    fn uuid(&mut self) -> String {
+        let mut bytes = [0_u8; 16];
+        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
+        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    }
+
+    /// A random moment in `from..to` (whole seconds), or `from` if empty.
+    fn between(&mut self, from: OffsetDateTime, to: OffsetDateTime) -> OffsetDateTime {
+        let span = (to - from).whole_seconds();
+        if span <= 0 {
+            from
+        } else {
+            from + Duration::seconds(self.below(span as u64) as i64)
+        }
+    }
+}
+
+/// Lower-case ASCII letters and digits only: `Żółć Sp. z o.o.` -> `zolcspzoo`.
+fn slug(text: &str) -> String {
+    fold(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+/// `Łukasz`, `O'Connor` -> `lukasz`, `oconnor`.
+fn mail_part(text: &str) -> String {
+    fold(text)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// One customer as the seeder writes it; every value is already in the
+/// normalised form `customers::validate_input` produces.
+struct SeedCustomer {
+    company_name: String,
+    /// `name.onmicrosoft.com`.
+    default_domain: String,
+    other_domains: Vec<String>,
+    tenant_id: Option<String>,
+    street: String,
+    city: String,
+    postal_code: String,
+    country: String,
+    contact_name: String,
+    contact_email: String,
+    contact_phone: String,
+    language: &'static str,
+    notes: String,
+    tags: Vec<&'static str>,
+    archived: bool,
+}
+
+impl SeedCustomer {
+    /// The same text as `ValidCustomer::search_text` (same fields, same order,
+    /// same separator, folded).
+    fn search_text(&self) -> String {
+        let mut parts = vec![
+            self.company_name.as_str(),
+            self.default_domain.as_str(),
+            self.contact_email.as_str(),
+        ];
+        parts.extend(self.other_domains.iter().map(String::as_str));
+        if let Some(tenant) = &self.tenant_id {
+            parts.push(tenant);
+        }
+        fold(&parts.join(" \u{1f} "))
+    }
+
+    fn input(&self) -> CustomerInput {
+        CustomerInput {
+            company_name: self.company_name.clone(),
+            default_domain: self.default_domain.clone(),
+            other_domains: self.other_domains.clone(),
+            tenant_id: self.tenant_id.clone().unwrap_or_default(),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+            contact_name: self.contact_name.clone(),
+            contact_email: self.contact_email.clone(),
+            contact_phone: self.contact_phone.clone(),
+            language: self.language.to_owned(),
+            notes: self.notes.clone(),
+            tags: self.tags.iter().map(|t| (*t).to_owned()).collect(),
+        }
+    }
+}
+
+struct Generator {
+    rng: Rng,
+    /// Initial-domain names handed out so far: each is unique.
+    domains: HashSet<String>,
+}
+
+impl Generator {
+    /// The company name, the words its domain is made of, and whether it is English.
+    fn company(&mut self, city: &str) -> (String, String, bool) {
+        let r = &mut self.rng;
+        if r.chance(70) {
+            let suffix = r.weighted(&PL_SUFFIXES);
+            let (core, key) = match r.below(100) {
+                0..=34 => {
+                    let (s, t) = (r.pick(&SURNAMES), r.pick(&TRADES));
+                    (format!("{s} {t}"), format!("{s}{t}"))
+                }
+                35..=54 => {
+                    let t = r.pick(&TRADES);
+                    (format!("{t} {city}"), format!("{t}{city}"))
+                }
+                55..=69 => {
+                    let a = r.pick(&SURNAMES);
+                    let mut b = r.pick(&SURNAMES);
+                    while b == a {
+                        b = r.pick(&SURNAMES);
+                    }
+                    (format!("{a} i {b}"), format!("{a}{b}"))
+                }
+                70..=84 => {
+                    let p = r.pick(&PREFIXES);
+                    (format!("{p}-{city}"), format!("{p}{city}"))
+                }
+                _ => {
+                    let (f, s) = (r.pick(&PL_FIRST), r.pick(&SURNAMES));
+                    (format!("P.H.U. {f} {s}"), format!("phu{s}"))
+                }
+            };
+            let name = if suffix.is_empty() {
+                core
+            } else {
+                format!("{core} {suffix}")
+            };
+            (name, key, false)
+        } else {
+            let suffix = r.weighted(&EN_SUFFIXES);
+            let (core, key) = match r.below(100) {
+                0..=39 => {
+                    let (s, w) = (r.pick(&EN_SURNAMES), r.pick(&EN_WORDS));
+                    (format!("{s} {w}"), format!("{s}{w}"))
+                }
+                40..=69 => {
+                    let w = r.pick(&EN_WORDS);
+                    (format!("{city} {w}"), format!("{city}{w}"))
+                }
+                _ => {
+                    let a = r.pick(&EN_SURNAMES);
+                    let mut b = r.pick(&EN_SURNAMES);
+                    while b == a {
+                        b = r.pick(&EN_SURNAMES);
+                    }
+                    (format!("{a} & {b}"), format!("{a}{b}"))
+                }
+            };
+            let name = if suffix.is_empty() {
+                core
+            } else {
+                format!("{core} {suffix}")
+            };
+            (name, key, true)
+        }
+    }
+
+    /// A unique initial-domain name (1..=27 letters or digits) made of `words`.
+    fn domain_name(&mut self, words: &str) -> String {
+        let mut base = slug(words);
+        if base.is_empty() {
+            base = "firma".into();
+        }
+        base.truncate(20);
+        if self.domains.insert(base.clone()) {
+            return base;
+        }
+        let mut n = 2_u64;
+        loop {
+            let candidate = format!("{base}{n}");
+            if self.domains.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    fn customer(&mut self) -> SeedCustomer {
+        let city = self.rng.pick(&PLACES);
+        let (company_name, words, english) = self.company(city);
+        let name = self.domain_name(&words);
+        let r = &mut self.rng;
+        let country = if english && r.chance(50) { "GB" } else { "PL" };
+        let mail_domain = match (english, country) {
+            (_, "GB") => format!("{name}.co.uk"),
+            (true, _) => format!("{name}.com"),
+            _ => format!("{name}.pl"),
+        };
+        let other_domains = if r.chance(40) {
+            vec![mail_domain.clone()]
+        } else {
+            Vec::new()
+        };
+        let (first, last) = if english {
+            (r.pick(&EN_FIRST), r.pick(&EN_SURNAMES))
+        } else {
+            (r.pick(&PL_FIRST), r.pick(&SURNAMES))
+        };
+        let has_contact = r.chance(90);
+        let tags = TAGS
+            .iter()
+            .filter(|(_, per_mille)| r.below(1000) < *per_mille)
+            .map(|(tag, _)| *tag)
+            .collect();
+        SeedCustomer {
+            company_name,
+            default_domain: format!("{name}.onmicrosoft.com"),
+            other_domains,
+            tenant_id: r.chance(70).then(|| r.uuid()),
+            street: if country == "PL" {
+                format!("ul. {} {}", r.pick(&STREETS), 1 + r.below(120))
+            } else {
+                format!("{} High Street", 1 + r.below(200))
+            },
+            city: if country == "PL" {
+                city.to_owned()
+            } else {
+                "London".into()
+            },
+            postal_code: if country == "PL" {
+                format!("{:02}-{:03}", r.below(100), r.below(1000))
+            } else {
+                "EC1A 1BB".into()
+            },
+            country: country.into(),
+            contact_name: if has_contact {
+                format!("{first} {last}")
+            } else {
+                String::new()
+            },
+            contact_email: if has_contact {
+                format!("{}.{}@{mail_domain}", mail_part(first), mail_part(last))
+            } else {
+                String::new()
+            },
+            contact_phone: if has_contact && r.chance(80) {
+                format!(
+                    "+48 {} {:03} {:03}",
+                    r.pick(&MOBILE_PREFIXES),
+                    r.below(1000),
+                    r.below(1000)
+                )
+            } else {
+                String::new()
+            },
+            language: if english { "en" } else { "pl" },
+            notes: if r.chance(15) {
+                "Umowa ramowa do końca 2027 r.; licencje zamawia dział IT.".into()
+            } else {
+                String::new()
+            },
+            tags,
+            archived: false,
+        }
+    }
+}
+
+/// One relationship as the SQL seeder writes it.
+struct SeedRelationship {
+    display_name: String,
+    roles: String,
+    duration_days: i64,
+    auto_extend: bool,
+    state: &'static str,
+    created_at: OffsetDateTime,
+    requested_at: Option<OffsetDateTime>,
+    accepted_at: Option<OffsetDateTime>,
+    ends_at: Option<OffsetDateTime>,
+    terminated_at: Option<OffsetDateTime>,
+    updated_at: OffsetDateTime,
+}
+
+/// `relationships::state_by_end`: active, expiring in its last 30 days, or expired.
+fn state_by_end(ends: OffsetDateTime) -> &'static str {
+    if ends <= NOW {
+        "expired"
+    } else if ends - NOW <= Duration::days(EXPIRING_DAYS) {
+        "expiring"
+    } else {
+        "active"
+    }
+}
+
+/// A relationship offered some time after the customer was added, moved
+/// through the lifecycle by staff and by the clock up to `NOW`.
+fn relationship(rng: &mut Rng, added: OffsetDateTime, name: String) -> SeedRelationship {
+    let created = rng.between(added, NOW);
+    let roles = rng.pick(&ROLE_SETS);
+    let auto_extend = !roles.contains(&"global_admin") && rng.chance(60);
+    let duration_days = rng.pick(&[730_i64, 365, 365, 180]);
+    let mut r = SeedRelationship {
+        display_name: name,
+        roles: roles.join(","),
+        duration_days,
+        auto_extend,
+        state: "created",
+        created_at: created,
+        requested_at: None,
+        accepted_at: None,
+        ends_at: None,
+        terminated_at: None,
+        updated_at: created,
+    };
+    let roll = rng.below(100);
+    if roll < 8 {
+        return r; // offered, never sent for approval
+    }
+    r.requested_at = Some(created);
+    let age = NOW - created;
+    let accept = if roll < 22 {
+        rng.chance(50)
+    } else if age <= Duration::days(APPROVAL_LAPSES_DAYS) {
+        rng.chance(60)
+    } else {
+        rng.chance(88)
+    };
+    if accept {
+        let accepted = rng.between(created, (created + Duration::days(14)).min(NOW));
+        let mut ends = accepted + Duration::days(duration_days);
+        let mut last_change = accepted;
+        if auto_extend {
+            while ends <= NOW {
+                last_change = ends;
+                ends += Duration::days(AUTO_EXTEND_DAYS);
+            }
+        }
+        r.accepted_at = Some(accepted);
+        r.ends_at = Some(ends);
+        r.state = state_by_end(ends);
+        r.updated_at = match r.state {
+            "expired" => ends,
+            "expiring" => ends - Duration::days(EXPIRING_DAYS),
+            _ => last_change,
+        };
+    } else if age > Duration::days(APPROVAL_LAPSES_DAYS) {
+        r.state = "expired"; // the approval request lapsed
+        r.updated_at = created + Duration::days(APPROVAL_LAPSES_DAYS);
+    } else {
+        r.state = "approval_pending";
+    }
+    if roll < 22 {
+        let from = r.accepted_at.unwrap_or(created);
+        let until = r.ends_at.map_or(NOW, |e| e.min(NOW));
+        let at = rng.between(from, until);
+        r.state = "terminated";
+        r.terminated_at = Some(at);
+        r.updated_at = at;
+    }
+    r
+}
+
+/// How many relationships each customer gets: 2 on average, exactly `total` in all.
+fn relationship_counts(rng: &mut Rng, customers: usize, total: usize) -> Vec<usize> {
+    const SHARES: [(usize, u64); 6] = [(0, 15), (1, 25), (2, 25), (3, 20), (4, 10), (5, 5)];
+    let mut counts: Vec<usize> = (0..customers)
+        .map(|_| {
+            let mut roll = rng.below(100);
+            for (count, share) in SHARES {
+                if roll < share {
+                    return count;
+                }
+                roll -= share;
+            }
+            0
+        })
+        .collect();
+    let mut sum: usize = counts.iter().sum();
+    while sum < total {
+        let i = rng.below(customers as u64) as usize;
+        if counts[i] < 6 {
+            counts[i] += 1;
+            sum += 1;
+        }
+    }
+    while sum > total {
+        let i = rng.below(customers as u64) as usize;
+        if counts[i] > 0 {
+            counts[i] -= 1;
+            sum -= 1;
+        }
+    }
+    counts
+}
+
+fn rfc(at: OffsetDateTime) -> BenchResult<String> {
+    Ok(to_rfc3339(at)?)
+}
+
+fn rfc_opt(at: Option<OffsetDateTime>) -> BenchResult<Option<String>> {
+    at.map(rfc).transpose()
+}
+
+/// `customers::insert`, by hand: the same columns, the same folded keys.
+fn insert_customer(
+    tx: &rusqlite::Transaction<'_>,
+    c: &SeedCustomer,
+    id: &str,
+    now: &str,
+) -> BenchResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO customers (id, company_name, name_key, default_domain, other_domains,
+             tenant_id, street, city, postal_code, country, contact_name, contact_email,
+             contact_phone, language, notes, search_text, created_at, updated_at, archived)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)",
+    )?
+    .execute(params![
+        id,
+        c.company_name,
+        fold(&c.company_name),
+        c.default_domain,
+        c.other_domains.join("\n"),
+        c.tenant_id,
+        c.street,
+        c.city,
+        c.postal_code,
+        c.country,
+        c.contact_name,
+        c.contact_email,
+        c.contact_phone,
+        c.language,
+        c.notes,
+        c.search_text(),
+        now,
+        c.archived,
+    ])?;
+    let mut tag =
+        tx.prepare_cached("INSERT INTO customer_tags (customer_id, tag) VALUES (?1, ?2)")?;
+    for t in &c.tags {
+        tag.execute(params![id, t])?;
+    }
+    Ok(())
+}
+
+fn insert_relationship(
+    tx: &rusqlite::Transaction<'_>,
+    rng: &mut Rng,
+    customer_id: &str,
+    r: &SeedRelationship,
+) -> BenchResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO relationships (id, customer_id, display_name, display_name_key, roles,
+             duration_days, auto_extend, state, created_at, created_by, requested_at, accepted_at,
+             accepted_recorded_by, ends_at, terminated_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        rng.uuid(),
+        customer_id,
+        r.display_name,
+        fold(&r.display_name),
+        r.roles,
+        r.duration_days,
+        r.auto_extend,
+        r.state,
+        rfc(r.created_at)?,
+        ADMIN_NAME,
+        rfc_opt(r.requested_at)?,
+        rfc_opt(r.accepted_at)?,
+        r.accepted_at.map(|_| ADMIN_NAME),
+        rfc_opt(r.ends_at)?,
+        rfc_opt(r.terminated_at)?,
+        rfc(r.updated_at)?,
+    ])?;
+    Ok(())
+}
+
+/// `refresh_customer_state` for every customer at once: the most advanced state.
+const REFRESH_STATES: &str = "UPDATE customers SET relationship_state = coalesce((
+         SELECT state FROM relationships WHERE customer_id = customers.id
+         ORDER BY CASE state WHEN 'active' THEN 0 WHEN 'expiring' THEN 1
+             WHEN 'approval_pending' THEN 2 WHEN 'created' THEN 3
+             WHEN 'expired' THEN 4 ELSE 5 END
+         LIMIT 1), 'none')";
+
+const ADMIN_NAME: &str = "Anna Admin";
+const ADMIN_EMAIL: &str = "anna.admin@contoso.pl";
+const ADMIN_PASSWORD: &str = "first admin password";
+
+fn company() -> CompanyProfile {
+    CompanyProfile {
+        legal_name: "Contoso Partner Sp. z o.o.".into(),
+        street: "ul. Złota 44".into(),
+        city: "Warszawa".into(),
+        postal_code: "00-120".into(),
+        country: "PL".into(),
+        phone: String::new(),
+        email: String::new(),
+        website: String::new(),
+        partner_id: String::new(),
+        partner_tenant_id: String::new(),
+        authorized_delegated_admin: true,
+        authorized_subscription_advisor: true,
+        default_currency: "PLN".into(),
+        default_language: "pl".into(),
+    }
+}
+
+struct Seeded {
+    actor: Actor,
+    generator: Generator,
+    total: StdDuration,
+    lines: Vec<String>,
+}
+
+fn progress(label: &str, done: usize, of: usize, started: Instant) -> BenchResult<()> {
+    eprint!(
+        "\r  {label}: {done:>7} / {of} ({:.0}/s)   ",
+        done as f64 / started.elapsed().as_secs_f64().max(1e-9)
+    );
+    std::io::stderr().flush()?;
+    Ok(())
+}
+
+fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
+    let mut generator = Generator {
+        rng: Rng(0xC057_0C0F_FEE5),
+        domains: HashSet::new(),
+    };
+    let mut rel_rng = Rng(0x6DA9_2025);
+    let mut lines = Vec::new();
+    let all_started = Instant::now();
+
+    // ---- set-up: the company and the signed-in first global admin -------
+    let clock = ManualClock::at(START - Duration::days(1));
+    let sessions = Sessions::default();
+    setup::complete(
+        store,
+        &clock,
+        &sessions,
+        &SetupInput {
+            company: company(),
+            display_name: ADMIN_NAME.into(),
+            email: ADMIN_EMAIL.into(),
+            password: ADMIN_PASSWORD.into(),
+        },
+    )?;
+    let actor = sessions.actor(store, &clock)?;
+
+    // Added one after another over six years, in order.
+    let step = (NOW - Duration::days(7) - START) / n as f64;
+    let added_at = |i: usize| START + step * i as f64;
+
+    // ---- the first customers through `customers::create`, one by one ----
+    let core_count = CORE_SAMPLE.min(n / 20).max(1);
+    let mut ids: Vec<String> = Vec::with_capacity(n);
+    let mut seeds: Vec<SeedCustomer> = Vec::with_capacity(core_count);
+    let started = Instant::now();
+    for i in 0..core_count {
+        let c = generator.customer();
+        let at = added_at(i);
+        clock.advance(at - clock.now());
+        let (created, _) = customers::create(store, &clock, &actor, &c.input())?;
+        ids.push(created.id);
+        seeds.push(c);
+        if i % 100 == 99 {
+            progress("customers::create", i + 1, core_count, started)?;
+        }
+    }
+    eprintln!();
+    let core_time = started.elapsed();
+    let per_customer = core_time / core_count as u32;
+    lines.push(format!(
+        "- {core_count} customers through `customers::create`, one transaction each: {:.2} s \
+         ({:.2} ms each); all {n} that way would take ≈ {:.0} s",
+        core_time.as_secs_f64(),
+        per_customer.as_secs_f64() * 1e3,
+        per_customer.as_secs_f64() * n as f64
+    ));
+
+    // The seeder's own keys must be what the core wrote.
+    let mismatches = store.read(|conn| {
+        let mut bad = 0;
+        let mut statement =
+            conn.prepare("SELECT name_key, search_text FROM customers WHERE id = ?1")?;
+        for (id, c) in ids.iter().zip(&seeds) {
+            let (key, text): (String, String) =
+                statement.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if key != fold(&c.company_name) || text != c.search_text() {
+                bad += 1;
+            }
+        }
+        Ok(bad)
+    })?;
+    if mismatches > 0 {
+        return Err(format!(
+            "{mismatches} of the customers created through the core have a name_key or \
+             search_text the SQL seeder would not write: fix the seeder first"
+        )
+        .into());
+    }
+    lines.push(format!(
+        "- their `name_key` and `search_text` equal what the SQL seeder computes: yes (all {core_count})"
+    ));
+
+    // ---- the rest by SQL, in large transactions -----------------------------
+    let started = Instant::now();
+    let mut i = core_count;
+    while i < n {
+        let end = (i + BATCH).min(n);
+        let mut batch_ids = Vec::with_capacity(end - i);
+        store.write(|tx| {
+            for j in i..end {
+                let mut c = generator.customer();
+                c.archived = generator.rng.chance(3);
+                let id = generator.rng.uuid();
+                let now = to_rfc3339(added_at(j))?;
+                insert_customer(tx, &c, &id, &now).map_err(|e| {
+                    partnerdesk_core::Error::Internal(format!("seeding customer {j}: {e}"))
+                })?;
+                batch_ids.push(id);
+            }
+            Ok(())
+        })?;
+        ids.extend(batch_ids);
+        i = end;
+        progress("customers by SQL", i - core_count, n - core_count, started)?;
+    }
+    eprintln!();
+    let sql_time = started.elapsed();
+    lines.push(format!(
+        "- {} customers by SQL in transactions of {BATCH} (FTS triggers firing): {:.2} s ({:.0}/s)",
+        n - core_count,
+        sql_time.as_secs_f64(),
+        (n - core_count) as f64 / sql_time.as_secs_f64()
+    ));
+
+    // ---- relationships ------------------------------------------------------
+    // A few through the core, as staff make them, twenty days ago.
+    let core_rel = CORE_RELATIONSHIP_SAMPLE.min(core_count);
+    let rel_clock = ManualClock::at(NOW - Duration::days(20));
+    let started = Instant::now();
+    let mut core_relationships = 0;
+    for (k, id) in ids.iter().take(core_rel).enumerate() {
+        let offer = |display: String, roles: &[&str], request| RelationshipOffer {
+            customer_id: id.clone(),
+            display_name: display,
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            duration_days: 365,
+            auto_extend: !roles.contains(&"global_admin"),
+            request_approval: request,
+        };
+        let (first, _) = relationships::offer(
+            store,
+            &rel_clock,
+            &actor,
+            &offer(format!("Partner-Haslo-{k:05}"), &["password_admin"], true),
+        )?;
+        if rel_rng.chance(70) {
+            rel_clock.advance(Duration::hours(1));
+            relationships::record_acceptance(store, &rel_clock, &actor, &first.id, None)?;
+        }
+        let (second, _) = relationships::offer(
+            store,
+            &rel_clock,
+            &actor,
+            &offer(format!("Partner-Admin-{k:05}"), &["global_admin"], false),
+        )?;
+        if rel_rng.chance(30) {
+            relationships::terminate(store, &rel_clock, &actor, &second.id)?;
+        }
+        core_relationships += 2;
+        rel_clock.advance(Duration::minutes(3));
+    }
+    let core_rel_time = started.elapsed();
+
+    // The rest by SQL: 2×N in all.
+    let started = Instant::now();
+    let counts = relationship_counts(&mut rel_rng, n - core_rel, 2 * n - core_relationships);
+    let total_sql: usize = counts.iter().sum();
+    let mut written = 0;
+    let mut serial = 0_usize;
+    let mut c = core_rel;
+    while c < n {
+        let end = (c + BATCH).min(n);
+        store.write(|tx| {
+            for (offset, id) in ids[c..end].iter().enumerate() {
+                let index = c + offset;
+                for _ in 0..counts[index - core_rel] {
+                    serial += 1;
+                    let name = format!(
+                        "{}-{}-{serial:06}",
+                        ["GDAP", "Helpdesk", "Admin", "Hasla", "Wsparcie"][serial % 5],
+                        index
+                    );
+                    let r = relationship(&mut rel_rng, added_at(index), name);
+                    insert_relationship(tx, &mut rel_rng, id, &r).map_err(|e| {
+                        partnerdesk_core::Error::Internal(format!("seeding relationship: {e}"))
+                    })?;
+                    written += 1;
+                }
+            }
+            Ok(())
+        })?;
+        c = end;
+        progress("relationships by SQL", written, total_sql, started)?;
+    }
+    eprintln!();
+    let before: Vec<String> = store.read(|conn| {
+        let mut s = conn.prepare("SELECT relationship_state FROM customers WHERE id = ?1")?;
+        let mut out = Vec::new();
+        for id in ids.iter().take(core_rel) {
+            out.push(s.query_row([id], |r| r.get(0))?);
+        }
+        Ok(out)
+    })?;
+    store.write(|tx| {
+        tx.execute(REFRESH_STATES, [])?;
+        Ok(())
+    })?;
+    let after: Vec<String> = store.read(|conn| {
+        let mut s = conn.prepare("SELECT relationship_state FROM customers WHERE id = ?1")?;
+        let mut out = Vec::new();
+        for id in ids.iter().take(core_rel) {
+            out.push(s.query_row([id], |r| r.get(0))?);
+        }
+        Ok(out)
+    })?;
+    if before != after {
+        return Err("the bulk relationship-state refresh disagrees with the core's refresh".into());
+    }
+    let rel_sql_time = started.elapsed();
+    lines.push(format!(
+        "- {core_relationships} relationships for {core_rel} customers through \
+         `relationships::offer` / `record_acceptance` / `terminate`: {:.2} s",
+        core_rel_time.as_secs_f64()
+    ));
+    lines.push(format!(
+        "- {total_sql} relationships by SQL, then every customer's `relationship_state` set by \
+         the core's rule (most advanced state; the core-made ones came out unchanged): {:.2} s",
+        rel_sql_time.as_secs_f64()
+    ));
+    Ok(Seeded {
+        actor,
+        generator,
+        total: all_started.elapsed(),
+        lines,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Timing
+// ---------------------------------------------------------------------------
+
+struct Stats {
+    p50: StdDuration,
+    p95: StdDuration,
+    p99: StdDuration,
+    runs: usize,
+}
+
+/// Times `call(i)` for i = 0, 1, 2, …: the first `WARM_UP` calls are not counted.
+fn measure(mut call: impl FnMut(usize) -> BenchResult<usize>) -> BenchResult<Stats> {
+    let warm_started = Instant::now();
+    for i in 0..WARM_UP {
+        std::hint::black_box(call(i)?);
+    }
+    let per_call = warm_started.elapsed() / WARM_UP as u32;
+    let runs = if per_call > SLOW_CALL {
+        SLOW_ITERATIONS
+    } else {
+        ITERATIONS
+    };
+    let mut samples = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let started = Instant::now();
+        std::hint::black_box(call(WARM_UP + i)?);
+        samples.push(started.elapsed());
+    }
+    samples.sort_unstable();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    Ok(Stats {
+        p50: at(0.50),
+        p95: at(0.95),
+        p99: at(0.99),
+        runs,
+    })
+}
+
+fn fmt(d: StdDuration) -> String {
+    let micros = d.as_secs_f64() * 1e6;
+    if micros < 1000.0 {
+        format!("{micros:.0} µs")
+    } else {
+        format!("{:.2} ms", micros / 1000.0)
+    }
+}
+
+fn plan(conn: &Connection, sql: &str, params: &[SqlValue]) -> BenchResult<Vec<String>> {
+    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let rows = statement
+        .query_map(params_from_iter(params.iter()), |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Indent each step under its parent, as the sqlite3 shell does.
+    let mut depth: Vec<(i64, usize)> = Vec::new();
+    let mut lines = Vec::new();
+    for (id, parent, detail) in rows {
+        let level = depth
+            .iter()
+            .find(|(i, _)| *i == parent)
+            .map_or(0, |(_, d)| d + 1);
+        depth.push((id, level));
+        lines.push(format!("{}{detail}", "  ".repeat(level)));
+    }
+    Ok(lines)
+}
+
+fn text(value: &str) -> SqlValue {
+    SqlValue::Text(value.to_owned())
+}
+
+fn one_line(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------------------
+// The list by hand: the statements `customers::list` runs, on a plain connection
+// ---------------------------------------------------------------------------
+
+const SUMMARY_COLUMNS: &str = "c.id, c.company_name, c.default_domain, c.contact_email,
+    c.tenant_id, c.relationship_state, c.archived,
+    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)),
+    c.created_at";
+
+/// `customers::get`'s columns.
+const CUSTOMER_COLUMNS: &str = "id, company_name, default_domain, other_domains, tenant_id, street, city,
+    postal_code, country, contact_name, contact_email, contact_phone, language, notes,
+    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = customers.id ORDER BY tag)),
+    relationship_state, archived, created_at, updated_at";
+
+struct RawSql {
+    count: String,
+    count_params: Vec<SqlValue>,
+    page: String,
+    page_params: Vec<SqlValue>,
+    limit: usize,
+}
+
+fn raw_sql(q: &CustomerQuery) -> RawSql {
+    let mut clauses = vec!["c.archived = ?".to_owned()];
+    let mut values = vec![SqlValue::Integer(i64::from(q.archived))];
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(search) = given(&q.search) {
+        let folded = fold(&search);
+        if folded.chars().count() >= 3 {
+            clauses.push(
+                "c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
+                    .into(),
+            );
+            values.push(text(&format!("\"{}\"", folded.replace('"', "\"\""))));
+        } else {
+            clauses.push("c.search_text LIKE ? ESCAPE '\\'".into());
+            values.push(text(&format!("%{}%", like_escape(&folded))));
+        }
+    }
+    if let Some(tag) = given(&q.tag) {
+        clauses.push("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)".into());
+        values.push(text(&tag));
+    }
+    if let Some(state) = given(&q.relationship_state) {
+        clauses.push("c.relationship_state = ?".into());
+        values.push(text(&state));
+    }
+    let count = format!(
+        "SELECT count(*) FROM customers c WHERE {}",
+        clauses.join(" AND ")
+    );
+    let count_params = values.clone();
+    let (key_column, order, compare) = match q.sort {
+        CustomerSort::Name => ("c.name_key", "c.name_key ASC, c.id ASC", ">"),
+        CustomerSort::Added => ("c.created_at", "c.created_at DESC, c.id DESC", "<"),
+    };
+    if let Some((key, id)) = q.cursor.as_deref().and_then(|c| c.split_once('\u{1f}')) {
+        clauses.push(format!("({key_column}, c.id) {compare} (?, ?)"));
+        values.push(text(key));
+        values.push(text(id));
+    }
+    let limit = q.limit.unwrap_or(PAGE) as usize;
+    values.push(SqlValue::Integer(limit as i64 + 1));
+    RawSql {
+        count,
+        count_params,
+        page: format!(
+            "SELECT {SUMMARY_COLUMNS}, {key_column} FROM customers c WHERE {} ORDER BY {order} LIMIT ?",
+            clauses.join(" AND ")
+        ),
+        page_params: values,
+        limit,
+    }
+}
+
+fn raw_list(conn: &Connection, sql: &RawSql) -> BenchResult<CustomerPage> {
+    let total: u32 = conn
+        .prepare_cached(&sql.count)?
+        .query_row(params_from_iter(sql.count_params.iter()), |r| r.get(0))?;
+    let mut rows = conn
+        .prepare_cached(&sql.page)?
+        .query_map(params_from_iter(sql.page_params.iter()), |row| {
+            let tags: Option<String> = row.get(7)?;
+            Ok((
+                CustomerSummary {
+                    id: row.get(0)?,
+                    company_name: row.get(1)?,
+                    default_domain: row.get(2)?,
+                    contact_email: row.get(3)?,
+                    tenant_id: row.get(4)?,
+                    relationship_state: row.get(5)?,
+                    archived: row.get(6)?,
+                    tags: tags
+                        .map(|t| t.split('\u{1f}').map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                    created_at: row.get(8)?,
+                },
+                row.get::<_, String>(9)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_cursor = if rows.len() > sql.limit {
+        rows.truncate(sql.limit);
+        rows.last()
+            .map(|(row, key)| format!("{key}\u{1f}{}", row.id))
+    } else {
+        None
+    };
+    Ok(CustomerPage {
+        rows: rows.into_iter().map(|(row, _)| row).collect(),
+        total,
+        next_cursor,
+    })
+}
+
+fn split(text: Option<String>, separator: char) -> Vec<String> {
+    text.map(|t| {
+        t.split(separator)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn raw_get(conn: &Connection, id: &str) -> BenchResult<Customer> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"
+        ))?
+        .query_row([id], |row| {
+            Ok(Customer {
+                id: row.get(0)?,
+                company_name: row.get(1)?,
+                default_domain: row.get(2)?,
+                other_domains: split(row.get(3)?, '\n'),
+                tenant_id: row.get(4)?,
+                street: row.get(5)?,
+                city: row.get(6)?,
+                postal_code: row.get(7)?,
+                country: row.get(8)?,
+                contact_name: row.get(9)?,
+                contact_email: row.get(10)?,
+                contact_phone: row.get(11)?,
+                language: row.get(12)?,
+                notes: row.get(13)?,
+                tags: split(row.get(14)?, '\u{1f}'),
+                relationship_state: row.get(15)?,
+                archived: row.get(16)?,
+                created_at: row.get(17)?,
+                updated_at: row.get(18)?,
+            })
+        })?)
+}
+
+const UNIQUE_DOMAIN: &str =
+    "SELECT company_name FROM customers WHERE default_domain = ?1 AND id <> coalesce(?2, '')";
+const UNIQUE_TENANT: &str =
+    "SELECT company_name FROM customers WHERE tenant_id = ?1 AND id <> coalesce(?2, '')";
+
+/// What `customers::create` writes, by hand in one IMMEDIATE transaction:
+/// the uniqueness checks, the INSERTs and the re-read, but no audit entry.
+fn raw_create(conn: &mut Connection, c: &SeedCustomer, now: &str) -> BenchResult<usize> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let taken = |sql: &str, value: &str| -> BenchResult<bool> {
+        let mut statement = tx.prepare_cached(sql)?;
+        let mut rows = statement.query(params![value, Option::<String>::None])?;
+        Ok(rows.next()?.is_some())
+    };
+    if taken(UNIQUE_DOMAIN, &c.default_domain)? {
+        return Err(format!("{} taken", c.default_domain).into());
+    }
+    if let Some(tenant) = &c.tenant_id {
+        if taken(UNIQUE_TENANT, tenant)? {
+            return Err(format!("{tenant} taken").into());
+        }
+    }
+    insert_customer(&tx, c, &id, now)?;
+    let created = raw_get(&tx, &id)?;
+    tx.commit()?;
+    Ok(created.tags.len())
+}
+
+// ---------------------------------------------------------------------------
+// The cases
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// Search: core p95 ≤ 10 ms.
+    Search,
+    /// Everything else: core p99 ≤ 5 ms.
+    Other,
+    /// Reported only (a 1–2 letter search scans; it is expected to be slower).
+    Report,
+}
+
+struct ListCase {
+    name: String,
+    goal: Goal,
+    /// Cycled through, one per call.
+    queries: Vec<CustomerQuery>,
+}
+
+fn query(search: Option<&str>, sort: CustomerSort) -> CustomerQuery {
+    CustomerQuery {
+        search: search.map(str::to_owned),
+        sort,
+        limit: Some(PAGE),
+        ..Default::default()
+    }
+}
+
+/// Cursors a user would hold after paging `depth` rows into a list.
+fn cursors(conn: &Connection, base: &CustomerQuery, depths: &[u32]) -> BenchResult<Vec<String>> {
+    let sql = raw_sql(&CustomerQuery {
+        limit: Some(1),
+        ..base.clone()
+    });
+    // Reuse the page statement without its LIMIT: key and id of the nth row.
+    let select = sql
+        .page
+        .rsplit_once(" LIMIT ?")
+        .map_or(sql.page.as_str(), |(s, _)| s);
+    let select = format!("{select} LIMIT 1 OFFSET ?");
+    let mut out = Vec::new();
+    for depth in depths {
+        let mut params = sql.page_params[..sql.page_params.len() - 1].to_vec();
+        params.push(SqlValue::Integer(i64::from(*depth)));
+        let (key, id): (String, String) =
+            conn.query_row(&select, params_from_iter(params.iter()), |r| {
+                Ok((r.get(9)?, r.get(0)?))
+            })?;
+        out.push(format!("{key}\u{1f}{id}"));
+    }
+    Ok(out)
+}
+
+fn spread(total: u32, from: f64, to: f64) -> Vec<u32> {
+    (0..VARIANTS)
+        .map(|k| {
+            let share = from + (to - from) * k as f64 / (VARIANTS - 1) as f64;
+            (f64::from(total) * share) as u32
+        })
+        .collect()
+}
+
+fn count_of(conn: &Connection, q: &CustomerQuery) -> BenchResult<u32> {
+    let sql = raw_sql(q);
+    Ok(
+        conn.query_row(&sql.count, params_from_iter(sql.count_params.iter()), |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+fn list_cases(raw: &Connection) -> BenchResult<Vec<ListCase>> {
+    let by_name = query(None, CustomerSort::Name);
+    let by_added = query(None, CustomerSort::Added);
+    let all = count_of(raw, &by_name)?;
+    let with_cursors = |base: &CustomerQuery, depths: &[u32]| -> BenchResult<Vec<CustomerQuery>> {
+        Ok(cursors(raw, base, depths)?
+            .into_iter()
+            .map(|c| CustomerQuery {
+                cursor: Some(c),
+                ..base.clone()
+            })
+            .collect())
+    };
+    let search = |s: &str| query(Some(s), CustomerSort::Name);
+    let mut cases = vec![
+        ListCase {
+            name: format!("first page by name ({all} current customers)"),
+            goal: Goal::Other,
+            queries: vec![by_name.clone()],
+        },
+        ListCase {
+            name: format!("deep page by name via cursor ({VARIANTS} cursors, 10–95 % deep)"),
+            goal: Goal::Other,
+            queries: with_cursors(&by_name, &spread(all, 0.10, 0.95))?,
+        },
+        ListCase {
+            name: "first page by date added (newest first)".into(),
+            goal: Goal::Other,
+            queries: vec![by_added.clone()],
+        },
+        ListCase {
+            name: format!("deep page by date added via cursor ({VARIANTS} cursors, 10–95 % deep)"),
+            goal: Goal::Other,
+            queries: with_cursors(&by_added, &spread(all, 0.10, 0.95))?,
+        },
+    ];
+    for fragment in ["kow", "zol", "sp.", "lod", "wro"] {
+        cases.push(ListCase {
+            name: format!(
+                "search \"{fragment}\" (3 letters, {} matches)",
+                count_of(raw, &search(fragment))?
+            ),
+            goal: Goal::Search,
+            queries: vec![search(fragment)],
+        });
+    }
+    let rotating = [
+        "kow", "zol", "sp.", "lod", "wro", "now", "gda", "tra", "ltd", "log", "ska", "pia",
+    ];
+    cases.push(ListCase {
+        name: format!(
+            "search, 3 letters rotating over {} fragments ({})",
+            rotating.len(),
+            rotating.join(", ")
+        ),
+        goal: Goal::Search,
+        queries: rotating.iter().map(|f| search(f)).collect(),
+    });
+    let sp = search("sp.");
+    let sp_total = count_of(raw, &sp)?;
+    cases.push(ListCase {
+        name: format!("search \"sp.\", deep page via cursor ({VARIANTS} cursors, 10–95 % deep)"),
+        goal: Goal::Search,
+        queries: with_cursors(&sp, &spread(sp_total, 0.10, 0.95))?,
+    });
+    for fragment in ["kowals", "wrocla", "krakow"] {
+        cases.push(ListCase {
+            name: format!(
+                "search \"{fragment}\" (6 letters, {} matches)",
+                count_of(raw, &search(fragment))?
+            ),
+            goal: Goal::Search,
+            queries: vec![search(fragment)],
+        });
+    }
+    cases.push(ListCase {
+        name: format!(
+            "search \"ŁÓDŹ\" as typed (folds to \"lodz\", {} matches)",
+            count_of(raw, &search("ŁÓDŹ"))?
+        ),
+        goal: Goal::Search,
+        queries: vec![search("ŁÓDŹ")],
+    });
+    for fragment in ["k", "zo"] {
+        cases.push(ListCase {
+            name: format!(
+                "search \"{fragment}\" ({} letter{}: LIKE scan, {} matches)",
+                fragment.len(),
+                if fragment.len() == 1 { "" } else { "s" },
+                count_of(raw, &search(fragment))?
+            ),
+            goal: Goal::Report,
+            queries: vec![search(fragment)],
+        });
+    }
+    let state = |s: &str| CustomerQuery {
+        relationship_state: Some(s.into()),
+        ..by_name.clone()
+    };
+    let active_total = count_of(raw, &state("active"))?;
+    cases.push(ListCase {
+        name: format!("relationship state \"active\" ({active_total} matches), first page"),
+        goal: Goal::Other,
+        queries: vec![state("active")],
+    });
+    cases.push(ListCase {
+        name: format!("relationship state \"active\", deep page via cursor ({VARIANTS} cursors)"),
+        goal: Goal::Other,
+        queries: with_cursors(&state("active"), &spread(active_total, 0.10, 0.95))?,
+    });
+    cases.push(ListCase {
+        name: format!(
+            "relationship state \"expiring\" ({} matches), first page",
+            count_of(raw, &state("expiring"))?
+        ),
+        goal: Goal::Other,
+        queries: vec![state("expiring")],
+    });
+    let tag = |t: &str| CustomerQuery {
+        tag: Some(t.into()),
+        ..by_name.clone()
+    };
+    for t in ["Produkcja", "VIP", "Windykacja"] {
+        cases.push(ListCase {
+            name: format!(
+                "tag \"{t}\" ({} matches), first page",
+                count_of(raw, &tag(t))?
+            ),
+            goal: Goal::Other,
+            queries: vec![tag(t)],
+        });
+    }
+    let combined = CustomerQuery {
+        relationship_state: Some("active".into()),
+        ..search("wro")
+    };
+    cases.push(ListCase {
+        name: format!(
+            "search \"wro\" + state \"active\" ({} matches)",
+            count_of(raw, &combined)?
+        ),
+        goal: Goal::Search,
+        queries: vec![combined],
+    });
+    Ok(cases)
+}
+
+/// One row of the table.
+struct Row {
+    name: String,
+    goal: Goal,
+    core: Stats,
+    raw: Stats,
+}
+
+impl Row {
+    fn ratio(&self) -> f64 {
+        self.core.p50.as_secs_f64() / self.raw.p50.as_secs_f64().max(1e-9)
+    }
+
+    fn verdict(&self) -> String {
+        let mut missed = Vec::new();
+        match self.goal {
+            Goal::Search if self.core.p95 > SEARCH_P95 => {
+                missed.push(format!("p95 {} > 10 ms", fmt(self.core.p95)));
+            }
+            Goal::Other if self.core.p99 > OTHER_P99 => {
+                missed.push(format!("p99 {} > 5 ms", fmt(self.core.p99)));
+            }
+            _ => {}
+        }
+        if self.ratio() > MAX_RATIO {
+            missed.push(format!("{:.1}× raw", self.ratio()));
+        }
+        match (self.goal, missed.is_empty()) {
+            (Goal::Report, true) => "reported only".into(),
+            (Goal::Report, false) => format!("reported only ({})", missed.join(", ")),
+            (_, true) => "ok".into(),
+            (_, false) => format!("**MISSED**: {}", missed.join(", ")),
+        }
+    }
+
+    fn markdown(&self) -> String {
+        let runs = |s: &Stats| {
+            if s.runs == ITERATIONS {
+                String::new()
+            } else {
+                format!(" (n={})", s.runs)
+            }
+        };
+        let goal = match self.goal {
+            Goal::Search => "p95 ≤ 10 ms",
+            Goal::Other => "p99 ≤ 5 ms",
+            Goal::Report => "—",
+        };
+        format!(
+            "| {} | {} | {} | {}{} | {} | {} | {}{} | {:.2}× | {goal} | {} |",
+            self.name,
+            fmt(self.core.p50),
+            fmt(self.core.p95),
+            fmt(self.core.p99),
+            runs(&self.core),
+            fmt(self.raw.p50),
+            fmt(self.raw.p95),
+            fmt(self.raw.p99),
+            runs(&self.raw),
+            self.ratio(),
+            self.verdict()
+        )
+    }
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// The pragmas the core's connections run with (`store::connection::configure`).
+fn configure(conn: &Connection) -> BenchResult<()> {
+    conn.busy_timeout(StdDuration::from_secs(5))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+fn open_raw(path: &Path) -> BenchResult<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+fn main() -> BenchResult<()> {
+    let n: u64 = match std::env::args().nth(1) {
+        Some(arg) => arg.replace(['_', ','], "").parse()?,
+        None => DEFAULT_CUSTOMERS,
+    };
+    if n < 2_000 {
+        return Err("give at least 2000 customers".into());
+    }
+    let n = n as usize;
+
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("bench.db");
+    let store = Store::open(&path)?;
+
+    println!(
+        "# Customer list benchmark: {n} customers, {} relationships\n",
+        2 * n
+    );
+    println!("Database: {} (temporary)\n", path.display());
+    let Seeded {
+        actor,
+        mut generator,
+        total: seeding,
+        lines,
+    } = seed(&store, n)?;
+    println!(
+        "## Seeding: {:.1} s in all\n\n{}\n",
+        seeding.as_secs_f64(),
+        lines.join("\n")
+    );
+
+    // A plain connection to the same file, for the hand-written SQL.
+    let raw = open_raw(&path)?;
+    let wal_before = file_size(&path.with_extension("db-wal"));
+    raw.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    raw.pragma_update(None, "query_only", "ON")?;
+    let scalar = |sql: &str| -> BenchResult<i64> { Ok(raw.query_row(sql, [], |r| r.get(0))?) };
+    println!(
+        "Database file: {} after a checkpoint (the WAL was {} before it); page size {} B, \
+         SQLite {}, cache_size {} (the default; the core does not change it)\n",
+        mib(file_size(&path)),
+        mib(wal_before),
+        scalar("PRAGMA page_size")?,
+        raw.query_row("SELECT sqlite_version()", [], |r| r.get::<_, String>(0))?,
+        scalar("PRAGMA cache_size")?,
+    );
+    if let Ok(mut sizes) =
+        raw.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12")
+    {
+        let rows = sizes
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        println!(
+            "Largest tables and indexes: {}\n",
+            rows.iter()
+                .map(|(name, bytes)| format!("{name} {}", mib(*bytes as u64)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut states = raw
+        .prepare("SELECT relationship_state, count(*) FROM customers GROUP BY 1 ORDER BY 2 DESC")?;
+    let states = states
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rel_states =
+        raw.prepare("SELECT state, count(*) FROM relationships GROUP BY 1 ORDER BY 2 DESC")?;
+    let rel_states = rel_states
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let pairs = |v: &[(String, i64)]| {
+        v.iter()
+            .map(|(s, c)| format!("{s} {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "Data: {} customers ({} archived, {} with a tenant ID, {} tag rows on {} customers), \
+         {} relationships.\n\
+         Customers by list state: {}.\nRelationships by state: {}.\n",
+        scalar("SELECT count(*) FROM customers")?,
+        scalar("SELECT count(*) FROM customers WHERE archived = 1")?,
+        scalar("SELECT count(*) FROM customers WHERE tenant_id IS NOT NULL")?,
+        scalar("SELECT count(*) FROM customer_tags")?,
+        scalar("SELECT count(DISTINCT customer_id) FROM customer_tags")?,
+        scalar("SELECT count(*) FROM relationships")?,
+        pairs(&states),
+        pairs(&rel_states),
+    );
+    let sample_names = {
+        let mut s = raw.prepare(
+            "SELECT company_name FROM customers WHERE rowid % ?1 = 0 ORDER BY rowid LIMIT 12",
+        )?;
+        s.query_map([(n / 12).max(1) as i64], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    println!("Sample names: {}\n", sample_names.join(" · "));
+
+    // ---- the list -----------------------------------------------------------
+    let cases = list_cases(&raw)?;
+    eprintln!("  timing {} list queries ...", cases.len());
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for case in &cases {
+        let sqls: Vec<RawSql> = case.queries.iter().map(raw_sql).collect();
+        // The core and the hand-written SQL must return the same page.
+        let mut same = true;
+        let mut first_page = None;
+        for (q, sql) in case.queries.iter().zip(&sqls) {
+            let core_page = customers::list(&store, &actor, q)?;
+            same &= core_page == raw_list(&raw, sql)?;
+            first_page.get_or_insert(core_page);
+        }
+        let first_page = first_page.ok_or("a case without a query")?;
+        let core = measure(|i| {
+            Ok(
+                customers::list(&store, &actor, &case.queries[i % case.queries.len()])?
+                    .rows
+                    .len(),
+            )
+        })?;
+        let raw_stats = measure(|i| Ok(raw_list(&raw, &sqls[i % sqls.len()])?.rows.len()))?;
+        let mut note = format!("### {}\n\n", case.name);
+        note += &format!(
+            "- core, first input: total {}, {} rows ({} … {}), next_cursor {}; same page as the \
+             raw SQL for all {} inputs: {}\n",
+            first_page.total,
+            first_page.rows.len(),
+            first_page
+                .rows
+                .first()
+                .map_or("-", |r| r.company_name.as_str()),
+            first_page
+                .rows
+                .last()
+                .map_or("-", |r| r.company_name.as_str()),
+            if first_page.next_cursor.is_some() {
+                "set"
+            } else {
+                "none"
+            },
+            case.queries.len(),
+            if same { "yes" } else { "NO" },
+        );
+        let sql = &sqls[0];
+        for (label, text, params) in [
+            ("count", &sql.count, &sql.count_params),
+            ("page", &sql.page, &sql.page_params),
+        ] {
+            note += &format!(
+                "- {label}: `{}`\n\n```text\n{}\n```\n",
+                one_line(text),
+                plan(&raw, text, params)?.join("\n")
+            );
+        }
+        notes.push(note);
+        rows.push(Row {
+            name: case.name.clone(),
+            goal: case.goal,
+            core,
+            raw: raw_stats,
+        });
+    }
+
+    // ---- opening one customer -------------------------------------------------
+    eprintln!("  timing get and create ...");
+    let ids: Vec<String> = {
+        let mut rng = Rng(0x0F3E_2026);
+        let max = scalar("SELECT max(rowid) FROM customers")?;
+        let mut s = raw.prepare("SELECT id FROM customers WHERE rowid = ?1")?;
+        (0..1000)
+            .map(|_| s.query_row([1 + rng.below(max as u64) as i64], |r| r.get(0)))
+            .collect::<rusqlite::Result<Vec<String>>>()?
+    };
+    let mut same = true;
+    for id in ids.iter().take(100) {
+        same &= customers::get(&store, &actor, id)? == raw_get(&raw, id)?;
+    }
+    let core = measure(|i| {
+        Ok(customers::get(&store, &actor, &ids[i % ids.len()])?
+            .tags
+            .len())
+    })?;
+    let raw_stats = measure(|i| Ok(raw_get(&raw, &ids[i % ids.len()])?.tags.len()))?;
+    let get_sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
+    notes.push(format!(
+        "### open one customer (`customers::get`, {} ids cycled)\n\n- same customer as the raw \
+         SQL (100 checked): {}\n- `{}`\n\n```text\n{}\n```\n",
+        ids.len(),
+        if same { "yes" } else { "NO" },
+        one_line(&get_sql),
+        plan(&raw, &get_sql, &[text(&ids[0])])?.join("\n")
+    ));
+    rows.push(Row {
+        name: format!("open one customer (`get` by id, {} ids)", ids.len()),
+        goal: Goal::Other,
+        core,
+        raw: raw_stats,
+    });
+
+    // ---- creating one customer ------------------------------------------------
+    let calls = WARM_UP + ITERATIONS;
+    let for_core: Vec<SeedCustomer> = (0..calls).map(|_| generator.customer()).collect();
+    let for_raw: Vec<SeedCustomer> = (0..calls).map(|_| generator.customer()).collect();
+    let clock = ManualClock::at(NOW);
+    let core = measure(|i| {
+        clock.advance(Duration::seconds(1));
+        let (created, _) = customers::create(&store, &clock, &actor, &for_core[i].input())?;
+        Ok(created.tags.len())
+    })?;
+    let mut writer = open_raw(&path)?;
+    let raw_clock = ManualClock::at(NOW + Duration::days(1));
+    let raw_stats = measure(|i| {
+        raw_clock.advance(Duration::seconds(1));
+        raw_create(&mut writer, &for_raw[i], &to_rfc3339(raw_clock.now())?)
+    })?;
+    let mut note =
+        "### create one customer (`customers::create`, a new unique domain each call)\n\n\
+         - core: validation, permission check, uniqueness checks, INSERT customer + tags \
+         (+ FTS trigger), re-read, hash-chained audit entry, one IMMEDIATE transaction, \
+         fsync (synchronous = FULL)\n\
+         - raw SQL: the same uniqueness checks, INSERTs and re-read in one IMMEDIATE \
+         transaction, no audit entry, same pragmas\n"
+            .to_owned();
+    for sql in [UNIQUE_DOMAIN, UNIQUE_TENANT] {
+        note += &format!(
+            "- `{}`\n\n```text\n{}\n```\n",
+            one_line(sql),
+            plan(&raw, sql, &[text("x"), SqlValue::Null])?.join("\n")
+        );
+    }
+    notes.push(note);
+    rows.push(Row {
+        name: "create one customer (`create`, unique domain each call)".into(),
+        goal: Goal::Other,
+        core,
+        raw: raw_stats,
+    });
+
+    // ---- report -------------------------------------------------------------
+    println!(
+        "## Latency ({PAGE} rows a page with the total count; {ITERATIONS} timed calls each after \
+         {WARM_UP} warm-up calls, unless marked n=; raw SQL = the same statements on a plain \
+         rusqlite connection)\n"
+    );
+    println!(
+        "Targets: search p95 ≤ {} ms; every other query p99 ≤ {} ms in the core; core ≤ {MAX_RATIO}× \
+         the raw SQL (compared at p50). 1–2 letter searches scan and are reported only.\n",
+        SEARCH_P95.as_millis(),
+        OTHER_P99.as_millis()
+    );
+    println!(
+        "| query | core p50 | core p95 | core p99 | raw p50 | raw p95 | raw p99 | core/raw p50 | target | verdict |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+    for row in &rows {
+        println!("{}", row.markdown());
+    }
+    let missed: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.goal != Goal::Report && r.verdict() != "ok")
+        .collect();
+    println!(
+        "\n{} of {} judged rows meet their targets{}\n",
+        rows.iter().filter(|r| r.goal != Goal::Report).count() - missed.len(),
+        rows.iter().filter(|r| r.goal != Goal::Report).count(),
+        if missed.is_empty() {
+            ".".to_owned()
+        } else {
+            format!(
+                "; missed: {}.",
+                missed
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        }
+    );
+
+    println!("## Query plans (EXPLAIN QUERY PLAN of the raw SQL, first input)\n");
+    for note in &notes {
+        println!("{note}");
+    }
+    Ok(())
+}
