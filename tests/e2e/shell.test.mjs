@@ -58,7 +58,13 @@ test("switching to Polish shows Polish labels, and switching back restores Engli
   assert.equal(await text('label[for="settings-theme"]'), "Motyw");
   assert.equal(await app.browser.execute(() => document.documentElement.lang), "pl");
   await screenshot(app.browser, "settings-pl");
-  for (const [screen, heading] of [["staff", "Użytkownicy"], ["company", "Profil firmy"], ["audit", "Dziennik inspekcji"]]) {
+  for (const [screen, heading] of [
+    ["customers", "Klienci"],
+    ["staff", "Użytkownicy"],
+    ["company", "Profil firmy"],
+    ["catalog", "Katalog usług"],
+    ["audit", "Dziennik inspekcji"],
+  ]) {
     await (await app.browser.$(`a[data-screen="${screen}"]`)).click();
     await waitForText("main h1", heading);
     await screenshot(app.browser, `${screen}-pl`);

@@ -225,6 +225,8 @@ export const en = {
   "catalog.trialText": "{seats} licences, {days} days",
   "catalog.window": "Decrease window",
   "catalog.windowText": "{days} days",
+  "catalog.trialSeats": "Trial licences",
+  "catalog.trialDays": "Trial days",
   "catalog.sample": "sample price",
   "customer.company_name": "Company name",
   "customer.default_domain": "Initial domain (name.onmicrosoft.com)",

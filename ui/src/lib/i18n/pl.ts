@@ -226,6 +226,8 @@ export const pl: Record<MessageKey, string> = {
   "catalog.trialText": "{seats} licencji, {days} dni",
   "catalog.window": "Okno zmniejszenia",
   "catalog.windowText": "{days} dni",
+  "catalog.trialSeats": "Licencje wersji próbnej",
+  "catalog.trialDays": "Dni wersji próbnej",
   "catalog.sample": "cena przykładowa",
   "customer.company_name": "Nazwa firmy",
   "customer.default_domain": "Domena początkowa (nazwa.onmicrosoft.com)",
