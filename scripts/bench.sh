@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Seeds a throw-away database with N audit entries (default 1,000,000) and
-# prints page latencies, query plans and the chain-verification time.
-#   scripts/bench.sh            # 1,000,000 entries
-#   scripts/bench.sh 200000     # fewer, for a quick look
+# Benchmarks that print numbers (Markdown) and assert nothing. Each seeds its own
+# throw-away database; both run in release.
+#   scripts/bench.sh                    # both: audit (1,000,000 entries), then customers (100,000)
+#   scripts/bench.sh audit [N]          # audit log paging, N entries (default 1,000,000)
+#   scripts/bench.sh customers [N]      # customer list, N customers + 2×N relationships (default 100,000)
+#   scripts/bench.sh 200000             # old form: the audit benchmark with N entries
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cargo run --release -p partnerdesk-core --example bench_audit -- "$@"
+bench() { cargo run --release -p partnerdesk-core --example "bench_$1" -- "${@:2}"; }
+
+case "${1:-all}" in
+  all)       bench audit && bench customers ;;
+  audit)     bench audit "${@:2}" ;;
+  customers) bench customers "${@:2}" ;;
+  *)         bench audit "$@" ;;
+esac

@@ -35,6 +35,8 @@ CREATE TABLE customer_tags (
     tag         TEXT NOT NULL,
     PRIMARY KEY (tag, customer_id)
 ) WITHOUT ROWID;
+-- A customer's tags, read with every list row.
+CREATE INDEX customer_tags_by_customer ON customer_tags (customer_id, tag);
 
 CREATE VIRTUAL TABLE customer_search USING fts5 (
     search_text,

@@ -88,21 +88,33 @@ pub struct CustomerSummary {
 #[ts(export)]
 pub struct CustomerPage {
     pub rows: Vec<CustomerSummary>,
-    /// How many customers match, over all pages.
-    pub total: u32,
+    /// How many customers match, over all pages. Absent on a later page of an
+    /// unfiltered or state-filtered list, whose total the first page gave.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u32>,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
+/// A filter SQLite can count from its own index, when it is the only one.
+enum Only {
+    /// An FTS phrase.
+    Search(String),
+    Tag(String),
+}
+
 struct Filter {
     clauses: Vec<String>,
     values: Vec<SqlValue>,
+    only: Option<Only>,
 }
 
 fn filter(query: &CustomerQuery) -> Result<Filter> {
     let mut clauses = vec!["c.archived = ?".to_owned()];
     let mut values = vec![SqlValue::Integer(i64::from(query.archived))];
+    let mut only = Vec::new();
     let text = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -117,18 +129,20 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
                 "c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
                     .into(),
             );
-            values.push(SqlValue::Text(format!(
-                "\"{}\"",
-                folded.replace('"', "\"\"")
-            )));
+            let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+            values.push(SqlValue::Text(phrase.clone()));
+            only.push(Only::Search(phrase));
         } else {
             clauses.push("c.search_text LIKE ? ESCAPE '\\'".into());
             values.push(SqlValue::Text(format!("%{}%", like_escape(&folded))));
+            // A scan: nothing to count from an index; the generic count is used.
+            only.push(Only::Tag(String::new()));
         }
     }
     if let Some(tag) = text(&query.tag) {
         clauses.push("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)".into());
-        values.push(SqlValue::Text(tag));
+        values.push(SqlValue::Text(tag.clone()));
+        only.push(Only::Tag(tag));
     }
     if let Some(state) = text(&query.relationship_state) {
         if !RELATIONSHIP_STATES.contains(&state.as_str()) {
@@ -139,8 +153,19 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
         }
         clauses.push("c.relationship_state = ?".into());
         values.push(SqlValue::Text(state));
+        only.push(Only::Tag(String::new()));
     }
-    Ok(Filter { clauses, values })
+    // Counting from an index works only when one search or one tag is the whole filter.
+    let only = match (only.len(), only.pop()) {
+        (1, Some(Only::Tag(tag))) if !tag.is_empty() => Some(Only::Tag(tag)),
+        (1, Some(Only::Search(phrase))) => Some(Only::Search(phrase)),
+        _ => None,
+    };
+    Ok(Filter {
+        clauses,
+        values,
+        only,
+    })
 }
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<(CustomerSummary, String)> {
@@ -168,6 +193,52 @@ const SUMMARY_COLUMNS: &str = "c.id, c.company_name, c.default_domain, c.contact
     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)),
     c.created_at";
 
+/// Below this many matches a filtered page is read by match, not by name order.
+const FEW_MATCHES: u32 = 1000;
+
+/// Counts the matching customers. A lone search or tag counts its own index
+/// and subtracts the (few) archived matches, instead of checking ~100,000
+/// index entries against the match list.
+fn count(
+    conn: &Connection,
+    archived: bool,
+    only: &Option<Only>,
+    clauses: &[String],
+    values: &[SqlValue],
+) -> Result<u32> {
+    let (key, all, matches_archived) = match only {
+        Some(Only::Search(phrase)) => (
+            phrase,
+            "SELECT count(*) FROM customer_search WHERE customer_search MATCH ?1",
+            "SELECT count(*) FROM customers c WHERE c.archived = 1
+             AND c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?1)",
+        ),
+        Some(Only::Tag(tag)) => (
+            tag,
+            "SELECT count(*) FROM customer_tags WHERE tag = ?1",
+            "SELECT count(*) FROM customers c WHERE c.archived = 1
+             AND EXISTS (SELECT 1 FROM customer_tags x WHERE x.tag = ?1 AND x.customer_id = c.id)",
+        ),
+        None => {
+            let sql = format!(
+                "SELECT count(*) FROM customers c WHERE {}",
+                clauses.join(" AND ")
+            );
+            return Ok(conn
+                .prepare_cached(&sql)?
+                .query_row(params_from_iter(values.iter()), |r| r.get(0))?);
+        }
+    };
+    let archived_matches: u32 = conn
+        .prepare_cached(matches_archived)?
+        .query_row([key], |r| r.get(0))?;
+    if archived {
+        return Ok(archived_matches);
+    }
+    let all_matches: u32 = conn.prepare_cached(all)?.query_row([key], |r| r.get(0))?;
+    Ok(all_matches.saturating_sub(archived_matches))
+}
+
 fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if limit == 0 || limit > MAX_PAGE {
@@ -179,15 +250,19 @@ fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
     let Filter {
         mut clauses,
         mut values,
+        only,
     } = filter(query)?;
-    let total: u32 = {
-        let sql = format!(
-            "SELECT count(*) FROM customers c WHERE {}",
-            clauses.join(" AND ")
-        );
-        conn.prepare_cached(&sql)?
-            .query_row(params_from_iter(values.iter()), |r| r.get(0))?
+    let first_page = query.cursor.as_deref().is_none_or(str::is_empty);
+    let total = if only.is_some() || first_page {
+        Some(count(conn, query.archived, &only, &clauses, &values)?)
+    } else {
+        None
     };
+    // Few matches: read them by rowid and sort them, rather than walking the
+    // name index until a page is full (for one match, the whole index).
+    if total.is_some_and(|t| t <= FEW_MATCHES) && only.is_some() {
+        clauses[0] = "+c.archived = ?".into();
+    }
     // The sort key travels in the cursor with the id, so equal names page correctly.
     let (key_column, order, compare) = match query.sort {
         CustomerSort::Name => ("c.name_key", "c.name_key ASC, c.id ASC", ">"),
@@ -241,7 +316,7 @@ pub fn export_csv(
 ) -> Result<u64> {
     store.read(|conn| {
         require(conn, actor, Action::ViewCustomers)?;
-        let Filter { clauses, values } = filter(query)?;
+        let Filter { clauses, values, .. } = filter(query)?;
         let order = match query.sort {
             CustomerSort::Name => "c.name_key, c.id",
             CustomerSort::Added => "c.created_at DESC, c.id DESC",

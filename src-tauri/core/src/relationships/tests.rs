@@ -133,7 +133,7 @@ fn acceptance_activates_for_the_duration_and_the_customer_shows_it() {
         },
     )
     .unwrap();
-    assert_eq!(pending.total, 1);
+    assert_eq!(pending.total, Some(1));
 
     let future = to_rfc3339(w.clock.now() + Duration::days(1)).unwrap();
     assert_eq!(

@@ -3,6 +3,7 @@ import type { CustomerSummary } from "./CustomerSummary";
 
 export type CustomerPage = { rows: Array<CustomerSummary>, 
 /**
- * How many customers match, over all pages.
+ * How many customers match, over all pages. Absent on a later page of an
+ * unfiltered or state-filtered list, whose total the first page gave.
  */
-total: number, next_cursor?: string, };
+total?: number, next_cursor?: string, };
