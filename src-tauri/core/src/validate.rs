@@ -149,6 +149,30 @@ pub fn check_currency(field: &str, value: &str) -> Result<String> {
         })
 }
 
+/// A list filter's value: trimmed, or `None` when absent or blank.
+pub fn filter_value(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// A list filter that must be one of `allowed`; `what` names them in the error.
+pub fn filter_choice(
+    field: &str,
+    value: &Option<String>,
+    allowed: &[&str],
+    what: &str,
+) -> Result<Option<String>> {
+    match filter_value(value) {
+        Some(v) if !allowed.contains(&v.as_str()) => {
+            Err(Error::validation(field, format!("'{v}' is not {what}")))
+        }
+        other => Ok(other),
+    }
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
 pub fn like_escape(text: &str) -> String {
     text.replace('\\', "\\\\")

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::clock::{parse_rfc3339, to_rfc3339};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::validate::filter_value;
 
 const DEFAULT_PAGE: u32 = 100;
 const MAX_PAGE: u32 = 500;
@@ -86,10 +87,6 @@ pub struct AuditPage {
 /// The WHERE clause and its parameters. Dates become a seq range first: log
 /// times never decrease, so a date range is one contiguous run of seq, and
 /// every filter then walks an index on (column, seq) backwards from the cursor.
-fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 /// The first entry at or after `at`, through the (at, seq) index.
 fn first_seq_at_or_after(conn: &Connection, at: &str) -> Result<Option<i64>> {
     Ok(conn
@@ -101,34 +98,34 @@ fn first_seq_at_or_after(conn: &Connection, at: &str) -> Result<Option<i64>> {
 fn where_clause(conn: &Connection, query: &AuditQuery) -> Result<(String, Vec<SqlValue>)> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<SqlValue> = Vec::new();
-    if let Some(actor) = text(&query.actor_id) {
+    if let Some(actor) = filter_value(&query.actor_id) {
         clauses.push("actor_id = ?");
         values.push(SqlValue::Text(actor.to_owned()));
     }
-    if let Some(action) = text(&query.action) {
+    if let Some(action) = filter_value(&query.action) {
         clauses.push("action = ?");
         values.push(SqlValue::Text(action.to_owned()));
     }
-    if let Some(kind) = text(&query.target_kind) {
+    if let Some(kind) = filter_value(&query.target_kind) {
         clauses.push("target_kind = ?");
         values.push(SqlValue::Text(kind.to_owned()));
     }
-    if let Some(id) = text(&query.target_id) {
+    if let Some(id) = filter_value(&query.target_id) {
         clauses.push("target_id = ?");
         values.push(SqlValue::Text(id.to_owned()));
     }
     // The lower date bound and the upper bounds (the "to" date, the cursor)
     // each become one seq bound: SQLite searches by a single range, and a second
     // upper bound would be checked row by row from the end of the range.
-    if let Some(from) = text(&query.from) {
-        let from = to_rfc3339(parse_rfc3339("from", from)?)?;
+    if let Some(from) = filter_value(&query.from) {
+        let from = to_rfc3339(parse_rfc3339("from", &from)?)?;
         clauses.push("seq >= ?");
         values.push(SqlValue::Integer(
             first_seq_at_or_after(conn, &from)?.unwrap_or(i64::MAX),
         ));
     }
-    let to_bound = match text(&query.to) {
-        Some(to) => first_seq_at_or_after(conn, &to_rfc3339(parse_rfc3339("to", to)?)?)?,
+    let to_bound = match filter_value(&query.to) {
+        Some(to) => first_seq_at_or_after(conn, &to_rfc3339(parse_rfc3339("to", &to)?)?)?,
         None => None,
     };
     let upper = match (to_bound, query.before_seq) {
@@ -181,20 +178,26 @@ pub fn list(store: &Store, query: &AuditQuery) -> Result<AuditPage> {
         // One extra row tells whether another page follows.
         values.push(SqlValue::Integer(i64::from(limit) + 1));
         let sql = format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY seq DESC LIMIT ?");
-        let mut statement = conn.prepare_cached(&sql)?;
-        let mut entries = statement
-            .query_map(params_from_iter(values), entry)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let next_before_seq = if entries.len() > limit as usize {
-            entries.truncate(limit as usize);
-            entries.last().map(|e| e.seq)
-        } else {
-            None
-        };
-        Ok(AuditPage {
-            entries,
-            next_before_seq,
-        })
+        page_of(conn, &sql, values, limit)
+    })
+}
+
+/// Runs a query that asked for `limit + 1` rows, newest first, and turns the
+/// extra row into the cursor of the next page.
+fn page_of(conn: &Connection, sql: &str, values: Vec<SqlValue>, limit: u32) -> Result<AuditPage> {
+    let mut entries = conn
+        .prepare_cached(sql)?
+        .query_map(params_from_iter(values), entry)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_before_seq = if entries.len() > limit as usize {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| e.seq)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        entries,
+        next_before_seq,
     })
 }
 
@@ -284,18 +287,5 @@ pub fn list_for_targets(
         "SELECT {COLUMNS} FROM audit_log WHERE (target_kind, target_id) IN (VALUES {pairs})
          AND seq < ? ORDER BY seq DESC LIMIT ?"
     );
-    let mut entries = conn
-        .prepare(&sql)?
-        .query_map(params_from_iter(values), entry)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let next_before_seq = if entries.len() > limit as usize {
-        entries.truncate(limit as usize);
-        entries.last().map(|e| e.seq)
-    } else {
-        None
-    };
-    Ok(AuditPage {
-        entries,
-        next_before_seq,
-    })
+    page_of(conn, &sql, values, limit)
 }

@@ -12,7 +12,7 @@ use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::store::Store;
-use crate::validate::like_escape;
+use crate::validate::{filter_value, like_escape};
 
 const DEFAULT_PAGE: u32 = 100;
 const MAX_PAGE: u32 = 500;
@@ -115,13 +115,7 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
     let mut clauses = vec!["c.archived = ?".to_owned()];
     let mut values = vec![SqlValue::Integer(i64::from(query.archived))];
     let mut only = Vec::new();
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    if let Some(search) = text(&query.search) {
+    if let Some(search) = filter_value(&query.search) {
         let folded = fold(&search);
         if folded.chars().count() >= TRIGRAM {
             // A phrase query: the trigram tokenizer matches it as a substring.
@@ -139,12 +133,12 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
             only.push(Only::Tag(String::new()));
         }
     }
-    if let Some(tag) = text(&query.tag) {
+    if let Some(tag) = filter_value(&query.tag) {
         clauses.push("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)".into());
         values.push(SqlValue::Text(tag.clone()));
         only.push(Only::Tag(tag));
     }
-    if let Some(state) = text(&query.relationship_state) {
+    if let Some(state) = filter_value(&query.relationship_state) {
         if !RELATIONSHIP_STATES.contains(&state.as_str()) {
             return Err(Error::validation(
                 "relationship_state",

@@ -378,41 +378,22 @@ pub fn list(
     actor: &Actor,
     filter: &StaffFilter,
 ) -> Result<Vec<StaffRow>> {
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let search =
-        text(&filter.search).map(|s| format!("%{}%", validate::like_escape(&s.to_lowercase())));
-    let role = text(&filter.role);
-    if let Some(role) = &role {
-        if CompanyRole::parse(role).is_none() {
-            return Err(Error::validation(
-                "role",
-                format!("'{role}' is not a company admin role"),
-            ));
-        }
-    }
-    let access = text(&filter.customer_access);
-    if let Some(access) = &access {
-        if CustomerAccess::parse(access).is_none() {
-            return Err(Error::validation(
-                "customer_access",
-                format!("'{access}' is not none, full or limited"),
-            ));
-        }
-    }
-    let status = text(&filter.status);
-    if let Some(status) = &status {
-        if !["active", "blocked", "removed"].contains(&status.as_str()) {
-            return Err(Error::validation(
-                "status",
-                format!("'{status}' is not active, blocked or removed"),
-            ));
-        }
-    }
+    let search = validate::filter_value(&filter.search)
+        .map(|s| format!("%{}%", validate::like_escape(&s.to_lowercase())));
+    let roles: Vec<&str> = CompanyRole::ALL.iter().map(|r| r.as_str()).collect();
+    let role = validate::filter_choice("role", &filter.role, &roles, "a company admin role")?;
+    let access = validate::filter_choice(
+        "customer_access",
+        &filter.customer_access,
+        &["none", "full", "limited"],
+        "none, full or limited",
+    )?;
+    let status = validate::filter_choice(
+        "status",
+        &filter.status,
+        &["active", "blocked", "removed"],
+        "active, blocked or removed",
+    )?;
     guarded_read(
         store,
         clock,
