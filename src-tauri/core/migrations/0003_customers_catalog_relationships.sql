@@ -33,10 +33,21 @@ CREATE INDEX customers_by_relationship ON customers (archived, relationship_stat
 CREATE TABLE customer_tags (
     customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
     tag         TEXT NOT NULL,
+    -- A copy of the customer's flag, kept by the triggers below, so a tag's
+    -- current customers are counted from one index range.
+    archived    INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tag, customer_id)
 ) WITHOUT ROWID;
 -- A customer's tags, read with every list row.
 CREATE INDEX customer_tags_by_customer ON customer_tags (customer_id, tag);
+CREATE INDEX customer_tags_current ON customer_tags (tag, archived);
+CREATE TRIGGER customer_tags_take_archived AFTER INSERT ON customer_tags BEGIN
+    UPDATE customer_tags SET archived = (SELECT archived FROM customers WHERE id = new.customer_id)
+    WHERE tag = new.tag AND customer_id = new.customer_id;
+END;
+CREATE TRIGGER customers_archived_to_tags AFTER UPDATE OF archived ON customers BEGIN
+    UPDATE customer_tags SET archived = new.archived WHERE customer_id = new.id;
+END;
 
 CREATE VIRTUAL TABLE customer_search USING fts5 (
     search_text,

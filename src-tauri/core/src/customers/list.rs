@@ -134,8 +134,11 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
         }
     }
     if let Some(tag) = filter_value(&query.tag) {
-        clauses.push("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)".into());
+        clauses.push(
+            "c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ? AND archived = ?)".into(),
+        );
         values.push(SqlValue::Text(tag.clone()));
+        values.push(SqlValue::Integer(i64::from(query.archived)));
         only.push(Only::Tag(tag));
     }
     if let Some(state) = filter_value(&query.relationship_state) {
@@ -207,12 +210,14 @@ fn count(
             "SELECT count(*) FROM customers c WHERE c.archived = 1
              AND c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?1)",
         ),
-        Some(Only::Tag(tag)) => (
-            tag,
-            "SELECT count(*) FROM customer_tags WHERE tag = ?1",
-            "SELECT count(*) FROM customers c WHERE c.archived = 1
-             AND EXISTS (SELECT 1 FROM customer_tags x WHERE x.tag = ?1 AND x.customer_id = c.id)",
-        ),
+        Some(Only::Tag(tag)) => {
+            // customer_tags carries the archived flag: one index range.
+            return Ok(conn
+                .prepare_cached(
+                    "SELECT count(*) FROM customer_tags WHERE tag = ?1 AND archived = ?2",
+                )?
+                .query_row(rusqlite::params![tag, archived], |r| r.get(0))?);
+        }
         None => {
             let sql = format!(
                 "SELECT count(*) FROM customers c WHERE {}",
