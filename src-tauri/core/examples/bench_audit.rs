@@ -10,30 +10,27 @@
 //! cargo run --release -p partnerdesk-core --example bench_audit -- 200000
 //! ```
 
-use std::error::Error;
-use std::io::Write;
-use std::path::Path;
+mod bench_support;
+
 use std::time::{Duration as StdDuration, Instant};
 
 use partnerdesk_core::audit::{self, ActorRef, AuditEntry, AuditQuery, Event, Outcome, Target};
 use partnerdesk_core::clock::{to_rfc3339, ManualClock};
 use partnerdesk_core::Store;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection, OpenFlags};
+use rusqlite::{params_from_iter, Connection};
 use serde_json::json;
 use time::macros::datetime;
 use time::Duration;
 
-type BenchResult<T> = std::result::Result<T, Box<dyn Error>>;
+use bench_support::{
+    checkpoint_then_read_only, file_size, format_duration, measure, mib, one_line, open_plain,
+    plan, progress, size_arg, text, BenchResult, Rng, ITERATIONS, WARM_UP,
+};
 
 const DEFAULT_ENTRIES: u64 = 1_000_000;
 const BATCH: u64 = 50_000;
 const PAGE: u32 = 100;
-const WARM_UP: usize = 30;
-const ITERATIONS: usize = 300;
-/// A query slower than this per call (after warm-up) is timed fewer times.
-const SLOW_CALL: StdDuration = StdDuration::from_millis(20);
-const SLOW_ITERATIONS: usize = 40;
 
 /// What `audit::list` selects, so the raw SQL reads exactly the same columns.
 const COLUMNS: &str = "seq, at, actor_id, actor_name, action, outcome, target_kind, target_id, \
@@ -132,29 +129,6 @@ const NEWCOMER: &str = "Hubert Łęcki";
 /// The newcomer acts only in this last share of the log, once in 1000 entries.
 const NEWCOMER_SHARE: f64 = 0.05;
 
-/// SplitMix64: deterministic, so two runs seed the same log.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// Uniform in `[0, 1)`.
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1_u64 << 53) as f64
-    }
-}
-
 struct Person {
     id: String,
     name: &'static str,
@@ -214,15 +188,7 @@ fn people(rng: &mut Rng) -> Vec<Person> {
         .iter()
         .chain([&NEWCOMER])
         .map(|&name| Person {
-            id: {
-                let mut bytes = [0_u8; 16];
-                bytes[..8].copy_from_slice(&rng.next().to_le_bytes());
-                bytes[8..].copy_from_slice(&rng.next().to_le_bytes());
-                uuid::Builder::from_random_bytes(bytes)
-                    .into_uuid()
-                    .hyphenated()
-                    .to_string()
-            },
+            id: rng.uuid(),
             name,
             email: email_for(name),
         })
@@ -233,18 +199,6 @@ fn people(rng: &mut Rng) -> Vec<Person> {
 fn pick_actor(rng: &mut Rng) -> usize {
     let u = rng.unit();
     ((u * u) * NAMES.len() as f64) as usize
-}
-
-fn pick_action(rng: &mut Rng) -> &'static str {
-    let total: u32 = ACTIONS.iter().map(|(_, w)| w).sum();
-    let mut roll = rng.below(u64::from(total)) as u32;
-    for (name, weight) in ACTIONS {
-        if roll < weight {
-            return name;
-        }
-        roll -= weight;
-    }
-    ACTIONS[0].0
 }
 
 fn refusal_reason(action: &str) -> &'static str {
@@ -264,7 +218,7 @@ fn make_event(rng: &mut Rng, staff: &[Person], newcomer_hired: bool) -> Event {
     } else {
         &staff[pick_actor(rng)]
     };
-    let action = pick_action(rng);
+    let action = rng.weighted(&ACTIONS);
     let other = &staff[rng.below(staff.len() as u64) as usize];
     let roll = rng.below(1000);
     let role = ROLES[rng.below(ROLES.len() as u64) as usize];
@@ -420,61 +374,13 @@ fn seed(store: &Store, entries: u64) -> BenchResult<(StdDuration, Vec<Person>)> 
         })?;
         done += this_batch;
         let secs = started.elapsed().as_secs_f64();
-        eprint!(
-            "\r  seeded {done:>9} / {entries} ({:.0} entries/s)   ",
+        progress(format_args!(
+            "seeded {done:>9} / {entries} ({:.0} entries/s)",
             done as f64 / secs
-        );
-        std::io::stderr().flush()?;
+        ))?;
     }
     eprintln!();
     Ok((started.elapsed(), staff))
-}
-
-// ---------------------------------------------------------------------------
-// Timing
-// ---------------------------------------------------------------------------
-
-struct Stats {
-    p50: StdDuration,
-    p95: StdDuration,
-    p99: StdDuration,
-    runs: usize,
-}
-
-fn measure(mut call: impl FnMut() -> BenchResult<usize>) -> BenchResult<Stats> {
-    let warm_started = Instant::now();
-    for _ in 0..WARM_UP {
-        std::hint::black_box(call()?);
-    }
-    let per_call = warm_started.elapsed() / WARM_UP as u32;
-    let runs = if per_call > SLOW_CALL {
-        SLOW_ITERATIONS
-    } else {
-        ITERATIONS
-    };
-    let mut samples = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let started = Instant::now();
-        std::hint::black_box(call()?);
-        samples.push(started.elapsed());
-    }
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    Ok(Stats {
-        p50: at(0.50),
-        p95: at(0.95),
-        p99: at(0.99),
-        runs,
-    })
-}
-
-fn fmt(d: StdDuration) -> String {
-    let micros = d.as_secs_f64() * 1e6;
-    if micros < 1000.0 {
-        format!("{micros:.0} µs")
-    } else {
-        format!("{:.2} ms", micros / 1000.0)
-    }
 }
 
 fn raw_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
@@ -502,31 +408,6 @@ fn raw_page(conn: &Connection, sql: &str, params: &[SqlValue]) -> BenchResult<Ve
     Ok(rows)
 }
 
-fn plan(conn: &Connection, sql: &str, params: &[SqlValue]) -> BenchResult<Vec<String>> {
-    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-    let rows = statement
-        .query_map(params_from_iter(params.iter()), |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    // Indent each step under its parent, as the sqlite3 shell does.
-    let mut depth: Vec<(i64, usize)> = Vec::new();
-    let mut lines = Vec::new();
-    for (id, parent, detail) in rows {
-        let level = depth
-            .iter()
-            .find(|(i, _)| *i == parent)
-            .map_or(0, |(_, d)| d + 1);
-        depth.push((id, level));
-        lines.push(format!("{}{detail}", "  ".repeat(level)));
-    }
-    Ok(lines)
-}
-
 /// One row of the table: a query through the core, and the same by hand.
 struct Case {
     name: String,
@@ -534,10 +415,6 @@ struct Case {
     query: Option<AuditQuery>,
     sql: String,
     params: Vec<SqlValue>,
-}
-
-fn text(value: &str) -> SqlValue {
-    SqlValue::Text(value.to_owned())
 }
 
 fn select(filter: &str) -> String {
@@ -565,19 +442,8 @@ fn count(conn: &Connection, filter: &str, params: &[SqlValue]) -> BenchResult<i6
     Ok(conn.query_row(&sql, params_from_iter(params.iter()), |r| r.get(0))?)
 }
 
-fn file_size(path: &Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
 fn main() -> BenchResult<()> {
-    let entries: u64 = match std::env::args().nth(1) {
-        Some(arg) => arg.replace(['_', ','], "").parse()?,
-        None => DEFAULT_ENTRIES,
-    };
+    let entries = size_arg(DEFAULT_ENTRIES)?;
     if entries < 10_000 {
         return Err("give at least 10000 entries".into());
     }
@@ -597,15 +463,8 @@ fn main() -> BenchResult<()> {
     );
 
     // A plain connection to the same file, for the hand-written SQL.
-    let raw = Connection::open_with_flags(
-        &path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    raw.busy_timeout(StdDuration::from_secs(5))?;
-    let wal = path.with_extension("db-wal");
-    let wal_before = file_size(&wal);
-    raw.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    raw.pragma_update(None, "query_only", "ON")?;
+    let raw = open_plain(&path)?;
+    let wal_before = checkpoint_then_read_only(&raw, &path)?;
     let (first_at, last_at): (String, String) = raw.query_row(
         "SELECT (SELECT at FROM audit_log ORDER BY seq LIMIT 1),
                 (SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1)",
@@ -929,45 +788,35 @@ fn main() -> BenchResult<()> {
                     first.next_before_seq,
                     if core_seqs == raw_seqs { "yes" } else { "NO" },
                 );
-                Some(measure(|| Ok(audit::list(&store, query)?.entries.len()))?)
+                Some(measure(|_| Ok(audit::list(&store, query)?.entries.len()))?)
             }
             None => {
                 note += &format!("- raw SQL: {} rows\n", raw_rows.len());
                 None
             }
         };
-        let raw_stats = measure(|| Ok(raw_page(&raw, &case.sql, &case.params)?.len()))?;
-        note += &format!(
-            "- raw SQL: `{}`\n- plan:\n\n```text\n",
-            case.sql.split_whitespace().collect::<Vec<_>>().join(" ")
-        );
+        let raw_stats = measure(|_| Ok(raw_page(&raw, &case.sql, &case.params)?.len()))?;
+        note += &format!("- raw SQL: `{}`\n- plan:\n\n```text\n", one_line(&case.sql));
         for line in plan(&raw, &case.sql, &case.params)? {
             note += &format!("{line}\n");
         }
         note += "```\n";
-        let runs = |s: &Stats| {
-            if s.runs == ITERATIONS {
-                String::new()
-            } else {
-                format!(" (n={})", s.runs)
-            }
-        };
         let core_cells = match &core_stats {
             Some(s) => format!(
                 "{} | {} | {}{}",
-                fmt(s.p50),
-                fmt(s.p95),
-                fmt(s.p99),
-                runs(s)
+                format_duration(s.p50),
+                format_duration(s.p95),
+                format_duration(s.p99),
+                s.runs_note()
             ),
             None => "— | — | —".into(),
         };
         rows.push(format!(
             "| {} | {core_cells} | {} | {}{} |",
             case.name,
-            fmt(raw_stats.p50),
-            fmt(raw_stats.p99),
-            runs(&raw_stats)
+            format_duration(raw_stats.p50),
+            format_duration(raw_stats.p99),
+            raw_stats.runs_note()
         ));
         notes.push(note);
     }

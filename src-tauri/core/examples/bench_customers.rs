@@ -21,9 +21,9 @@
 //! cargo run --release -p partnerdesk-core --example bench_customers -- 20000
 //! ```
 
+mod bench_support;
+
 use std::collections::HashSet;
-use std::error::Error;
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration as StdDuration, Instant};
 
@@ -39,11 +39,14 @@ use partnerdesk_core::setup::{self, SetupInput};
 use partnerdesk_core::validate::like_escape;
 use partnerdesk_core::Store;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, params_from_iter, Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{params, params_from_iter, Connection, TransactionBehavior};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-type BenchResult<T> = std::result::Result<T, Box<dyn Error>>;
+use bench_support::{
+    checkpoint_then_read_only, file_size, format_duration, measure, measure_pair, mib, one_line,
+    open_raw, plan, progress, size_arg, text, BenchResult, Rng, Stats, ITERATIONS, WARM_UP,
+};
 
 const DEFAULT_CUSTOMERS: u64 = 100_000;
 /// Customers written per transaction by the SQL seeder.
@@ -53,11 +56,6 @@ const CORE_SAMPLE: usize = 1_000;
 /// Of those, this many get their relationships through `relationships::offer`.
 const CORE_RELATIONSHIP_SAMPLE: usize = 200;
 const PAGE: u32 = 100;
-const WARM_UP: usize = 30;
-const ITERATIONS: usize = 300;
-/// A query slower than this per call (after warm-up) is timed fewer times.
-const SLOW_CALL: StdDuration = StdDuration::from_millis(20);
-const SLOW_ITERATIONS: usize = 40;
 /// Distinct inputs a varying case cycles through (cursors, ids).
 const VARIANTS: usize = 40;
 
@@ -309,65 +307,6 @@ const ROLE_SETS: [&[&str]; 6] = [
     &["global_admin", "billing_admin"],
     &["helpdesk_admin", "service_support_admin"],
 ];
-
-/// SplitMix64: deterministic, so two runs seed the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    /// True with `per_cent` chance.
-    fn chance(&mut self, per_cent: u64) -> bool {
-        self.below(100) < per_cent
-    }
-
-    fn pick<T: Copy>(&mut self, list: &[T]) -> T {
-        list[self.below(list.len() as u64) as usize]
-    }
-
-    fn weighted(&mut self, list: &[(&'static str, u32)]) -> &'static str {
-        let total: u32 = list.iter().map(|(_, w)| w).sum();
-        let mut roll = self.below(u64::from(total)) as u32;
-        for (value, weight) in list {
-            if roll < *weight {
-                return value;
-            }
-            roll -= weight;
-        }
-        list[0].0
-    }
-
-    fn uuid(&mut self) -> String {
-        let mut bytes = [0_u8; 16];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .hyphenated()
-            .to_string()
-    }
-
-    /// A random moment in `from..to` (whole seconds), or `from` if empty.
-    fn between(&mut self, from: OffsetDateTime, to: OffsetDateTime) -> OffsetDateTime {
-        let span = (to - from).whole_seconds();
-        if span <= 0 {
-            from
-        } else {
-            from + Duration::seconds(self.below(span as u64) as i64)
-        }
-    }
-}
 
 /// Lower-case ASCII letters and digits only: `Żółć Sp. z o.o.` -> `zolcspzoo`.
 fn slug(text: &str) -> String {
@@ -862,13 +801,11 @@ struct Seeded {
     lines: Vec<String>,
 }
 
-fn progress(label: &str, done: usize, of: usize, started: Instant) -> BenchResult<()> {
-    eprint!(
-        "\r  {label}: {done:>7} / {of} ({:.0}/s)   ",
+fn seeding_progress(label: &str, done: usize, of: usize, started: Instant) -> BenchResult<()> {
+    progress(format_args!(
+        "{label}: {done:>7} / {of} ({:.0}/s)",
         done as f64 / started.elapsed().as_secs_f64().max(1e-9)
-    );
-    std::io::stderr().flush()?;
-    Ok(())
+    ))
 }
 
 fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
@@ -913,7 +850,7 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
         ids.push(created.id);
         seeds.push(c);
         if i % 100 == 99 {
-            progress("customers::create", i + 1, core_count, started)?;
+            seeding_progress("customers::create", i + 1, core_count, started)?;
         }
     }
     eprintln!();
@@ -973,7 +910,7 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
         })?;
         ids.extend(batch_ids);
         i = end;
-        progress("customers by SQL", i - core_count, n - core_count, started)?;
+        seeding_progress("customers by SQL", i - core_count, n - core_count, started)?;
     }
     eprintln!();
     let sql_time = started.elapsed();
@@ -1052,7 +989,7 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
             Ok(())
         })?;
         c = end;
-        progress("relationships by SQL", written, total_sql, started)?;
+        seeding_progress("relationships by SQL", written, total_sql, started)?;
     }
     eprintln!();
     let before: Vec<String> = store.read(|conn| {
@@ -1095,123 +1032,6 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
         total: all_started.elapsed(),
         lines,
     })
-}
-
-// ---------------------------------------------------------------------------
-// Timing
-// ---------------------------------------------------------------------------
-
-struct Stats {
-    p50: StdDuration,
-    p95: StdDuration,
-    p99: StdDuration,
-    runs: usize,
-}
-
-fn runs_after(warm_up: StdDuration, calls: usize) -> usize {
-    if warm_up / calls as u32 > SLOW_CALL {
-        SLOW_ITERATIONS
-    } else {
-        ITERATIONS
-    }
-}
-
-fn percentiles(mut samples: Vec<StdDuration>) -> Stats {
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    Stats {
-        p50: at(0.50),
-        p95: at(0.95),
-        p99: at(0.99),
-        runs: samples.len(),
-    }
-}
-
-/// Times `call(i)` for i = 0, 1, 2, …: the first `WARM_UP` calls are not counted.
-fn measure(mut call: impl FnMut(usize) -> BenchResult<usize>) -> BenchResult<Stats> {
-    let warm_started = Instant::now();
-    for i in 0..WARM_UP {
-        std::hint::black_box(call(i)?);
-    }
-    let runs = runs_after(warm_started.elapsed(), WARM_UP);
-    let mut samples = Vec::with_capacity(runs);
-    for i in 0..runs {
-        let started = Instant::now();
-        std::hint::black_box(call(WARM_UP + i)?);
-        samples.push(started.elapsed());
-    }
-    Ok(percentiles(samples))
-}
-
-/// Times two ways of doing the same thing, alternating call by call (and which
-/// goes first), so both see the same machine state (CPU frequency, OS page cache).
-fn measure_pair(
-    mut first: impl FnMut(usize) -> BenchResult<usize>,
-    mut second: impl FnMut(usize) -> BenchResult<usize>,
-) -> BenchResult<(Stats, Stats)> {
-    let warm_started = Instant::now();
-    for i in 0..WARM_UP {
-        std::hint::black_box(first(i)?);
-        std::hint::black_box(second(i)?);
-    }
-    let runs = runs_after(warm_started.elapsed(), 2 * WARM_UP);
-    let (mut a, mut b) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
-    for i in 0..runs {
-        // Which goes first alternates too.
-        for turn in [i % 2, 1 - i % 2] {
-            let started = Instant::now();
-            if turn == 0 {
-                std::hint::black_box(first(WARM_UP + i)?);
-                a.push(started.elapsed());
-            } else {
-                std::hint::black_box(second(WARM_UP + i)?);
-                b.push(started.elapsed());
-            }
-        }
-    }
-    Ok((percentiles(a), percentiles(b)))
-}
-
-fn fmt(d: StdDuration) -> String {
-    let micros = d.as_secs_f64() * 1e6;
-    if micros < 1000.0 {
-        format!("{micros:.0} µs")
-    } else {
-        format!("{:.2} ms", micros / 1000.0)
-    }
-}
-
-fn plan(conn: &Connection, sql: &str, params: &[SqlValue]) -> BenchResult<Vec<String>> {
-    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-    let rows = statement
-        .query_map(params_from_iter(params.iter()), |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    // Indent each step under its parent, as the sqlite3 shell does.
-    let mut depth: Vec<(i64, usize)> = Vec::new();
-    let mut lines = Vec::new();
-    for (id, parent, detail) in rows {
-        let level = depth
-            .iter()
-            .find(|(i, _)| *i == parent)
-            .map_or(0, |(_, d)| d + 1);
-        depth.push((id, level));
-        lines.push(format!("{}{detail}", "  ".repeat(level)));
-    }
-    Ok(lines)
-}
-
-fn text(value: &str) -> SqlValue {
-    SqlValue::Text(value.to_owned())
-}
-
-fn one_line(sql: &str) -> String {
-    sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 // ---------------------------------------------------------------------------
@@ -1681,10 +1501,10 @@ impl Row {
         let mut missed = Vec::new();
         match self.goal {
             Goal::Search if self.core.p95 > SEARCH_P95 => {
-                missed.push(format!("p95 {} > 10 ms", fmt(self.core.p95)));
+                missed.push(format!("p95 {} > 10 ms", format_duration(self.core.p95)));
             }
             Goal::Other if self.core.p99 > OTHER_P99 => {
-                missed.push(format!("p99 {} > 5 ms", fmt(self.core.p99)));
+                missed.push(format!("p99 {} > 5 ms", format_duration(self.core.p99)));
             }
             _ => {}
         }
@@ -1700,13 +1520,6 @@ impl Row {
     }
 
     fn markdown(&self) -> String {
-        let runs = |s: &Stats| {
-            if s.runs == ITERATIONS {
-                String::new()
-            } else {
-                format!(" (n={})", s.runs)
-            }
-        };
         let goal = match self.goal {
             Goal::Search => "p95 ≤ 10 ms",
             Goal::Other => "p99 ≤ 5 ms",
@@ -1715,51 +1528,22 @@ impl Row {
         format!(
             "| {} | {} | {} | {}{} | {} | {} | {}{} | {:.2}× | {goal} | {} |",
             self.name,
-            fmt(self.core.p50),
-            fmt(self.core.p95),
-            fmt(self.core.p99),
-            runs(&self.core),
-            fmt(self.raw.p50),
-            fmt(self.raw.p95),
-            fmt(self.raw.p99),
-            runs(&self.raw),
+            format_duration(self.core.p50),
+            format_duration(self.core.p95),
+            format_duration(self.core.p99),
+            self.core.runs_note(),
+            format_duration(self.raw.p50),
+            format_duration(self.raw.p95),
+            format_duration(self.raw.p99),
+            self.raw.runs_note(),
             self.ratio(),
             self.verdict()
         )
     }
 }
 
-fn file_size(path: &Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-/// The pragmas the core's connections run with (`store::connection::configure`).
-fn configure(conn: &Connection) -> BenchResult<()> {
-    conn.busy_timeout(StdDuration::from_secs(5))?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    Ok(())
-}
-
-fn open_raw(path: &Path) -> BenchResult<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    configure(&conn)?;
-    Ok(conn)
-}
-
 fn main() -> BenchResult<()> {
-    let n: u64 = match std::env::args().nth(1) {
-        Some(arg) => arg.replace(['_', ','], "").parse()?,
-        None => DEFAULT_CUSTOMERS,
-    };
+    let n = size_arg(DEFAULT_CUSTOMERS)?;
     if n < 2_000 {
         return Err("give at least 2000 customers".into());
     }
@@ -1788,9 +1572,7 @@ fn main() -> BenchResult<()> {
 
     // A plain connection to the same file, for the hand-written SQL.
     let raw = open_raw(&path)?;
-    let wal_before = file_size(&path.with_extension("db-wal"));
-    raw.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    raw.pragma_update(None, "query_only", "ON")?;
+    let wal_before = checkpoint_then_read_only(&raw, &path)?;
     let scalar = |sql: &str| -> BenchResult<i64> { Ok(raw.query_row(sql, [], |r| r.get(0))?) };
     println!(
         "Database file: {} after a checkpoint (the WAL was {} before it); page size {} B, \
@@ -1946,8 +1728,7 @@ fn round(
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for (k, case) in cases.iter().enumerate() {
-        eprint!("\r  {:>2} / {}   ", k + 1, cases.len());
-        std::io::stderr().flush()?;
+        progress(format_args!("{:>2} / {}", k + 1, cases.len()))?;
         let sqls: Vec<RawSql> = case.queries.iter().map(raw_sql).collect();
         // The core and the hand-written SQL must return the same page.
         let mut same = true;
