@@ -28,6 +28,14 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change to one object.
+    pub fn one(entity: Entity, id: String) -> Self {
+        Change {
+            entity,
+            ids: vec![id],
+        }
+    }
+
     pub fn of(entity: Entity) -> Self {
         Change {
             entity,

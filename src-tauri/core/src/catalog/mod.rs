@@ -290,11 +290,5 @@ pub fn update(
             Ok(after)
         },
     )?;
-    Ok((
-        saved,
-        Change {
-            entity: Entity::Catalog,
-            ids: vec![id],
-        },
-    ))
+    Ok((saved, Change::one(Entity::Catalog, id)))
 }

@@ -439,13 +439,7 @@ pub fn create(
             Ok(created)
         },
     )?;
-    Ok((
-        customer,
-        Change {
-            entity: Entity::Customer,
-            ids: vec![id],
-        },
-    ))
+    Ok((customer, Change::one(Entity::Customer, id)))
 }
 
 pub fn update(
@@ -506,13 +500,7 @@ pub fn update(
             Ok(after)
         },
     )?;
-    Ok((
-        customer,
-        Change {
-            entity: Entity::Customer,
-            ids: vec![id],
-        },
-    ))
+    Ok((customer, Change::one(Entity::Customer, id)))
 }
 
 /// Archives (`archived = true`) or restores a customer; nothing is deleted.
@@ -551,13 +539,7 @@ pub fn set_archived(
         )?;
         load(tx, &id)
     })?;
-    Ok((
-        customer,
-        Change {
-            entity: Entity::Customer,
-            ids: vec![id],
-        },
-    ))
+    Ok((customer, Change::one(Entity::Customer, id)))
 }
 
 /// Writes the filtered list as CSV into `dir` (the import's columns) and audits it.

@@ -477,10 +477,7 @@ pub fn create(
             staff,
             temporary_password,
         },
-        Change {
-            entity: Entity::Staff,
-            ids: vec![id],
-        },
+        Change::one(Entity::Staff, id),
     ))
 }
 
@@ -539,13 +536,7 @@ pub fn update(
         audit::append(tx, clock, &event)?;
         Ok(after)
     })?;
-    Ok((
-        staff,
-        Change {
-            entity: Entity::Staff,
-            ids: vec![id],
-        },
-    ))
+    Ok((staff, Change::one(Entity::Staff, id)))
 }
 
 /// Blocks (`blocked = true`) or unblocks a staff member.
@@ -614,13 +605,7 @@ fn change_status(
         audit::append(tx, clock, &event)?;
         Ok(after)
     })?;
-    Ok((
-        staff,
-        Change {
-            entity: Entity::Staff,
-            ids: vec![id],
-        },
-    ))
+    Ok((staff, Change::one(Entity::Staff, id)))
 }
 
 /// Issues a temporary password the staff member must change at next sign-in.
@@ -671,10 +656,7 @@ pub fn reset_password(
             staff,
             temporary_password,
         },
-        Change {
-            entity: Entity::Staff,
-            ids: vec![id],
-        },
+        Change::one(Entity::Staff, id),
     ))
 }
 
