@@ -48,8 +48,17 @@ types_have_not_drifted() {
 end_to_end() {
   cargo build -q -p partnerdesk
   mkdir -p tests/e2e/artifacts
-  xvfb-run -a --server-args="-screen 0 1280x900x24" \
-    node --test --test-concurrency=1 tests/e2e/
+  : >tests/e2e/artifacts/tauri-driver.log
+  # Bounded at every level, so a stuck app fails this step in minutes instead
+  # of holding CI until its limit: each test 2 min, the whole step 15 min, and
+  # the runner exits once its tests are done even if a handle is left open.
+  timeout --kill-after=30s 15m \
+    xvfb-run -a --server-args="-screen 0 1280x900x24" \
+    node --test --test-concurrency=1 --test-timeout=120000 --test-force-exit tests/e2e/ || {
+    echo "--- the end of tests/e2e/artifacts/tauri-driver.log:" >&2
+    tail -n 40 tests/e2e/artifacts/tauri-driver.log >&2
+    return 1
+  }
 }
 
 step "install what is missing" install_everything

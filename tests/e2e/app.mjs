@@ -2,7 +2,7 @@
 // with its own temporary data and XDG directories, and hands back a
 // WebdriverIO browser. Run under a display: `xvfb-run -a node --test tests/e2e/`.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -70,11 +70,18 @@ export async function launch(profile = freshProfile()) {
     // C.UTF-8 exists on every Debian; the UI then falls back to English.
     LANG: process.env.E2E_LANG ?? "C.UTF-8",
   };
+  // The driver's output goes to a file, never to the test runner's pipes:
+  // tauri-driver hands its stderr on to WebKitWebDriver, the app and WebKit's
+  // helpers, and one of them outliving the test kept the runner's pipe open,
+  // so the run never ended. Its own process group lets stop() end them all.
+  mkdirSync(artifacts, { recursive: true });
+  const log = openSync(join(artifacts, "tauri-driver.log"), "a");
   const driver = spawn(
     "tauri-driver",
     ["--port", String(port), "--native-port", String(nativePort)],
-    { env, stdio: ["ignore", "inherit", "inherit"] },
+    { env, stdio: ["ignore", log, log], detached: true },
   );
+  closeSync(log);
   try {
     await waitForPort(port, driver);
     const launchedAt = performance.now();
@@ -90,17 +97,33 @@ export async function launch(profile = freshProfile()) {
     });
     const stop = async () => {
       await browser.deleteSession().catch(() => {});
-      if (driver.exitCode === null) {
-        const exited = new Promise((done) => driver.once("exit", done));
-        driver.kill();
-        await exited;
-      }
+      await endProcessGroup(driver);
     };
     return { browser, profile, stop, launchedAt };
   } catch (error) {
-    driver.kill();
+    await endProcessGroup(driver);
     throw error;
   }
+}
+
+/** Ends the driver and everything it started: politely first, then for certain. */
+async function endProcessGroup(leader, graceMs = 3000) {
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-leader.pid, signal);
+      return true;
+    } catch {
+      return false; // the group is already gone
+    }
+  };
+  const exited = leader.exitCode !== null || leader.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((done) => leader.once("exit", done));
+  if (!signalGroup("SIGTERM")) return;
+  await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
+  // Whatever of the group is still there (the app, WebKit's helpers) is killed.
+  signalGroup("SIGKILL");
+  await exited;
 }
 
 export function removeProfile(profile) {
