@@ -16,6 +16,9 @@ pub enum Entity {
     Customer,
     Relationship,
     Catalog,
+    Subscription,
+    CustomerUser,
+    ServiceRequest,
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.

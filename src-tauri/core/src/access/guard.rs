@@ -1,8 +1,8 @@
 //! Asking the table inside a command, and auditing every refusal.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
-use super::{decide, Action};
+use super::{decide, decide_for_customer, Action, DenialReason};
 use crate::audit::{self, Event, Target};
 use crate::auth::actor::{partner_authorizations, Actor};
 use crate::clock::Clock;
@@ -12,26 +12,45 @@ use crate::store::Store;
 /// Refuses `action` unless the table allows it for `actor` (read fresh from `conn`).
 /// Someone signed in with a temporary password may only change it.
 pub fn require(conn: &Connection, actor: &Actor, action: Action) -> Result<()> {
+    temporary_password_changed(actor, action)?;
+    let partner = partner_authorizations(conn)?;
+    decide(actor.subject(), partner, action).map_err(|reason| refusal(reason, action))
+}
+
+/// [`require`] for an action on one customer: the customer gate reads the
+/// customer's delegated-administration state. A missing customer is `not_found`.
+pub fn require_for_customer(
+    conn: &Connection,
+    actor: &Actor,
+    action: Action,
+    customer_id: &str,
+) -> Result<()> {
+    temporary_password_changed(actor, action)?;
+    let partner = partner_authorizations(conn)?;
+    let state: String = conn
+        .prepare_cached("SELECT relationship_state FROM customers WHERE id = ?1")?
+        .query_row([customer_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            entity: "customer",
+            id: customer_id.to_owned(),
+        })?;
+    decide_for_customer(actor.subject(), partner, &state, action)
+        .map_err(|reason| refusal(reason, action))
+}
+
+fn temporary_password_changed(actor: &Actor, action: Action) -> Result<()> {
     if actor.must_change_password && action != Action::ChangeOwnPassword {
         return Err(Error::forbidden(
             "password_change_required",
             "Choose a new password first: you signed in with a temporary one.",
         ));
     }
-    let partner = partner_authorizations(conn)?;
-    decide(actor.subject(), partner, action).map_err(|reason| {
-        let key = match reason {
-            super::DenialReason::RoleRequired => "role_required",
-            super::DenialReason::CustomerAccessRequired => "customer_access_required",
-            super::DenialReason::FullCustomerAccessRequired => "full_customer_access_required",
-            super::DenialReason::PartnerNotDelegatedAdmin => "partner_not_delegated_admin",
-            super::DenialReason::PartnerNotSubscriptionAdvisor => {
-                "partner_not_subscription_advisor"
-            }
-            super::DenialReason::NoActiveRelationship => "no_active_relationship",
-        };
-        Error::forbidden(key, reason.message(action))
-    })
+    Ok(())
+}
+
+fn refusal(reason: DenialReason, action: Action) -> Error {
+    Error::forbidden(reason.key(), reason.message(action))
 }
 
 /// Runs a write for `actor`; when it is refused (by the table or by a rule

@@ -9,7 +9,7 @@ mod guard;
 #[cfg(test)]
 mod tests;
 
-pub use guard::{guarded_read, guarded_write, require};
+pub use guard::{guarded_read, guarded_write, require, require_for_customer};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -125,6 +125,26 @@ pub enum Action {
     ViewCatalog,
     /// Edit services and prices, import Microsoft's price list.
     EditCatalog,
+    /// See the subscriptions the partner sold (a customer's tab, the partner-wide list).
+    ViewSubscriptions,
+    /// Add subscriptions, change quantities, suspend, reactivate, cancel, renew settings.
+    ManageSubscriptions,
+    /// Record that the customer designated the partner as partner of record.
+    RecordPartnerOfRecord,
+    /// See a customer's own users.
+    ViewCustomerUsers,
+    /// Add, edit, block, remove and import a customer's users.
+    ManageCustomerUsers,
+    /// Reset the password of a customer user who holds no admin role.
+    ResetCustomerUserPassword,
+    /// Reset the password of a customer user who holds an admin role.
+    ResetCustomerAdminPassword,
+    /// See a customer's service requests.
+    ViewServiceRequests,
+    /// See every customer's service requests in the partner-wide queue.
+    ViewAllServiceRequests,
+    /// Create, submit, annotate, flag, close and reopen service requests.
+    ManageServiceRequests,
 }
 
 /// Why an action is refused. The UI shows a localised text for each.
@@ -147,6 +167,18 @@ pub enum DenialReason {
 }
 
 impl DenialReason {
+    /// The stable key the UI translates.
+    pub fn key(self) -> &'static str {
+        match self {
+            DenialReason::RoleRequired => "role_required",
+            DenialReason::CustomerAccessRequired => "customer_access_required",
+            DenialReason::FullCustomerAccessRequired => "full_customer_access_required",
+            DenialReason::PartnerNotDelegatedAdmin => "partner_not_delegated_admin",
+            DenialReason::PartnerNotSubscriptionAdvisor => "partner_not_subscription_advisor",
+            DenialReason::NoActiveRelationship => "no_active_relationship",
+        }
+    }
+
     pub fn message(self, action: Action) -> String {
         let what = action.describe();
         match self {
@@ -195,7 +227,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -214,6 +246,16 @@ impl Action {
         Action::ManageRelationships,
         Action::ViewCatalog,
         Action::EditCatalog,
+        Action::ViewSubscriptions,
+        Action::ManageSubscriptions,
+        Action::RecordPartnerOfRecord,
+        Action::ViewCustomerUsers,
+        Action::ManageCustomerUsers,
+        Action::ResetCustomerUserPassword,
+        Action::ResetCustomerAdminPassword,
+        Action::ViewServiceRequests,
+        Action::ViewAllServiceRequests,
+        Action::ManageServiceRequests,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -236,6 +278,16 @@ impl Action {
             Action::ManageRelationships => "manage_relationships",
             Action::ViewCatalog => "view_catalog",
             Action::EditCatalog => "edit_catalog",
+            Action::ViewSubscriptions => "view_subscriptions",
+            Action::ManageSubscriptions => "manage_subscriptions",
+            Action::RecordPartnerOfRecord => "record_partner_of_record",
+            Action::ViewCustomerUsers => "view_customer_users",
+            Action::ManageCustomerUsers => "manage_customer_users",
+            Action::ResetCustomerUserPassword => "reset_customer_user_password",
+            Action::ResetCustomerAdminPassword => "reset_customer_admin_password",
+            Action::ViewServiceRequests => "view_service_requests",
+            Action::ViewAllServiceRequests => "view_all_service_requests",
+            Action::ManageServiceRequests => "manage_service_requests",
         }
     }
 
@@ -261,6 +313,18 @@ impl Action {
             Action::ManageRelationships => "offer or change delegated administration",
             Action::ViewCatalog => "see the service catalog",
             Action::EditCatalog => "edit the service catalog and prices",
+            Action::ViewSubscriptions => "see subscriptions",
+            Action::ManageSubscriptions => "add or change subscriptions",
+            Action::RecordPartnerOfRecord => "record the partner of record",
+            Action::ViewCustomerUsers => "see a customer's users",
+            Action::ManageCustomerUsers => "add, edit, block or remove a customer's users",
+            Action::ResetCustomerUserPassword => "reset customer users' passwords",
+            Action::ResetCustomerAdminPassword => {
+                "reset the passwords of customer users who hold an admin role"
+            }
+            Action::ViewServiceRequests => "see service requests",
+            Action::ViewAllServiceRequests => "see every customer's service requests",
+            Action::ManageServiceRequests => "create or work on service requests",
         }
     }
 }
@@ -278,7 +342,6 @@ enum AccessNeed {
 enum PartnerNeed {
     None,
     DelegatedAdmin,
-    #[allow(dead_code)] // trial invitations, offers and keys (later issues)
     SubscriptionAdvisor,
 }
 
@@ -288,7 +351,6 @@ pub enum CustomerGate {
     /// Not about one customer's tenant (lists, CRM data, offering a relationship).
     None,
     /// Administers the customer's tenant: needs an active (or expiring) relationship.
-    #[allow(dead_code)] // subscriptions, customer users, service requests (issue 5)
     ActiveRelationship,
 }
 
@@ -316,35 +378,46 @@ const EVERYONE: &[CompanyRole] = &[NO, GA, BA, PA, SA, UMA];
 
 /// THE table. One row per action; read it top to bottom to know who may do what.
 fn rule(action: Action) -> Rule {
-    let (roles, access, partner): (&'static [CompanyRole], _, _) = match action {
-        Action::ViewDashboard => (EVERYONE, AccessNeed::Any, PartnerNeed::None),
-        Action::ChangeOwnPassword => (EVERYONE, AccessNeed::Any, PartnerNeed::None),
-        Action::ViewCompanyProfile => (EVERYONE, AccessNeed::Any, PartnerNeed::None),
-        Action::EditCompanyProfile => (&[GA], AccessNeed::Any, PartnerNeed::None),
-        Action::ViewStaff => (&[GA, UMA, PA], AccessNeed::Any, PartnerNeed::None),
-        Action::ManageStaff => (&[GA, UMA], AccessNeed::Any, PartnerNeed::None),
-        Action::ManageAdminStaff => (&[GA], AccessNeed::Any, PartnerNeed::None),
-        Action::ResetStaffPassword => (&[GA, UMA, PA], AccessNeed::Any, PartnerNeed::None),
-        Action::ResetAdminPassword => (&[GA], AccessNeed::Any, PartnerNeed::None),
-        Action::ViewAuditLog => (&[GA, SA], AccessNeed::Any, PartnerNeed::None),
-        Action::VerifyAuditLog => (&[GA, SA], AccessNeed::Any, PartnerNeed::None),
-        Action::EditSecuritySettings => (&[GA], AccessNeed::Any, PartnerNeed::None),
-        Action::EditLinkTemplates => (&[GA], AccessNeed::Any, PartnerNeed::None),
+    use AccessNeed::{Any, Full, FullOrLimited};
+    use CustomerGate::{ActiveRelationship as ACTIVE, None as ANY_CUSTOMER};
+    use PartnerNeed::{DelegatedAdmin as DA, None as NO_GATE, SubscriptionAdvisor as ADVISOR};
+    let (roles, access, partner, customer): (&'static [CompanyRole], _, _, _) = match action {
+        Action::ViewDashboard => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
+        Action::ChangeOwnPassword => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
+        Action::ViewCompanyProfile => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
+        Action::EditCompanyProfile => (&[GA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::ViewStaff => (&[GA, UMA, PA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::ManageStaff => (&[GA, UMA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::ManageAdminStaff => (&[GA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::ResetStaffPassword => (&[GA, UMA, PA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::ResetAdminPassword => (&[GA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::ViewAuditLog => (&[GA, SA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::VerifyAuditLog => (&[GA, SA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::EditSecuritySettings => (&[GA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::EditLinkTemplates => (&[GA], Any, NO_GATE, ANY_CUSTOMER),
         // Customer screens: customer access decides, whatever the company role;
         // customer management needs the delegated-administration authorization.
-        Action::ViewCustomers => (
-            EVERYONE,
-            AccessNeed::FullOrLimited,
-            PartnerNeed::DelegatedAdmin,
-        ),
-        Action::ManageCustomers => (EVERYONE, AccessNeed::Full, PartnerNeed::DelegatedAdmin),
-        Action::ManageRelationships => (EVERYONE, AccessNeed::Full, PartnerNeed::DelegatedAdmin),
-        Action::ViewCatalog => (EVERYONE, AccessNeed::Any, PartnerNeed::None),
-        Action::EditCatalog => (&[GA, BA], AccessNeed::Any, PartnerNeed::None),
+        Action::ViewCustomers => (EVERYONE, FullOrLimited, DA, ANY_CUSTOMER),
+        Action::ManageCustomers => (EVERYONE, Full, DA, ANY_CUSTOMER),
+        Action::ManageRelationships => (EVERYONE, Full, DA, ANY_CUSTOMER),
+        Action::ViewCatalog => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
+        Action::EditCatalog => (&[GA, BA], Any, NO_GATE, ANY_CUSTOMER),
+        // Subscriptions are the partner's own sales records: seeing them needs
+        // no relationship; changing one administers the customer's tenant.
+        Action::ViewSubscriptions => (EVERYONE, FullOrLimited, DA, ANY_CUSTOMER),
+        Action::ManageSubscriptions => (EVERYONE, Full, DA, ACTIVE),
+        Action::RecordPartnerOfRecord => (EVERYONE, Full, ADVISOR, ACTIVE),
+        // A customer's users live in the customer's tenant.
+        Action::ViewCustomerUsers => (EVERYONE, FullOrLimited, DA, ACTIVE),
+        Action::ManageCustomerUsers => (EVERYONE, Full, DA, ACTIVE),
+        // Limited access is the customer's password admin: users without an admin role.
+        Action::ResetCustomerUserPassword => (EVERYONE, FullOrLimited, DA, ACTIVE),
+        Action::ResetCustomerAdminPassword => (EVERYONE, Full, DA, ACTIVE),
+        Action::ViewServiceRequests => (EVERYONE, FullOrLimited, DA, ACTIVE),
+        // Service admins watch the whole queue, whatever their customer access.
+        Action::ViewAllServiceRequests => (&[GA, SA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::ManageServiceRequests => (EVERYONE, FullOrLimited, DA, ACTIVE),
     };
-    // Every action so far acts on the partner's own records; those that
-    // administer a customer's tenant (issue 5) name CustomerGate::ActiveRelationship.
-    let customer = CustomerGate::None;
     Rule {
         roles,
         access,
@@ -431,11 +504,24 @@ pub struct Permission {
 }
 
 pub fn permissions_of(subject: Subject, partner: PartnerAuthorizations) -> Vec<Permission> {
+    permissions_where(|action| decide(subject, partner, action))
+}
+
+/// The same for one customer, whose relationship state the customer gate reads.
+pub fn permissions_for_customer(
+    subject: Subject,
+    partner: PartnerAuthorizations,
+    relationship_state: &str,
+) -> Vec<Permission> {
+    permissions_where(|action| decide_for_customer(subject, partner, relationship_state, action))
+}
+
+fn permissions_where(decision: impl Fn(Action) -> Result<(), DenialReason>) -> Vec<Permission> {
     Action::ALL
         .into_iter()
         .map(|action| {
             let allowed_roles = rule(action).roles.to_vec();
-            match decide(subject, partner, action) {
+            match decision(action) {
                 Ok(()) => Permission {
                     action,
                     allowed: true,

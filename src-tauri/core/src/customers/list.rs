@@ -117,7 +117,9 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
     let mut only = Vec::new();
     if let Some(search) = filter_value(&query.search) {
         let folded = fold(&search);
-        if folded.chars().count() >= TRIGRAM {
+        // The trigram index holds current customers only (migration 0004):
+        // archived ones, and fragments too short for a trigram, scan the text.
+        if folded.chars().count() >= TRIGRAM && !query.archived {
             // A phrase query: the trigram tokenizer matches it as a substring.
             clauses.push(
                 "c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
@@ -194,8 +196,7 @@ const SUMMARY_COLUMNS: &str = "c.id, c.company_name, c.default_domain, c.contact
 const FEW_MATCHES: u32 = 1000;
 
 /// Counts the matching customers. A lone search or tag counts its own index
-/// and subtracts the (few) archived matches, instead of checking ~100,000
-/// index entries against the match list.
+/// instead of checking ~100,000 index entries against the match list.
 fn count(
     conn: &Connection,
     archived: bool,
@@ -203,39 +204,25 @@ fn count(
     clauses: &[String],
     values: &[SqlValue],
 ) -> Result<u32> {
-    let (key, all, matches_archived) = match only {
-        Some(Only::Search(phrase)) => (
-            phrase,
-            "SELECT count(*) FROM customer_search WHERE customer_search MATCH ?1",
-            "SELECT count(*) FROM customers c WHERE c.archived = 1
-             AND c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?1)",
-        ),
-        Some(Only::Tag(tag)) => {
-            // customer_tags carries the archived flag: one index range.
-            return Ok(conn
-                .prepare_cached(
-                    "SELECT count(*) FROM customer_tags WHERE tag = ?1 AND archived = ?2",
-                )?
-                .query_row(rusqlite::params![tag, archived], |r| r.get(0))?);
-        }
+    let counted: u32 = match only {
+        // The search index holds exactly the current customers.
+        Some(Only::Search(phrase)) => conn
+            .prepare_cached("SELECT count(*) FROM customer_search WHERE customer_search MATCH ?1")?
+            .query_row([phrase], |r| r.get(0))?,
+        // customer_tags carries the archived flag: one index range.
+        Some(Only::Tag(tag)) => conn
+            .prepare_cached("SELECT count(*) FROM customer_tags WHERE tag = ?1 AND archived = ?2")?
+            .query_row(rusqlite::params![tag, archived], |r| r.get(0))?,
         None => {
             let sql = format!(
                 "SELECT count(*) FROM customers c WHERE {}",
                 clauses.join(" AND ")
             );
-            return Ok(conn
-                .prepare_cached(&sql)?
-                .query_row(params_from_iter(values.iter()), |r| r.get(0))?);
+            conn.prepare_cached(&sql)?
+                .query_row(params_from_iter(values.iter()), |r| r.get(0))?
         }
     };
-    let archived_matches: u32 = conn
-        .prepare_cached(matches_archived)?
-        .query_row([key], |r| r.get(0))?;
-    if archived {
-        return Ok(archived_matches);
-    }
-    let all_matches: u32 = conn.prepare_cached(all)?.query_row([key], |r| r.get(0))?;
-    Ok(all_matches.saturating_sub(archived_matches))
+    Ok(counted)
 }
 
 fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {

@@ -697,4 +697,11 @@ fn counts_from_the_search_and_tag_indexes_leave_archived_customers_out() {
         Some(2),
         "combined filters use the general count"
     );
+    set_archived(&w.store, &w.clock, &w.admin, &ids[2], false).unwrap();
+    assert_eq!(
+        count(search(false)).0,
+        Some(3),
+        "a restored customer is back in the search index"
+    );
+    assert_eq!(count(search(true)).0, Some(0));
 }

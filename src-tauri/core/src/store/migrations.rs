@@ -17,6 +17,12 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0003_customers_catalog_relationships.sql"
     )),
+    M::up(include_str!(
+        "../../migrations/0004_search_current_customers.sql"
+    )),
+    M::up(include_str!(
+        "../../migrations/0005_subscriptions_users_requests.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {
