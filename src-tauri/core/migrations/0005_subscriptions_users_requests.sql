@@ -8,6 +8,8 @@ CREATE TABLE subscriptions (
     status                TEXT NOT NULL
         CHECK (status IN ('pending', 'active', 'suspended', 'expired', 'cancelled')),
     trial                 INTEGER NOT NULL CHECK (trial IN (0, 1)),
+    -- Stays 1 after a trial is converted to paid: one trial per service, ever.
+    began_as_trial        INTEGER NOT NULL CHECK (began_as_trial IN (0, 1)),
     quantity              INTEGER NOT NULL CHECK (quantity > 0),
     term                  TEXT NOT NULL CHECK (term IN ('P1M', 'P1Y', 'P3Y')),
     billing_plan          TEXT NOT NULL CHECK (billing_plan IN ('monthly', 'annual', 'triennial', 'none')),
@@ -29,7 +31,7 @@ CREATE INDEX subscriptions_of_customer ON subscriptions (customer_id, created_at
 CREATE INDEX subscriptions_by_end ON subscriptions (status, ends_at);
 CREATE INDEX subscriptions_by_service ON subscriptions (service_id, status);
 -- One trial per service per customer, ever.
-CREATE UNIQUE INDEX subscriptions_one_trial ON subscriptions (customer_id, service_id) WHERE trial = 1;
+CREATE UNIQUE INDEX subscriptions_one_trial ON subscriptions (customer_id, service_id) WHERE began_as_trial = 1;
 CREATE INDEX subscriptions_of_record ON subscriptions (customer_id) WHERE partner_of_record = 1;
 
 CREATE TABLE subscription_changes (

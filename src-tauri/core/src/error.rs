@@ -146,6 +146,14 @@ impl Error {
         }
     }
 
+    /// The refusal's reason key, for a `forbidden` error.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Error::Forbidden { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Validation { field, .. } => Some(field),
@@ -161,10 +169,7 @@ impl From<&Error> for ApiError {
             code: error.code(),
             message: error.to_string(),
             field: error.field().map(str::to_owned),
-            reason: match error {
-                Error::Forbidden { reason, .. } => Some((*reason).to_owned()),
-                _ => None,
-            },
+            reason: error.reason().map(str::to_owned),
         }
     }
 }

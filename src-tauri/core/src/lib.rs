@@ -25,6 +25,7 @@ pub mod customers;
 pub mod fold;
 pub mod setup;
 pub mod staff;
+pub mod subscriptions;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod validate;

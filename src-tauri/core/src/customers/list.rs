@@ -54,6 +54,11 @@ pub struct CustomerQuery {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relationship_state: Option<String>,
+    /// Customers who did (`true`) or did not (`false`) designate the partner
+    /// as partner of record on a live subscription.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_of_record: Option<bool>,
     /// Archived customers instead of current ones.
     #[serde(default)]
     pub archived: bool,
@@ -152,6 +157,14 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
         }
         clauses.push("c.relationship_state = ?".into());
         values.push(SqlValue::Text(state));
+        only.push(Only::Tag(String::new()));
+    }
+    if let Some(of_record) = query.partner_of_record {
+        let operator = if of_record { "IN" } else { "NOT IN" };
+        clauses.push(format!(
+            "c.id {operator} (SELECT customer_id FROM subscriptions
+                WHERE partner_of_record = 1 AND status IN ('pending', 'active', 'suspended'))"
+        ));
         only.push(Only::Tag(String::new()));
     }
     // Counting from an index works only when one search or one tag is the whole filter.

@@ -1,0 +1,827 @@
+//! Subscriptions the partner sells to its customers: added from the catalog,
+//! changed by staff within Microsoft's rules, renewed or ended by the clock.
+//! Every change keeps a history row (who, when, from, to, why) and an audit entry.
+
+mod list;
+mod machine;
+mod term;
+#[cfg(test)]
+mod tests;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::access::{guarded_write, require, require_for_customer, Action};
+use crate::audit::{self, ActorRef, Event, Target};
+use crate::auth::Actor;
+use crate::change::{Change, Entity};
+use crate::clock::{parse_rfc3339, to_rfc3339, Clock};
+use crate::customers;
+use crate::error::{Error, Result};
+use crate::ids::{new_id, parse_id};
+use crate::store::Store;
+use crate::validate;
+
+pub use list::{export_csv, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort};
+pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
+pub use term::{add_term, check_billing_plan, TERMS};
+
+/// Most licences one subscription may hold (Microsoft's own per-SKU ceiling).
+pub const MAX_QUANTITY: u32 = 300_000;
+const REASON_MAX: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Subscription {
+    pub id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub service_id: String,
+    pub service_title: String,
+    pub status: SubscriptionStatus,
+    pub trial: bool,
+    pub quantity: u32,
+    pub term: String,
+    pub billing_plan: String,
+    pub auto_renew: bool,
+    pub starts_at: String,
+    /// The purchase or the latest renewal: the decrease window runs from here.
+    pub term_started_at: String,
+    pub ends_at: String,
+    /// Until when the licence count may fall (the catalog's window after `term_started_at`).
+    pub decrease_window_closes_at: String,
+    pub source: String,
+    pub partner_of_record: bool,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<String>,
+    /// Cancelled within the decrease window: Microsoft refunds it.
+    pub refundable: bool,
+    pub created_at: String,
+}
+
+/// One row of a subscription's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SubscriptionChange {
+    pub at: String,
+    pub actor_name: String,
+    /// created, quantity, suspended, reactivated, cancelled, converted, started,
+    /// renewed, expired, auto_renew, partner_of_record.
+    pub kind: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_value: Option<String>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_value: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SubscriptionDetail {
+    pub subscription: Subscription,
+    /// Oldest first.
+    pub history: Vec<SubscriptionChange>,
+}
+
+/// Adding a subscription by hand (trial invitations, offers and keys add theirs later).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct SubscriptionInput {
+    pub customer_id: String,
+    pub service_id: String,
+    pub quantity: u32,
+    /// P1M, P1Y or P3Y; the catalog service's own when absent.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    /// monthly, annual or triennial; the catalog service's own when absent.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_plan: Option<String>,
+    /// RFC 3339; now when absent. A later date makes the subscription pending.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<String>,
+    pub auto_renew: bool,
+    /// A free trial with the catalog's seats and length (quantity and term are ignored).
+    #[serde(default)]
+    pub trial: bool,
+}
+
+/// A trial becoming paid.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct TrialConversion {
+    pub quantity: u32,
+    pub term: String,
+    pub billing_plan: String,
+    pub auto_renew: bool,
+}
+
+const COLUMNS: &str = "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
+    s.quantity, s.term, s.billing_plan, s.auto_renew, s.starts_at, s.term_started_at, s.ends_at,
+    s.source, s.partner_of_record, s.cancelled_at, s.refundable, s.created_at, cs.decrease_window_days";
+const FROM: &str = "subscriptions s JOIN customers c ON c.id = s.customer_id
+    JOIN catalog_services cs ON cs.id = s.service_id";
+
+fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
+    let status: String = row.get(5)?;
+    let term_started_at: String = row.get(12)?;
+    let window_days: u32 = row.get(19)?;
+    let closes = OffsetDateTime::parse(
+        &term_started_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()
+    .map(|t| term::decrease_window_closes(t, window_days))
+    .and_then(|t| to_rfc3339(t).ok())
+    .unwrap_or_default();
+    Ok(Subscription {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        customer_name: row.get(2)?,
+        service_id: row.get(3)?,
+        service_title: row.get(4)?,
+        status: SubscriptionStatus::parse(&status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                5,
+                rusqlite::types::Type::Text,
+                format!("unknown subscription status '{status}'").into(),
+            )
+        })?,
+        trial: row.get(6)?,
+        quantity: row.get(7)?,
+        term: row.get(8)?,
+        billing_plan: row.get(9)?,
+        auto_renew: row.get(10)?,
+        starts_at: row.get(11)?,
+        term_started_at,
+        ends_at: row.get(13)?,
+        decrease_window_closes_at: closes,
+        source: row.get(14)?,
+        partner_of_record: row.get(15)?,
+        cancelled_at: row.get(16)?,
+        refundable: row.get(17)?,
+        created_at: row.get(18)?,
+    })
+}
+
+pub(crate) fn load(conn: &Connection, id: &str) -> Result<Subscription> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE s.id = ?1"))?
+        .query_row([id], subscription)
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            entity: "subscription",
+            id: id.to_owned(),
+        })
+}
+
+fn history(conn: &Connection, id: &str) -> Result<Vec<SubscriptionChange>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT at, actor_name, kind, from_value, to_value, reason
+             FROM subscription_changes WHERE subscription_id = ?1 ORDER BY id",
+        )?
+        .query_map([id], |r| {
+            Ok(SubscriptionChange {
+                at: r.get(0)?,
+                actor_name: r.get(1)?,
+                kind: r.get(2)?,
+                from_value: r.get(3)?,
+                to_value: r.get(4)?,
+                reason: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn target(s: &Subscription) -> Target {
+    Target {
+        kind: "subscription",
+        id: Some(s.id.clone()),
+        label: format!("{} — {}", s.customer_name, s.service_title),
+    }
+}
+
+/// One history row; `who` is the acting staff member or the clock.
+fn record_change(
+    conn: &Connection,
+    id: &str,
+    at: &str,
+    who: &ActorRef,
+    kind: &str,
+    values: (Option<String>, Option<String>),
+    reason: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO subscription_changes (subscription_id, at, actor_id, actor_name, kind,
+             from_value, to_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id, at, who.id, who.name, kind, values.0, values.1, reason
+    ])?;
+    Ok(())
+}
+
+fn change_of(s: &Subscription) -> Change {
+    Change {
+        entity: Entity::Subscription,
+        ids: vec![s.id.clone(), s.customer_id.clone()],
+    }
+}
+
+pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<SubscriptionDetail> {
+    let id = parse_id("id", id)?;
+    store.read(|conn| {
+        require(conn, actor, Action::ViewSubscriptions)?;
+        Ok(SubscriptionDetail {
+            subscription: load(conn, &id)?,
+            history: history(conn, &id)?,
+        })
+    })
+}
+
+fn check_quantity(quantity: u32) -> Result<u32> {
+    if quantity == 0 || quantity > MAX_QUANTITY {
+        return Err(Error::validation(
+            "quantity",
+            format!("a subscription holds 1 to {MAX_QUANTITY} licences"),
+        ));
+    }
+    Ok(quantity)
+}
+
+struct CatalogTerms {
+    title: String,
+    product_id: String,
+    sku_id: String,
+    term: String,
+    billing_plan: String,
+    trial_seats: Option<u32>,
+    trial_days: Option<u32>,
+}
+
+fn catalog_terms(conn: &Connection, service_id: &str) -> Result<CatalogTerms> {
+    conn.prepare_cached(
+        "SELECT title, product_id, sku_id, term, billing_plan, trial_seats, trial_days
+         FROM catalog_services WHERE id = ?1",
+    )?
+    .query_row([service_id], |r| {
+        Ok(CatalogTerms {
+            title: r.get(0)?,
+            product_id: r.get(1)?,
+            sku_id: r.get(2)?,
+            term: r.get(3)?,
+            billing_plan: r.get(4)?,
+            trial_seats: r.get(5)?,
+            trial_days: r.get(6)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::validation("service_id", "no such service in the catalog"))
+}
+
+/// Refuses a second trial of the same product and SKU for one customer, ever.
+fn check_first_trial(conn: &Connection, customer_id: &str, service: &CatalogTerms) -> Result<()> {
+    let earlier: Option<String> = conn
+        .prepare_cached(
+            "SELECT s.created_at FROM subscriptions s JOIN catalog_services cs ON cs.id = s.service_id
+             WHERE s.customer_id = ?1 AND s.began_as_trial = 1
+               AND cs.product_id = ?2 AND cs.sku_id = ?3 LIMIT 1",
+        )?
+        .query_row(params![customer_id, service.product_id, service.sku_id], |r| r.get(0))
+        .optional()?;
+    match earlier {
+        Some(at) => Err(Error::Conflict {
+            field: Some("trial".into()),
+            message: format!(
+                "the customer already had a trial of {} (started {}); one free trial per service",
+                service.title,
+                at.get(..10).unwrap_or(&at)
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Adds a subscription from the catalog (source: manual).
+pub fn add(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    input: &SubscriptionInput,
+) -> Result<(Subscription, Change)> {
+    let customer_id = parse_id("customer_id", &input.customer_id)?;
+    let service_id = parse_id("service_id", &input.service_id)?;
+    let now = clock.now();
+    let starts = match input
+        .starts_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(text) => parse_rfc3339("starts_at", text)?,
+        None => now,
+    };
+    if starts < now - time::Duration::days(1) {
+        return Err(Error::validation(
+            "starts_at",
+            "the start date cannot be in the past",
+        ));
+    }
+    let id = new_id();
+    let audit_target = Target {
+        kind: "subscription",
+        id: Some(id.clone()),
+        label: String::new(),
+    };
+    let created = guarded_write(
+        store,
+        clock,
+        actor,
+        "subscription.add",
+        audit_target,
+        |tx| {
+            require_for_customer(tx, actor, Action::ManageSubscriptions, &customer_id)?;
+            let customer = customers::load(tx, &customer_id)?;
+            if customer.archived {
+                return Err(Error::invalid_state(format!(
+                    "{} is archived; restore the customer first",
+                    customer.company_name
+                )));
+            }
+            let service = catalog_terms(tx, &service_id)?;
+            let (quantity, term, plan, ends) = if input.trial {
+                let (Some(seats), Some(days)) = (service.trial_seats, service.trial_days) else {
+                    return Err(Error::validation(
+                        "trial",
+                        format!("{} is not offered as a trial", service.title),
+                    ));
+                };
+                check_first_trial(tx, &customer_id, &service)?;
+                let ends = starts + time::Duration::days(i64::from(days));
+                (seats, service.term.clone(), "none".to_owned(), ends)
+            } else {
+                let term = input.term.clone().unwrap_or(service.term.clone());
+                let plan = input
+                    .billing_plan
+                    .clone()
+                    .unwrap_or(service.billing_plan.clone());
+                check_billing_plan(&term, &plan)?;
+                let ends = add_term(starts, &term)?;
+                (check_quantity(input.quantity)?, term, plan, ends)
+            };
+            let status = if starts > now {
+                SubscriptionStatus::Pending
+            } else {
+                SubscriptionStatus::Active
+            };
+            let (starts_text, now_text) = (to_rfc3339(starts)?, to_rfc3339(now)?);
+            tx.execute(
+            "INSERT INTO subscriptions (id, customer_id, service_id, status, trial, began_as_trial,
+                 quantity, term, billing_plan, auto_renew, starts_at, term_started_at, ends_at,
+                 source, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, 'manual', ?12, ?12)",
+            params![
+                id,
+                customer_id,
+                service_id,
+                status.as_str(),
+                input.trial,
+                quantity,
+                term,
+                plan,
+                input.auto_renew && !input.trial,
+                starts_text,
+                to_rfc3339(ends)?,
+                now_text
+            ],
+        )?;
+            record_change(
+                tx,
+                &id,
+                &now_text,
+                &actor.audit_ref(),
+                "created",
+                (None, Some(quantity.to_string())),
+                "",
+            )?;
+            let created = load(tx, &id)?;
+            let event = Event::done(actor.audit_ref(), "subscription.add", target(&created))
+                .with_change(None, serde_json::to_value(&created).ok());
+            audit::append(tx, clock, &event)?;
+            Ok(created)
+        },
+    )?;
+    let change = change_of(&created);
+    Ok((created, change))
+}
+
+/// Runs one staff change on a subscription: the customer gate for `action`,
+/// the work, a history row and an audit entry with before and after.
+fn change_subscription(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    action: Action,
+    audit_action: &'static str,
+    work: impl FnOnce(&Connection, &Subscription, OffsetDateTime, &str) -> Result<()>,
+) -> Result<(Subscription, Change)> {
+    let id = parse_id("id", id)?;
+    let now = clock.now();
+    let now_text = to_rfc3339(now)?;
+    let audit_target = Target {
+        kind: "subscription",
+        id: Some(id.clone()),
+        label: String::new(),
+    };
+    let after = guarded_write(store, clock, actor, audit_action, audit_target, |tx| {
+        let before = load(tx, &id)?;
+        require_for_customer(tx, actor, action, &before.customer_id)?;
+        work(tx, &before, now, &now_text)?;
+        let after = load(tx, &id)?;
+        let event = Event::done(actor.audit_ref(), audit_action, target(&after)).with_change(
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        );
+        audit::append(tx, clock, &event)?;
+        Ok(after)
+    })?;
+    let change = change_of(&after);
+    Ok((after, change))
+}
+
+fn refuse_event(s: &Subscription, event: SubscriptionEvent) -> Error {
+    Error::invalid_state(format!(
+        "{} for {} is {}; it cannot be {}",
+        s.service_title,
+        s.customer_name,
+        s.status.as_str(),
+        event.as_str()
+    ))
+}
+
+fn date_of(text: &str) -> &str {
+    text.get(..10).unwrap_or(text)
+}
+
+/// Changes the licence count. Increases are always allowed; a decrease only
+/// until the catalog's window after the purchase or the latest renewal closes.
+pub fn change_quantity(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    quantity: u32,
+    reason: &str,
+) -> Result<(Subscription, Change)> {
+    let quantity = check_quantity(quantity)?;
+    let reason = validate::optional_text("reason", reason, REASON_MAX)?;
+    change_subscription(
+        store,
+        clock,
+        actor,
+        id,
+        Action::ManageSubscriptions,
+        "subscription.quantity",
+        |tx, s, now, now_text| {
+            if !matches!(
+                s.status,
+                SubscriptionStatus::Active | SubscriptionStatus::Pending
+            ) {
+                return Err(Error::invalid_state(format!(
+                    "the licence count of a {} subscription cannot change",
+                    s.status.as_str()
+                )));
+            }
+            if s.trial {
+                return Err(Error::invalid_state(
+                    "a trial keeps its seats; convert it to paid to change the licence count",
+                ));
+            }
+            if quantity == s.quantity {
+                return Err(Error::validation(
+                    "quantity",
+                    format!("the subscription already holds {quantity} licences"),
+                ));
+            }
+            let closes = parse_rfc3339("decrease_window_closes_at", &s.decrease_window_closes_at)?;
+            if quantity < s.quantity && now >= closes {
+                return Err(Error::invalid_state(format!(
+                    "the licence count can fall only until {} (the window after the purchase or renewal on {} closed); it can still rise",
+                    date_of(&s.decrease_window_closes_at),
+                    date_of(&s.term_started_at)
+                )));
+            }
+            tx.execute(
+                "UPDATE subscriptions SET quantity = ?1, updated_at = ?2 WHERE id = ?3",
+                params![quantity, now_text, s.id],
+            )?;
+            record_change(
+                tx,
+                &s.id,
+                now_text,
+                &actor.audit_ref(),
+                "quantity",
+                (Some(s.quantity.to_string()), Some(quantity.to_string())),
+                &reason,
+            )
+        },
+    )
+}
+
+/// Suspends, reactivates or cancels. A cancellation within the decrease
+/// window is marked refundable.
+pub fn apply_event(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    event: SubscriptionEvent,
+    reason: &str,
+) -> Result<(Subscription, Change)> {
+    let audit_action = match event {
+        SubscriptionEvent::Suspend => "subscription.suspend",
+        SubscriptionEvent::Reactivate => "subscription.reactivate",
+        SubscriptionEvent::Cancel => "subscription.cancel",
+        other => {
+            return Err(Error::validation(
+                "event",
+                format!(
+                    "'{}' is not something staff do to a subscription here",
+                    other.as_str()
+                ),
+            ))
+        }
+    };
+    let reason = validate::optional_text("reason", reason, REASON_MAX)?;
+    change_subscription(
+        store,
+        clock,
+        actor,
+        id,
+        Action::ManageSubscriptions,
+        audit_action,
+        |tx, s, now, now_text| {
+            let next = transition(s.status, event).ok_or_else(|| refuse_event(s, event))?;
+            let refundable = event == SubscriptionEvent::Cancel
+                && now < parse_rfc3339("decrease_window_closes_at", &s.decrease_window_closes_at)?;
+            let cancelled_at = (event == SubscriptionEvent::Cancel).then_some(now_text);
+            tx.execute(
+                "UPDATE subscriptions SET status = ?1, updated_at = ?2,
+                     cancelled_at = coalesce(?3, cancelled_at), refundable = ?4
+                 WHERE id = ?5",
+                params![next.as_str(), now_text, cancelled_at, refundable, s.id],
+            )?;
+            let note = if refundable {
+                format!("{reason} (within the decrease window: refundable)")
+                    .trim()
+                    .to_owned()
+            } else {
+                reason.clone()
+            };
+            record_change(
+                tx,
+                &s.id,
+                now_text,
+                &actor.audit_ref(),
+                event.as_str(),
+                (Some(s.status.as_str().into()), Some(next.as_str().into())),
+                &note,
+            )
+        },
+    )
+}
+
+pub fn set_auto_renew(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    auto_renew: bool,
+) -> Result<(Subscription, Change)> {
+    change_subscription(
+        store,
+        clock,
+        actor,
+        id,
+        Action::ManageSubscriptions,
+        "subscription.auto_renew",
+        |tx, s, _, now_text| {
+            if !s.status.is_live() {
+                return Err(Error::invalid_state(format!(
+                    "a {} subscription does not renew",
+                    s.status.as_str()
+                )));
+            }
+            if s.trial && auto_renew {
+                return Err(Error::invalid_state(
+                    "a trial does not renew; convert it to paid instead",
+                ));
+            }
+            tx.execute(
+                "UPDATE subscriptions SET auto_renew = ?1, updated_at = ?2 WHERE id = ?3",
+                params![auto_renew, now_text, s.id],
+            )?;
+            record_change(
+                tx,
+                &s.id,
+                now_text,
+                &actor.audit_ref(),
+                "auto_renew",
+                (Some(on_off(s.auto_renew)), Some(on_off(auto_renew))),
+                "",
+            )
+        },
+    )
+}
+
+fn on_off(value: bool) -> String {
+    if value { "on" } else { "off" }.into()
+}
+
+/// A trial becomes paid: the same subscription continues with a paid term
+/// starting now, so the decrease window runs from the conversion.
+pub fn convert_trial(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    conversion: &TrialConversion,
+) -> Result<(Subscription, Change)> {
+    let quantity = check_quantity(conversion.quantity)?;
+    check_billing_plan(&conversion.term, &conversion.billing_plan)?;
+    change_subscription(
+        store,
+        clock,
+        actor,
+        id,
+        Action::ManageSubscriptions,
+        "subscription.convert_trial",
+        |tx, s, now, now_text| {
+            if !s.trial {
+                return Err(Error::invalid_state(
+                    "only a trial can be converted to paid",
+                ));
+            }
+            transition(s.status, SubscriptionEvent::ConvertTrial)
+                .ok_or_else(|| refuse_event(s, SubscriptionEvent::ConvertTrial))?;
+            let ends = add_term(now, &conversion.term)?;
+            tx.execute(
+                "UPDATE subscriptions SET trial = 0, quantity = ?1, term = ?2, billing_plan = ?3,
+                     auto_renew = ?4, term_started_at = ?5, ends_at = ?6, updated_at = ?5
+                 WHERE id = ?7",
+                params![
+                    quantity,
+                    conversion.term,
+                    conversion.billing_plan,
+                    conversion.auto_renew,
+                    now_text,
+                    to_rfc3339(ends)?,
+                    s.id
+                ],
+            )?;
+            record_change(
+                tx,
+                &s.id,
+                now_text,
+                &actor.audit_ref(),
+                "converted",
+                (
+                    Some(format!("trial, {} seats", s.quantity)),
+                    Some(format!("{} licences, {}", quantity, conversion.term)),
+                ),
+                "",
+            )
+        },
+    )
+}
+
+/// Records whether the customer designated the partner as partner of record.
+pub fn set_partner_of_record(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    partner_of_record: bool,
+) -> Result<(Subscription, Change)> {
+    change_subscription(
+        store,
+        clock,
+        actor,
+        id,
+        Action::RecordPartnerOfRecord,
+        "subscription.partner_of_record",
+        |tx, s, _, now_text| {
+            if !s.status.is_live() {
+                return Err(Error::invalid_state(format!(
+                    "a {} subscription has no partner of record to change",
+                    s.status.as_str()
+                )));
+            }
+            tx.execute(
+                "UPDATE subscriptions SET partner_of_record = ?1, updated_at = ?2 WHERE id = ?3",
+                params![partner_of_record, now_text, s.id],
+            )?;
+            record_change(
+                tx,
+                &s.id,
+                now_text,
+                &actor.audit_ref(),
+                "partner_of_record",
+                (
+                    Some(on_off(s.partner_of_record)),
+                    Some(on_off(partner_of_record)),
+                ),
+                "",
+            )
+        },
+    )
+}
+
+fn system() -> ActorRef {
+    ActorRef {
+        id: None,
+        name: "Partnerdesk (clock)".into(),
+    }
+}
+
+/// Applies what the clock makes due: pending subscriptions start, and at the
+/// end of a term a subscription renews (auto-renew on, not a trial, not
+/// suspended) for whole terms until its end is in the future, or expires.
+/// Run at start and hourly, like the relationships' clock.
+pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
+    let now = clock.now();
+    let now_text = to_rfc3339(now)?;
+    store.write(|tx| {
+        let due: Vec<Subscription> = tx
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM {FROM}
+                 WHERE (s.status = 'pending' AND s.starts_at <= ?1)
+                    OR (s.status IN ('active', 'suspended') AND s.ends_at <= ?1)"
+            ))?
+            .query_map([&now_text], subscription)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut ids = Vec::new();
+        for s in due {
+            let mut term_started = parse_rfc3339("term_started_at", &s.term_started_at)?;
+            let mut end = parse_rfc3339("ends_at", &s.ends_at)?;
+            // The app may have been closed for a while: a pending subscription
+            // can start and reach its end in the same run.
+            let mut steps = Vec::new();
+            if s.status == SubscriptionStatus::Pending {
+                steps.push(SubscriptionEvent::Started);
+            }
+            if end <= now {
+                let renews = s.auto_renew && !s.trial && s.status != SubscriptionStatus::Suspended;
+                if renews {
+                    while end <= now {
+                        term_started = end;
+                        end = add_term(end, &s.term)?;
+                    }
+                    steps.push(SubscriptionEvent::Renewed);
+                } else {
+                    steps.push(SubscriptionEvent::Ended);
+                }
+            }
+            let mut status = s.status;
+            for step in &steps {
+                let next = transition(status, *step).ok_or_else(|| refuse_event(&s, *step))?;
+                record_change(
+                    tx,
+                    &s.id,
+                    &now_text,
+                    &system(),
+                    step.as_str(),
+                    (Some(status.as_str().into()), Some(next.as_str().into())),
+                    "",
+                )?;
+                status = next;
+            }
+            tx.execute(
+                "UPDATE subscriptions SET status = ?1, term_started_at = ?2, ends_at = ?3, updated_at = ?4
+                 WHERE id = ?5",
+                params![status.as_str(), to_rfc3339(term_started)?, to_rfc3339(end)?, now_text, s.id],
+            )?;
+            let after = load(tx, &s.id)?;
+            let entry = Event {
+                detail: steps.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", "),
+                ..Event::done(system(), "subscription.clock", target(&after))
+            }
+            .with_change(serde_json::to_value(&s).ok(), serde_json::to_value(&after).ok());
+            audit::append(tx, clock, &entry)?;
+            ids.push(s.id.clone());
+            ids.push(s.customer_id.clone());
+        }
+        Ok((!ids.is_empty()).then_some(Change {
+            entity: Entity::Subscription,
+            ids,
+        }))
+    })
+}

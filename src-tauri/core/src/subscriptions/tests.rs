@@ -1,0 +1,651 @@
+use time::macros::datetime;
+use time::Duration;
+
+use super::*;
+use crate::access::{CompanyRole, CustomerAccess};
+use crate::catalog;
+use crate::customers::{self, CustomerInput, CustomerQuery};
+use crate::error::ErrorCode;
+use crate::relationships::{self, RelationshipOffer};
+use crate::testing::{world, World};
+
+/// A customer with an active delegated-admin relationship; returns (customer, relationship).
+fn administered(w: &World, name: &str) -> (String, String) {
+    let domain = name.to_lowercase().replace(' ', "");
+    let (customer, _) = customers::create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &CustomerInput {
+            company_name: name.into(),
+            default_domain: format!("{domain}.onmicrosoft.com"),
+            country: "PL".into(),
+            contact_name: "Jan Nowak".into(),
+            contact_email: format!("jan@{domain}.pl"),
+            language: "pl".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (r, _) = relationships::offer(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &RelationshipOffer {
+            customer_id: customer.id.clone(),
+            display_name: format!("{name} admin"),
+            roles: vec!["global_admin".into()],
+            duration_days: 730,
+            auto_extend: false,
+            request_approval: true,
+        },
+    )
+    .unwrap();
+    relationships::record_acceptance(&w.store, &w.clock, &w.admin, &r.id, None).unwrap();
+    (customer.id, r.id)
+}
+
+fn service(w: &World, title_starts: &str) -> String {
+    catalog::list(&w.store, &w.admin)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.title.starts_with(title_starts))
+        .unwrap()
+        .id
+}
+
+fn input(customer_id: &str, service_id: &str, quantity: u32) -> SubscriptionInput {
+    SubscriptionInput {
+        customer_id: customer_id.into(),
+        service_id: service_id.into(),
+        quantity,
+        term: None,
+        billing_plan: None,
+        starts_at: None,
+        auto_renew: true,
+        trial: false,
+    }
+}
+
+#[test]
+fn the_transition_table_is_exactly_as_designed() {
+    use SubscriptionEvent as E;
+    use SubscriptionStatus as S;
+    let mut table = String::new();
+    for status in S::ALL {
+        for event in E::ALL {
+            if let Some(next) = transition(status, event) {
+                table.push_str(&format!(
+                    "{} --{}--> {}\n",
+                    status.as_str(),
+                    event.as_str(),
+                    next.as_str()
+                ));
+            }
+        }
+    }
+    assert_eq!(
+        table,
+        "pending --cancelled--> cancelled
+pending --started--> active
+active --suspended--> suspended
+active --cancelled--> cancelled
+active --converted--> active
+active --renewed--> active
+active --expired--> expired
+suspended --reactivated--> active
+suspended --cancelled--> cancelled
+suspended --expired--> expired
+"
+    );
+}
+
+#[test]
+fn a_subscription_is_added_from_the_catalog_with_its_history_and_audit() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (s, change) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
+    assert_eq!(s.status, SubscriptionStatus::Active);
+    assert_eq!(
+        (s.quantity, s.term.as_str(), s.billing_plan.as_str()),
+        (10, "P1Y", "monthly")
+    );
+    assert_eq!(s.ends_at, "2027-11-25T09:00:00Z");
+    assert_eq!(s.decrease_window_closes_at, "2026-12-02T09:00:00Z");
+    assert_eq!(s.source, "manual");
+    assert_eq!(change.entity, Entity::Subscription);
+    let detail = get(&w.store, &w.admin, &s.id).unwrap();
+    assert_eq!(detail.history.len(), 1);
+    assert_eq!(detail.history[0].kind, "created");
+    assert_eq!(detail.history[0].actor_name, "Anna Admin");
+    assert!(w.audit_actions().contains(&(
+        "subscription.add".into(),
+        "done".into(),
+        "Anna Admin".into()
+    )));
+}
+
+#[test]
+fn bad_input_names_its_field_and_writes_nothing() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let e3 = service(&w, "Microsoft 365 E3");
+    let cases: Vec<(SubscriptionInput, &str)> = vec![
+        (input(&customer, &basic, 0), "quantity"),
+        (input(&customer, &basic, MAX_QUANTITY + 1), "quantity"),
+        (
+            SubscriptionInput {
+                term: Some("P2Y".into()),
+                ..input(&customer, &basic, 5)
+            },
+            "billing_plan",
+        ),
+        (
+            SubscriptionInput {
+                term: Some("P1M".into()),
+                billing_plan: Some("annual".into()),
+                ..input(&customer, &basic, 5)
+            },
+            "billing_plan",
+        ),
+        (
+            SubscriptionInput {
+                starts_at: Some("2026-01-01T00:00:00Z".into()),
+                ..input(&customer, &basic, 5)
+            },
+            "starts_at",
+        ),
+        (
+            SubscriptionInput {
+                starts_at: Some("next week".into()),
+                ..input(&customer, &basic, 5)
+            },
+            "starts_at",
+        ),
+        (input(&customer, &crate::ids::new_id(), 5), "service_id"),
+        (input("not-an-id", &basic, 5), "customer_id"),
+        (
+            SubscriptionInput {
+                trial: true,
+                ..input(&customer, &e3, 5)
+            },
+            "trial",
+        ),
+    ];
+    for (bad, field) in cases {
+        let error = add(&w.store, &w.clock, &w.admin, &bad).unwrap_err();
+        assert_eq!(error.field(), Some(field), "{bad:?}: {error}");
+    }
+    let page = list(&w.store, &w.clock, &w.admin, &SubscriptionQuery::default()).unwrap();
+    assert_eq!(page.total, Some(0));
+}
+
+#[test]
+fn a_later_start_is_pending_until_the_clock_starts_it() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (s, _) = add(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionInput {
+            starts_at: Some("2026-12-01T00:00:00Z".into()),
+            ..input(&customer, &basic, 3)
+        },
+    )
+    .unwrap();
+    assert_eq!(s.status, SubscriptionStatus::Pending);
+    assert_eq!(apply_clock(&w.store, &w.clock).unwrap(), None);
+    w.clock.set(datetime!(2026-12-01 00:00 UTC));
+    assert!(apply_clock(&w.store, &w.clock).unwrap().is_some());
+    let detail = get(&w.store, &w.admin, &s.id).unwrap();
+    assert_eq!(detail.subscription.status, SubscriptionStatus::Active);
+    assert_eq!(detail.history.last().unwrap().kind, "started");
+    assert_eq!(
+        detail.history.last().unwrap().actor_name,
+        "Partnerdesk (clock)"
+    );
+}
+
+#[test]
+fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
+    let bought = w.clock.now();
+
+    // Just inside: one second before the window closes.
+    w.clock
+        .set(bought + Duration::days(7) - Duration::seconds(1));
+    let (fewer, _) = change_quantity(&w.store, &w.clock, &w.admin, &s.id, 8, "two left").unwrap();
+    assert_eq!(fewer.quantity, 8);
+
+    // Just outside: the moment it closes. The error names the date.
+    w.clock.set(bought + Duration::days(7));
+    let refused = change_quantity(&w.store, &w.clock, &w.admin, &s.id, 7, "").unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidState);
+    assert!(
+        refused.to_string().contains("until 2026-12-02")
+            && refused.to_string().contains("2026-11-25"),
+        "{refused}"
+    );
+    // Rising is always allowed.
+    change_quantity(&w.store, &w.clock, &w.admin, &s.id, 12, "new hires").unwrap();
+
+    // Across a renewal: the term renews a year later and the window opens again.
+    w.clock.set(datetime!(2027-11-25 09:00 UTC));
+    apply_clock(&w.store, &w.clock).unwrap();
+    let renewed = get(&w.store, &w.admin, &s.id).unwrap();
+    assert_eq!(renewed.subscription.status, SubscriptionStatus::Active);
+    assert_eq!(renewed.subscription.term_started_at, "2027-11-25T09:00:00Z");
+    assert_eq!(renewed.subscription.ends_at, "2028-11-25T09:00:00Z");
+    change_quantity(&w.store, &w.clock, &w.admin, &s.id, 5, "after renewal").unwrap();
+    w.clock.set(datetime!(2027-12-02 09:00 UTC));
+    assert!(change_quantity(&w.store, &w.clock, &w.admin, &s.id, 4, "").is_err());
+
+    let history = get(&w.store, &w.admin, &s.id).unwrap().history;
+    let kinds: Vec<_> = history.iter().map(|h| h.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["created", "quantity", "quantity", "renewed", "quantity"]
+    );
+    assert_eq!(history[1].from_value.as_deref(), Some("10"));
+    assert_eq!(history[1].to_value.as_deref(), Some("8"));
+    assert_eq!(history[1].reason, "two left");
+}
+
+#[test]
+fn without_auto_renew_the_term_ends_and_a_long_closed_app_renews_whole_terms() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (ending, _) = add(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionInput {
+            auto_renew: false,
+            ..input(&customer, &basic, 2)
+        },
+    )
+    .unwrap();
+    let (monthly, _) = add(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionInput {
+            term: Some("P1M".into()),
+            ..input(&customer, &basic, 2)
+        },
+    )
+    .unwrap();
+    w.clock.set(datetime!(2028-01-10 00:00 UTC));
+    apply_clock(&w.store, &w.clock).unwrap();
+    let ended = get(&w.store, &w.admin, &ending.id).unwrap().subscription;
+    assert_eq!(ended.status, SubscriptionStatus::Expired);
+    let renewed = get(&w.store, &w.admin, &monthly.id).unwrap().subscription;
+    assert_eq!(renewed.status, SubscriptionStatus::Active);
+    assert_eq!(renewed.term_started_at, "2027-12-25T09:00:00Z");
+    assert_eq!(renewed.ends_at, "2028-01-25T09:00:00Z");
+    assert_eq!(
+        apply_clock(&w.store, &w.clock).unwrap(),
+        None,
+        "nothing due twice"
+    );
+}
+
+#[test]
+fn suspend_reactivate_cancel_follow_the_table_and_refunds_are_flagged() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
+    let (suspended, _) = apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &s.id,
+        SubscriptionEvent::Suspend,
+        "unpaid",
+    )
+    .unwrap();
+    assert_eq!(suspended.status, SubscriptionStatus::Suspended);
+    let again = apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &s.id,
+        SubscriptionEvent::Suspend,
+        "",
+    )
+    .unwrap_err();
+    assert_eq!(again.code(), ErrorCode::InvalidState);
+    assert!(change_quantity(&w.store, &w.clock, &w.admin, &s.id, 11, "").is_err());
+    apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &s.id,
+        SubscriptionEvent::Reactivate,
+        "paid",
+    )
+    .unwrap();
+    let (cancelled, _) = apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &s.id,
+        SubscriptionEvent::Cancel,
+        "moved",
+    )
+    .unwrap();
+    assert_eq!(cancelled.status, SubscriptionStatus::Cancelled);
+    assert!(cancelled.refundable, "cancelled within the window");
+    assert_eq!(
+        cancelled.cancelled_at.as_deref(),
+        Some("2026-11-25T09:00:00Z")
+    );
+
+    let (late, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 1)).unwrap();
+    w.clock.advance(Duration::days(8));
+    let (late, _) = apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &late.id,
+        SubscriptionEvent::Cancel,
+        "",
+    )
+    .unwrap();
+    assert!(!late.refundable);
+    let clock_event = apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &late.id,
+        SubscriptionEvent::Renewed,
+        "",
+    )
+    .unwrap_err();
+    assert_eq!(clock_event.field(), Some("event"));
+    assert!(set_auto_renew(&w.store, &w.clock, &w.admin, &late.id, true).is_err());
+}
+
+#[test]
+fn one_trial_per_service_per_customer_even_after_conversion() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let (other, _) = administered(&w, "Beta");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let trial = SubscriptionInput {
+        trial: true,
+        ..input(&customer, &basic, 999)
+    };
+    let (t, _) = add(&w.store, &w.clock, &w.admin, &trial).unwrap();
+    assert!(t.trial && !t.auto_renew);
+    assert_eq!(
+        (t.quantity, t.ends_at.as_str()),
+        (25, "2026-12-25T09:00:00Z")
+    );
+    let second = add(&w.store, &w.clock, &w.admin, &trial).unwrap_err();
+    assert_eq!(second.code(), ErrorCode::Conflict);
+    assert_eq!(second.field(), Some("trial"));
+    assert!(change_quantity(&w.store, &w.clock, &w.admin, &t.id, 30, "").is_err());
+
+    w.clock.advance(Duration::days(10));
+    let (paid, _) = convert_trial(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &t.id,
+        &TrialConversion {
+            quantity: 20,
+            term: "P1Y".into(),
+            billing_plan: "annual".into(),
+            auto_renew: true,
+        },
+    )
+    .unwrap();
+    assert!(!paid.trial);
+    assert_eq!(paid.id, t.id, "the same subscription continues");
+    assert_eq!(paid.term_started_at, "2026-12-05T09:00:00Z");
+    assert_eq!(paid.ends_at, "2027-12-05T09:00:00Z");
+    assert!(
+        add(&w.store, &w.clock, &w.admin, &trial).is_err(),
+        "still one trial, ever"
+    );
+    let not_trial = convert_trial(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &paid.id,
+        &TrialConversion {
+            quantity: 1,
+            term: "P1Y".into(),
+            billing_plan: "annual".into(),
+            auto_renew: true,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(not_trial.code(), ErrorCode::InvalidState);
+    add(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionInput {
+            trial: true,
+            ..input(&other, &basic, 1)
+        },
+    )
+    .expect("another customer may have its own trial");
+}
+
+#[test]
+fn an_unconverted_trial_expires_at_its_end() {
+    let w = world();
+    let (customer, _) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (t, _) = add(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionInput {
+            trial: true,
+            ..input(&customer, &basic, 1)
+        },
+    )
+    .unwrap();
+    w.clock.set(datetime!(2026-12-25 09:00 UTC));
+    apply_clock(&w.store, &w.clock).unwrap();
+    assert_eq!(
+        get(&w.store, &w.admin, &t.id).unwrap().subscription.status,
+        SubscriptionStatus::Expired
+    );
+}
+
+#[test]
+fn limited_access_sees_but_cannot_change_and_a_terminated_relationship_refuses_everyone() {
+    let w = world();
+    let (customer, relationship) = administered(&w, "Alfa");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
+    let limited = w.staff("Lena Limited", CompanyRole::None, CustomerAccess::Limited);
+    assert_eq!(
+        list(&w.store, &w.clock, &limited, &SubscriptionQuery::default())
+            .unwrap()
+            .total,
+        Some(1)
+    );
+    let refused = change_quantity(&w.store, &w.clock, &limited, &s.id, 12, "").unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    assert_eq!(refused.reason(), Some("full_customer_access_required"));
+
+    relationships::terminate(&w.store, &w.clock, &w.admin, &relationship).unwrap();
+    let attempts: Vec<Result<(Subscription, Change)>> = vec![
+        add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 1)),
+        change_quantity(&w.store, &w.clock, &w.admin, &s.id, 12, ""),
+        apply_event(
+            &w.store,
+            &w.clock,
+            &w.admin,
+            &s.id,
+            SubscriptionEvent::Suspend,
+            "",
+        ),
+        set_auto_renew(&w.store, &w.clock, &w.admin, &s.id, false),
+        set_partner_of_record(&w.store, &w.clock, &w.admin, &s.id, true),
+    ];
+    for attempt in attempts {
+        let error = attempt.unwrap_err();
+        assert_eq!(error.reason(), Some("no_active_relationship"), "{error}");
+    }
+    let refusals = w
+        .audit_actions()
+        .into_iter()
+        .filter(|(action, outcome, _)| action.starts_with("subscription.") && outcome == "refused")
+        .count();
+    assert_eq!(
+        refusals, 6,
+        "the limited attempt and the five after termination"
+    );
+}
+
+#[test]
+fn the_partner_of_record_flag_filters_customers_and_lists_filter_subscriptions() {
+    let w = world();
+    let (alfa, _) = administered(&w, "Alfa");
+    let (beta, _) = administered(&w, "Beta");
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let premium = service(&w, "Microsoft 365 Business Premium");
+    let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&alfa, &basic, 10)).unwrap();
+    add(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionInput {
+            auto_renew: false,
+            term: Some("P1M".into()),
+            ..input(&beta, &premium, 3)
+        },
+    )
+    .unwrap();
+    set_partner_of_record(&w.store, &w.clock, &w.admin, &s.id, true).unwrap();
+    let of_record = |flag| {
+        customers::list(
+            &w.store,
+            &w.admin,
+            &CustomerQuery {
+                partner_of_record: Some(flag),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|c| c.company_name)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(of_record(true), ["Alfa"]);
+    assert_eq!(of_record(false), ["Beta"]);
+
+    let count = |q: SubscriptionQuery| {
+        list(&w.store, &w.clock, &w.admin, &q)
+            .unwrap()
+            .total
+            .unwrap()
+    };
+    assert_eq!(
+        count(SubscriptionQuery {
+            customer_id: Some(alfa.clone()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(SubscriptionQuery {
+            service_id: Some(premium.clone()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(SubscriptionQuery {
+            auto_renew: Some(false),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(SubscriptionQuery {
+            ending_within_days: Some(31),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(SubscriptionQuery {
+            ending_within_days: Some(400),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count(SubscriptionQuery {
+            trial: Some(true),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        count(SubscriptionQuery {
+            status: Some(SubscriptionStatus::Active),
+            ..Default::default()
+        }),
+        2
+    );
+    let first = list(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionQuery {
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(first.rows[0].customer_name, "Beta", "soonest end first");
+    let second = list(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionQuery {
+            limit: Some(1),
+            cursor: first.next_cursor.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(second.rows[0].customer_name, "Alfa");
+    assert_eq!(second.total, None);
+    assert_eq!(second.next_cursor, None);
+
+    let mut csv = Vec::new();
+    let rows = export_csv(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionQuery::default(),
+        &mut csv,
+    )
+    .unwrap();
+    assert_eq!(rows, 2);
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.starts_with("customer,service,status,"));
+    assert!(text.contains(
+        "Alfa,Microsoft 365 Business Basic (sample price),active,no,10,P1Y,monthly,yes,"
+    ));
+}
