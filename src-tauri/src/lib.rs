@@ -57,6 +57,15 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::catalog::list_catalog,
             commands::catalog::update_service,
             commands::catalog::import_price_list,
+            commands::subscriptions::list_subscriptions,
+            commands::subscriptions::get_subscription,
+            commands::subscriptions::add_subscription,
+            commands::subscriptions::change_subscription_quantity,
+            commands::subscriptions::apply_subscription_event,
+            commands::subscriptions::set_subscription_auto_renew,
+            commands::subscriptions::convert_trial_subscription,
+            commands::subscriptions::set_subscription_partner_of_record,
+            commands::subscriptions::export_subscriptions_csv,
         ])
 }
 
@@ -68,10 +77,17 @@ fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
     std::thread::spawn(move || loop {
         let state = app.state::<AppState>();
         if let Ok(store) = state.store() {
-            match partnerdesk_core::relationships::apply_clock(&store, state.clock().as_ref()) {
-                Ok(Some(change)) => commands::announce(&app, &change),
-                Ok(None) => {}
-                Err(error) => eprintln!("partnerdesk: clock-driven changes failed: {error}"),
+            let clock = state.clock();
+            let due = [
+                partnerdesk_core::relationships::apply_clock(&store, clock.as_ref()),
+                partnerdesk_core::subscriptions::apply_clock(&store, clock.as_ref()),
+            ];
+            for result in due {
+                match result {
+                    Ok(Some(change)) => commands::announce(&app, &change),
+                    Ok(None) => {}
+                    Err(error) => eprintln!("partnerdesk: clock-driven changes failed: {error}"),
+                }
             }
         }
         std::thread::sleep(CLOCK_INTERVAL);

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::audit::{self, Event, Target};
+use crate::auth::Actor;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 
@@ -49,4 +51,34 @@ pub fn write_csv(
         path: path.display().to_string(),
         rows,
     })
+}
+
+/// [`write_csv`], then an audit entry saying who exported how many `kind` rows where.
+pub fn write_csv_audited(
+    store: &crate::Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    dir: &Path,
+    kind: &'static str,
+    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
+) -> Result<ExportedFile> {
+    let exported = write_csv(dir, &format!("{kind}s"), clock, write)?;
+    let event = Event {
+        detail: format!("{} {kind}s to {}", exported.rows, exported.path),
+        ..Event::done(
+            actor.audit_ref(),
+            match kind {
+                "customer" => "customer.export",
+                "subscription" => "subscription.export",
+                _ => "export",
+            },
+            Target {
+                kind,
+                id: None,
+                label: format!("{kind} list"),
+            },
+        )
+    };
+    audit::record(store, clock, &event)?;
+    Ok(exported)
 }

@@ -10,6 +10,7 @@ pub mod relationships;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod subscriptions;
 pub mod system;
 
 use partnerdesk_core::auth::{Actor, Sessions};

@@ -47,4 +47,13 @@ pub const COMMANDS: &[&str] = &[
     "list_catalog",
     "update_service",
     "import_price_list",
+    "list_subscriptions",
+    "get_subscription",
+    "add_subscription",
+    "change_subscription_quantity",
+    "apply_subscription_event",
+    "set_subscription_auto_renew",
+    "convert_trial_subscription",
+    "set_subscription_partner_of_record",
+    "export_subscriptions_csv",
 ];

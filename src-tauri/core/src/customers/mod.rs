@@ -550,23 +550,9 @@ pub fn export_as(
     query: &CustomerQuery,
     dir: &std::path::Path,
 ) -> Result<crate::exports::ExportedFile> {
-    let exported = crate::exports::write_csv(dir, "customers", clock, |out| {
+    crate::exports::write_csv_audited(store, clock, actor, dir, "customer", |out| {
         export_csv(store, actor, query, out)
-    })?;
-    let event = Event {
-        detail: format!("{} customers to {}", exported.rows, exported.path),
-        ..Event::done(
-            actor.audit_ref(),
-            "customer.export",
-            Target {
-                kind: "customer",
-                id: None,
-                label: "customer list".into(),
-            },
-        )
-    };
-    audit::record(store, clock, &event)?;
-    Ok(exported)
+    })
 }
 
 /// The customer's Activity tab: its own audit entries and its relationships'.

@@ -745,6 +745,19 @@ pub fn set_partner_of_record(
     )
 }
 
+/// Writes the filtered list to `dir` as CSV and audits the export.
+pub fn export_as(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    query: &SubscriptionQuery,
+    dir: &std::path::Path,
+) -> Result<crate::exports::ExportedFile> {
+    crate::exports::write_csv_audited(store, clock, actor, dir, "subscription", |out| {
+        export_csv(store, clock, actor, query, out)
+    })
+}
+
 fn system() -> ActorRef {
     ActorRef {
         id: None,

@@ -12,6 +12,11 @@ search?: string, tag?: string,
  */
 relationship_state?: string, 
 /**
+ * Customers who did (`true`) or did not (`false`) designate the partner
+ * as partner of record on a live subscription.
+ */
+partner_of_record?: boolean, 
+/**
  * Archived customers instead of current ones.
  */
 archived: boolean, sort: CustomerSort, 
