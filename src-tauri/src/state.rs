@@ -26,7 +26,7 @@ impl AppState {
         });
         AppState {
             store,
-            clock: Arc::new(SystemClock),
+            clock: app_clock(),
             sessions: Arc::default(),
             import_cancel: Arc::default(),
         }
@@ -56,4 +56,19 @@ impl AppState {
     pub fn import_cancel(&self) -> Arc<AtomicBool> {
         Arc::clone(&self.import_cancel)
     }
+}
+
+/// The system clock; a debug build started by the end-to-end tests with
+/// `PARTNERDESK_TEST_CLOCK_SHIFT_DAYS=N` runs N days ahead. Release builds
+/// never read the variable.
+fn app_clock() -> Arc<dyn Clock> {
+    #[cfg(debug_assertions)]
+    if let Some(days) = std::env::var("PARTNERDESK_TEST_CLOCK_SHIFT_DAYS")
+        .ok()
+        .and_then(|d| d.parse::<i64>().ok())
+    {
+        eprintln!("partnerdesk: test clock, {days} days ahead");
+        return Arc::new(partnerdesk_core::clock::ShiftedClock::days_ahead(days));
+    }
+    Arc::new(SystemClock)
 }

@@ -21,6 +21,23 @@ impl Clock for SystemClock {
     }
 }
 
+/// The wall clock shifted by a fixed amount: end-to-end tests of the debug
+/// build use it to reach dates (a closed decrease window) without waiting.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftedClock(Duration);
+
+impl ShiftedClock {
+    pub fn days_ahead(days: i64) -> Self {
+        ShiftedClock(Duration::days(days))
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + self.0
+    }
+}
+
 /// A clock that only moves when told to; for tests of expiry and renewal rules.
 #[derive(Debug)]
 pub struct ManualClock(Mutex<OffsetDateTime>);

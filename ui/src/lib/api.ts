@@ -36,6 +36,13 @@ import type { StaffFilter } from "./bindings/StaffFilter";
 import type { StaffInput } from "./bindings/StaffInput";
 import type { StaffMember } from "./bindings/StaffMember";
 import type { StaffRow } from "./bindings/StaffRow";
+import type { Subscription } from "./bindings/Subscription";
+import type { SubscriptionDetail } from "./bindings/SubscriptionDetail";
+import type { SubscriptionEvent } from "./bindings/SubscriptionEvent";
+import type { SubscriptionInput } from "./bindings/SubscriptionInput";
+import type { SubscriptionPage } from "./bindings/SubscriptionPage";
+import type { SubscriptionQuery } from "./bindings/SubscriptionQuery";
+import type { TrialConversion } from "./bindings/TrialConversion";
 
 const CHANGE_EVENT = "changed";
 
@@ -163,6 +170,23 @@ export const api = {
   updateService: (id: string, input: ServiceUpdate) =>
     call<Service>("update_service", { id, input }),
   importPriceList: (csv: string) => call<PriceListReport>("import_price_list", { csv }),
+
+  listSubscriptions: (query: SubscriptionQuery) =>
+    call<SubscriptionPage>("list_subscriptions", { query }),
+  getSubscription: (id: string) => call<SubscriptionDetail>("get_subscription", { id }),
+  addSubscription: (input: SubscriptionInput) => call<Subscription>("add_subscription", { input }),
+  changeSubscriptionQuantity: (id: string, quantity: number, reason: string) =>
+    call<Subscription>("change_subscription_quantity", { id, quantity, reason }),
+  applySubscriptionEvent: (id: string, event: SubscriptionEvent, reason: string) =>
+    call<Subscription>("apply_subscription_event", { id, event, reason }),
+  setSubscriptionAutoRenew: (id: string, autoRenew: boolean) =>
+    call<Subscription>("set_subscription_auto_renew", { id, autoRenew }),
+  convertTrialSubscription: (id: string, conversion: TrialConversion) =>
+    call<Subscription>("convert_trial_subscription", { id, conversion }),
+  setSubscriptionPartnerOfRecord: (id: string, partnerOfRecord: boolean) =>
+    call<Subscription>("set_subscription_partner_of_record", { id, partnerOfRecord }),
+  exportSubscriptionsCsv: (query: SubscriptionQuery) =>
+    call<ExportedFile>("export_subscriptions_csv", { query }),
 };
 
 /** Calls `handler` after every successful write anywhere in the app. */

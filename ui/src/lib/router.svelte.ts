@@ -19,6 +19,7 @@ export const screens = [
     needs: "view_dashboard",
     icon: "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm9 4-2.1-.7-.5-1.3 1-2-1.4-1.4-2 1-1.3-.5L14 3h-4l-.7 2.1-1.3.5-2-1L4.6 6l1 2-.5 1.3L3 10v4l2.1.7.5 1.3-1 2L6 19.4l2-1 1.3.5L10 21h4l.7-2.1 1.3-.5 2 1 1.4-1.4-1-2 .5-1.3L21 14z",
   },
+  { id: "subscriptions", label: "nav.subscriptions", needs: "view_subscriptions", icon: "M4 4h16v4H4zm0 6h16v10H4zm3 3v2h6v-2z" },
 ] as const satisfies readonly { id: string; label: MessageKey; needs: Action; icon: string }[];
 
 export type ScreenId = (typeof screens)[number]["id"];
