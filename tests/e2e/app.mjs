@@ -50,10 +50,10 @@ export function freshProfile() {
 }
 
 /**
- * Starts the app on `profile` (a fresh one unless given, e.g. to test a restart).
- * Returns { browser, profile, stop }.
+ * Starts the app on `profile` (a fresh one unless given, e.g. to test a restart),
+ * with `extraEnv` added to its environment. Returns { browser, profile, stop }.
  */
-export async function launch(profile = freshProfile()) {
+export async function launch(profile = freshProfile(), extraEnv = {}) {
   const [port, nativePort] = [await freePort(), await freePort()];
   const env = {
     ...process.env,
@@ -69,6 +69,7 @@ export async function launch(profile = freshProfile()) {
     MESA_SHADER_CACHE_DISABLE: "true",
     // C.UTF-8 exists on every Debian; the UI then falls back to English.
     LANG: process.env.E2E_LANG ?? "C.UTF-8",
+    ...extraEnv,
   };
   // The driver's output goes to a file, never to the test runner's pipes:
   // tauri-driver hands its stderr on to WebKitWebDriver, the app and WebKit's

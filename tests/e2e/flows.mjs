@@ -15,13 +15,6 @@ export async function waitForText(browser, selector, expected, timeout = 5000) {
   });
 }
 
-async function fill(browser, selector, value) {
-  const input = await browser.$(selector);
-  await input.waitForDisplayed({ timeout: 5000 });
-  await input.clearValue();
-  await input.setValue(value);
-}
-
 /** Runs the first-run wizard; the new global admin ends up signed in. */
 export async function completeWizard(browser, company = "Contoso Partner Sp. z o.o.") {
   await (await browser.$('[data-testid="setup-company"]')).waitForDisplayed({ timeout: 10000 });
@@ -49,4 +42,70 @@ export async function signOut(browser) {
 
 export async function go(browser, screen) {
   await (await browser.$(`a[data-screen="${screen}"]`)).click();
+}
+
+export async function fill(browser, selector, value) {
+  const input = await browser.$(selector);
+  await input.waitForDisplayed({ timeout: 5000 });
+  await input.clearValue();
+  if (value !== "") await input.setValue(value);
+}
+
+/** Adds a customer through the form and leaves its detail open. */
+export async function addCustomer(browser, name, domain) {
+  await go(browser, "customers");
+  await waitForText(browser, "main h1", "Customers");
+  await (await browser.$('[data-testid="add-customer"]')).click();
+  await fill(browser, "#customer-company_name", name);
+  await fill(browser, "#customer-default_domain", domain);
+  await fill(browser, "#customer-contact_email", `it@${domain}.pl`);
+  await (await browser.$('[data-testid="customer-form"] button[type="submit"]')).click();
+  await waitForText(browser, '[data-testid="customer-name"]', name);
+}
+
+/** On an open customer: offers delegated administration and records its acceptance. */
+export async function activateRelationship(browser, displayName) {
+  await (await browser.$('[data-tab="relationships"]')).click();
+  await (await browser.$('[data-testid="offer-relationship"]')).click();
+  await fill(browser, "#offer-name", displayName);
+  await (await browser.$('[data-testid="offer-form"] button[type="submit"]')).click();
+  await (await browser.$('[data-testid="record-acceptance"]')).click();
+  await (await browser.$('[data-testid="confirm-acceptance"]')).click();
+  await waitForText(browser, '[data-testid="relationship-state"]', "Active");
+}
+
+/** Adds a staff member as the signed-in admin; returns the temporary password. */
+export async function addStaff(browser, { name, email, role = "none", access = "none" }) {
+  await go(browser, "staff");
+  await (await browser.$('[data-testid="add-staff"]')).click();
+  await fill(browser, "#staff-name", name);
+  await fill(browser, "#staff-email", email);
+  await (await browser.$("#staff-role")).selectByAttribute("value", role);
+  await (await browser.$("#staff-access")).selectByAttribute("value", access);
+  await (await browser.$('[data-testid="staff-form"] button[type="submit"]')).click();
+  const secret = await browser.$('[data-testid="temporary-password"]');
+  await secret.waitForDisplayed({ timeout: 5000 });
+  const password = await secret.getValue();
+  await (await browser.$('[data-testid="close-password"]')).click();
+  return password;
+}
+
+/** Signs in with a temporary password and replaces it with `own`. */
+export async function signInFirstTime(browser, email, temporary, own) {
+  await signIn(browser, email, temporary);
+  await (await browser.$('[data-testid="change-password"]')).waitForDisplayed({ timeout: 5000 });
+  await (await browser.$("#pw-current")).setValue(temporary);
+  await (await browser.$("#pw-new")).setValue(own);
+  await (await browser.$("#pw-repeat")).setValue(own);
+  await (await browser.$('[data-testid="change-password"] button[type="submit"]')).click();
+  await (await browser.$('[data-testid="signed-in-user"]')).waitForDisplayed({ timeout: 5000 });
+}
+
+/** Opens a customer from the list by its default domain. */
+export async function openCustomer(browser, domain) {
+  await go(browser, "customers");
+  const row = await browser.$(`[data-customer="${domain}.onmicrosoft.com"]`);
+  await row.waitForDisplayed({ timeout: 5000 });
+  await row.click();
+  await (await browser.$('[data-testid="customer-name"]')).waitForDisplayed({ timeout: 5000 });
 }

@@ -84,6 +84,8 @@ pub struct SubscriptionChange {
 #[ts(export)]
 pub struct SubscriptionDetail {
     pub subscription: Subscription,
+    /// The licence count may fall now (by the app's clock, not the viewer's).
+    pub decrease_window_open: bool,
     /// Oldest first.
     pub history: Vec<SubscriptionChange>,
 }
@@ -235,12 +237,23 @@ fn change_of(s: &Subscription) -> Change {
     }
 }
 
-pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<SubscriptionDetail> {
+pub fn get(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<SubscriptionDetail> {
     let id = parse_id("id", id)?;
     store.read(|conn| {
         require(conn, actor, Action::ViewSubscriptions)?;
+        let subscription = load(conn, &id)?;
+        let closes = parse_rfc3339(
+            "decrease_window_closes_at",
+            &subscription.decrease_window_closes_at,
+        )?;
         Ok(SubscriptionDetail {
-            subscription: load(conn, &id)?,
+            decrease_window_open: clock.now() < closes,
+            subscription,
             history: history(conn, &id)?,
         })
     })

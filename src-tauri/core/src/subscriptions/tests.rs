@@ -115,7 +115,7 @@ fn a_subscription_is_added_from_the_catalog_with_its_history_and_audit() {
     assert_eq!(s.decrease_window_closes_at, "2026-12-02T09:00:00Z");
     assert_eq!(s.source, "manual");
     assert_eq!(change.entity, Entity::Subscription);
-    let detail = get(&w.store, &w.admin, &s.id).unwrap();
+    let detail = get(&w.store, &w.clock, &w.admin, &s.id).unwrap();
     assert_eq!(detail.history.len(), 1);
     assert_eq!(detail.history[0].kind, "created");
     assert_eq!(detail.history[0].actor_name, "Anna Admin");
@@ -201,7 +201,7 @@ fn a_later_start_is_pending_until_the_clock_starts_it() {
     assert_eq!(apply_clock(&w.store, &w.clock).unwrap(), None);
     w.clock.set(datetime!(2026-12-01 00:00 UTC));
     assert!(apply_clock(&w.store, &w.clock).unwrap().is_some());
-    let detail = get(&w.store, &w.admin, &s.id).unwrap();
+    let detail = get(&w.store, &w.clock, &w.admin, &s.id).unwrap();
     assert_eq!(detail.subscription.status, SubscriptionStatus::Active);
     assert_eq!(detail.history.last().unwrap().kind, "started");
     assert_eq!(
@@ -217,6 +217,11 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
     let bought = w.clock.now();
+    assert!(
+        get(&w.store, &w.clock, &w.admin, &s.id)
+            .unwrap()
+            .decrease_window_open
+    );
 
     // Just inside: one second before the window closes.
     w.clock
@@ -226,6 +231,11 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
 
     // Just outside: the moment it closes. The error names the date.
     w.clock.set(bought + Duration::days(7));
+    assert!(
+        !get(&w.store, &w.clock, &w.admin, &s.id)
+            .unwrap()
+            .decrease_window_open
+    );
     let refused = change_quantity(&w.store, &w.clock, &w.admin, &s.id, 7, "").unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);
     assert!(
@@ -239,7 +249,7 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     // Across a renewal: the term renews a year later and the window opens again.
     w.clock.set(datetime!(2027-11-25 09:00 UTC));
     apply_clock(&w.store, &w.clock).unwrap();
-    let renewed = get(&w.store, &w.admin, &s.id).unwrap();
+    let renewed = get(&w.store, &w.clock, &w.admin, &s.id).unwrap();
     assert_eq!(renewed.subscription.status, SubscriptionStatus::Active);
     assert_eq!(renewed.subscription.term_started_at, "2027-11-25T09:00:00Z");
     assert_eq!(renewed.subscription.ends_at, "2028-11-25T09:00:00Z");
@@ -247,7 +257,7 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     w.clock.set(datetime!(2027-12-02 09:00 UTC));
     assert!(change_quantity(&w.store, &w.clock, &w.admin, &s.id, 4, "").is_err());
 
-    let history = get(&w.store, &w.admin, &s.id).unwrap().history;
+    let history = get(&w.store, &w.clock, &w.admin, &s.id).unwrap().history;
     let kinds: Vec<_> = history.iter().map(|h| h.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -285,9 +295,13 @@ fn without_auto_renew_the_term_ends_and_a_long_closed_app_renews_whole_terms() {
     .unwrap();
     w.clock.set(datetime!(2028-01-10 00:00 UTC));
     apply_clock(&w.store, &w.clock).unwrap();
-    let ended = get(&w.store, &w.admin, &ending.id).unwrap().subscription;
+    let ended = get(&w.store, &w.clock, &w.admin, &ending.id)
+        .unwrap()
+        .subscription;
     assert_eq!(ended.status, SubscriptionStatus::Expired);
-    let renewed = get(&w.store, &w.admin, &monthly.id).unwrap().subscription;
+    let renewed = get(&w.store, &w.clock, &w.admin, &monthly.id)
+        .unwrap()
+        .subscription;
     assert_eq!(renewed.status, SubscriptionStatus::Active);
     assert_eq!(renewed.term_started_at, "2027-12-25T09:00:00Z");
     assert_eq!(renewed.ends_at, "2028-01-25T09:00:00Z");
@@ -462,7 +476,10 @@ fn an_unconverted_trial_expires_at_its_end() {
     w.clock.set(datetime!(2026-12-25 09:00 UTC));
     apply_clock(&w.store, &w.clock).unwrap();
     assert_eq!(
-        get(&w.store, &w.admin, &t.id).unwrap().subscription.status,
+        get(&w.store, &w.clock, &w.admin, &t.id)
+            .unwrap()
+            .subscription
+            .status,
         SubscriptionStatus::Expired
     );
 }
