@@ -27,7 +27,7 @@ pub async fn get_subscription(
     id: String,
 ) -> Result<SubscriptionDetail, ApiError> {
     as_actor(&state, move |cx| {
-        subscriptions::get(cx.store, &cx.actor, &id)
+        subscriptions::get(cx.store, cx.clock, &cx.actor, &id)
     })
     .await
 }
