@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod company;
 pub mod customers;
 pub mod fold;
+pub mod imports;
 pub mod setup;
 pub mod staff;
 #[cfg(test)]

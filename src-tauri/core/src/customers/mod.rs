@@ -21,7 +21,8 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate::{self, check_country, check_phone, check_postal_code, check_tenant_id};
 
-pub use import::{apply_import, preview_import, ImportMode, ImportProblem, ImportReport};
+pub use crate::imports::{ImportMode, ImportProblem, ImportReport};
+pub use import::{apply_import, preview_import};
 pub use list::{export_csv, list, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary};
 
 const INITIAL_DOMAIN_SUFFIX: &str = ".onmicrosoft.com";
