@@ -21,6 +21,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod company;
+pub mod customer_users;
 pub mod customers;
 pub mod fold;
 pub mod imports;
