@@ -1,6 +1,8 @@
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use partnerdesk_core::access::Permission;
 use partnerdesk_core::audit::AuditPage;
+use partnerdesk_core::change::Change;
 use partnerdesk_core::customers::{
     self, Customer, CustomerInput, CustomerPage, CustomerQuery, ImportMode, ImportReport,
 };
@@ -10,7 +12,7 @@ use partnerdesk_core::ApiError;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use super::{announce, as_actor, write_as_actor};
+use super::{announce, as_actor, write_as_actor, Context};
 use crate::state::AppState;
 
 /// Emitted while an import writes rows, so the UI can show a progress bar.
@@ -36,6 +38,19 @@ pub async fn list_customers(
 #[tauri::command]
 pub async fn get_customer(state: State<'_, AppState>, id: String) -> Result<Customer, ApiError> {
     as_actor(&state, move |cx| customers::get(cx.store, &cx.actor, &id)).await
+}
+
+/// What the signed-in staff member may do for this customer (its
+/// delegated-administration gate included), for the UI to disable and explain.
+#[tauri::command]
+pub async fn customer_permissions(
+    state: State<'_, AppState>,
+    customer_id: String,
+) -> Result<Vec<Permission>, ApiError> {
+    as_actor(&state, move |cx| {
+        customers::permissions(cx.store, &cx.actor, &customer_id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -96,20 +111,42 @@ pub async fn import_customers<R: Runtime>(
     csv: String,
     mode: ImportMode,
 ) -> Result<ImportReport, ApiError> {
+    run_import(&app, &state, move |cx, progress, cancel| {
+        customers::apply_import(cx.store, cx.clock, &cx.actor, &csv, mode, progress, cancel)
+    })
+    .await
+}
+
+/// Runs an import as the signed-in staff member: clears the shared cancel
+/// flag, emits progress as [`IMPORT_PROGRESS_EVENT`], and announces what was
+/// written. Every import command goes through here.
+pub(crate) async fn run_import<R, F>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    work: F,
+) -> Result<ImportReport, ApiError>
+where
+    R: Runtime,
+    F: FnOnce(
+            Context<'_>,
+            &dyn Fn(u32, u32),
+            &AtomicBool,
+        ) -> partnerdesk_core::Result<(ImportReport, Option<Change>)>
+        + Send
+        + 'static,
+{
     let cancel = state.import_cancel();
     cancel.store(false, Ordering::Relaxed);
     let progress_app = app.clone();
-    let (report, change) = as_actor(&state, move |cx| {
+    let (report, change) = as_actor(state, move |cx| {
         let progress = |done: u32, total: u32| {
             let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
         };
-        customers::apply_import(
-            cx.store, cx.clock, &cx.actor, &csv, mode, &progress, &cancel,
-        )
+        work(cx, &progress, &cancel)
     })
     .await?;
     if let Some(change) = change {
-        announce(&app, &change);
+        announce(app, &change);
     }
     Ok(report)
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod company;
+pub mod customer_users;
 pub mod customers;
 pub mod names;
 pub mod relationships;

@@ -15,6 +15,10 @@ import type { Customer } from "./bindings/Customer";
 import type { CustomerInput } from "./bindings/CustomerInput";
 import type { CustomerPage } from "./bindings/CustomerPage";
 import type { CustomerQuery } from "./bindings/CustomerQuery";
+import type { CustomerUser } from "./bindings/CustomerUser";
+import type { CustomerUserInput } from "./bindings/CustomerUserInput";
+import type { CustomerUserPage } from "./bindings/CustomerUserPage";
+import type { CustomerUserQuery } from "./bindings/CustomerUserQuery";
 import type { ImportMode } from "./bindings/ImportMode";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { LinkTemplates } from "./bindings/LinkTemplates";
@@ -28,6 +32,7 @@ import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportedFile } from "./bindings/ExportedFile";
 import type { IssuedPassword } from "./bindings/IssuedPassword";
 import type { PasswordChange } from "./bindings/PasswordChange";
+import type { Permission } from "./bindings/Permission";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { SessionStatus } from "./bindings/SessionStatus";
 import type { SettingsUpdate } from "./bindings/SettingsUpdate";
@@ -43,6 +48,7 @@ import type { SubscriptionInput } from "./bindings/SubscriptionInput";
 import type { SubscriptionPage } from "./bindings/SubscriptionPage";
 import type { SubscriptionQuery } from "./bindings/SubscriptionQuery";
 import type { TrialConversion } from "./bindings/TrialConversion";
+import type { TemporaryPassword } from "./bindings/TemporaryPassword";
 
 const CHANGE_EVENT = "changed";
 
@@ -150,6 +156,24 @@ export const api = {
     call<ExportedFile>("export_customers_csv", { query }),
   customerActivity: (id: string, beforeSeq?: number) =>
     call<AuditPage>("customer_activity", { id, beforeSeq: beforeSeq ?? null }),
+  customerPermissions: (customerId: string) =>
+    call<Permission[]>("customer_permissions", { customerId }),
+
+  listCustomerUsers: (customerId: string, query: CustomerUserQuery) =>
+    call<CustomerUserPage>("list_customer_users", { customerId, query }),
+  createCustomerUser: (customerId: string, input: CustomerUserInput) =>
+    call<CustomerUser>("create_customer_user", { customerId, input }),
+  updateCustomerUser: (id: string, input: CustomerUserInput) =>
+    call<CustomerUser>("update_customer_user", { id, input }),
+  setCustomerUserBlocked: (id: string, blocked: boolean) =>
+    call<CustomerUser>("set_customer_user_blocked", { id, blocked }),
+  removeCustomerUser: (id: string) => call<CustomerUser>("remove_customer_user", { id }),
+  resetCustomerUserPassword: (id: string) =>
+    call<TemporaryPassword>("reset_customer_user_password", { id }),
+  previewCustomerUserImport: (customerId: string, csv: string) =>
+    call<ImportReport>("preview_customer_user_import", { customerId, csv }),
+  importCustomerUsers: (customerId: string, csv: string, mode: ImportMode) =>
+    call<ImportReport>("import_customer_users", { customerId, csv, mode }),
 
   listRelationships: (customerId: string) =>
     call<Relationship[]>("list_relationships", { customerId }),

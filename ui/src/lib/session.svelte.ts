@@ -4,8 +4,8 @@ import type { CompanyRole } from "./bindings/CompanyRole";
 import type { Permission } from "./bindings/Permission";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { SessionStatus } from "./bindings/SessionStatus";
-import { t } from "./i18n/i18n.svelte";
-import type { MessageKey } from "./i18n/en";
+import { i18n, t } from "./i18n/i18n.svelte";
+import { explain, permissionFor } from "./permissions";
 
 const ACTIVITY_EVENTS = ["keydown", "pointerdown", "wheel", "input"] as const;
 const HEARTBEAT_MS = 60_000;
@@ -45,7 +45,7 @@ class SessionState {
   }
 
   permission(action: Action): Permission | undefined {
-    return this.info?.permissions.find((p) => p.action === action);
+    return permissionFor(this.info?.permissions ?? [], action);
   }
 
   can(action: Action): boolean {
@@ -54,14 +54,7 @@ class SessionState {
 
   /** Why `action` is refused, in the user's language; empty when allowed. */
   why(action: Action): string {
-    const permission = this.permission(action);
-    if (!permission || permission.allowed) return "";
-    if (permission.reason === "role_required") {
-      return t("reason.role_required", {
-        roles: permission.allowed_roles.map(roleName).join(", "),
-      });
-    }
-    return permission.reason ? t(`reason.${permission.reason}` as MessageKey) : "";
+    return explain(i18n.locale, this.permission(action));
   }
 
   async signOut(): Promise<void> {

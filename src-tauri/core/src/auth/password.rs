@@ -1,6 +1,6 @@
 //! Passwords: argon2id hashes, the length rule, and temporary passwords.
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
@@ -63,34 +63,41 @@ const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
 const DIGITS: &[u8] = b"23456789";
 const SYMBOLS: &[u8] = b"!#$%&*+-=?@^_";
 
-fn pick(alphabet: &[u8]) -> u8 {
-    // Rejection sampling: no modulo bias.
-    let n = alphabet.len() as u32;
+/// A number in `0..n` from the OS's secure random source, without modulo bias:
+/// draws that fall in the last, incomplete run of `n` values are redrawn.
+fn uniform(n: u32) -> Result<u32> {
     let zone = u32::MAX - (u32::MAX % n);
     loop {
-        let x = OsRng.next_u32();
+        let x = getrandom::u32()
+            .map_err(|e| Error::Internal(format!("the system random source failed: {e}")))?;
         if x < zone {
-            return alphabet[(x % n) as usize];
+            return Ok(x % n);
         }
     }
+}
+
+fn pick(alphabet: &[u8]) -> Result<u8> {
+    let n = u32::try_from(alphabet.len()).unwrap_or(u32::MAX);
+    Ok(alphabet[uniform(n)? as usize])
 }
 
 /// A temporary password from the OS's secure random source, with upper and
 /// lower case letters, digits and symbols (Microsoft 365 complexity), and no
 /// look-alike characters (0/O, 1/l/I) since a person may read it aloud.
-pub fn temporary(length: usize) -> String {
+/// Never shorter than 16 characters.
+pub fn temporary(length: usize) -> Result<String> {
     let length = length.max(16);
     let all: Vec<u8> = [UPPER, LOWER, DIGITS, SYMBOLS].concat();
-    let mut chars: Vec<u8> = vec![pick(UPPER), pick(LOWER), pick(DIGITS), pick(SYMBOLS)];
+    let mut chars: Vec<u8> = vec![pick(UPPER)?, pick(LOWER)?, pick(DIGITS)?, pick(SYMBOLS)?];
     while chars.len() < length {
-        chars.push(pick(&all));
+        chars.push(pick(&all)?);
     }
-    // Fisher–Yates, so the guaranteed classes are not always first.
+    // Fisher–Yates with unbiased draws, so the guaranteed classes can be anywhere.
     for i in (1..chars.len()).rev() {
-        let j = (OsRng.next_u32() as usize) % (i + 1);
+        let j = uniform(u32::try_from(i + 1).unwrap_or(u32::MAX))? as usize;
         chars.swap(i, j);
     }
-    String::from_utf8(chars).unwrap_or_default()
+    String::from_utf8(chars).map_err(|e| Error::Internal(e.to_string()))
 }
 
 #[cfg(test)]
@@ -128,7 +135,7 @@ mod tests {
     fn temporary_passwords_are_long_complex_and_different() {
         let mut seen = std::collections::HashSet::new();
         for _ in 0..200 {
-            let p = temporary(16);
+            let p = temporary(16).unwrap();
             assert_eq!(p.len(), 16);
             assert!(p.bytes().any(|c| UPPER.contains(&c)), "{p}");
             assert!(p.bytes().any(|c| LOWER.contains(&c)), "{p}");
@@ -137,6 +144,6 @@ mod tests {
             assert!(!p.contains(['0', 'O', '1', 'l', 'I']), "{p}");
             assert!(seen.insert(p));
         }
-        assert_eq!(temporary(4).len(), 16, "never shorter than 16");
+        assert_eq!(temporary(4).unwrap().len(), 16, "never shorter than 16");
     }
 }

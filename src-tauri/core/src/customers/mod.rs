@@ -10,8 +10,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, Action};
+use crate::access::{guarded_write, permissions_for_customer, require, Action, Permission};
 use crate::audit::{self, Event, Target};
+use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
@@ -21,7 +22,8 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate::{self, check_country, check_phone, check_postal_code, check_tenant_id};
 
-pub use import::{apply_import, preview_import, ImportMode, ImportProblem, ImportReport};
+pub use crate::imports::{ImportMode, ImportProblem, ImportReport};
+pub use import::{apply_import, preview_import};
 pub use list::{export_csv, list, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary};
 
 const INITIAL_DOMAIN_SUFFIX: &str = ".onmicrosoft.com";
@@ -406,6 +408,22 @@ pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<Customer> {
     store.read(|conn| {
         require(conn, actor, Action::ViewCustomers)?;
         load(conn, &id)
+    })
+}
+
+/// What `actor` may do for this customer, its customer gate (the
+/// delegated-administration state) included: the UI disables what is refused
+/// and shows why, without working out a rule itself.
+pub fn permissions(store: &Store, actor: &Actor, id: &str) -> Result<Vec<Permission>> {
+    let id = parse_id("id", id)?;
+    store.read(|conn| {
+        require(conn, actor, Action::ViewCustomers)?;
+        let customer = load(conn, &id)?;
+        Ok(permissions_for_customer(
+            actor.subject(),
+            partner_authorizations(conn)?,
+            &customer.relationship_state,
+        ))
     })
 }
 

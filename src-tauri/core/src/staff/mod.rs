@@ -435,7 +435,7 @@ pub fn create(
     input: &StaffInput,
 ) -> Result<(IssuedPassword, Change)> {
     let valid = validate_input(input)?;
-    let temporary_password = password::temporary(16);
+    let temporary_password = password::temporary(16)?;
     let hash = password::hash(&temporary_password)?;
     let id = new_id();
     let now = to_rfc3339(clock.now())?;
@@ -616,7 +616,7 @@ pub fn reset_password(
     id: &str,
 ) -> Result<(IssuedPassword, Change)> {
     let id = parse_id("id", id)?;
-    let temporary_password = password::temporary(16);
+    let temporary_password = password::temporary(16)?;
     let hash = password::hash(&temporary_password)?;
     let now = to_rfc3339(clock.now())?;
     let target = Target {

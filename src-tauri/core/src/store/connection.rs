@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::Result;
@@ -35,6 +36,21 @@ pub(crate) fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    register_functions(conn)
+}
+
+/// SQL functions the queries use: `fold(text)` is [`crate::fold::fold`] (lower
+/// case, no diacritics), for searching and sorting columns that keep no folded copy.
+fn register_functions(conn: &Connection) -> Result<()> {
+    conn.create_scalar_function(
+        "fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::fold::fold(&t)))
+        },
+    )?;
     Ok(())
 }
 

@@ -1,0 +1,135 @@
+//! Importing a customer's users from CSV, with the machinery every import
+//! shares (`crate::imports`): a preview that reports every bad row by line,
+//! then one transaction that imports the valid rows, or nothing at all.
+
+use std::collections::HashSet;
+use std::sync::atomic::AtomicBool;
+
+use rusqlite::Connection;
+
+use super::{
+    check_placement, customer_for_write, insert, validate_input, CustomerUserInput, ValidUser,
+};
+use crate::access::{guarded_read, require_for_customer, Action};
+use crate::audit::Target;
+use crate::auth::Actor;
+use crate::change::{Change, Entity};
+use crate::clock::{to_rfc3339, Clock};
+use crate::error::Result;
+use crate::ids::{new_id, parse_id};
+use crate::imports::{self, CsvRow, ImportJob, ImportMode, ImportReport, ParsedRows};
+use crate::store::Store;
+
+/// The columns the import reads, by header name (case-insensitive).
+/// `admin_role` is one of the role names of [`CustomerUserInput::admin_role`].
+pub const COLUMNS: [&str; 6] = [
+    "display_name",
+    "user_name",
+    "first_name",
+    "last_name",
+    "job_title",
+    "admin_role",
+];
+
+fn row(row: &CsvRow<'_>) -> Result<ValidUser> {
+    validate_input(&CustomerUserInput {
+        display_name: row.get("display_name"),
+        user_name: row.get("user_name"),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        job_title: row.get("job_title"),
+        admin_role: row.get("admin_role"),
+    })
+}
+
+fn parse(csv_text: &str) -> Result<ParsedRows<ValidUser>> {
+    imports::parse(csv_text, &COLUMNS, &["display_name", "user_name"], row)
+}
+
+/// Checks the permission, the customer, and each row's domain and uniqueness
+/// against the database and the rows before it in the file.
+fn prepare(
+    conn: &Connection,
+    actor: &Actor,
+    customer_id: &str,
+    parsed: ParsedRows<ValidUser>,
+) -> Result<(Vec<ValidUser>, ImportReport)> {
+    require_for_customer(conn, actor, Action::ManageCustomerUsers, customer_id)?;
+    let customer = customer_for_write(conn, customer_id)?;
+    let mut seen = HashSet::new();
+    imports::check(parsed, |user| {
+        check_placement(conn, &customer, user, None)?;
+        Ok(if seen.insert(user.user_name_key.clone()) {
+            None
+        } else {
+            imports::repeated("user_name", &user.user_name)
+        })
+    })
+}
+
+fn import_target(customer_id: &str) -> Target {
+    Target {
+        kind: "customer",
+        id: Some(customer_id.to_owned()),
+        label: "CSV import of users".into(),
+    }
+}
+
+/// What an import would do, without writing anything.
+pub fn preview_import(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    customer_id: &str,
+    csv_text: &str,
+) -> Result<ImportReport> {
+    let customer_id = parse_id("customer_id", customer_id)?;
+    let parsed = parse(csv_text)?;
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "customer_user.import",
+        import_target(&customer_id),
+        |conn| Ok(prepare(conn, actor, &customer_id, parsed)?.1),
+    )
+}
+
+/// Imports in one transaction. `progress(done, total)` is called as rows are
+/// written; setting `cancel` rolls the whole import back.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_import(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    customer_id: &str,
+    csv_text: &str,
+    mode: ImportMode,
+    progress: &dyn Fn(u32, u32),
+    cancel: &AtomicBool,
+) -> Result<(ImportReport, Option<Change>)> {
+    let customer_id = parse_id("customer_id", customer_id)?;
+    let parsed = parse(csv_text)?;
+    let now = to_rfc3339(clock.now())?;
+    let job = ImportJob {
+        audit_action: "customer_user.import",
+        target: import_target(&customer_id),
+        change: Change::one(Entity::CustomerUser, customer_id.clone()),
+        noun: "user",
+    };
+    imports::apply(
+        store,
+        clock,
+        actor,
+        job,
+        mode,
+        progress,
+        cancel,
+        |conn| prepare(conn, actor, &customer_id, parsed),
+        |tx, user| {
+            let id = new_id();
+            insert(tx, &customer_id, user, &id, &now)?;
+            Ok(id)
+        },
+    )
+}

@@ -1,0 +1,264 @@
+//! What every CSV import shares (customers, a customer's users): columns read
+//! by header name, a report of every bad row by line, and one transaction that
+//! writes the valid rows or nothing, with progress and cancel
+//! (docs/decisions/0016-imports.md).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::{Connection, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::access::guarded_write;
+use crate::audit::{self, Event, Target};
+use crate::auth::Actor;
+use crate::change::Change;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Progress is reported every this many rows written (and once at the end).
+const PROGRESS_EVERY: usize = 250;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportMode {
+    /// Import the rows that pass; report the others.
+    ValidRows,
+    /// Import nothing if any row fails.
+    AllOrNothing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProblem {
+    /// The line in the file (the header is line 1).
+    pub line: u32,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    pub rows: u32,
+    pub valid: u32,
+    pub problems: Vec<ImportProblem>,
+    /// How many were written: 0 for a preview.
+    pub imported: u32,
+}
+
+/// Every non-blank data row of a file with its line: validated, or its problem.
+pub(crate) type ParsedRows<T> = Vec<(u32, std::result::Result<T, ImportProblem>)>;
+
+/// One data row, its cells looked up by column name.
+pub(crate) struct CsvRow<'a> {
+    headers: &'a [String],
+    record: &'a csv::StringRecord,
+}
+
+impl CsvRow<'_> {
+    /// The cell under `column` (trimmed), or empty when the file has no such column.
+    pub fn get(&self, column: &str) -> String {
+        self.headers
+            .iter()
+            .position(|h| h == column)
+            .and_then(|p| self.record.get(p))
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+fn line_of(position: Option<&csv::Position>, fallback: u32) -> u32 {
+    position
+        .map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX))
+        .unwrap_or(fallback)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Reads `csv_text` (a UTF-8 byte-order mark is accepted): headers are matched
+/// case-insensitively, unknown columns ignored, and each `required` column must
+/// be present. `build` validates one row; its error becomes that line's problem.
+pub(crate) fn parse<T>(
+    csv_text: &str,
+    columns: &[&str],
+    required: &[&str],
+    build: impl Fn(&CsvRow<'_>) -> Result<T>,
+) -> Result<ParsedRows<T>> {
+    let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::validation("file", format!("the file is not CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    for column in required {
+        if !headers.iter().any(|h| h == column) {
+            return Err(Error::validation(
+                "file",
+                format!(
+                    "the header row has no '{column}' column (columns read: {})",
+                    columns.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let fallback_line = count(index + 2);
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = line_of(e.position(), fallback_line);
+                let problem = ImportProblem {
+                    line,
+                    field: "file".into(),
+                    message: format!("this line cannot be read: {e}"),
+                };
+                rows.push((line, Err(problem)));
+                continue;
+            }
+        };
+        let line = line_of(record.position(), fallback_line);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let row = CsvRow {
+            headers: &headers,
+            record: &record,
+        };
+        let result = build(&row).map_err(|e| ImportProblem {
+            line,
+            field: e.field().unwrap_or("file").to_owned(),
+            message: e.to_string(),
+        });
+        rows.push((line, result));
+    }
+    Ok(rows)
+}
+
+/// A value that appears twice in one file: the second row's problem.
+pub(crate) fn repeated(field: &str, value: &str) -> Option<(String, String)> {
+    Some((
+        field.into(),
+        format!("{value} appears earlier in this file"),
+    ))
+}
+
+/// Splits parsed rows into the valid ones and a report. `conflict` checks each
+/// valid row against the database and the rows before it, returning the field
+/// and message of a conflict; a conflict error from the database counts as one.
+pub(crate) fn check<T>(
+    parsed: ParsedRows<T>,
+    mut conflict: impl FnMut(&T) -> Result<Option<(String, String)>>,
+) -> Result<(Vec<T>, ImportReport)> {
+    let rows = count(parsed.len());
+    let mut valid = Vec::new();
+    let mut problems = Vec::new();
+    for (line, result) in parsed {
+        let item = match result {
+            Ok(item) => item,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        let found = match conflict(&item) {
+            Err(Error::Conflict { field, message }) => Some((field.unwrap_or_default(), message)),
+            Err(Error::Validation { field, message }) => Some((field, message)),
+            Err(other) => return Err(other),
+            Ok(found) => found,
+        };
+        match found {
+            Some((field, message)) => problems.push(ImportProblem {
+                line,
+                field,
+                message,
+            }),
+            None => valid.push(item),
+        }
+    }
+    let report = ImportReport {
+        rows,
+        valid: count(valid.len()),
+        problems,
+        imported: 0,
+    };
+    Ok((valid, report))
+}
+
+/// What one import writes and how it is audited.
+pub(crate) struct ImportJob {
+    /// The audit action, e.g. `customer.import`.
+    pub audit_action: &'static str,
+    pub target: Target,
+    /// The change to announce; the new rows' ids are added to its `ids`.
+    pub change: Change,
+    /// What one row is, for the "cancelled" message: `customer`, `user`.
+    pub noun: &'static str,
+}
+
+/// Runs an import in one transaction for `actor`. `prepare` checks the
+/// permission and every row (inside the transaction, so nothing changes
+/// between check and write); in [`ImportMode::AllOrNothing`] any problem means
+/// nothing is written and the report comes back. `insert` writes one row and
+/// returns its id. `progress(done, total)` follows the writing; setting
+/// `cancel` rolls the whole import back.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn apply<T>(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    job: ImportJob,
+    mode: ImportMode,
+    progress: &dyn Fn(u32, u32),
+    cancel: &AtomicBool,
+    prepare: impl FnOnce(&Connection) -> Result<(Vec<T>, ImportReport)>,
+    mut insert: impl FnMut(&Transaction<'_>, &T) -> Result<String>,
+) -> Result<(ImportReport, Option<Change>)> {
+    let ImportJob {
+        audit_action,
+        target,
+        mut change,
+        noun,
+    } = job;
+    guarded_write(store, clock, actor, audit_action, target.clone(), |tx| {
+        let (valid, mut report) = prepare(tx)?;
+        if mode == ImportMode::AllOrNothing && !report.problems.is_empty() {
+            return Ok((report, None));
+        }
+        let total = count(valid.len());
+        for (done, item) in valid.iter().enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::invalid_state(format!(
+                    "The import was cancelled; no {noun} was imported."
+                )));
+            }
+            change.ids.push(insert(tx, item)?);
+            if done % PROGRESS_EVERY == 0 {
+                progress(count(done), total);
+            }
+        }
+        progress(total, total);
+        report.imported = total;
+        let event = Event {
+            detail: format!(
+                "{} of {} rows imported ({} with problems)",
+                report.imported,
+                report.rows,
+                report.problems.len()
+            ),
+            ..Event::done(actor.audit_ref(), audit_action, target)
+        };
+        audit::append(tx, clock, &event)?;
+        Ok((report, Some(change)))
+    })
+}
