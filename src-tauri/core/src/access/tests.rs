@@ -383,7 +383,8 @@ fn customer_permissions_carry_the_gate_for_the_ui() {
         role: CompanyRole::None,
         customer_access: CustomerAccess::Limited,
     };
-    let find = |list: &[Permission], action| list.iter().find(|p| p.action == action).cloned().unwrap();
+    let find =
+        |list: &[Permission], action| list.iter().find(|p| p.action == action).cloned().unwrap();
     let terminated = permissions_for_customer(limited, PARTNERS[3], "terminated");
     let reset = find(&terminated, Action::ResetCustomerUserPassword);
     assert_eq!(reset.reason, Some(DenialReason::NoActiveRelationship));
