@@ -3,4 +3,4 @@
 /**
  * Every action the permission table decides. Grows with each domain.
  */
-export type Action = "view_dashboard" | "change_own_password" | "view_company_profile" | "edit_company_profile" | "view_staff" | "manage_staff" | "manage_admin_staff" | "reset_staff_password" | "reset_admin_password" | "view_audit_log" | "verify_audit_log" | "edit_security_settings" | "edit_link_templates" | "view_customers" | "manage_customers" | "manage_relationships" | "view_catalog" | "edit_catalog";
+export type Action = "view_dashboard" | "change_own_password" | "view_company_profile" | "edit_company_profile" | "view_staff" | "manage_staff" | "manage_admin_staff" | "reset_staff_password" | "reset_admin_password" | "view_audit_log" | "verify_audit_log" | "edit_security_settings" | "edit_link_templates" | "view_customers" | "manage_customers" | "manage_relationships" | "view_catalog" | "edit_catalog" | "view_subscriptions" | "manage_subscriptions" | "record_partner_of_record" | "view_customer_users" | "manage_customer_users" | "reset_customer_user_password" | "reset_customer_admin_password" | "view_service_requests" | "view_all_service_requests" | "manage_service_requests";
