@@ -57,6 +57,14 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::catalog::list_catalog,
             commands::catalog::update_service,
             commands::catalog::import_price_list,
+            commands::service_requests::service_request_queue,
+            commands::service_requests::list_customer_service_requests,
+            commands::service_requests::get_service_request,
+            commands::service_requests::create_service_request,
+            commands::service_requests::update_service_request,
+            commands::service_requests::discard_service_request,
+            commands::service_requests::change_service_request_status,
+            commands::service_requests::add_service_request_note,
         ])
 }
 

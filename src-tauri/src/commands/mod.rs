@@ -7,6 +7,7 @@ pub mod company;
 pub mod customers;
 pub mod names;
 pub mod relationships;
+pub mod service_requests;
 pub mod session;
 pub mod settings;
 pub mod staff;

@@ -47,4 +47,12 @@ pub const COMMANDS: &[&str] = &[
     "list_catalog",
     "update_service",
     "import_price_list",
+    "service_request_queue",
+    "list_customer_service_requests",
+    "get_service_request",
+    "create_service_request",
+    "update_service_request",
+    "discard_service_request",
+    "change_service_request_status",
+    "add_service_request_note",
 ];
