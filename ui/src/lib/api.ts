@@ -23,6 +23,12 @@ import type { Relationship } from "./bindings/Relationship";
 import type { RelationshipMessage } from "./bindings/RelationshipMessage";
 import type { RelationshipOffer } from "./bindings/RelationshipOffer";
 import type { Service } from "./bindings/Service";
+import type { CustomerServiceRequests } from "./bindings/CustomerServiceRequests";
+import type { ServiceRequestEvent } from "./bindings/ServiceRequestEvent";
+import type { ServiceRequestInput } from "./bindings/ServiceRequestInput";
+import type { ServiceRequestPage } from "./bindings/ServiceRequestPage";
+import type { ServiceRequestQuery } from "./bindings/ServiceRequestQuery";
+import type { ServiceRequestView } from "./bindings/ServiceRequestView";
 import type { ServiceUpdate } from "./bindings/ServiceUpdate";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportedFile } from "./bindings/ExportedFile";
@@ -163,6 +169,21 @@ export const api = {
   updateService: (id: string, input: ServiceUpdate) =>
     call<Service>("update_service", { id, input }),
   importPriceList: (csv: string) => call<PriceListReport>("import_price_list", { csv }),
+
+  serviceRequestQueue: (query: ServiceRequestQuery) =>
+    call<ServiceRequestPage>("service_request_queue", { query }),
+  listCustomerServiceRequests: (customerId: string, query: ServiceRequestQuery) =>
+    call<CustomerServiceRequests>("list_customer_service_requests", { customerId, query }),
+  getServiceRequest: (id: string) => call<ServiceRequestView>("get_service_request", { id }),
+  createServiceRequest: (customerId: string, input: ServiceRequestInput) =>
+    call<ServiceRequestView>("create_service_request", { customerId, input }),
+  updateServiceRequest: (id: string, input: ServiceRequestInput) =>
+    call<ServiceRequestView>("update_service_request", { id, input }),
+  discardServiceRequest: (id: string) => call<null>("discard_service_request", { id }),
+  changeServiceRequestStatus: (id: string, event: ServiceRequestEvent, note?: string) =>
+    call<ServiceRequestView>("change_service_request_status", { id, event, note: note ?? null }),
+  addServiceRequestNote: (id: string, body: string) =>
+    call<ServiceRequestView>("add_service_request_note", { id, body }),
 };
 
 /** Calls `handler` after every successful write anywhere in the app. */

@@ -14,6 +14,17 @@ export function roleName(role: CompanyRole): string {
   return t(`role.${role}`);
 }
 
+/** Why a permission (the session's, or one the core sent for one customer) is refused; empty when allowed. */
+export function explain(permission: Permission | undefined): string {
+  if (!permission || permission.allowed) return "";
+  if (permission.reason === "role_required") {
+    return t("reason.role_required", {
+      roles: permission.allowed_roles.map(roleName).join(", "),
+    });
+  }
+  return permission.reason ? t(`reason.${permission.reason}` as MessageKey) : "";
+}
+
 /**
  * Who is signed in, and what they may do — as the core decided it. The UI only
  * reads `permissions`; it never works a rule out for itself.
@@ -54,14 +65,19 @@ class SessionState {
 
   /** Why `action` is refused, in the user's language; empty when allowed. */
   why(action: Action): string {
-    const permission = this.permission(action);
-    if (!permission || permission.allowed) return "";
-    if (permission.reason === "role_required") {
-      return t("reason.role_required", {
-        roles: permission.allowed_roles.map(roleName).join(", "),
-      });
-    }
-    return permission.reason ? t(`reason.${permission.reason}` as MessageKey) : "";
+    return explain(this.permission(action));
+  }
+
+  /** A screen that any one of several actions opens (e.g. its own customers' or everyone's). */
+  canAny(actions: Action | readonly Action[]): boolean {
+    return (typeof actions === "string" ? [actions] : actions).some((a) => this.can(a));
+  }
+
+  /** Why none of `actions` is allowed: each different reason once; empty when one is allowed. */
+  whyNone(actions: Action | readonly Action[]): string {
+    const list = typeof actions === "string" ? [actions] : actions;
+    if (this.canAny(list)) return "";
+    return [...new Set(list.map((a) => this.why(a)).filter(Boolean))].join(" ");
   }
 
   async signOut(): Promise<void> {
