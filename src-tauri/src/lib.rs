@@ -75,6 +75,14 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::subscriptions::convert_trial_subscription,
             commands::subscriptions::set_subscription_partner_of_record,
             commands::subscriptions::export_subscriptions_csv,
+            commands::service_requests::service_request_queue,
+            commands::service_requests::list_customer_service_requests,
+            commands::service_requests::get_service_request,
+            commands::service_requests::create_service_request,
+            commands::service_requests::update_service_request,
+            commands::service_requests::discard_service_request,
+            commands::service_requests::change_service_request_status,
+            commands::service_requests::add_service_request_note,
         ])
 }
 

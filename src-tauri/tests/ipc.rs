@@ -166,6 +166,86 @@ fn every_command_is_granted_to_the_main_window_and_nothing_else_is() {
     assert_eq!(sorted, expected);
 }
 
+#[test]
+fn a_service_request_travels_its_lifecycle_over_ipc() {
+    let h = harness();
+    invoke(&h.window, "complete_setup", setup_input()).expect("setup");
+    let customer = invoke(
+        &h.window,
+        "create_customer",
+        json!({"input": {"company_name": "Żółć", "default_domain": "zolc"}}),
+    )
+    .expect("customer");
+    let customer_id = customer["id"].as_str().expect("id").to_owned();
+    let offer = json!({"offer": {"customer_id": customer_id, "display_name": "Żółć GDAP",
+        "roles": ["password_admin"], "duration_days": 365, "auto_extend": false}});
+    let relationship = invoke(&h.window, "offer_relationship", offer).expect("offer");
+    invoke(
+        &h.window,
+        "record_relationship_acceptance",
+        json!({"id": relationship["id"], "acceptedAt": null}),
+    )
+    .expect("accept");
+    let input = json!({"title": "Outlook", "description": "No mail.", "category": "email_and_calendar",
+        "severity": "critical", "contact_name": "Jan", "contact_email": "jan@zolc.pl"});
+    let mut urgent = input.clone();
+    urgent["severity"] = json!("urgent");
+    let bad = invoke(
+        &h.window,
+        "create_service_request",
+        json!({"customerId": customer_id, "input": urgent}),
+    )
+    .expect_err("not a severity");
+    assert_eq!(bad["field"], "severity");
+    let created = invoke(
+        &h.window,
+        "create_service_request",
+        json!({"customerId": customer_id, "input": input}),
+    )
+    .expect("create");
+    assert_eq!(created["request"]["reference"], "SR-000001");
+    assert_eq!(
+        created["events"],
+        json!(["submit", "edit", "discard", "add_note"])
+    );
+    let id = created["request"]["id"].clone();
+    let open = invoke(
+        &h.window,
+        "change_service_request_status",
+        json!({"id": id, "event": "submit", "note": null}),
+    )
+    .expect("submit");
+    assert_eq!(open["request"]["status"], "open");
+    let closed = invoke(
+        &h.window,
+        "change_service_request_status",
+        json!({"id": id, "event": "close", "note": "Fixed."}),
+    )
+    .expect("close");
+    assert_eq!(closed["notes"][0]["body"], "Fixed.");
+    let refused = invoke(
+        &h.window,
+        "add_service_request_note",
+        json!({"id": id, "body": "late"}),
+    )
+    .expect_err("closed");
+    assert_eq!(refused["code"], "invalid_state");
+    let queue = invoke(
+        &h.window,
+        "service_request_queue",
+        json!({"query": {"status": "closed"}}),
+    )
+    .expect("queue");
+    assert_eq!(queue["total"], 1);
+    let mine = invoke(
+        &h.window,
+        "list_customer_service_requests",
+        json!({"customerId": customer_id, "query": {}}),
+    )
+    .expect("customer list");
+    assert_eq!(mine["manage"]["allowed"], true);
+}
+
 /// Marks the database as written by a future build, without going through the store.
 fn mark_as_written_by_newer_build(path: &std::path::Path) {
     // SQLite keeps user_version as a big-endian u32 at byte offset 60 of the header.

@@ -10,6 +10,7 @@ pub mod exports;
 pub mod ids;
 pub mod money;
 pub mod relationships;
+pub mod service_requests;
 pub mod settings;
 pub mod store;
 pub mod system;

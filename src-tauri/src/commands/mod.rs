@@ -8,6 +8,7 @@ pub mod customer_users;
 pub mod customers;
 pub mod names;
 pub mod relationships;
+pub mod service_requests;
 pub mod session;
 pub mod settings;
 pub mod staff;

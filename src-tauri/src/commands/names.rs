@@ -65,4 +65,12 @@ pub const COMMANDS: &[&str] = &[
     "convert_trial_subscription",
     "set_subscription_partner_of_record",
     "export_subscriptions_csv",
+    "service_request_queue",
+    "list_customer_service_requests",
+    "get_service_request",
+    "create_service_request",
+    "update_service_request",
+    "discard_service_request",
+    "change_service_request_status",
+    "add_service_request_note",
 ];

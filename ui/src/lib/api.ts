@@ -27,6 +27,12 @@ import type { Relationship } from "./bindings/Relationship";
 import type { RelationshipMessage } from "./bindings/RelationshipMessage";
 import type { RelationshipOffer } from "./bindings/RelationshipOffer";
 import type { Service } from "./bindings/Service";
+import type { CustomerServiceRequests } from "./bindings/CustomerServiceRequests";
+import type { ServiceRequestEvent } from "./bindings/ServiceRequestEvent";
+import type { ServiceRequestInput } from "./bindings/ServiceRequestInput";
+import type { ServiceRequestPage } from "./bindings/ServiceRequestPage";
+import type { ServiceRequestQuery } from "./bindings/ServiceRequestQuery";
+import type { ServiceRequestView } from "./bindings/ServiceRequestView";
 import type { ServiceUpdate } from "./bindings/ServiceUpdate";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportedFile } from "./bindings/ExportedFile";
@@ -211,6 +217,20 @@ export const api = {
     call<Subscription>("set_subscription_partner_of_record", { id, partnerOfRecord }),
   exportSubscriptionsCsv: (query: SubscriptionQuery) =>
     call<ExportedFile>("export_subscriptions_csv", { query }),
+  serviceRequestQueue: (query: ServiceRequestQuery) =>
+    call<ServiceRequestPage>("service_request_queue", { query }),
+  listCustomerServiceRequests: (customerId: string, query: ServiceRequestQuery) =>
+    call<CustomerServiceRequests>("list_customer_service_requests", { customerId, query }),
+  getServiceRequest: (id: string) => call<ServiceRequestView>("get_service_request", { id }),
+  createServiceRequest: (customerId: string, input: ServiceRequestInput) =>
+    call<ServiceRequestView>("create_service_request", { customerId, input }),
+  updateServiceRequest: (id: string, input: ServiceRequestInput) =>
+    call<ServiceRequestView>("update_service_request", { id, input }),
+  discardServiceRequest: (id: string) => call<null>("discard_service_request", { id }),
+  changeServiceRequestStatus: (id: string, event: ServiceRequestEvent, note?: string) =>
+    call<ServiceRequestView>("change_service_request_status", { id, event, note: note ?? null }),
+  addServiceRequestNote: (id: string, body: string) =>
+    call<ServiceRequestView>("add_service_request_note", { id, body }),
 };
 
 /** Calls `handler` after every successful write anywhere in the app. */

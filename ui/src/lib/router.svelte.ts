@@ -4,7 +4,7 @@ import type { MessageKey } from "./i18n/en";
 /**
  * The screens that exist. A screen joins this list when it is built, not before:
  * the sidebar shows exactly these, in this order, with Alt+<n> shortcuts.
- * `needs` names the action that opens it; the core's answer decides.
+ * `needs` names the action (or actions, any of which) that opens it; the core's answer decides.
  */
 export const screens = [
   { id: "dashboard", label: "nav.dashboard", needs: "view_dashboard", icon: "M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z" },
@@ -20,7 +20,20 @@ export const screens = [
     icon: "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm9 4-2.1-.7-.5-1.3 1-2-1.4-1.4-2 1-1.3-.5L14 3h-4l-.7 2.1-1.3.5-2-1L4.6 6l1 2-.5 1.3L3 10v4l2.1.7.5 1.3-1 2L6 19.4l2-1 1.3.5L10 21h4l.7-2.1 1.3-.5 2 1 1.4-1.4-1-2 .5-1.3L21 14z",
   },
   { id: "subscriptions", label: "nav.subscriptions", needs: "view_subscriptions", icon: "M4 4h16v4H4zm0 6h16v10H4zm3 3v2h6v-2z" },
-] as const satisfies readonly { id: string; label: MessageKey; needs: Action; icon: string }[];
+  // Service admins see every customer's requests; staff with customer access, their active customers'.
+  {
+    id: "requests",
+    label: "requests.nav",
+    needs: ["view_all_service_requests", "view_service_requests"],
+    icon: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2zm-7 12h-2v-2h2zm0-4h-2V6h2z",
+  },
+] as const satisfies readonly {
+  id: string;
+  label: MessageKey;
+  /** One action, or several of which any one opens the screen. */
+  needs: Action | readonly Action[];
+  icon: string;
+}[];
 
 export type ScreenId = (typeof screens)[number]["id"];
 

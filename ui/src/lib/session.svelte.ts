@@ -57,6 +57,18 @@ class SessionState {
     return explain(i18n.locale, this.permission(action));
   }
 
+  /** A screen that any one of several actions opens (e.g. its own customers' or everyone's). */
+  canAny(actions: Action | readonly Action[]): boolean {
+    return (typeof actions === "string" ? [actions] : actions).some((a) => this.can(a));
+  }
+
+  /** Why none of `actions` is allowed: each different reason once; empty when one is allowed. */
+  whyNone(actions: Action | readonly Action[]): string {
+    const list = typeof actions === "string" ? [actions] : actions;
+    if (this.canAny(list)) return "";
+    return [...new Set(list.map((a) => this.why(a)).filter(Boolean))].join(" ");
+  }
+
   async signOut(): Promise<void> {
     await api.signOut();
     this.info = null;

@@ -1,0 +1,109 @@
+use partnerdesk_core::service_requests::{
+    self, CustomerServiceRequests, ServiceRequestEvent, ServiceRequestInput, ServiceRequestPage,
+    ServiceRequestQuery, ServiceRequestView,
+};
+use partnerdesk_core::ApiError;
+use tauri::{AppHandle, Runtime, State};
+
+use super::{as_actor, write_as_actor};
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn service_request_queue(
+    state: State<'_, AppState>,
+    query: ServiceRequestQuery,
+) -> Result<ServiceRequestPage, ApiError> {
+    as_actor(&state, move |cx| {
+        service_requests::queue(cx.store, &cx.actor, &query)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_customer_service_requests(
+    state: State<'_, AppState>,
+    customer_id: String,
+    query: ServiceRequestQuery,
+) -> Result<CustomerServiceRequests, ApiError> {
+    as_actor(&state, move |cx| {
+        service_requests::list_for_customer(cx.store, &cx.actor, &customer_id, &query)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_service_request(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<ServiceRequestView, ApiError> {
+    as_actor(&state, move |cx| {
+        service_requests::get(cx.store, &cx.actor, &id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_service_request<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    customer_id: String,
+    input: ServiceRequestInput,
+) -> Result<ServiceRequestView, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        service_requests::create(cx.store, cx.clock, &cx.actor, &customer_id, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn update_service_request<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    input: ServiceRequestInput,
+) -> Result<ServiceRequestView, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        service_requests::update(cx.store, cx.clock, &cx.actor, &id, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn discard_service_request<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<(), ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        service_requests::discard(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
+}
+
+/// Submit, flag attention, clear attention, close or reopen, with an optional note.
+#[tauri::command]
+pub async fn change_service_request_status<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    event: ServiceRequestEvent,
+    note: Option<String>,
+) -> Result<ServiceRequestView, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        service_requests::change_status(cx.store, cx.clock, &cx.actor, &id, event, note.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_service_request_note<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    body: String,
+) -> Result<ServiceRequestView, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        service_requests::add_note(cx.store, cx.clock, &cx.actor, &id, &body)
+    })
+    .await
+}
