@@ -55,6 +55,31 @@ async function closeDialog() {
   await app.browser.keys(["Escape"]);
 }
 
+async function openTab(name) {
+  await (await app.browser.$(`[data-tab="${name}"]`)).click();
+}
+
+async function click(selector) {
+  const element = await app.browser.$(selector);
+  await element.waitForClickable({ timeout: 5000 });
+  await element.click();
+}
+
+/** Calls a command directly, as a UI that skipped its own checks would; resolves to the error or null. */
+async function bypass(command, args) {
+  return app.browser.executeAsync(
+    (name, payload, done) => {
+      window.__TAURI_INTERNALS__.invoke(name, payload).then(() => done(null), (e) => done(e));
+    },
+    command,
+    args,
+  );
+}
+
+async function customerId() {
+  return app.browser.execute(() => decodeURIComponent(window.location.hash.split("/")[2] ?? ""));
+}
+
 test("full access adds a subscription and lowers it within the decrease window", async () => {
   await addCustomer(app.browser, "Kowalski Serwis", "kowalskiserwis");
   await activateRelationship(app.browser, "Kowalski – GDAP");
@@ -79,11 +104,57 @@ test("full access adds a subscription and lowers it within the decrease window",
   await screenshot(app.browser, "subscriptions-list");
 });
 
+test("full access adds a customer user and takes a service request from draft to closed", async () => {
+  await openCustomer(app.browser, "kowalskiserwis");
+  await openTab("users");
+  await click('[data-testid="add-user"]');
+  await fill(app.browser, "#user-display_name", "Jan Kowalski");
+  await fill(app.browser, "#user-user_name", "jan@kowalskiserwis.onmicrosoft.com");
+  await click('[data-testid="customer-user-form"] button[type="submit"]');
+  await (await app.browser.$('tr[data-user-name="jan@kowalskiserwis.onmicrosoft.com"]')).waitForDisplayed({ timeout: 5000 });
+
+  await openTab("requests");
+  await click('[data-testid="new-request"]');
+  await fill(app.browser, "#request-title", "Mailbox over quota");
+  await (await app.browser.$("#request-category")).selectByIndex(1);
+  await fill(app.browser, "#request-description", "Jan's mailbox stopped receiving mail this morning.");
+  await fill(app.browser, "#request-contact_name", "Jan Kowalski");
+  await click('[data-testid="save-request"]');
+  await waitForText(app.browser, '[data-testid="request-detail"] [data-testid="request-status"]', "Draft");
+  await click('[data-testid="request-detail"] [data-event="submit"]');
+  await waitForText(app.browser, '[data-testid="request-detail"] [data-testid="request-status"]', "Open");
+  await fill(app.browser, "#request-note", "Asked Microsoft to raise the quota.");
+  await click('[data-testid="note-form"] button[type="submit"]');
+  await app.browser.waitUntil(
+    async () => (await app.browser.$$('[data-testid="request-notes"] li')).length === 1,
+    { timeout: 5000, timeoutMsg: "the note did not appear in the thread" },
+  );
+  await click('[data-testid="request-detail"] [data-event="close"]');
+  await click('[data-testid="confirm-status"]');
+  await waitForText(app.browser, '[data-testid="request-detail"] [data-testid="request-status"]', "Closed");
+  await screenshot(app.browser, "service-request-closed");
+});
+
 test("limited access sees the subscription but changing it is refused with the reason", async () => {
   limitedPassword = await addStaff(app.browser, { name: LIMITED.name, email: LIMITED.email, access: "limited" });
   await signOut(app.browser);
   await signInFirstTime(app.browser, LIMITED.email, limitedPassword, LIMITED.own);
   await openCustomer(app.browser, "kowalskiserwis");
+
+  await openTab("users");
+  await click('tr[data-user-name="jan@kowalskiserwis.onmicrosoft.com"] [data-action="reset_password"]');
+  await click('[data-testid="confirm"]');
+  const secret = await app.browser.$('[data-testid="temporary-password"]');
+  await secret.waitForDisplayed({ timeout: 5000 });
+  const temporary = await secret.getValue();
+  assert.ok(temporary.length >= 16, `a ${temporary.length}-character password`);
+  assert.match(temporary, /[a-z]/);
+  assert.match(temporary, /[A-Z]/);
+  assert.match(temporary, /[0-9]/);
+  await screenshot(app.browser, "customer-user-password");
+  await click('[data-testid="close-password"]');
+  assert.equal(await (await app.browser.$('[data-testid="temporary-password"]')).isExisting(), false, "shown once");
+
   await openSubscriptionsTab();
   await openFirstSubscription();
   const disabled = await app.browser.execute(
@@ -92,8 +163,6 @@ test("limited access sees the subscription but changing it is refused with the r
   assert.equal(disabled, true, "the form is disabled for limited access");
   assert.match(await text(app.browser, ".actions-box .hint"), /full access to customers/);
   // The core refuses even when the UI is bypassed.
-  const id = await app.browser.execute(() => window.location.hash);
-  assert.ok(id);
   const refusal = await app.browser.executeAsync((done) => {
     const invoke = window.__TAURI_INTERNALS__.invoke;
     invoke("list_subscriptions", { query: {} })
@@ -138,6 +207,36 @@ test("with the relationship terminated, administering is refused and audited", a
   assert.match(await message.getText(), /no active delegated-administration relationship/);
   await closeDialog();
 
+  await openTab("users");
+  await (await app.browser.$('[data-testid="users-reason"]')).waitForDisplayed({ timeout: 5000 });
+  assert.match(await text(app.browser, '[data-testid="users-reason"]'), /active delegated-administration relationship/i);
+  await openTab("requests");
+  const newRequest = await app.browser.$('[data-testid="new-request"]');
+  await newRequest.waitForDisplayed({ timeout: 5000 });
+  assert.match(await newRequest.getAttribute("title"), /active delegated-administration relationship/i);
+  await screenshot(app.browser, "requests-terminated");
+
+  // Bypassing the UI changes nothing: each command is refused with the reason.
+  const customer = await customerId();
+  const users = await bypass("create_customer_user", {
+    customerId: customer,
+    input: { display_name: "Eve", user_name: "eve@kowalskiserwis.onmicrosoft.com", first_name: "", last_name: "", job_title: "", admin_role: "none" },
+  });
+  assert.equal(users?.reason, "no_active_relationship", JSON.stringify(users));
+  const request = await bypass("create_service_request", {
+    customerId: customer,
+    input: {
+      title: "x",
+      description: "x",
+      category: "other",
+      severity: "minimal",
+      contact_name: "Jan",
+      contact_email: "jan@kowalskiserwis.pl",
+      contact_phone: "",
+    },
+  });
+  assert.equal(request?.reason, "no_active_relationship", JSON.stringify(request));
+
   await go(app.browser, "audit");
   await (await app.browser.$('[data-testid="audit-table"]')).waitForDisplayed({ timeout: 5000 });
   const refusals = await app.browser.execute(() =>
@@ -145,6 +244,8 @@ test("with the relationship terminated, administering is refused and audited", a
       .filter((tr) => tr.dataset.outcome === "refused")
       .map((tr) => tr.dataset.action),
   );
-  assert.ok(refusals.includes("subscription.quantity"), JSON.stringify(refusals));
+  for (const action of ["subscription.quantity", "customer_user.create", "service_request.create"]) {
+    assert.ok(refusals.includes(action), `${action} refused and audited: ${JSON.stringify(refusals)}`);
+  }
   await screenshot(app.browser, "audit-refusals");
 });
