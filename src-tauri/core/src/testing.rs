@@ -104,6 +104,46 @@ impl World {
         }
     }
 
+    /// A customer named `name` on `<domain>.onmicrosoft.com` (plus `others`); its id.
+    pub fn customer(&self, name: &str, domain: &str, others: &[&str]) -> String {
+        let input = crate::customers::CustomerInput {
+            company_name: name.into(),
+            default_domain: domain.into(),
+            other_domains: others.iter().map(|d| (*d).to_owned()).collect(),
+            contact_email: format!("it@{domain}.pl"),
+            ..Default::default()
+        };
+        crate::customers::create(&self.store, &self.clock, &self.admin, &input)
+            .expect("create customer")
+            .0
+            .id
+    }
+
+    /// Offers delegated administration and records the customer's acceptance;
+    /// the relationship's id.
+    pub fn activate(&self, customer_id: &str) -> String {
+        let offer = crate::relationships::RelationshipOffer {
+            customer_id: customer_id.into(),
+            display_name: format!("GDAP {customer_id}"),
+            roles: vec!["global_admin".into()],
+            duration_days: 365,
+            auto_extend: false,
+            request_approval: true,
+        };
+        let (r, _) = crate::relationships::offer(&self.store, &self.clock, &self.admin, &offer)
+            .expect("offer");
+        crate::relationships::record_acceptance(&self.store, &self.clock, &self.admin, &r.id, None)
+            .expect("accept");
+        r.id
+    }
+
+    /// A customer the partner may administer: (customer id, relationship id).
+    pub fn active_customer(&self, name: &str, domain: &str, others: &[&str]) -> (String, String) {
+        let customer = self.customer(name, domain, others);
+        let relationship = self.activate(&customer);
+        (customer, relationship)
+    }
+
     pub fn audit_actions(&self) -> Vec<(String, String, String)> {
         self.store
             .read(|c| {

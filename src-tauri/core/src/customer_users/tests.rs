@@ -7,44 +7,11 @@ use crate::auth::password::temporary;
 use crate::customers::CustomerInput;
 use crate::error::ErrorCode;
 use crate::imports::ImportMode;
-use crate::relationships::{self, RelationshipOffer};
+use crate::relationships;
 use crate::testing::{world, World};
 
-/// A customer with an active delegated-administration relationship (offered,
-/// then accepted), and the relationship's id.
-fn active_customer(w: &World, name: &str, domain: &str, others: &[&str]) -> (String, String) {
-    let (customer, _) = customers::create(
-        &w.store,
-        &w.clock,
-        &w.admin,
-        &CustomerInput {
-            company_name: name.into(),
-            default_domain: domain.into(),
-            other_domains: others.iter().map(|d| (*d).to_owned()).collect(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let (offered, _) = relationships::offer(
-        &w.store,
-        &w.clock,
-        &w.admin,
-        &RelationshipOffer {
-            customer_id: customer.id.clone(),
-            display_name: format!("{name} GDAP"),
-            roles: vec!["global_admin".into()],
-            duration_days: 365,
-            auto_extend: false,
-            request_approval: true,
-        },
-    )
-    .unwrap();
-    relationships::record_acceptance(&w.store, &w.clock, &w.admin, &offered.id, None).unwrap();
-    (customer.id, offered.id)
-}
-
 fn zolc(w: &World) -> String {
-    active_customer(w, "Żółć Sp. z o.o.", "zolc", &["zolc.pl"]).0
+    w.active_customer("Żółć Sp. z o.o.", "zolc", &["zolc.pl"]).0
 }
 
 fn input(name: &str, user_name: &str) -> CustomerUserInput {
@@ -238,7 +205,7 @@ fn each_bad_field_is_named_and_nothing_is_written() {
 fn the_domain_must_be_one_of_the_customers_domains() {
     let w = world();
     let customer_id = zolc(&w);
-    let (fabrikam, _) = active_customer(&w, "Fabrikam", "fabrikam", &["fabrikam.com"]);
+    let (fabrikam, _) = w.active_customer("Fabrikam", "fabrikam", &["fabrikam.com"]);
     for foreign in [
         "anna@fabrikam.com",
         "anna@fabrikam.onmicrosoft.com",
@@ -275,7 +242,7 @@ fn user_names_are_unique_across_customers_ignoring_case() {
     let w = world();
     let customer_id = zolc(&w);
     // Two customers may list the same extra domain; a sign-in name is still one person's.
-    let (other, _) = active_customer(&w, "Fabrikam", "fabrikam", &["zolc.pl"]);
+    let (other, _) = w.active_customer("Fabrikam", "fabrikam", &["zolc.pl"]);
     let anna = add(&w, &customer_id, "Anna", "anna@zolc.pl", "");
     for (customer, user_name) in [(&customer_id, "ANNA@zolc.pl"), (&other, "anna@ZOLC.PL")] {
         let clash = create(
@@ -448,7 +415,7 @@ fn users_are_blocked_unblocked_and_removed_with_the_before_image_kept() {
 fn the_list_searches_ignoring_case_and_diacritics_filters_and_pages() {
     let w = world();
     let customer_id = zolc(&w);
-    let (other, _) = active_customer(&w, "Fabrikam", "fabrikam", &[]);
+    let (other, _) = w.active_customer("Fabrikam", "fabrikam", &[]);
     add(
         &w,
         &other,
@@ -637,8 +604,7 @@ fn limited_access_may_reset_only_users_without_an_admin_role() {
 #[test]
 fn without_an_active_relationship_every_action_is_refused_and_audited() {
     let w = world();
-    let (customer_id, relationship_id) =
-        active_customer(&w, "Żółć Sp. z o.o.", "zolc", &["zolc.pl"]);
+    let (customer_id, relationship_id) = w.active_customer("Żółć Sp. z o.o.", "zolc", &["zolc.pl"]);
     let anna = add(&w, &customer_id, "Anna", "anna@zolc.pl", "");
     relationships::terminate(&w.store, &w.clock, &w.admin, &relationship_id).unwrap();
 
@@ -1017,8 +983,7 @@ fn import_modes_keep_the_valid_rows_or_none_and_cancel_leaves_nothing() {
 #[test]
 fn a_customers_permissions_follow_its_relationship_for_the_ui() {
     let w = world();
-    let (customer_id, relationship_id) =
-        active_customer(&w, "Żółć Sp. z o.o.", "zolc", &["zolc.pl"]);
+    let (customer_id, relationship_id) = w.active_customer("Żółć Sp. z o.o.", "zolc", &["zolc.pl"]);
     let limited = w.staff("Lena", R::None, A::Limited);
     let find = |action: Action| {
         customers::permissions(&w.store, &limited, &customer_id)

@@ -2,47 +2,12 @@ use time::Duration;
 
 use super::*;
 use crate::access::{CompanyRole as R, CustomerAccess as A, DenialReason};
-use crate::customers::CustomerInput;
 use crate::error::{ApiError, ErrorCode};
-use crate::relationships::{self, RelationshipOffer};
+use crate::relationships;
 use crate::testing::{world, World};
 
 use ServiceRequestEvent as E;
 use ServiceRequestStatus as S;
-
-fn customer(w: &World, name: &str, domain: &str) -> String {
-    let input = CustomerInput {
-        company_name: name.into(),
-        default_domain: domain.into(),
-        contact_email: format!("it@{domain}.pl"),
-        ..Default::default()
-    };
-    customers::create(&w.store, &w.clock, &w.admin, &input)
-        .unwrap()
-        .0
-        .id
-}
-
-/// Offers delegated administration and records the customer's acceptance.
-fn activate(w: &World, customer_id: &str) -> String {
-    let offer = RelationshipOffer {
-        customer_id: customer_id.into(),
-        display_name: format!("GDAP {customer_id}"),
-        roles: vec!["password_admin".into()],
-        duration_days: 365,
-        auto_extend: false,
-        request_approval: true,
-    };
-    let (r, _) = relationships::offer(&w.store, &w.clock, &w.admin, &offer).unwrap();
-    relationships::record_acceptance(&w.store, &w.clock, &w.admin, &r.id, None).unwrap();
-    r.id
-}
-
-fn active_customer(w: &World, name: &str, domain: &str) -> String {
-    let id = customer(w, name, domain);
-    activate(w, &id);
-    id
-}
 
 fn input(title: &str) -> ServiceRequestInput {
     ServiceRequestInput {
@@ -134,7 +99,7 @@ fn the_transition_table_is_exactly_as_written() {
 #[test]
 fn every_event_in_every_status_does_what_the_table_says() {
     let w = world();
-    let cid = active_customer(&w, "Żółć Sp. z o.o.", "zolc");
+    let cid = w.active_customer("Żółć Sp. z o.o.", "zolc", &[]).0;
     for status in S::ALL {
         for event in E::ALL {
             let id = in_status(&w, &cid, status);
@@ -172,7 +137,7 @@ fn every_event_in_every_status_does_what_the_table_says() {
 #[test]
 fn status_times_are_stamped_and_reopening_clears_the_close() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let id = draft(&w, &cid, "Teams").request.id;
     assert!(get(&w.store, &w.admin, &id)
         .unwrap()
@@ -206,7 +171,7 @@ fn status_times_are_stamped_and_reopening_clears_the_close() {
 #[test]
 fn change_status_takes_only_the_lifecycle_events() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let id = draft(&w, &cid, "Teams").request.id;
     for event in [E::Edit, E::Discard, E::AddNote] {
         let refused = change_status(&w.store, &w.clock, &w.admin, &id, event, None).unwrap_err();
@@ -218,7 +183,7 @@ fn change_status_takes_only_the_lifecycle_events() {
 #[test]
 fn each_bad_field_is_named_and_nothing_is_written() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     type Spoil = Box<dyn Fn(&mut ServiceRequestInput)>;
     let cases: Vec<(&str, Spoil)> = vec![
         ("title", Box::new(|i| i.title = "  ".into())),
@@ -302,7 +267,7 @@ fn each_bad_field_is_named_and_nothing_is_written() {
 #[test]
 fn a_draft_is_edited_in_every_field_and_audited_with_before_and_after() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let id = draft(&w, &cid, "Outlook").request.id;
     let edit = ServiceRequestInput {
         title: "Teams calls drop".into(),
@@ -354,8 +319,8 @@ fn a_draft_is_edited_in_every_field_and_audited_with_before_and_after() {
 #[test]
 fn numbers_count_up_across_customers_and_are_never_reused() {
     let w = world();
-    let a = active_customer(&w, "Contoso", "contoso");
-    let b = active_customer(&w, "Fabrikam", "fabrikam");
+    let a = w.active_customer("Contoso", "contoso", &[]).0;
+    let b = w.active_customer("Fabrikam", "fabrikam", &[]).0;
     let first = draft(&w, &a, "One").request;
     let second = draft(&w, &b, "Two").request;
     let third = draft(&w, &a, "Three").request;
@@ -380,7 +345,7 @@ fn numbers_count_up_across_customers_and_are_never_reused() {
 #[test]
 fn notes_form_a_thread_by_their_authors_and_closed_requests_take_none() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let lena = w.staff("Lena Limited", R::None, A::Limited);
     let id = in_status(&w, &cid, S::Open);
     add_note(
@@ -504,7 +469,7 @@ fn notes_form_a_thread_by_their_authors_and_closed_requests_take_none() {
 #[test]
 fn discarding_a_draft_deletes_it_with_its_notes_and_audits_it() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let id = draft(&w, &cid, "Typo").request.id;
     add_note(&w.store, &w.clock, &w.admin, &id, "Draft note").unwrap();
     discard(&w.store, &w.clock, &w.admin, &id).unwrap();
@@ -537,8 +502,8 @@ fn discarding_a_draft_deletes_it_with_its_notes_and_audits_it() {
 #[test]
 fn without_an_active_relationship_every_write_is_refused_and_audited() {
     let w = world();
-    let cid = customer(&w, "Contoso", "contoso");
-    let relationship = activate(&w, &cid);
+    let cid = w.customer("Contoso", "contoso", &[]);
+    let relationship = w.activate(&cid);
     let lena = w.staff("Lena Limited", R::None, A::Limited);
     let ids: Vec<(ServiceRequestStatus, String)> = S::ALL
         .into_iter()
@@ -613,7 +578,7 @@ fn without_an_active_relationship_every_write_is_refused_and_audited() {
 #[test]
 fn working_on_requests_needs_customer_access() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let sam = w.staff("Sam Service", R::ServiceAdmin, A::None);
     let refused = create(&w.store, &w.clock, &sam, &cid, &input("X")).unwrap_err();
     assert_eq!(
@@ -643,7 +608,7 @@ fn working_on_requests_needs_customer_access() {
 #[test]
 fn an_archived_customer_takes_no_new_requests() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     customers::set_archived(&w.store, &w.clock, &w.admin, &cid, true).unwrap();
     let refused = create(&w.store, &w.clock, &w.admin, &cid, &input("X")).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);
@@ -657,10 +622,10 @@ fn titles(page: &ServiceRequestPage) -> Vec<&str> {
 #[test]
 fn the_queue_shows_each_reader_the_customers_they_may_see() {
     let w = world();
-    let active = active_customer(&w, "Contoso", "contoso");
-    let ended = customer(&w, "Fabrikam", "fabrikam");
-    let relationship = activate(&w, &ended);
-    let never = customer(&w, "Northwind", "northwind");
+    let active = w.active_customer("Contoso", "contoso", &[]).0;
+    let ended = w.customer("Fabrikam", "fabrikam", &[]);
+    let relationship = w.activate(&ended);
+    let never = w.customer("Northwind", "northwind", &[]);
     draft(&w, &active, "Active customer's");
     w.clock.advance(Duration::minutes(1));
     let hidden = draft(&w, &ended, "Ended customer's").request.id;
@@ -707,8 +672,8 @@ fn the_queue_shows_each_reader_the_customers_they_may_see() {
 #[test]
 fn the_queue_counts_by_severity_and_status_and_filters() {
     let w = world();
-    let a = active_customer(&w, "Żółć Sp. z o.o.", "zolc");
-    let b = active_customer(&w, "Contoso", "contoso");
+    let a = w.active_customer("Żółć Sp. z o.o.", "zolc", &[]).0;
+    let b = w.active_customer("Contoso", "contoso", &[]).0;
     let make =
         |cid: &str, title: &str, severity: &str, category: &str, status: ServiceRequestStatus| {
             let id = in_status(&w, cid, S::Draft);
@@ -822,7 +787,7 @@ fn the_queue_counts_by_severity_and_status_and_filters() {
 #[test]
 fn pages_walk_every_request_once_newest_activity_first() {
     let w = world();
-    let cid = active_customer(&w, "Contoso", "contoso");
+    let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let mut made = Vec::new();
     for n in 0..7 {
         made.push(draft(&w, &cid, &format!("Request {n}")).request.id);

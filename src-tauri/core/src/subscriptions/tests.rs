@@ -4,46 +4,10 @@ use time::Duration;
 use super::*;
 use crate::access::{CompanyRole, CustomerAccess};
 use crate::catalog;
-use crate::customers::{self, CustomerInput, CustomerQuery};
+use crate::customers::{self, CustomerQuery};
 use crate::error::ErrorCode;
-use crate::relationships::{self, RelationshipOffer};
+use crate::relationships;
 use crate::testing::{world, World};
-
-/// A customer with an active delegated-admin relationship; returns (customer, relationship).
-fn administered(w: &World, name: &str) -> (String, String) {
-    let domain = name.to_lowercase().replace(' ', "");
-    let (customer, _) = customers::create(
-        &w.store,
-        &w.clock,
-        &w.admin,
-        &CustomerInput {
-            company_name: name.into(),
-            default_domain: format!("{domain}.onmicrosoft.com"),
-            country: "PL".into(),
-            contact_name: "Jan Nowak".into(),
-            contact_email: format!("jan@{domain}.pl"),
-            language: "pl".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let (r, _) = relationships::offer(
-        &w.store,
-        &w.clock,
-        &w.admin,
-        &RelationshipOffer {
-            customer_id: customer.id.clone(),
-            display_name: format!("{name} admin"),
-            roles: vec!["global_admin".into()],
-            duration_days: 730,
-            auto_extend: false,
-            request_approval: true,
-        },
-    )
-    .unwrap();
-    relationships::record_acceptance(&w.store, &w.clock, &w.admin, &r.id, None).unwrap();
-    (customer.id, r.id)
-}
 
 fn service(w: &World, title_starts: &str) -> String {
     catalog::list(&w.store, &w.admin)
@@ -103,7 +67,7 @@ suspended --expired--> expired
 #[test]
 fn a_subscription_is_added_from_the_catalog_with_its_history_and_audit() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (s, change) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
     assert_eq!(s.status, SubscriptionStatus::Active);
@@ -129,7 +93,7 @@ fn a_subscription_is_added_from_the_catalog_with_its_history_and_audit() {
 #[test]
 fn bad_input_names_its_field_and_writes_nothing() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let e3 = service(&w, "Microsoft 365 E3");
     let cases: Vec<(SubscriptionInput, &str)> = vec![
@@ -185,7 +149,7 @@ fn bad_input_names_its_field_and_writes_nothing() {
 #[test]
 fn a_later_start_is_pending_until_the_clock_starts_it() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (s, _) = add(
         &w.store,
@@ -213,7 +177,7 @@ fn a_later_start_is_pending_until_the_clock_starts_it() {
 #[test]
 fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
     let bought = w.clock.now();
@@ -271,7 +235,7 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
 #[test]
 fn without_auto_renew_the_term_ends_and_a_long_closed_app_renews_whole_terms() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (ending, _) = add(
         &w.store,
@@ -315,7 +279,7 @@ fn without_auto_renew_the_term_ends_and_a_long_closed_app_renews_whole_terms() {
 #[test]
 fn suspend_reactivate_cancel_follow_the_table_and_refunds_are_flagged() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
     let (suspended, _) = apply_event(
@@ -392,8 +356,8 @@ fn suspend_reactivate_cancel_follow_the_table_and_refunds_are_flagged() {
 #[test]
 fn one_trial_per_service_per_customer_even_after_conversion() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
-    let (other, _) = administered(&w, "Beta");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
+    let (other, _) = w.active_customer("Beta", "beta", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let trial = SubscriptionInput {
         trial: true,
@@ -461,7 +425,7 @@ fn one_trial_per_service_per_customer_even_after_conversion() {
 #[test]
 fn an_unconverted_trial_expires_at_its_end() {
     let w = world();
-    let (customer, _) = administered(&w, "Alfa");
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (t, _) = add(
         &w.store,
@@ -487,7 +451,7 @@ fn an_unconverted_trial_expires_at_its_end() {
 #[test]
 fn limited_access_sees_but_cannot_change_and_a_terminated_relationship_refuses_everyone() {
     let w = world();
-    let (customer, relationship) = administered(&w, "Alfa");
+    let (customer, relationship) = w.active_customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 10)).unwrap();
     let limited = w.staff("Lena Limited", CompanyRole::None, CustomerAccess::Limited);
@@ -534,8 +498,8 @@ fn limited_access_sees_but_cannot_change_and_a_terminated_relationship_refuses_e
 #[test]
 fn the_partner_of_record_flag_filters_customers_and_lists_filter_subscriptions() {
     let w = world();
-    let (alfa, _) = administered(&w, "Alfa");
-    let (beta, _) = administered(&w, "Beta");
+    let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
+    let (beta, _) = w.active_customer("Beta", "beta", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let premium = service(&w, "Microsoft 365 Business Premium");
     let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&alfa, &basic, 10)).unwrap();
