@@ -9,6 +9,7 @@ pub mod error;
 pub mod exports;
 pub mod ids;
 pub mod money;
+pub mod paging;
 pub mod relationships;
 pub mod service_requests;
 pub mod settings;

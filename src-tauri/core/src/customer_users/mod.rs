@@ -27,14 +27,13 @@ use crate::customers::{self, Customer};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::ids::{new_id, parse_id};
+use crate::paging;
 use crate::store::Store;
 use crate::validate::{self, filter_value, like_escape};
 
 pub use import::{apply_import, preview_import, COLUMNS};
 pub use password::{reset_action, reset_password, TemporaryPassword, PASSWORD_LENGTH};
 
-const DEFAULT_PAGE: u32 = 100;
-const MAX_PAGE: u32 = 500;
 /// Microsoft 365 limits (Microsoft Entra ID user properties).
 const MAX_DISPLAY_NAME: usize = 256;
 const MAX_NAME: usize = 64;
@@ -365,26 +364,22 @@ fn page(
     customer_id: &str,
     query: &CustomerUserQuery,
 ) -> Result<CustomerUserPage> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(Error::validation(
-            "limit",
-            format!("a page holds 1 to {MAX_PAGE} users"),
-        ));
-    }
-    let mut clauses = vec!["customer_id = ?"];
+    let limit = paging::page_size(query.limit, "users")?;
+    let mut clauses = vec!["customer_id = ?".to_owned()];
     let mut values = vec![SqlValue::Text(customer_id.to_owned())];
     if let Some(search) = filter_value(&query.search) {
-        clauses.push("(fold(display_name) LIKE ? ESCAPE '\\' OR user_name_key LIKE ? ESCAPE '\\')");
+        clauses.push(
+            "(fold(display_name) LIKE ? ESCAPE '\\' OR user_name_key LIKE ? ESCAPE '\\')".into(),
+        );
         let pattern = format!("%{}%", like_escape(&fold(&search)));
         values.push(SqlValue::Text(pattern.clone()));
         values.push(SqlValue::Text(pattern));
     }
     if query.blocked_only {
-        clauses.push("blocked = 1");
+        clauses.push("blocked = 1".into());
     }
     if query.admins_only {
-        clauses.push("admin_role <> 'none'");
+        clauses.push("admin_role <> 'none'".into());
     }
     let total: u32 = conn
         .prepare_cached(&format!(
@@ -394,15 +389,15 @@ fn page(
         .query_row(params_from_iter(values.iter()), |r| r.get(0))?;
     // Sorted by the folded name ("Łukasz" with "Lukasz"); the key travels in
     // the cursor with the id, so equal names page correctly.
-    if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let (key, id) = cursor
-            .split_once('\u{1f}')
-            .ok_or_else(|| Error::validation("cursor", "the page cursor is not valid"))?;
-        clauses.push("(fold(display_name), id) > (?, ?)");
-        values.push(SqlValue::Text(key.to_owned()));
-        values.push(SqlValue::Text(id.to_owned()));
-    }
-    values.push(SqlValue::Integer(i64::from(limit) + 1));
+    paging::after_cursor(
+        &query.cursor,
+        "fold(display_name)",
+        "id",
+        ">",
+        &mut clauses,
+        &mut values,
+    )?;
+    values.push(paging::look_ahead(limit));
     let sql = format!(
         "SELECT {COLUMNS_SQL} FROM customer_users WHERE {}
          ORDER BY fold(display_name), id LIMIT ?",
@@ -412,13 +407,9 @@ fn page(
         .prepare_cached(&sql)?
         .query_map(params_from_iter(values.iter()), user)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|last| format!("{}\u{1f}{}", fold(&last.display_name), last.id))
-    } else {
-        None
-    };
+    let next_cursor = paging::next_cursor(&mut rows, limit, |last| {
+        (fold(&last.display_name), last.id.clone())
+    });
     Ok(CustomerUserPage {
         rows,
         total,

@@ -11,11 +11,10 @@ use crate::access::{require, Action};
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::fold::fold;
+use crate::paging;
 use crate::store::Store;
 use crate::validate::{filter_value, like_escape};
 
-const DEFAULT_PAGE: u32 = 100;
-const MAX_PAGE: u32 = 500;
 /// Below this many characters the trigram index cannot help; such short
 /// fragments scan the folded text instead.
 const TRIGRAM: usize = 3;
@@ -239,19 +238,13 @@ fn count(
 }
 
 fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(Error::validation(
-            "limit",
-            format!("a page holds 1 to {MAX_PAGE} customers"),
-        ));
-    }
+    let limit = paging::page_size(query.limit, "customers")?;
     let Filter {
         mut clauses,
         mut values,
         only,
     } = filter(query)?;
-    let first_page = query.cursor.as_deref().is_none_or(str::is_empty);
+    let first_page = paging::is_first_page(&query.cursor);
     let total = if only.is_some() || first_page {
         Some(count(conn, query.archived, &only, &clauses, &values)?)
     } else {
@@ -267,15 +260,15 @@ fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
         CustomerSort::Name => ("c.name_key", "c.name_key ASC, c.id ASC", ">"),
         CustomerSort::Added => ("c.created_at", "c.created_at DESC, c.id DESC", "<"),
     };
-    if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let (key, id) = cursor
-            .split_once('\u{1f}')
-            .ok_or_else(|| Error::validation("cursor", "the page cursor is not valid"))?;
-        clauses.push(format!("({key_column}, c.id) {compare} (?, ?)"));
-        values.push(SqlValue::Text(key.to_owned()));
-        values.push(SqlValue::Text(id.to_owned()));
-    }
-    values.push(SqlValue::Integer(i64::from(limit) + 1));
+    paging::after_cursor(
+        &query.cursor,
+        key_column,
+        "c.id",
+        compare,
+        &mut clauses,
+        &mut values,
+    )?;
+    values.push(paging::look_ahead(limit));
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, {key_column} FROM customers c WHERE {} ORDER BY {order} LIMIT ?",
         clauses.join(" AND ")
@@ -284,13 +277,8 @@ fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
         .prepare_cached(&sql)?
         .query_map(params_from_iter(values.iter()), summary)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|(row, key)| format!("{key}\u{1f}{}", row.id))
-    } else {
-        None
-    };
+    let next_cursor =
+        paging::next_cursor(&mut rows, limit, |(row, key)| (key.clone(), row.id.clone()));
     Ok(CustomerPage {
         rows: rows.into_iter().map(|(row, _)| row).collect(),
         total,

@@ -12,14 +12,12 @@ use super::{
 };
 use crate::access::{require, Action, Permission};
 use crate::auth::Actor;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fold::fold;
 use crate::ids::parse_id;
+use crate::paging;
 use crate::store::Store;
 use crate::validate::{filter_choice, filter_value, like_escape};
-
-const DEFAULT_PAGE: u32 = 100;
-const MAX_PAGE: u32 = 500;
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
@@ -243,13 +241,7 @@ fn page(
     query: &ServiceRequestQuery,
     scope: Scope,
 ) -> Result<ServiceRequestPage> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(Error::validation(
-            "limit",
-            format!("a page holds 1 to {MAX_PAGE} requests"),
-        ));
-    }
+    let limit = paging::page_size(query.limit, "requests")?;
     let filter = filter(query, scope)?;
     let counts = counts(conn, &filter)?;
     let total = counts
@@ -279,15 +271,15 @@ fn page(
         values.push(SqlValue::Text(severity.clone()));
     }
     // The activity time travels in the cursor with the id, so equal times page correctly.
-    if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let (at, id) = cursor
-            .split_once('\u{1f}')
-            .ok_or_else(|| Error::validation("cursor", "the page cursor is not valid"))?;
-        clauses.push("(sr.updated_at, sr.id) < (?, ?)".into());
-        values.push(SqlValue::Text(at.to_owned()));
-        values.push(SqlValue::Text(id.to_owned()));
-    }
-    values.push(SqlValue::Integer(i64::from(limit) + 1));
+    paging::after_cursor(
+        &query.cursor,
+        "sr.updated_at",
+        "sr.id",
+        "<",
+        &mut clauses,
+        &mut values,
+    )?;
+    values.push(paging::look_ahead(limit));
     let sql = format!(
         "SELECT sr.id, sr.number, sr.customer_id, c.company_name, sr.title, sr.category,
                 sr.severity, sr.status, sr.created_at, sr.updated_at,
@@ -300,13 +292,9 @@ fn page(
         .prepare_cached(&sql)?
         .query_map(params_from_iter(values.iter()), summary)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|row| format!("{}\u{1f}{}", row.updated_at, row.id))
-    } else {
-        None
-    };
+    let next_cursor = paging::next_cursor(&mut rows, limit, |row| {
+        (row.updated_at.clone(), row.id.clone())
+    });
     Ok(ServiceRequestPage {
         rows,
         total,

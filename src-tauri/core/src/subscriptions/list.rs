@@ -15,11 +15,9 @@ use crate::auth::Actor;
 use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::ids::parse_id;
+use crate::paging;
 use crate::store::Store;
 use crate::validate::filter_value;
-
-const DEFAULT_PAGE: u32 = 100;
-const MAX_PAGE: u32 = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -127,18 +125,11 @@ fn page(
     clock: &dyn Clock,
     query: &SubscriptionQuery,
 ) -> Result<SubscriptionPage> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(Error::validation(
-            "limit",
-            format!("a page holds 1 to {MAX_PAGE} subscriptions"),
-        ));
-    }
+    let limit = paging::page_size(query.limit, "subscriptions")?;
     let (mut clauses, mut values) = filter(query, clock)?;
-    let cursor = query.cursor.as_deref().filter(|c| !c.is_empty());
-    let total = match cursor {
-        Some(_) => None,
-        None => Some(
+    let total = match paging::is_first_page(&query.cursor) {
+        false => None,
+        true => Some(
             conn.prepare_cached(&format!(
                 "SELECT count(*) FROM subscriptions s WHERE {}",
                 clauses.join(" AND ")
@@ -147,15 +138,15 @@ fn page(
         ),
     };
     let (key_column, order, compare) = order(query.sort);
-    if let Some(cursor) = cursor {
-        let (key, id) = cursor
-            .split_once('\u{1f}')
-            .ok_or_else(|| Error::validation("cursor", "the page cursor is not valid"))?;
-        clauses.push(format!("({key_column}, s.id) {compare} (?, ?)"));
-        values.push(SqlValue::Text(key.to_owned()));
-        values.push(SqlValue::Text(id.to_owned()));
-    }
-    values.push(SqlValue::Integer(i64::from(limit) + 1));
+    paging::after_cursor(
+        &query.cursor,
+        key_column,
+        "s.id",
+        compare,
+        &mut clauses,
+        &mut values,
+    )?;
+    values.push(paging::look_ahead(limit));
     let sql = format!(
         "SELECT {COLUMNS}, {key_column} FROM {FROM} WHERE {} ORDER BY {order} LIMIT ?",
         clauses.join(" AND ")
@@ -166,13 +157,8 @@ fn page(
             Ok((subscription(r)?, r.get::<_, String>(20)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|(row, key)| format!("{key}\u{1f}{}", row.id))
-    } else {
-        None
-    };
+    let next_cursor =
+        paging::next_cursor(&mut rows, limit, |(row, key)| (key.clone(), row.id.clone()));
     Ok(SubscriptionPage {
         rows: rows.into_iter().map(|(row, _)| row).collect(),
         total,
