@@ -612,6 +612,85 @@ pub fn apply_event(
     )
 }
 
+/// The two yes/no settings staff change on a live subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flag {
+    AutoRenew,
+    PartnerOfRecord,
+}
+
+impl Flag {
+    /// The column, which is also the history row's kind.
+    fn column(self) -> &'static str {
+        match self {
+            Flag::AutoRenew => "auto_renew",
+            Flag::PartnerOfRecord => "partner_of_record",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Flag::AutoRenew => "auto-renew setting",
+            Flag::PartnerOfRecord => "partner of record",
+        }
+    }
+
+    fn current(self, s: &Subscription) -> bool {
+        match self {
+            Flag::AutoRenew => s.auto_renew,
+            Flag::PartnerOfRecord => s.partner_of_record,
+        }
+    }
+}
+
+fn set_flag(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    (flag, action, audit_action): (Flag, Action, &'static str),
+    value: bool,
+) -> Result<(Subscription, Change)> {
+    change_subscription(
+        store,
+        clock,
+        actor,
+        id,
+        action,
+        audit_action,
+        |tx, s, _, now_text| {
+            if !s.status.is_live() {
+                return Err(Error::invalid_state(format!(
+                    "a {} subscription keeps its {}",
+                    s.status.as_str(),
+                    flag.describe()
+                )));
+            }
+            if flag == Flag::AutoRenew && s.trial && value {
+                return Err(Error::invalid_state(
+                    "a trial does not renew; convert it to paid instead",
+                ));
+            }
+            tx.execute(
+                &format!(
+                    "UPDATE subscriptions SET {} = ?1, updated_at = ?2 WHERE id = ?3",
+                    flag.column()
+                ),
+                params![value, now_text, s.id],
+            )?;
+            record_change(
+                tx,
+                &s.id,
+                now_text,
+                &actor.audit_ref(),
+                flag.column(),
+                (Some(on_off(flag.current(s))), Some(on_off(value))),
+                "",
+            )
+        },
+    )
+}
+
 pub fn set_auto_renew(
     store: &Store,
     clock: &dyn Clock,
@@ -619,40 +698,28 @@ pub fn set_auto_renew(
     id: &str,
     auto_renew: bool,
 ) -> Result<(Subscription, Change)> {
-    change_subscription(
-        store,
-        clock,
-        actor,
-        id,
+    let what = (
+        Flag::AutoRenew,
         Action::ManageSubscriptions,
         "subscription.auto_renew",
-        |tx, s, _, now_text| {
-            if !s.status.is_live() {
-                return Err(Error::invalid_state(format!(
-                    "a {} subscription does not renew",
-                    s.status.as_str()
-                )));
-            }
-            if s.trial && auto_renew {
-                return Err(Error::invalid_state(
-                    "a trial does not renew; convert it to paid instead",
-                ));
-            }
-            tx.execute(
-                "UPDATE subscriptions SET auto_renew = ?1, updated_at = ?2 WHERE id = ?3",
-                params![auto_renew, now_text, s.id],
-            )?;
-            record_change(
-                tx,
-                &s.id,
-                now_text,
-                &actor.audit_ref(),
-                "auto_renew",
-                (Some(on_off(s.auto_renew)), Some(on_off(auto_renew))),
-                "",
-            )
-        },
-    )
+    );
+    set_flag(store, clock, actor, id, what, auto_renew)
+}
+
+/// Records whether the customer designated the partner as partner of record.
+pub fn set_partner_of_record(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    partner_of_record: bool,
+) -> Result<(Subscription, Change)> {
+    let what = (
+        Flag::PartnerOfRecord,
+        Action::RecordPartnerOfRecord,
+        "subscription.partner_of_record",
+    );
+    set_flag(store, clock, actor, id, what, partner_of_record)
 }
 
 fn on_off(value: bool) -> String {
@@ -709,48 +776,6 @@ pub fn convert_trial(
                 (
                     Some(format!("trial, {} seats", s.quantity)),
                     Some(format!("{} licences, {}", quantity, conversion.term)),
-                ),
-                "",
-            )
-        },
-    )
-}
-
-/// Records whether the customer designated the partner as partner of record.
-pub fn set_partner_of_record(
-    store: &Store,
-    clock: &dyn Clock,
-    actor: &Actor,
-    id: &str,
-    partner_of_record: bool,
-) -> Result<(Subscription, Change)> {
-    change_subscription(
-        store,
-        clock,
-        actor,
-        id,
-        Action::RecordPartnerOfRecord,
-        "subscription.partner_of_record",
-        |tx, s, _, now_text| {
-            if !s.status.is_live() {
-                return Err(Error::invalid_state(format!(
-                    "a {} subscription has no partner of record to change",
-                    s.status.as_str()
-                )));
-            }
-            tx.execute(
-                "UPDATE subscriptions SET partner_of_record = ?1, updated_at = ?2 WHERE id = ?3",
-                params![partner_of_record, now_text, s.id],
-            )?;
-            record_change(
-                tx,
-                &s.id,
-                now_text,
-                &actor.audit_ref(),
-                "partner_of_record",
-                (
-                    Some(on_off(s.partner_of_record)),
-                    Some(on_off(partner_of_record)),
                 ),
                 "",
             )
