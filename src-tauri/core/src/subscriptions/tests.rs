@@ -533,61 +533,62 @@ fn the_partner_of_record_flag_filters_customers_and_lists_filter_subscriptions()
     assert_eq!(of_record(true), ["Alfa"]);
     assert_eq!(of_record(false), ["Beta"]);
 
-    let count = |q: SubscriptionQuery| {
-        list(&w.store, &w.clock, &w.admin, &q)
-            .unwrap()
-            .total
-            .unwrap()
-    };
-    assert_eq!(
-        count(SubscriptionQuery {
-            customer_id: Some(alfa.clone()),
-            ..Default::default()
-        }),
-        1
-    );
-    assert_eq!(
-        count(SubscriptionQuery {
-            service_id: Some(premium.clone()),
-            ..Default::default()
-        }),
-        1
-    );
-    assert_eq!(
-        count(SubscriptionQuery {
-            auto_renew: Some(false),
-            ..Default::default()
-        }),
-        1
-    );
-    assert_eq!(
-        count(SubscriptionQuery {
-            ending_within_days: Some(31),
-            ..Default::default()
-        }),
-        1
-    );
-    assert_eq!(
-        count(SubscriptionQuery {
-            ending_within_days: Some(400),
-            ..Default::default()
-        }),
-        2
-    );
-    assert_eq!(
-        count(SubscriptionQuery {
-            trial: Some(true),
-            ..Default::default()
-        }),
-        0
-    );
-    assert_eq!(
-        count(SubscriptionQuery {
-            status: Some(SubscriptionStatus::Active),
-            ..Default::default()
-        }),
-        2
-    );
+    let q = SubscriptionQuery::default;
+    let expected = [
+        (
+            SubscriptionQuery {
+                customer_id: Some(alfa.clone()),
+                ..q()
+            },
+            1,
+        ),
+        (
+            SubscriptionQuery {
+                service_id: Some(premium.clone()),
+                ..q()
+            },
+            1,
+        ),
+        (
+            SubscriptionQuery {
+                auto_renew: Some(false),
+                ..q()
+            },
+            1,
+        ),
+        (
+            SubscriptionQuery {
+                ending_within_days: Some(31),
+                ..q()
+            },
+            1,
+        ),
+        (
+            SubscriptionQuery {
+                ending_within_days: Some(400),
+                ..q()
+            },
+            2,
+        ),
+        (
+            SubscriptionQuery {
+                trial: Some(true),
+                ..q()
+            },
+            0,
+        ),
+        (
+            SubscriptionQuery {
+                status: Some(SubscriptionStatus::Active),
+                ..q()
+            },
+            2,
+        ),
+    ];
+    for (query, total) in expected {
+        let page = list(&w.store, &w.clock, &w.admin, &query).unwrap();
+        assert_eq!(page.total, Some(total), "{query:?}");
+    }
     let first = list(
         &w.store,
         &w.clock,
