@@ -8,6 +8,7 @@ pub mod clock;
 pub mod error;
 pub mod exports;
 pub mod ids;
+pub mod links;
 pub mod money;
 pub mod paging;
 pub mod relationships;

@@ -10,10 +10,10 @@ use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
-use crate::company::CompanyProfile;
 use crate::customers;
 use crate::error::{Error, Result};
 use crate::ids::parse_id;
+use crate::links;
 use crate::store::Store;
 
 /// The URL templates of DESIGN §4. `{advisor}` is the partner ID, ids are UUIDs.
@@ -81,42 +81,6 @@ pub fn get_templates(store: &Store) -> Result<LinkTemplates> {
     store.read(stored)
 }
 
-fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .fold(template.to_owned(), |text, (key, value)| {
-            text.replace(key, value)
-        })
-}
-
-/// Each template must name its id placeholder and give an https URL.
-fn check_template(field: &str, template: &str, placeholder: &str) -> Result<String> {
-    let template = template.trim();
-    if !template.contains(placeholder) {
-        return Err(Error::validation(
-            field,
-            format!("the link must contain {placeholder}"),
-        ));
-    }
-    let sample = fill(
-        template,
-        &[
-            ("{invitation}", "00000000-0000-0000-0000-000000000000"),
-            ("{offer}", "00000000-0000-0000-0000-000000000000"),
-            ("{relationship}", "00000000-0000-0000-0000-000000000000"),
-            ("{partner_tenant}", "00000000-0000-0000-0000-000000000000"),
-            ("{advisor}", "1234567"),
-        ],
-    );
-    match url::Url::parse(&sample) {
-        Ok(url) if url.scheme() == "https" && url.host_str().is_some() => Ok(template.to_owned()),
-        _ => Err(Error::validation(
-            field,
-            "the link must be an https:// address",
-        )),
-    }
-}
-
 pub fn update_templates(
     store: &Store,
     clock: &dyn Clock,
@@ -131,7 +95,7 @@ pub fn update_templates(
     ];
     let mut checked = Vec::new();
     for ((field, (_, placeholder)), value) in fields.iter().zip(KEYS).zip(values(templates)) {
-        checked.push(check_template(field, value, placeholder)?);
+        checked.push(links::check_template(field, value, placeholder)?);
     }
     let now = to_rfc3339(clock.now())?;
     let target = Target {
@@ -179,27 +143,6 @@ pub struct RelationshipMessage {
     pub html_snippet: String,
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn signature(company: &CompanyProfile) -> String {
-    [
-        company.legal_name.as_str(),
-        company.phone.as_str(),
-        company.email.as_str(),
-        company.website.as_str(),
-    ]
-    .iter()
-    .filter(|s| !s.is_empty())
-    .copied()
-    .collect::<Vec<_>>()
-    .join("\n")
-}
-
 pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMessage> {
     let id = parse_id("id", id)?;
     store.read(|conn| {
@@ -215,21 +158,21 @@ pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMes
         let customer = customers::load(conn, &relationship.customer_id)?;
         let company = crate::company::read_profile(conn)?;
         let templates = stored(conn)?;
-        let link = fill(
+        let link = links::build(
             &templates.granular_relationship,
             &[
                 ("{relationship}", &relationship.id),
                 ("{partner_tenant}", &company.partner_tenant_id),
                 ("{advisor}", &company.partner_id),
             ],
-        );
+        )?;
         let roles = relationship.roles.join(", ");
         let (subject, body, anchor) = if customer.language == "pl" {
             (
                 format!("{}: prośba o administrację delegowaną", company.legal_name),
                 format!(
                     "Dzień dobry,\n\nprosimy o zatwierdzenie relacji administracji delegowanej „{}” dla {} (role: {}; czas trwania: {} dni).\n\nAby ją zatwierdzić, zaloguj się jako administrator globalny i otwórz link:\n{}\n\nZ poważaniem\n{}",
-                    relationship.display_name, customer.company_name, roles, relationship.duration_days, link, signature(&company)
+                    relationship.display_name, customer.company_name, roles, relationship.duration_days, link, links::signature(&company)
                 ),
                 "Zatwierdź administrację delegowaną",
             )
@@ -238,23 +181,13 @@ pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMes
                 format!("{}: request for delegated administration", company.legal_name),
                 format!(
                     "Hello,\n\nplease approve the delegated-administration relationship \"{}\" for {} (roles: {}; duration: {} days).\n\nTo approve it, sign in as a global admin and open:\n{}\n\nKind regards\n{}",
-                    relationship.display_name, customer.company_name, roles, relationship.duration_days, link, signature(&company)
+                    relationship.display_name, customer.company_name, roles, relationship.duration_days, link, links::signature(&company)
                 ),
                 "Approve delegated administration",
             )
         };
-        let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20");
-        let mailto = format!(
-            "mailto:{}?subject={}&body={}",
-            encode(&customer.contact_email),
-            encode(&subject),
-            encode(&body)
-        );
-        let html_snippet = format!(
-            "<a href=\"{}\" rel=\"noopener\">{}</a>",
-            escape_html(&link),
-            escape_html(anchor)
-        );
+        let mailto = links::mailto(&[&customer.contact_email], &subject, &body);
+        let html_snippet = links::html_link(&link, anchor);
         Ok(RelationshipMessage { link, subject, body, mailto, html_snippet })
     })
 }
