@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod company;
 pub mod customer_users;
 pub mod customers;
+pub mod mail;
 pub mod names;
 pub mod relationships;
 pub mod service_requests;

@@ -1,10 +1,10 @@
 use partnerdesk_core::relationships::{
     self, LinkTemplates, Relationship, RelationshipMessage, RelationshipOffer,
 };
-use partnerdesk_core::{ApiError, ErrorCode};
+use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, blocking, write_as_actor};
+use super::{as_actor, write_as_actor};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -88,16 +88,7 @@ pub async fn send_relationship_email(
         relationships::message(cx.store, &cx.actor, &id)
     })
     .await?;
-    blocking(move || {
-        open::that_detached(&message.mailto).map_err(|e| {
-            partnerdesk_core::Error::Internal(format!("no mail client could be opened: {e}"))
-        })
-    })
-    .await
-    .map_err(|mut e| {
-        e.code = ErrorCode::InvalidState;
-        e
-    })
+    super::mail::open_mail_client(message.mailto).await
 }
 
 #[tauri::command]

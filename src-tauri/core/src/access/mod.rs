@@ -145,6 +145,12 @@ pub enum Action {
     ViewAllServiceRequests,
     /// Create, submit, annotate, flag, close and reopen service requests.
     ManageServiceRequests,
+    /// Draft, activate, send and retire trial invitations; record sign-ups.
+    ManageTrialInvitations,
+    /// Draft, send, revise, withdraw purchase offers; record the customer's answer.
+    ManagePurchaseOffers,
+    /// Set an offer line's unit price other than the catalog's.
+    OverrideOfferPrices,
 }
 
 /// Why an action is refused. The UI shows a localised text for each.
@@ -227,7 +233,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -256,6 +262,9 @@ impl Action {
         Action::ViewServiceRequests,
         Action::ViewAllServiceRequests,
         Action::ManageServiceRequests,
+        Action::ManageTrialInvitations,
+        Action::ManagePurchaseOffers,
+        Action::OverrideOfferPrices,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -288,6 +297,9 @@ impl Action {
             Action::ViewServiceRequests => "view_service_requests",
             Action::ViewAllServiceRequests => "view_all_service_requests",
             Action::ManageServiceRequests => "manage_service_requests",
+            Action::ManageTrialInvitations => "manage_trial_invitations",
+            Action::ManagePurchaseOffers => "manage_purchase_offers",
+            Action::OverrideOfferPrices => "override_offer_prices",
         }
     }
 
@@ -325,6 +337,9 @@ impl Action {
             Action::ViewServiceRequests => "see service requests",
             Action::ViewAllServiceRequests => "see every customer's service requests",
             Action::ManageServiceRequests => "create or work on service requests",
+            Action::ManageTrialInvitations => "create or send trial invitations",
+            Action::ManagePurchaseOffers => "create or send purchase offers",
+            Action::OverrideOfferPrices => "change an offer's prices from the catalog's",
         }
     }
 }
@@ -417,6 +432,12 @@ fn rule(action: Action) -> Rule {
         // Service admins watch the whole queue, whatever their customer access.
         Action::ViewAllServiceRequests => (&[GA, SA], Any, NO_GATE, ANY_CUSTOMER),
         Action::ManageServiceRequests => (EVERYONE, FullOrLimited, DA, ACTIVE),
+        // The seed: limited access may also create trial invitations and offers.
+        // They reach prospects as well as customers, so no relationship is needed.
+        Action::ManageTrialInvitations => (EVERYONE, FullOrLimited, ADVISOR, ANY_CUSTOMER),
+        Action::ManagePurchaseOffers => (EVERYONE, FullOrLimited, ADVISOR, ANY_CUSTOMER),
+        // Prices are the billing admins' (DESIGN §2).
+        Action::OverrideOfferPrices => (&[GA, BA], FullOrLimited, ADVISOR, ANY_CUSTOMER),
     };
     Rule {
         roles,

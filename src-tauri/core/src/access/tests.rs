@@ -229,6 +229,24 @@ manage_service_requests        billing_admin          n:.... f:.Y.Y l:.Y.Y
 manage_service_requests        password_admin         n:.... f:.Y.Y l:.Y.Y
 manage_service_requests        service_admin          n:.... f:.Y.Y l:.Y.Y
 manage_service_requests        user_management_admin  n:.... f:.Y.Y l:.Y.Y
+manage_trial_invitations       none                   n:.... f:..YY l:..YY
+manage_trial_invitations       global_admin           n:.... f:..YY l:..YY
+manage_trial_invitations       billing_admin          n:.... f:..YY l:..YY
+manage_trial_invitations       password_admin         n:.... f:..YY l:..YY
+manage_trial_invitations       service_admin          n:.... f:..YY l:..YY
+manage_trial_invitations       user_management_admin  n:.... f:..YY l:..YY
+manage_purchase_offers         none                   n:.... f:..YY l:..YY
+manage_purchase_offers         global_admin           n:.... f:..YY l:..YY
+manage_purchase_offers         billing_admin          n:.... f:..YY l:..YY
+manage_purchase_offers         password_admin         n:.... f:..YY l:..YY
+manage_purchase_offers         service_admin          n:.... f:..YY l:..YY
+manage_purchase_offers         user_management_admin  n:.... f:..YY l:..YY
+override_offer_prices          none                   n:.... f:.... l:....
+override_offer_prices          global_admin           n:.... f:..YY l:..YY
+override_offer_prices          billing_admin          n:.... f:..YY l:..YY
+override_offer_prices          password_admin         n:.... f:.... l:....
+override_offer_prices          service_admin          n:.... f:.... l:....
+override_offer_prices          user_management_admin  n:.... f:.... l:....
 view_dashboard                 customer gate: -
 change_own_password            customer gate: -
 view_company_profile           customer gate: -
@@ -257,6 +275,9 @@ reset_customer_admin_password  customer gate: active-relationship
 view_service_requests          customer gate: active-relationship
 view_all_service_requests      customer gate: -
 manage_service_requests        customer gate: active-relationship
+manage_trial_invitations       customer gate: -
+manage_purchase_offers         customer gate: -
+override_offer_prices          customer gate: -
 ";
 
 #[test]

@@ -244,56 +244,18 @@ pub fn offer(
         audit_target,
         |tx| {
             require(tx, actor, Action::ManageRelationships)?;
-            let customer = customers::load(tx, &valid.customer_id)?;
-            if customer.archived {
-                return Err(Error::invalid_state(format!(
-                    "{} is archived; restore the customer first",
-                    customer.company_name
-                )));
-            }
-            let key = fold(&valid.display_name);
-            let taken: Option<String> = tx
-                .query_row(
-                    "SELECT display_name FROM relationships WHERE display_name_key = ?1",
-                    [&key],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(name) = taken {
-                return Err(Error::Conflict {
-                    field: Some("display_name".into()),
-                    message: format!("another relationship is already named '{name}'"),
-                });
-            }
             let (state, requested_at) = if offer.request_approval {
                 (RelationshipState::ApprovalPending, Some(now.clone()))
             } else {
                 (RelationshipState::Created, None)
             };
-            tx.execute(
-            "INSERT INTO relationships (id, customer_id, display_name, display_name_key, roles,
-                 duration_days, auto_extend, state, created_at, created_by, requested_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?9)",
-            params![
-                id,
-                valid.customer_id,
-                valid.display_name,
-                key,
-                valid.roles.join(","),
-                valid.duration_days,
-                valid.auto_extend,
-                state.as_str(),
-                now,
-                actor.display_name,
-                requested_at
-            ],
-        )?;
-            refresh_customer_state(tx, &valid.customer_id, &now)?;
-            let created = load(tx, &id)?;
-            let event = Event::done(actor.audit_ref(), "relationship.offer", target(&created))
-                .with_change(None, serde_json::to_value(&created).ok());
-            audit::append(tx, clock, &event)?;
-            Ok(created)
+            insert_offer(
+                tx,
+                clock,
+                &actor.audit_ref(),
+                &valid,
+                (&id, state, requested_at),
+            )
         },
     )?;
     Ok((
@@ -303,6 +265,112 @@ pub fn offer(
             ids: vec![id, valid.customer_id],
         },
     ))
+}
+
+/// Writes a new relationship for an existing, current customer, with a unique
+/// display name, and audits it as offered.
+fn insert_offer(
+    tx: &Connection,
+    clock: &dyn Clock,
+    who: &ActorRef,
+    valid: &ValidOffer,
+    (id, state, requested_at): (&str, RelationshipState, Option<String>),
+) -> Result<Relationship> {
+    let now = to_rfc3339(clock.now())?;
+    let customer = customers::load(tx, &valid.customer_id)?;
+    if customer.archived {
+        return Err(Error::invalid_state(format!(
+            "{} is archived; restore the customer first",
+            customer.company_name
+        )));
+    }
+    let key = fold(&valid.display_name);
+    let taken: Option<String> = tx
+        .query_row(
+            "SELECT display_name FROM relationships WHERE display_name_key = ?1",
+            [&key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(name) = taken {
+        return Err(Error::Conflict {
+            field: Some("display_name".into()),
+            message: format!("another relationship is already named '{name}'"),
+        });
+    }
+    tx.execute(
+        "INSERT INTO relationships (id, customer_id, display_name, display_name_key, roles,
+             duration_days, auto_extend, state, created_at, created_by, requested_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?9)",
+        params![
+            id,
+            valid.customer_id,
+            valid.display_name,
+            key,
+            valid.roles.join(","),
+            valid.duration_days,
+            valid.auto_extend,
+            state.as_str(),
+            now,
+            who.name,
+            requested_at
+        ],
+    )?;
+    refresh_customer_state(tx, &valid.customer_id, &now)?;
+    let created = load(tx, id)?;
+    let event = Event::done(who.clone(), "relationship.offer", target(&created))
+        .with_change(None, serde_json::to_value(&created).ok());
+    audit::append(tx, clock, &event)?;
+    Ok(created)
+}
+
+/// Checks a relationship request before it is stored elsewhere (a trial
+/// invitation or an offer that includes delegated administration).
+pub fn check_offer(offer: &RelationshipOffer) -> Result<()> {
+    validate_offer(offer).map(|_| ())
+}
+
+/// Creates a relationship the customer has already accepted (now) inside a
+/// write under way: a trial sign-up or an accepted offer that included
+/// delegated administration. The caller has checked who may.
+pub fn create_accepted_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    who: &ActorRef,
+    offer: &RelationshipOffer,
+) -> Result<Relationship> {
+    let valid = validate_offer(offer)?;
+    let id = new_id();
+    let now = clock.now();
+    let now_text = to_rfc3339(now)?;
+    let pending = RelationshipState::ApprovalPending;
+    let offered = insert_offer(
+        tx,
+        clock,
+        who,
+        &valid,
+        (&id, pending, Some(now_text.clone())),
+    )?;
+    let ends = now + Duration::days(i64::from(valid.duration_days));
+    tx.execute(
+        "UPDATE relationships SET state = ?1, accepted_at = ?2, accepted_recorded_by = ?3,
+             ends_at = ?4, updated_at = ?2 WHERE id = ?5",
+        params![
+            state_by_end(ends, now).as_str(),
+            now_text,
+            who.name,
+            to_rfc3339(ends)?,
+            id
+        ],
+    )?;
+    refresh_customer_state(tx, &valid.customer_id, &now_text)?;
+    let accepted = load(tx, &id)?;
+    let event = Event::done(who.clone(), "relationship.accept", target(&accepted)).with_change(
+        serde_json::to_value(&offered).ok(),
+        serde_json::to_value(&accepted).ok(),
+    );
+    audit::append(tx, clock, &event)?;
+    Ok(accepted)
 }
 
 /// Applies one staff-driven event after checking the transition table.

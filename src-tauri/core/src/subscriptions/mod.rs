@@ -322,13 +322,37 @@ fn check_first_trial(conn: &Connection, customer_id: &str, service: &CatalogTerm
     }
 }
 
-/// Adds a subscription from the catalog (source: manual).
-pub fn add(
-    store: &Store,
+/// Where a subscription came from (DESIGN §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Manual,
+    TrialInvitation,
+    PurchaseOffer,
+    ProductKey,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Manual => "manual",
+            Source::TrialInvitation => "trial_invitation",
+            Source::PurchaseOffer => "purchase_offer",
+            Source::ProductKey => "product_key",
+        }
+    }
+}
+
+/// Adds a subscription inside a write that is already under way: a trial
+/// invitation's sign-up, an accepted offer, a redeemed product key. The
+/// caller has checked who may; this checks the customer, the catalog terms
+/// and the one-trial rule, writes the history row and the audit entry.
+pub fn insert(
+    tx: &Connection,
     clock: &dyn Clock,
-    actor: &Actor,
+    who: &ActorRef,
     input: &SubscriptionInput,
-) -> Result<(Subscription, Change)> {
+    source: Source,
+) -> Result<Subscription> {
     let customer_id = parse_id("customer_id", &input.customer_id)?;
     let service_id = parse_id("service_id", &input.service_id)?;
     let now = clock.now();
@@ -347,10 +371,89 @@ pub fn add(
             "the start date cannot be in the past",
         ));
     }
+    let customer = customers::load(tx, &customer_id)?;
+    if customer.archived {
+        return Err(Error::invalid_state(format!(
+            "{} is archived; restore the customer first",
+            customer.company_name
+        )));
+    }
+    let service = catalog_terms(tx, &service_id)?;
+    let (quantity, term, plan, ends) = if input.trial {
+        let (Some(seats), Some(days)) = (service.trial_seats, service.trial_days) else {
+            return Err(Error::validation(
+                "trial",
+                format!("{} is not offered as a trial", service.title),
+            ));
+        };
+        check_first_trial(tx, &customer_id, &service)?;
+        let ends = starts + time::Duration::days(i64::from(days));
+        (seats, service.term.clone(), "none".to_owned(), ends)
+    } else {
+        let term = input.term.clone().unwrap_or(service.term.clone());
+        let plan = input
+            .billing_plan
+            .clone()
+            .unwrap_or(service.billing_plan.clone());
+        check_billing_plan(&term, &plan)?;
+        let ends = add_term(starts, &term)?;
+        (check_quantity(input.quantity)?, term, plan, ends)
+    };
+    let status = if starts > now {
+        SubscriptionStatus::Pending
+    } else {
+        SubscriptionStatus::Active
+    };
     let id = new_id();
+    let (starts_text, now_text) = (to_rfc3339(starts)?, to_rfc3339(now)?);
+    tx.execute(
+        "INSERT INTO subscriptions (id, customer_id, service_id, status, trial, began_as_trial,
+             quantity, term, billing_plan, auto_renew, starts_at, term_started_at, ends_at,
+             source, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?13)",
+        params![
+            id,
+            customer_id,
+            service_id,
+            status.as_str(),
+            input.trial,
+            quantity,
+            term,
+            plan,
+            input.auto_renew && !input.trial,
+            starts_text,
+            to_rfc3339(ends)?,
+            source.as_str(),
+            now_text
+        ],
+    )?;
+    record_change(
+        tx,
+        &id,
+        &now_text,
+        who,
+        "created",
+        (None, Some(quantity.to_string())),
+        "",
+    )?;
+    let created = load(tx, &id)?;
+    let event = Event::done(who.clone(), "subscription.add", target(&created))
+        .with_change(None, serde_json::to_value(&created).ok());
+    audit::append(tx, clock, &event)?;
+    Ok(created)
+}
+
+/// Adds a subscription from the catalog by hand (source: manual).
+pub fn add(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    input: &SubscriptionInput,
+) -> Result<(Subscription, Change)> {
+    let customer_id = parse_id("customer_id", &input.customer_id)?;
     let audit_target = Target {
         kind: "subscription",
-        id: Some(id.clone()),
+        id: None,
         label: String::new(),
     };
     let created = guarded_write(
@@ -361,74 +464,7 @@ pub fn add(
         audit_target,
         |tx| {
             require_for_customer(tx, actor, Action::ManageSubscriptions, &customer_id)?;
-            let customer = customers::load(tx, &customer_id)?;
-            if customer.archived {
-                return Err(Error::invalid_state(format!(
-                    "{} is archived; restore the customer first",
-                    customer.company_name
-                )));
-            }
-            let service = catalog_terms(tx, &service_id)?;
-            let (quantity, term, plan, ends) = if input.trial {
-                let (Some(seats), Some(days)) = (service.trial_seats, service.trial_days) else {
-                    return Err(Error::validation(
-                        "trial",
-                        format!("{} is not offered as a trial", service.title),
-                    ));
-                };
-                check_first_trial(tx, &customer_id, &service)?;
-                let ends = starts + time::Duration::days(i64::from(days));
-                (seats, service.term.clone(), "none".to_owned(), ends)
-            } else {
-                let term = input.term.clone().unwrap_or(service.term.clone());
-                let plan = input
-                    .billing_plan
-                    .clone()
-                    .unwrap_or(service.billing_plan.clone());
-                check_billing_plan(&term, &plan)?;
-                let ends = add_term(starts, &term)?;
-                (check_quantity(input.quantity)?, term, plan, ends)
-            };
-            let status = if starts > now {
-                SubscriptionStatus::Pending
-            } else {
-                SubscriptionStatus::Active
-            };
-            let (starts_text, now_text) = (to_rfc3339(starts)?, to_rfc3339(now)?);
-            tx.execute(
-            "INSERT INTO subscriptions (id, customer_id, service_id, status, trial, began_as_trial,
-                 quantity, term, billing_plan, auto_renew, starts_at, term_started_at, ends_at,
-                 source, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, 'manual', ?12, ?12)",
-            params![
-                id,
-                customer_id,
-                service_id,
-                status.as_str(),
-                input.trial,
-                quantity,
-                term,
-                plan,
-                input.auto_renew && !input.trial,
-                starts_text,
-                to_rfc3339(ends)?,
-                now_text
-            ],
-        )?;
-            record_change(
-                tx,
-                &id,
-                &now_text,
-                &actor.audit_ref(),
-                "created",
-                (None, Some(quantity.to_string())),
-                "",
-            )?;
-            let created = load(tx, &id)?;
-            let event = Event::done(actor.audit_ref(), "subscription.add", target(&created))
-                .with_change(None, serde_json::to_value(&created).ok());
-            audit::append(tx, clock, &event)?;
-            Ok(created)
+            insert(tx, clock, &actor.audit_ref(), input, Source::Manual)
         },
     )?;
     let change = change_of(&created);
@@ -726,6 +762,52 @@ fn on_off(value: bool) -> String {
     if value { "on" } else { "off" }.into()
 }
 
+/// Checks and writes a trial's conversion to paid, with its history row.
+fn apply_conversion(
+    tx: &Connection,
+    who: &ActorRef,
+    s: &Subscription,
+    conversion: &TrialConversion,
+    (now, now_text): (OffsetDateTime, &str),
+) -> Result<()> {
+    let quantity = check_quantity(conversion.quantity)?;
+    check_billing_plan(&conversion.term, &conversion.billing_plan)?;
+    if !s.trial {
+        return Err(Error::invalid_state(
+            "only a trial can be converted to paid",
+        ));
+    }
+    transition(s.status, SubscriptionEvent::ConvertTrial)
+        .ok_or_else(|| refuse_event(s, SubscriptionEvent::ConvertTrial))?;
+    let ends = add_term(now, &conversion.term)?;
+    tx.execute(
+        "UPDATE subscriptions SET trial = 0, quantity = ?1, term = ?2, billing_plan = ?3,
+             auto_renew = ?4, term_started_at = ?5, ends_at = ?6, updated_at = ?5
+         WHERE id = ?7",
+        params![
+            quantity,
+            conversion.term,
+            conversion.billing_plan,
+            conversion.auto_renew,
+            now_text,
+            to_rfc3339(ends)?,
+            s.id
+        ],
+    )?;
+    record_change(
+        tx,
+        &s.id,
+        now_text,
+        who,
+        "converted",
+        (
+            Some(format!("trial, {} seats", s.quantity)),
+            Some(format!("{} licences, {}", quantity, conversion.term)),
+        ),
+        "",
+    )
+}
+
 /// A trial becomes paid: the same subscription continues with a paid term
 /// starting now, so the decrease window runs from the conversion.
 pub fn convert_trial(
@@ -735,8 +817,6 @@ pub fn convert_trial(
     id: &str,
     conversion: &TrialConversion,
 ) -> Result<(Subscription, Change)> {
-    let quantity = check_quantity(conversion.quantity)?;
-    check_billing_plan(&conversion.term, &conversion.billing_plan)?;
     change_subscription(
         store,
         clock,
@@ -745,42 +825,45 @@ pub fn convert_trial(
         Action::ManageSubscriptions,
         "subscription.convert_trial",
         |tx, s, now, now_text| {
-            if !s.trial {
-                return Err(Error::invalid_state(
-                    "only a trial can be converted to paid",
-                ));
-            }
-            transition(s.status, SubscriptionEvent::ConvertTrial)
-                .ok_or_else(|| refuse_event(s, SubscriptionEvent::ConvertTrial))?;
-            let ends = add_term(now, &conversion.term)?;
-            tx.execute(
-                "UPDATE subscriptions SET trial = 0, quantity = ?1, term = ?2, billing_plan = ?3,
-                     auto_renew = ?4, term_started_at = ?5, ends_at = ?6, updated_at = ?5
-                 WHERE id = ?7",
-                params![
-                    quantity,
-                    conversion.term,
-                    conversion.billing_plan,
-                    conversion.auto_renew,
-                    now_text,
-                    to_rfc3339(ends)?,
-                    s.id
-                ],
-            )?;
-            record_change(
-                tx,
-                &s.id,
-                now_text,
-                &actor.audit_ref(),
-                "converted",
-                (
-                    Some(format!("trial, {} seats", s.quantity)),
-                    Some(format!("{} licences, {}", quantity, conversion.term)),
-                ),
-                "",
-            )
+            apply_conversion(tx, &actor.audit_ref(), s, conversion, (now, now_text))
         },
     )
+}
+
+/// The customer's active trial of `service_id`, if any: an accepted offer for
+/// the same service converts it instead of adding a second subscription.
+pub fn active_trial_of(
+    tx: &Connection,
+    customer_id: &str,
+    service_id: &str,
+) -> Result<Option<String>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT id FROM subscriptions
+             WHERE customer_id = ?1 AND service_id = ?2 AND trial = 1 AND status = 'active'",
+        )?
+        .query_row(params![customer_id, service_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// [`convert_trial`] inside a write already under way (an accepted offer), audited.
+pub fn convert_trial_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    who: &ActorRef,
+    id: &str,
+    conversion: &TrialConversion,
+) -> Result<Subscription> {
+    let now = clock.now();
+    let before = load(tx, id)?;
+    apply_conversion(tx, who, &before, conversion, (now, &to_rfc3339(now)?))?;
+    let after = load(tx, id)?;
+    let event = Event::done(who.clone(), "subscription.convert_trial", target(&after)).with_change(
+        serde_json::to_value(&before).ok(),
+        serde_json::to_value(&after).ok(),
+    );
+    audit::append(tx, clock, &event)?;
+    Ok(after)
 }
 
 /// Writes the filtered list to `dir` as CSV and audits the export.
