@@ -33,4 +33,5 @@ pub mod staff;
 pub mod subscriptions;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod trial_invitations;
 pub mod validate;

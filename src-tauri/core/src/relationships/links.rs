@@ -77,6 +77,11 @@ fn stored(conn: &Connection) -> Result<LinkTemplates> {
     Ok(templates)
 }
 
+/// The templates inside a read or write under way (a trial invitation's link).
+pub(crate) fn get_templates_in(conn: &Connection) -> Result<LinkTemplates> {
+    stored(conn)
+}
+
 pub fn get_templates(store: &Store) -> Result<LinkTemplates> {
     store.read(stored)
 }
