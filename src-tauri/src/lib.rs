@@ -83,6 +83,16 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::service_requests::discard_service_request,
             commands::service_requests::change_service_request_status,
             commands::service_requests::add_service_request_note,
+            commands::trial_invitations::list_trial_invitations,
+            commands::trial_invitations::get_trial_invitation,
+            commands::trial_invitations::list_trial_services,
+            commands::trial_invitations::create_trial_invitation,
+            commands::trial_invitations::update_trial_invitation,
+            commands::trial_invitations::activate_trial_invitation,
+            commands::trial_invitations::retire_trial_invitation,
+            commands::trial_invitations::trial_invitation_message,
+            commands::trial_invitations::send_trial_invitation_email,
+            commands::trial_invitations::record_trial_invitation_signup,
         ])
 }
 

@@ -15,6 +15,7 @@ pub mod settings;
 pub mod staff;
 pub mod subscriptions;
 pub mod system;
+pub mod trial_invitations;
 
 use partnerdesk_core::auth::{Actor, Sessions};
 use partnerdesk_core::change::Change;

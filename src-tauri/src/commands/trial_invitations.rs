@@ -1,0 +1,132 @@
+use partnerdesk_core::trial_invitations::{
+    self, SignupInput, TrialInvitationDetail, TrialInvitationInput, TrialInvitationMessage,
+    TrialInvitationPage, TrialInvitationQuery, TrialService,
+};
+use partnerdesk_core::ApiError;
+use tauri::{AppHandle, Runtime, State};
+
+use super::{as_actor, write_as_actor};
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn list_trial_invitations(
+    state: State<'_, AppState>,
+    query: TrialInvitationQuery,
+) -> Result<TrialInvitationPage, ApiError> {
+    as_actor(&state, move |cx| {
+        trial_invitations::list(cx.store, &cx.actor, &query)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_trial_invitation(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<TrialInvitationDetail, ApiError> {
+    as_actor(&state, move |cx| {
+        trial_invitations::get(cx.store, &cx.actor, &id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_trial_services(
+    state: State<'_, AppState>,
+) -> Result<Vec<TrialService>, ApiError> {
+    as_actor(&state, move |cx| {
+        trial_invitations::trial_services(cx.store, &cx.actor)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_trial_invitation<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    input: TrialInvitationInput,
+) -> Result<TrialInvitationDetail, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        trial_invitations::create(cx.store, cx.clock, &cx.actor, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn update_trial_invitation<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    input: TrialInvitationInput,
+) -> Result<TrialInvitationDetail, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        trial_invitations::update(cx.store, cx.clock, &cx.actor, &id, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn activate_trial_invitation<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<TrialInvitationDetail, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        trial_invitations::activate(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn retire_trial_invitation<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<TrialInvitationDetail, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        trial_invitations::retire(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
+}
+
+/// The link, the e-mail and the HTML snippet (for copying).
+#[tauri::command]
+pub async fn trial_invitation_message(
+    state: State<'_, AppState>,
+    id: String,
+    recipients: Vec<String>,
+) -> Result<TrialInvitationMessage, ApiError> {
+    as_actor(&state, move |cx| {
+        trial_invitations::message(cx.store, &cx.actor, &id, &recipients)
+    })
+    .await
+}
+
+/// Records the recipients, then opens the user's mail client with the
+/// composed message; nothing is sent by us.
+#[tauri::command]
+pub async fn send_trial_invitation_email<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    recipients: Vec<String>,
+) -> Result<(), ApiError> {
+    let message = write_as_actor(&app, &state, move |cx| {
+        trial_invitations::record_sent(cx.store, cx.clock, &cx.actor, &id, &recipients)
+    })
+    .await?;
+    super::mail::open_mail_client(message.mailto).await
+}
+
+#[tauri::command]
+pub async fn record_trial_invitation_signup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    signup: SignupInput,
+) -> Result<TrialInvitationDetail, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        trial_invitations::record_signup(cx.store, cx.clock, &cx.actor, &id, &signup)
+    })
+    .await
+}
