@@ -55,6 +55,13 @@ import type { SubscriptionPage } from "./bindings/SubscriptionPage";
 import type { SubscriptionQuery } from "./bindings/SubscriptionQuery";
 import type { TrialConversion } from "./bindings/TrialConversion";
 import type { TemporaryPassword } from "./bindings/TemporaryPassword";
+import type { SignupInput } from "./bindings/SignupInput";
+import type { TrialInvitationDetail } from "./bindings/TrialInvitationDetail";
+import type { TrialInvitationInput } from "./bindings/TrialInvitationInput";
+import type { TrialInvitationMessage } from "./bindings/TrialInvitationMessage";
+import type { TrialInvitationPage } from "./bindings/TrialInvitationPage";
+import type { TrialInvitationQuery } from "./bindings/TrialInvitationQuery";
+import type { TrialService } from "./bindings/TrialService";
 
 const CHANGE_EVENT = "changed";
 
@@ -231,6 +238,23 @@ export const api = {
     call<ServiceRequestView>("change_service_request_status", { id, event, note: note ?? null }),
   addServiceRequestNote: (id: string, body: string) =>
     call<ServiceRequestView>("add_service_request_note", { id, body }),
+  listTrialInvitations: (query: TrialInvitationQuery) =>
+    call<TrialInvitationPage>("list_trial_invitations", { query }),
+  getTrialInvitation: (id: string) => call<TrialInvitationDetail>("get_trial_invitation", { id }),
+  listTrialServices: () => call<TrialService[]>("list_trial_services"),
+  createTrialInvitation: (input: TrialInvitationInput) =>
+    call<TrialInvitationDetail>("create_trial_invitation", { input }),
+  updateTrialInvitation: (id: string, input: TrialInvitationInput) =>
+    call<TrialInvitationDetail>("update_trial_invitation", { id, input }),
+  activateTrialInvitation: (id: string) =>
+    call<TrialInvitationDetail>("activate_trial_invitation", { id }),
+  retireTrialInvitation: (id: string) => call<TrialInvitationDetail>("retire_trial_invitation", { id }),
+  trialInvitationMessage: (id: string, recipients: string[] = []) =>
+    call<TrialInvitationMessage>("trial_invitation_message", { id, recipients }),
+  sendTrialInvitationEmail: (id: string, recipients: string[]) =>
+    call<null>("send_trial_invitation_email", { id, recipients }),
+  recordTrialInvitationSignup: (id: string, signup: SignupInput) =>
+    call<TrialInvitationDetail>("record_trial_invitation_signup", { id, signup }),
 };
 
 /** Calls `handler` after every successful write anywhere in the app. */

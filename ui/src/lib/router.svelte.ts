@@ -27,6 +27,12 @@ export const screens = [
     needs: ["view_all_service_requests", "view_service_requests"],
     icon: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2zm-7 12h-2v-2h2zm0-4h-2V6h2z",
   },
+  {
+    id: "invitations",
+    label: "invitations.nav",
+    needs: "manage_trial_invitations",
+    icon: "M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z",
+  },
 ] as const satisfies readonly {
   id: string;
   label: MessageKey;
