@@ -246,6 +246,86 @@ fn a_service_request_travels_its_lifecycle_over_ipc() {
     assert_eq!(mine["manage"]["allowed"], true);
 }
 
+#[test]
+fn a_trial_invitation_is_drafted_activated_sent_and_signed_up_to_over_ipc() {
+    let h = harness();
+    let mut setup = setup_input();
+    setup["input"]["company"]["partner_id"] = json!("1234567");
+    setup["input"]["company"]["authorized_subscription_advisor"] = json!(true);
+    invoke(&h.window, "complete_setup", setup).expect("setup");
+    let services = invoke(&h.window, "list_trial_services", json!({})).expect("services");
+    let service_id = services[0]["id"].clone();
+    assert!(services[0]["trial_days"].as_u64().unwrap() > 0);
+
+    let bad = invoke(
+        &h.window,
+        "create_trial_invitation",
+        json!({"input": {"name": "Autumn", "service_id": "", "language": ""}}),
+    )
+    .expect_err("no service");
+    assert_eq!(bad["field"], "service_id");
+    let draft = invoke(
+        &h.window,
+        "create_trial_invitation",
+        json!({"input": {"name": "Autumn", "service_id": service_id, "language": "en",
+            "relationship": {"roles": ["user_admin"], "duration_days": 90, "auto_extend": false}}}),
+    )
+    .expect("draft");
+    assert_eq!(draft["invitation"]["state"], "draft");
+    assert!(draft.get("link").is_none(), "a draft has no link");
+    let id = draft["invitation"]["id"].clone();
+    let active =
+        invoke(&h.window, "activate_trial_invitation", json!({"id": id})).expect("activate");
+    assert_eq!(active["events"], json!(["retire", "send", "record_signup"]));
+    assert!(active["link"]
+        .as_str()
+        .unwrap()
+        .ends_with("&msppid=1234567"));
+
+    // Sending records the recipients, then opens the mail client (here, the recorder).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recorder = dir.path().join("mail.txt");
+    std::env::set_var("PARTNERDESK_TEST_MAIL_RECORDER", &recorder);
+    let refused = invoke(
+        &h.window,
+        "send_trial_invitation_email",
+        json!({"id": id, "recipients": ["not an address"]}),
+    )
+    .expect_err("bad address");
+    assert_eq!(refused["field"], "recipients");
+    invoke(
+        &h.window,
+        "send_trial_invitation_email",
+        json!({"id": id, "recipients": ["jan@zolc.pl"]}),
+    )
+    .expect("send");
+    let mail = std::fs::read_to_string(&recorder).expect("recorded mail");
+    assert!(mail.starts_with("mailto:jan%40zolc.pl?subject="), "{mail}");
+
+    let signed = invoke(
+        &h.window,
+        "record_trial_invitation_signup",
+        json!({"id": id, "signup": {"customer": {"company_name": "Żółć", "default_domain": "zolc"}}}),
+    )
+    .expect("sign-up");
+    assert_eq!(signed["signups"][0]["customer_name"], "Żółć");
+    assert_eq!(signed["recipients"][0]["email"], "jan@zolc.pl");
+    let again = invoke(
+        &h.window,
+        "record_trial_invitation_signup",
+        json!({"id": id, "signup": {"customer_id": signed["signups"][0]["customer_id"]}}),
+    )
+    .expect_err("one trial per service");
+    assert_eq!(
+        (again["code"].clone(), again["field"].clone()),
+        (json!("conflict"), json!("trial"))
+    );
+    let page = invoke(&h.window, "list_trial_invitations", json!({"query": {}})).expect("list");
+    assert_eq!(page["rows"][0]["signup_count"], 1);
+    let retired = invoke(&h.window, "retire_trial_invitation", json!({"id": id})).expect("retire");
+    assert_eq!(retired["invitation"]["state"], "retired");
+}
+
 /// Marks the database as written by a future build, without going through the store.
 fn mark_as_written_by_newer_build(path: &std::path::Path) {
     // SQLite keeps user_version as a big-endian u32 at byte offset 60 of the header.

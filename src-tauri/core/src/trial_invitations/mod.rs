@@ -498,10 +498,7 @@ fn check_trial_service(conn: &Connection, service_id: &str) -> Result<()> {
             "service_id",
             "choose a service from the catalog",
         )),
-        Some((title, Some(_), Some(_))) => {
-            let _ = title;
-            Ok(())
-        }
+        Some((_, Some(_), Some(_))) => Ok(()),
         Some((title, _, _)) => Err(Error::validation(
             "service_id",
             format!(
