@@ -118,6 +118,8 @@ pub async fn send_trial_invitation_email<R: Runtime>(
     super::mail::open_mail_client(message.mailto).await
 }
 
+/// One write that creates or links a customer, a subscription and maybe a
+/// relationship: every screen showing one of them hears of it.
 #[tauri::command]
 pub async fn record_trial_invitation_signup<R: Runtime>(
     app: AppHandle<R>,
@@ -125,8 +127,12 @@ pub async fn record_trial_invitation_signup<R: Runtime>(
     id: String,
     signup: SignupInput,
 ) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
+    let (detail, changes) = as_actor(&state, move |cx| {
         trial_invitations::record_signup(cx.store, cx.clock, &cx.actor, &id, &signup)
     })
-    .await
+    .await?;
+    for change in &changes {
+        super::announce(&app, change);
+    }
+    Ok(detail)
 }

@@ -902,14 +902,15 @@ fn relationship_name(customer_name: &str, signup_id: &str) -> String {
 /// transaction: the customer (created with validation, or an existing one),
 /// the trial subscription (one trial per service per customer), and the
 /// active delegated-admin relationship when the invitation includes one.
-/// Anything refused writes nothing.
+/// Anything refused writes nothing. Returns every change, so open customer,
+/// subscription and relationship screens refresh as well.
 pub fn record_signup(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     id: &str,
     input: &SignupInput,
-) -> Result<(TrialInvitationDetail, Change)> {
+) -> Result<(TrialInvitationDetail, Vec<Change>)> {
     let id = parse_id("id", id)?;
     enum Who {
         Existing(String),
@@ -927,7 +928,6 @@ pub fn record_signup(
     };
     let signup_id = new_id();
     let now = to_rfc3339(clock.now())?;
-    let mut changed_ids = vec![id.clone()];
     let recorded = guarded_write(
         store,
         clock,
@@ -1023,16 +1023,27 @@ pub fn record_signup(
                 )
             };
             audit::append(tx, clock, &event)?;
-            Ok((detail(tx, &id)?, customer_id))
+            let mut changes = vec![
+                Change {
+                    entity: Entity::TrialInvitation,
+                    ids: vec![id.clone(), customer_id.clone()],
+                },
+                Change {
+                    entity: Entity::Subscription,
+                    ids: vec![subscription.id.clone(), customer_id.clone()],
+                },
+            ];
+            if new_customer {
+                changes.push(Change::one(Entity::Customer, customer_id.clone()));
+            }
+            if let Some(r) = &relationship {
+                changes.push(Change {
+                    entity: Entity::Relationship,
+                    ids: vec![r.id.clone(), customer_id.clone()],
+                });
+            }
+            Ok((detail(tx, &id)?, changes))
         },
     )?;
-    let (detail, customer_id) = recorded;
-    changed_ids.push(customer_id);
-    Ok((
-        detail,
-        Change {
-            entity: Entity::TrialInvitation,
-            ids: changed_ids,
-        },
-    ))
+    Ok(recorded)
 }

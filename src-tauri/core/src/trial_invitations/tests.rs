@@ -411,7 +411,7 @@ fn two_customers_sign_up_through_one_invitation() {
     let id = active(&w, true);
     let known = w.customer("Żółć Sp. z o.o.", "zolc", &[]);
 
-    let (first, change) = record_signup(
+    let (first, changes) = record_signup(
         &w.store,
         &w.clock,
         &w.admin,
@@ -419,7 +419,16 @@ fn two_customers_sign_up_through_one_invitation() {
         &new_customer("Nowa Firma", "nowafirma"),
     )
     .unwrap();
-    assert_eq!(change.ids.len(), 2);
+    let entities: Vec<Entity> = changes.iter().map(|c| c.entity).collect();
+    assert_eq!(
+        entities,
+        [
+            Entity::TrialInvitation,
+            Entity::Subscription,
+            Entity::Customer,
+            Entity::Relationship
+        ]
+    );
     w.clock.advance(time::Duration::minutes(5));
     let (second, _) = record_signup(&w.store, &w.clock, &w.admin, &id, &existing(&known)).unwrap();
     assert_eq!(first.signups.len(), 1);
