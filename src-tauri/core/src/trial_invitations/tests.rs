@@ -289,8 +289,28 @@ fn the_link_embeds_the_advisor_code_and_the_id_and_hostile_values_stay_in_their_
             ("msppid".into(), "12&type=Purchase#x <b>\"".into()),
         ]
     );
-    // The snippet and the mailto carry it escaped.
+    // The snippet and the mailto carry it escaped; so is a hostile service title.
     assert!(!sent.html_snippet.contains("<b>"), "{}", sent.html_snippet);
+    w.store
+        .write(|tx| {
+            tx.execute(
+                "UPDATE catalog_services SET title = '<script>alert(1)</script> & Co'
+                 WHERE id = (SELECT service_id FROM trial_invitations WHERE id = ?1)",
+                [&id],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let sent = message(&w.store, &w.admin, &id, &[]).unwrap();
+    assert!(
+        sent.html_snippet
+            .ends_with(">Wypróbuj &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co za darmo</a>"),
+        "{}",
+        sent.html_snippet
+    );
+    // An id that is not a UUID never reaches a link.
+    let refused = message(&w.store, &w.admin, "x&msppid=evil", &[]).unwrap_err();
+    assert_eq!(refused.field(), Some("id"));
     assert!(sent
         .html_snippet
         .starts_with("<a href=\"https://portal.office.com/"));
