@@ -19,6 +19,7 @@ pub enum Entity {
     Subscription,
     CustomerUser,
     ServiceRequest,
+    PurchaseOffer,
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.

@@ -53,7 +53,8 @@ fn values(t: &LinkTemplates) -> [&String; 4] {
     ]
 }
 
-fn stored(conn: &Connection) -> Result<LinkTemplates> {
+/// The templates as saved (the defaults where none is), inside a read or write under way.
+pub(crate) fn stored(conn: &Connection) -> Result<LinkTemplates> {
     let mut templates = LinkTemplates::default();
     let get = |key: &str| -> Result<Option<String>> {
         Ok(conn

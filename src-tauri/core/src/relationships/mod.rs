@@ -24,6 +24,7 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate;
 
+pub(crate) use links::stored as templates_in;
 pub use links::{get_templates, message, update_templates, LinkTemplates, RelationshipMessage};
 pub use machine::{transition, RelationshipEvent, RelationshipState};
 
