@@ -933,11 +933,13 @@ pub fn send(
                                 )?;
                             }
                             OfferStatus::Declined | OfferStatus::Expired => {}
-                            other => return Err(Error::invalid_state(format!(
+                            other => {
+                                return Err(Error::invalid_state(format!(
                                 "revision {} is {} meanwhile; this revision can no longer be sent",
                                 previous.revision,
                                 other.as_str()
-                            ))),
+                            )))
+                            }
                         }
                     }
                     apply(tx, &before, OfferEvent::Send, &who, &now_text)?;
