@@ -27,6 +27,7 @@ export const screens = [
     needs: ["view_all_service_requests", "view_service_requests"],
     icon: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2zm-7 12h-2v-2h2zm0-4h-2V6h2z",
   },
+  { id: "offers", label: "offers.nav", needs: "manage_purchase_offers", icon: "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9zM8 12h8v2H8zm0 4h5v2H8z" },
 ] as const satisfies readonly {
   id: string;
   label: MessageKey;
