@@ -705,3 +705,67 @@ fn withdrawing_and_declining_follow_the_table_and_need_the_permission() {
     .unwrap();
     assert_eq!(gone.offer.status, OfferStatus::Withdrawn);
 }
+
+#[test]
+fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
+    let w = world();
+    let customer = w.customer("Łódź Trading", "lodz", &[]);
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    for minute in 0..3 {
+        w.clock.advance(Duration::minutes(1));
+        let input = if minute == 0 {
+            for_customer(&customer, vec![line(&basic, 1)])
+        } else {
+            for_prospect(vec![line(&basic, minute + 1)])
+        };
+        create(&w.store, &w.clock, &w.admin, &input).unwrap();
+    }
+    let first = list(
+        &w.store,
+        &w.admin,
+        &OfferQuery {
+            limit: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(first.rows.len(), 2);
+    assert_eq!(first.rows[0].offer.company_name, "Gamma Sp. z o.o.");
+    assert_eq!(first.rows[0].totals[0].amount_minor, 3 * 2_600);
+    let second = list(
+        &w.store,
+        &w.admin,
+        &OfferQuery {
+            limit: Some(2),
+            cursor: first.next_cursor.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(second.rows.len(), 1);
+    assert_eq!(second.rows[0].offer.company_name, "Łódź Trading");
+    assert!(second.next_cursor.is_none());
+    let search = |text: &str| {
+        list(
+            &w.store,
+            &w.admin,
+            &OfferQuery {
+                search: Some(text.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .rows
+        .len()
+    };
+    assert_eq!(search("lodz"), 1, "diacritics are ignored for customers");
+    assert_eq!(search("gamma"), 2);
+    assert_eq!(search("nobody"), 0);
+    let nobody = w.staff("No Access", CompanyRole::None, CustomerAccess::None);
+    assert_eq!(
+        list(&w.store, &nobody, &OfferQuery::default())
+            .unwrap_err()
+            .code(),
+        ErrorCode::Forbidden
+    );
+}
