@@ -328,3 +328,59 @@ fn absent_optional_fields_are_left_out_not_sent_as_null() {
     .expect("create");
     assert!(created.get("tenant_id").is_none(), "{created}");
 }
+
+#[test]
+fn a_purchase_offer_is_drafted_sent_by_mail_and_accepted_over_ipc() {
+    let h = harness();
+    let recorder = h._dir.path().join("mail.txt");
+    // Only this test sends mail; the recorder is a debug-build hook.
+    std::env::set_var("PARTNERDESK_TEST_MAIL_RECORDER", &recorder);
+    let mut setup = setup_input();
+    setup["input"]["company"]["authorized_subscription_advisor"] = json!(true);
+    invoke(&h.window, "complete_setup", setup).expect("setup");
+    let customer = invoke(
+        &h.window,
+        "create_customer",
+        json!({"input": {"company_name": "Żółć", "default_domain": "zolc", "contact_email": "it@zolc.pl"}}),
+    )
+    .expect("customer");
+    let catalog = invoke(&h.window, "list_catalog", json!({})).expect("catalog");
+    let service = &catalog[0];
+    let draft = invoke(
+        &h.window,
+        "create_offer",
+        json!({"input": {"customer_id": customer["id"], "valid_until": "2999-12-31", "lines": []}}),
+    )
+    .expect("draft");
+    let id = draft["offer"]["id"].clone();
+    assert_eq!(draft["offer"]["status"], "draft");
+    let line = json!({"service_id": service["id"], "quantity": 3,
+        "unit_price_minor": service["unit_price_minor"], "discount_bp": 0});
+    let saved = invoke(
+        &h.window,
+        "update_offer_draft",
+        json!({"id": id, "input": {"customer_id": customer["id"], "valid_until": "2999-12-31", "lines": [line]}}),
+    )
+    .expect("autosave");
+    assert_eq!(saved["lines"][0]["quantity"], 3);
+    let sent = invoke(
+        &h.window,
+        "send_offer_email",
+        json!({"id": id, "recipients": ["boss@zolc.pl"]}),
+    )
+    .expect("send by mail");
+    assert_eq!(sent["offer"]["status"], "sent");
+    assert_eq!(sent["recipients"][0]["email"], "boss@zolc.pl");
+    let mail = std::fs::read_to_string(&recorder).expect("recorded mail");
+    assert!(mail.starts_with("mailto:boss%40zolc.pl?subject="), "{mail}");
+    let document = invoke(&h.window, "offer_document", json!({"id": id})).expect("document");
+    assert!(document.as_str().expect("html").contains("Żółć"));
+    let accepted = invoke(
+        &h.window,
+        "accept_offer",
+        json!({"id": id, "input": {"lines": [{"line_id": saved["lines"][0]["id"], "quantity": 4}]}}),
+    )
+    .expect("accept");
+    assert_eq!(accepted["offer"]["status"], "accepted");
+    assert_eq!(accepted["lines"][0]["accepted_quantity"], 4);
+}
