@@ -36,6 +36,7 @@ fn link_of(conn: &Connection, offer: &PurchaseOffer, company: &CompanyProfile) -
 }
 
 /// `12345` minor units → `123.45` (en) or `123,45` (pl), thousands grouped.
+/// Two decimals: the catalog's currencies (PLN, EUR, USD) all have them.
 pub(crate) fn amount(minor: i64, language: &str) -> String {
     let (sep, group) = if language == "pl" {
         (',', '\u{a0}')

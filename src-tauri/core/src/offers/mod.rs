@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, Time};
 use ts_rs::TS;
 
-use crate::access::{decide, guarded_write, require, Action};
+use crate::access::{decide, guarded_write, require, Action, DenialReason};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
@@ -636,7 +636,7 @@ fn validate_draft(
 fn check_delegated_admin(conn: &Connection, request: &DelegatedAdminRequest) -> Result<()> {
     if !partner_authorizations(conn)?.delegated_admin {
         return Err(Error::forbidden(
-            "partner_not_delegated_admin",
+            DenialReason::PartnerNotDelegatedAdmin.key(),
             "The partner is not authorized for delegated administration, so an offer cannot include it.",
         ));
     }
