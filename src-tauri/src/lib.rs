@@ -54,6 +54,18 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::customer_users::reset_customer_user_password,
             commands::customer_users::preview_customer_user_import,
             commands::customer_users::import_customer_users,
+            commands::offers::list_offers,
+            commands::offers::get_offer,
+            commands::offers::create_offer,
+            commands::offers::update_offer_draft,
+            commands::offers::send_offer,
+            commands::offers::send_offer_email,
+            commands::offers::offer_message,
+            commands::offers::offer_document,
+            commands::offers::withdraw_offer,
+            commands::offers::decline_offer,
+            commands::offers::revise_offer,
+            commands::offers::accept_offer,
             commands::relationships::list_relationships,
             commands::relationships::offer_relationship,
             commands::relationships::request_relationship_approval,
@@ -108,6 +120,7 @@ fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
             let due = [
                 partnerdesk_core::relationships::apply_clock(&store, clock.as_ref()),
                 partnerdesk_core::subscriptions::apply_clock(&store, clock.as_ref()),
+                partnerdesk_core::offers::apply_clock(&store, clock.as_ref()),
             ];
             for result in due {
                 match result {

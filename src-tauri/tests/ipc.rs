@@ -283,9 +283,7 @@ fn a_trial_invitation_is_drafted_activated_sent_and_signed_up_to_over_ipc() {
         .ends_with("&msppid=1234567"));
 
     // Sending records the recipients, then opens the mail client (here, the recorder).
-    let dir = tempfile::tempdir().expect("temp dir");
-    let recorder = dir.path().join("mail.txt");
-    std::env::set_var("PARTNERDESK_TEST_MAIL_RECORDER", &recorder);
+    let recorder = mail_recorder();
     let refused = invoke(
         &h.window,
         "send_trial_invitation_email",
@@ -299,8 +297,12 @@ fn a_trial_invitation_is_drafted_activated_sent_and_signed_up_to_over_ipc() {
         json!({"id": id, "recipients": ["jan@zolc.pl"]}),
     )
     .expect("send");
-    let mail = std::fs::read_to_string(&recorder).expect("recorded mail");
-    assert!(mail.starts_with("mailto:jan%40zolc.pl?subject="), "{mail}");
+    let mail = std::fs::read_to_string(recorder).expect("recorded mail");
+    assert!(
+        mail.lines()
+            .any(|m| m.starts_with("mailto:jan%40zolc.pl?subject=")),
+        "{mail}"
+    );
 
     let signed = invoke(
         &h.window,
@@ -327,6 +329,22 @@ fn a_trial_invitation_is_drafted_activated_sent_and_signed_up_to_over_ipc() {
 }
 
 /// Marks the database as written by a future build, without going through the store.
+/// The debug build's mail recorder (`commands/mail.rs`), one file for the
+/// whole test process: the variable is process-wide and tests run in parallel,
+/// so each test looks for its own message among the lines.
+fn mail_recorder() -> &'static std::path::Path {
+    static RECORDER: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    &RECORDER
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("mail.txt");
+            std::env::set_var("PARTNERDESK_TEST_MAIL_RECORDER", &path);
+            (dir, path)
+        })
+        .1
+}
+
 fn mark_as_written_by_newer_build(path: &std::path::Path) {
     // SQLite keeps user_version as a big-endian u32 at byte offset 60 of the header.
     let mut bytes = std::fs::read(path).expect("read db");
@@ -407,4 +425,62 @@ fn absent_optional_fields_are_left_out_not_sent_as_null() {
     )
     .expect("create");
     assert!(created.get("tenant_id").is_none(), "{created}");
+}
+
+#[test]
+fn a_purchase_offer_is_drafted_sent_by_mail_and_accepted_over_ipc() {
+    let h = harness();
+    let recorder = mail_recorder();
+    let mut setup = setup_input();
+    setup["input"]["company"]["authorized_subscription_advisor"] = json!(true);
+    invoke(&h.window, "complete_setup", setup).expect("setup");
+    let customer = invoke(
+        &h.window,
+        "create_customer",
+        json!({"input": {"company_name": "Żółć", "default_domain": "zolc", "contact_email": "it@zolc.pl"}}),
+    )
+    .expect("customer");
+    let catalog = invoke(&h.window, "list_catalog", json!({})).expect("catalog");
+    let service = &catalog[0];
+    let draft = invoke(
+        &h.window,
+        "create_offer",
+        json!({"input": {"customer_id": customer["id"], "valid_until": "2999-12-31", "lines": []}}),
+    )
+    .expect("draft");
+    let id = draft["offer"]["id"].clone();
+    assert_eq!(draft["offer"]["status"], "draft");
+    let line = json!({"service_id": service["id"], "quantity": 3,
+        "unit_price_minor": service["unit_price_minor"], "discount_bp": 0});
+    let saved = invoke(
+        &h.window,
+        "update_offer_draft",
+        json!({"id": id, "input": {"customer_id": customer["id"], "valid_until": "2999-12-31", "lines": [line]}}),
+    )
+    .expect("autosave");
+    assert_eq!(saved["lines"][0]["quantity"], 3);
+    let sent = invoke(
+        &h.window,
+        "send_offer_email",
+        json!({"id": id, "recipients": ["boss@zolc.pl"]}),
+    )
+    .expect("send by mail");
+    assert_eq!(sent["offer"]["status"], "sent");
+    assert_eq!(sent["recipients"][0]["email"], "boss@zolc.pl");
+    let mail = std::fs::read_to_string(recorder).expect("recorded mail");
+    assert!(
+        mail.lines()
+            .any(|m| m.starts_with("mailto:boss%40zolc.pl?subject=")),
+        "{mail}"
+    );
+    let document = invoke(&h.window, "offer_document", json!({"id": id})).expect("document");
+    assert!(document.as_str().expect("html").contains("Żółć"));
+    let accepted = invoke(
+        &h.window,
+        "accept_offer",
+        json!({"id": id, "input": {"lines": [{"line_id": saved["lines"][0]["id"], "quantity": 4}]}}),
+    )
+    .expect("accept");
+    assert_eq!(accepted["offer"]["status"], "accepted");
+    assert_eq!(accepted["lines"][0]["accepted_quantity"], 4);
 }

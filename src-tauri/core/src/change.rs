@@ -20,6 +20,7 @@ pub enum Entity {
     CustomerUser,
     ServiceRequest,
     TrialInvitation,
+    PurchaseOffer,
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.

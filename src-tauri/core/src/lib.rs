@@ -10,6 +10,7 @@ pub mod exports;
 pub mod ids;
 pub mod links;
 pub mod money;
+pub mod offers;
 pub mod paging;
 pub mod relationships;
 pub mod service_requests;

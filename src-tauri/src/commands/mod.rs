@@ -8,6 +8,7 @@ pub mod customer_users;
 pub mod customers;
 pub mod mail;
 pub mod names;
+pub mod offers;
 pub mod relationships;
 pub mod service_requests;
 pub mod session;

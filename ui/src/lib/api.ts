@@ -63,6 +63,14 @@ import type { TrialInvitationPage } from "./bindings/TrialInvitationPage";
 import type { TrialInvitationQuery } from "./bindings/TrialInvitationQuery";
 import type { TrialService } from "./bindings/TrialService";
 
+import type { AcceptanceInput } from "./bindings/AcceptanceInput";
+import type { LineCount } from "./bindings/LineCount";
+import type { OfferDraftInput } from "./bindings/OfferDraftInput";
+import type { OfferMessage } from "./bindings/OfferMessage";
+import type { OfferPage } from "./bindings/OfferPage";
+import type { OfferQuery } from "./bindings/OfferQuery";
+import type { PurchaseOfferDetail } from "./bindings/PurchaseOfferDetail";
+
 const CHANGE_EVENT = "changed";
 
 // A Record, so a code added in Rust and missing here fails the type check.
@@ -202,6 +210,25 @@ export const api = {
   getLinkTemplates: () => call<LinkTemplates>("get_link_templates"),
   updateLinkTemplates: (templates: LinkTemplates) =>
     call<LinkTemplates>("update_link_templates", { templates }),
+
+  listOffers: (query: OfferQuery) => call<OfferPage>("list_offers", { query }),
+  getOffer: (id: string) => call<PurchaseOfferDetail>("get_offer", { id }),
+  createOffer: (input: OfferDraftInput) => call<PurchaseOfferDetail>("create_offer", { input }),
+  updateOfferDraft: (id: string, input: OfferDraftInput) =>
+    call<PurchaseOfferDetail>("update_offer_draft", { id, input }),
+  sendOffer: (id: string, recipients: string[]) =>
+    call<PurchaseOfferDetail>("send_offer", { id, recipients }),
+  sendOfferEmail: (id: string, recipients: string[]) =>
+    call<PurchaseOfferDetail>("send_offer_email", { id, recipients }),
+  offerMessage: (id: string, recipients: string[] = []) =>
+    call<OfferMessage>("offer_message", { id, recipients }),
+  offerDocument: (id: string) => call<string>("offer_document", { id }),
+  withdrawOffer: (id: string) => call<PurchaseOfferDetail>("withdraw_offer", { id }),
+  declineOffer: (id: string) => call<PurchaseOfferDetail>("decline_offer", { id }),
+  reviseOffer: (id: string, counts: LineCount[] = []) =>
+    call<PurchaseOfferDetail>("revise_offer", { id, counts }),
+  acceptOffer: (id: string, input: AcceptanceInput) =>
+    call<PurchaseOfferDetail>("accept_offer", { id, input }),
 
   listCatalog: () => call<Service[]>("list_catalog"),
   updateService: (id: string, input: ServiceUpdate) =>

@@ -33,6 +33,7 @@ export const screens = [
     needs: "manage_trial_invitations",
     icon: "M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z",
   },
+  { id: "offers", label: "offers.nav", needs: "manage_purchase_offers", icon: "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9zM8 12h8v2H8zm0 4h5v2H8z" },
 ] as const satisfies readonly {
   id: string;
   label: MessageKey;

@@ -53,7 +53,8 @@ fn values(t: &LinkTemplates) -> [&String; 4] {
     ]
 }
 
-fn stored(conn: &Connection) -> Result<LinkTemplates> {
+/// The templates as saved (the defaults where none is), inside a read or write under way.
+pub(crate) fn get_templates_in(conn: &Connection) -> Result<LinkTemplates> {
     let mut templates = LinkTemplates::default();
     let get = |key: &str| -> Result<Option<String>> {
         Ok(conn
@@ -77,13 +78,8 @@ fn stored(conn: &Connection) -> Result<LinkTemplates> {
     Ok(templates)
 }
 
-/// The templates inside a read or write under way (a trial invitation's link).
-pub(crate) fn get_templates_in(conn: &Connection) -> Result<LinkTemplates> {
-    stored(conn)
-}
-
 pub fn get_templates(store: &Store) -> Result<LinkTemplates> {
-    store.read(stored)
+    store.read(get_templates_in)
 }
 
 pub fn update_templates(
@@ -116,7 +112,7 @@ pub fn update_templates(
         target.clone(),
         |tx| {
             require(tx, actor, Action::EditLinkTemplates)?;
-            let before = stored(tx)?;
+            let before = get_templates_in(tx)?;
             for ((key, _), value) in KEYS.iter().zip(&checked) {
                 tx.execute(
                 "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
@@ -124,7 +120,7 @@ pub fn update_templates(
                 params![key, value, now],
             )?;
             }
-            let after = stored(tx)?;
+            let after = get_templates_in(tx)?;
             let event = Event::done(actor.audit_ref(), "settings.update", target).with_change(
                 serde_json::to_value(&before).ok(),
                 serde_json::to_value(&after).ok(),
@@ -162,7 +158,7 @@ pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMes
         }
         let customer = customers::load(conn, &relationship.customer_id)?;
         let company = crate::company::read_profile(conn)?;
-        let templates = stored(conn)?;
+        let templates = get_templates_in(conn)?;
         let link = links::build(
             &templates.granular_relationship,
             &[

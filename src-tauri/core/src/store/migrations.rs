@@ -24,6 +24,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0005_subscriptions_users_requests.sql"
     )),
     M::up(include_str!("../../migrations/0006_trial_invitations.sql")),
+    M::up(include_str!("../../migrations/0007_purchase_offers.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1,0 +1,52 @@
+//! Offer arithmetic: integers only, never floating point.
+//!
+//! A line's total is `count × unit price × (10000 − discount) / 10000`, with
+//! the discount in basis points (1 bp = 0.01 %), computed in `i128` and
+//! rounded half up to the currency's minor unit (no value is negative, so
+//! half up = half away from zero). Totals are sums of rounded line totals,
+//! kept per currency: PLN and EUR lines are never added together.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::money::Money;
+
+pub const FULL_BP: u32 = 10_000;
+
+/// The rounded total of one line, in minor units.
+pub fn line_total(count: u32, unit_price_minor: i64, discount_bp: u32) -> Result<i64> {
+    if unit_price_minor < 0 {
+        return Err(Error::validation(
+            "unit_price_minor",
+            "a price cannot be negative",
+        ));
+    }
+    if discount_bp > FULL_BP {
+        return Err(Error::validation(
+            "discount_bp",
+            "a discount is 0 to 100 % (0 to 10000 basis points)",
+        ));
+    }
+    let numerator =
+        i128::from(count) * i128::from(unit_price_minor) * i128::from(FULL_BP - discount_bp);
+    let divisor = i128::from(FULL_BP);
+    let rounded = (numerator + divisor / 2) / divisor;
+    i64::try_from(rounded).map_err(|_| Error::validation("quantity", "the amount is too large"))
+}
+
+/// Sums `(currency, amount)` pairs into one total per currency, ordered by code.
+pub fn totals<'a>(amounts: impl IntoIterator<Item = (&'a str, i64)>) -> Result<Vec<Money>> {
+    let mut sums: BTreeMap<&str, Money> = BTreeMap::new();
+    for (currency, amount) in amounts {
+        let add = Money {
+            amount_minor: amount,
+            currency: currency.to_owned(),
+        };
+        let next = match sums.get(currency) {
+            Some(sum) => sum.checked_add(&add)?,
+            None => add,
+        };
+        sums.insert(currency, next);
+    }
+    Ok(sums.into_values().collect())
+}

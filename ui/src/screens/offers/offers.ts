@@ -1,0 +1,51 @@
+import type { OfferStatus } from "../../lib/bindings/OfferStatus";
+
+export const STATUSES: OfferStatus[] = ["draft", "sent", "accepted", "declined", "expired", "withdrawn", "superseded"];
+
+/** The delegated-admin roles an offer may request (the core's list). */
+export const ROLES = ["global_admin", "password_admin", "user_admin", "billing_admin", "helpdesk_admin", "service_support_admin"] as const;
+
+/** Today plus `days`, as YYYY-MM-DD (local date). */
+export function inDays(days: number, from: Date = new Date()): string {
+  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days);
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A percentage typed by staff to basis points (2.5 → 250), clamped to 0–10000. */
+export function percentToBp(percent: number): number {
+  if (!Number.isFinite(percent)) return 0;
+  return Math.min(10000, Math.max(0, Math.round(percent * 100)));
+}
+
+/** Splits addresses typed with commas, semicolons, spaces or new lines. */
+export function splitRecipients(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** Calls `save` once the changes stop for `ms`; `flush` saves at once. */
+export function debounce(save: () => void, ms: number): { schedule: () => void; flush: () => void; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    schedule() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        save();
+      }, ms);
+    },
+    flush() {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      save();
+    },
+    cancel() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
