@@ -432,6 +432,7 @@ fn a_purchase_offer_is_drafted_sent_by_mail_and_accepted_over_ipc() {
     let h = harness();
     let recorder = mail_recorder();
     let mut setup = setup_input();
+    setup["input"]["company"]["partner_id"] = json!("1234567");
     setup["input"]["company"]["authorized_subscription_advisor"] = json!(true);
     invoke(&h.window, "complete_setup", setup).expect("setup");
     let customer = invoke(

@@ -109,3 +109,16 @@ export async function openCustomer(browser, domain) {
   await row.click();
   await (await browser.$('[data-testid="customer-name"]')).waitForDisplayed({ timeout: 5000 });
 }
+
+/** Records the partner ID (the advisor code trial and offer links carry) on the company profile. */
+export async function setPartnerId(browser, partnerId) {
+  await (await browser.$('[data-testid="company-link"]')).click();
+  await waitForText(browser, "main h1", "Company profile");
+  await fill(browser, "#company-partner_id", partnerId);
+  const save = await browser.$('main form button[type="submit"]');
+  await save.click();
+  await browser.waitUntil(async () => (await save.getAttribute("disabled")) !== null, {
+    timeout: 5000,
+    timeoutMsg: "the company profile was not saved",
+  });
+}

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { freshProfile, launch, removeProfile, screenshot } from "./app.mjs";
-import { addCustomer, completeWizard, fill, go, text, waitForText } from "./flows.mjs";
+import { addCustomer, completeWizard, fill, go, setPartnerId, text, waitForText } from "./flows.mjs";
 
 let app;
 let mailLog;
@@ -34,14 +34,7 @@ async function signupRows() {
 }
 
 test("the partner ID is recorded, so invitation links can carry it", async () => {
-  await (await app.browser.$('[data-testid="company-link"]')).click();
-  await waitForText(app.browser, "main h1", "Company profile");
-  await fill(app.browser, "#company-partner_id", "1234567");
-  await click('main form button[type="submit"]');
-  await app.browser.waitUntil(
-    async () => (await app.browser.$("main form button[type='submit']").getAttribute("disabled")) !== null,
-    { timeout: 5000, timeoutMsg: "the company profile was not saved" },
-  );
+  await setPartnerId(app.browser, "1234567");
   // An existing customer, who will sign up through the same link as a new one.
   await addCustomer(app.browser, "Beta Handel", "betahandel");
 });

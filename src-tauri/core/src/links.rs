@@ -71,6 +71,17 @@ pub fn build(template: &str, values: &[(&str, &str)]) -> Result<String> {
     Ok(link)
 }
 
+/// The partner ID that trial and purchase links carry as the advisor code;
+/// without it a link would not identify the partner to Microsoft.
+pub fn advisor_code(company: &CompanyProfile) -> Result<&str> {
+    match company.partner_id.trim() {
+        "" => Err(Error::invalid_state(
+            "the company profile has no partner ID, so the link cannot identify you as subscription advisor; a global admin can add it",
+        )),
+        code => Ok(code),
+    }
+}
+
 /// A `mailto:` the mail client opens with the message composed.
 pub fn mailto(to: &[&str], subject: &str, body: &str) -> String {
     let to: Vec<String> = to.iter().map(|address| encode(address)).collect();

@@ -144,6 +144,17 @@ impl World {
         (customer, relationship)
     }
 
+    /// Records the partner ID that trial and offer links carry, bypassing the
+    /// profile's own checks, so a test can also see what a hostile value does.
+    pub fn set_partner_id(&self, partner_id: &str) {
+        self.store
+            .write(|tx| {
+                tx.execute("UPDATE company_profile SET partner_id = ?1", [partner_id])?;
+                Ok(())
+            })
+            .expect("partner id");
+    }
+
     pub fn audit_actions(&self) -> Vec<(String, String, String)> {
         self.store
             .read(|c| {

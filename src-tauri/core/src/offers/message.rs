@@ -31,7 +31,10 @@ fn link_of(conn: &Connection, offer: &PurchaseOffer, company: &CompanyProfile) -
     let templates = get_templates_in(conn)?;
     links::build(
         &templates.purchase_offer,
-        &[("{offer}", &offer.id), ("{advisor}", &company.partner_id)],
+        &[
+            ("{offer}", &offer.id),
+            ("{advisor}", links::advisor_code(company)?),
+        ],
     )
 }
 

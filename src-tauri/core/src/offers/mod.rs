@@ -653,6 +653,8 @@ fn check_delegated_admin(conn: &Connection, request: &DelegatedAdminRequest) -> 
 
 /// What sending needs beyond a saved draft.
 fn check_ready(conn: &Connection, offer: &PurchaseOffer, now: OffsetDateTime) -> Result<()> {
+    // The offer's link carries the partner ID as advisor code.
+    crate::links::advisor_code(&crate::company::read_profile(conn)?)?;
     if offer.customer_id.is_none() {
         validate::required_text("prospect_name", &offer.prospect_name, 200)?;
         validate::email("prospect_email", &offer.prospect_email)?;

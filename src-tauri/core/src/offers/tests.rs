@@ -17,6 +17,13 @@ fn service(w: &World, title_starts: &str) -> (String, i64) {
     (s.id, s.unit_price_minor)
 }
 
+/// A partner whose profile carries the partner ID the offer links need.
+fn advisor_world() -> World {
+    let w = world();
+    w.set_partner_id("1234567");
+    w
+}
+
 fn line(service: &(String, i64), quantity: u32) -> OfferLineInput {
     OfferLineInput {
         service_id: service.0.clone(),
@@ -127,7 +134,7 @@ fn line_totals_round_half_up_in_integers_and_totals_stay_per_currency() {
 
 #[test]
 fn a_draft_saves_on_every_change_and_shows_totals_per_currency() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let e3 = service(&w, "Microsoft 365 E3");
@@ -216,7 +223,7 @@ fn a_draft_saves_on_every_change_and_shows_totals_per_currency() {
 
 #[test]
 fn only_global_and_billing_admins_set_a_price_other_than_the_catalogs() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let seller = w.staff("Sam Seller", CompanyRole::None, CustomerAccess::Limited);
@@ -289,7 +296,7 @@ fn only_global_and_billing_admins_set_a_price_other_than_the_catalogs() {
 
 #[test]
 fn sending_fixes_the_content_records_recipients_and_builds_the_link() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let offer = sent(&w, &for_customer(&customer, vec![line(&basic, 10)]));
@@ -329,7 +336,7 @@ fn sending_fixes_the_content_records_recipients_and_builds_the_link() {
 
 #[test]
 fn the_document_escapes_every_value_and_speaks_english_to_english_customers() {
-    let w = world();
+    let w = advisor_world();
     let basic = service(&w, "Microsoft 365 Business Basic");
     let mut input = for_prospect(vec![line(&basic, 1_000)]);
     input.prospect_name = "<script>alert(1)</script> & Co".into();
@@ -346,7 +353,7 @@ fn the_document_escapes_every_value_and_speaks_english_to_english_customers() {
 
 #[test]
 fn a_revision_supersedes_the_previous_one_when_it_is_sent_and_shows_what_changed() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let e3 = service(&w, "Microsoft 365 E3");
@@ -428,7 +435,7 @@ fn a_revision_supersedes_the_previous_one_when_it_is_sent_and_shows_what_changed
 
 #[test]
 fn the_clock_expires_sent_offers_after_their_validity_date() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let offer = sent(&w, &for_customer(&customer, vec![line(&basic, 1)]));
@@ -470,7 +477,7 @@ fn the_clock_expires_sent_offers_after_their_validity_date() {
 
 #[test]
 fn acceptance_with_changed_counts_converts_the_trial_and_activates_delegated_admin() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Alfa", "alfa", &[]);
     w.activate(&customer);
     let basic = service(&w, "Microsoft 365 Business Basic");
@@ -538,7 +545,7 @@ fn acceptance_with_changed_counts_converts_the_trial_and_activates_delegated_adm
 
 #[test]
 fn accepting_a_prospects_offer_creates_the_customer() {
-    let w = world();
+    let w = advisor_world();
     let basic = service(&w, "Microsoft 365 Business Basic");
     let offer = sent(&w, &for_prospect(vec![line(&basic, 5)]));
     // The prospect has no initial domain yet: acceptance needs one.
@@ -576,7 +583,7 @@ fn accepting_a_prospects_offer_creates_the_customer() {
 
 #[test]
 fn a_failed_acceptance_writes_nothing() {
-    let w = world();
+    let w = advisor_world();
     let basic = service(&w, "Microsoft 365 Business Basic");
     let e3 = service(&w, "Microsoft 365 E3");
     let mut input = for_prospect(vec![line(&basic, 5), line(&e3, 2)]);
@@ -647,7 +654,7 @@ fn a_failed_acceptance_writes_nothing() {
 
 #[test]
 fn withdrawing_and_declining_follow_the_table_and_need_the_permission() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Alfa", "alfa", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     let offer = sent(&w, &for_customer(&customer, vec![line(&basic, 1)]));
@@ -708,7 +715,7 @@ fn withdrawing_and_declining_follow_the_table_and_need_the_permission() {
 
 #[test]
 fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
-    let w = world();
+    let w = advisor_world();
     let customer = w.customer("Łódź Trading", "lodz", &[]);
     let basic = service(&w, "Microsoft 365 Business Basic");
     for minute in 0..3 {
@@ -768,4 +775,27 @@ fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
             .code(),
         ErrorCode::Forbidden
     );
+}
+
+#[test]
+fn an_offer_cannot_be_sent_without_the_partner_id_its_link_carries() {
+    let w = world();
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (draft, _) = create(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &for_prospect(vec![line(&basic, 3)]),
+    )
+    .unwrap();
+    let refused = send(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &draft.offer.id,
+        &["it@gamma.pl".into()],
+    )
+    .unwrap_err();
+    assert_eq!(refused.code(), crate::error::ErrorCode::InvalidState);
+    assert!(refused.to_string().contains("partner ID"), "{refused}");
 }

@@ -275,14 +275,12 @@ fn target(id: &str, name: &str) -> Target {
 fn link(conn: &Connection, id: &str) -> Result<String> {
     let company = crate::company::read_profile(conn)?;
     let templates = relationships::get_templates_in(conn)?;
-    if company.partner_id.trim().is_empty() {
-        return Err(Error::invalid_state(
-            "the company profile has no partner ID, so the link cannot identify you as subscription advisor; a global admin can add it",
-        ));
-    }
     links::build(
         &templates.trial_invitation,
-        &[("{invitation}", id), ("{advisor}", &company.partner_id)],
+        &[
+            ("{invitation}", id),
+            ("{advisor}", links::advisor_code(&company)?),
+        ],
     )
 }
 

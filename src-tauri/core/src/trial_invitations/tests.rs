@@ -15,17 +15,6 @@ fn service(w: &World, title_starts: &str) -> String {
         .id
 }
 
-/// Sets the partner ID as stored, bypassing the profile's own checks, so a
-/// test can see what a hostile value would do to the link.
-fn set_partner_id(w: &World, partner_id: &str) {
-    w.store
-        .write(|tx| {
-            tx.execute("UPDATE company_profile SET partner_id = ?1", [partner_id])?;
-            Ok(())
-        })
-        .unwrap();
-}
-
 fn input(w: &World, name: &str, relationship: bool) -> TrialInvitationInput {
     TrialInvitationInput {
         name: name.into(),
@@ -53,7 +42,7 @@ fn draft(w: &World, relationship: bool) -> String {
 }
 
 fn active(w: &World, relationship: bool) -> String {
-    set_partner_id(w, "1234567");
+    w.set_partner_id("1234567");
     let id = draft(w, relationship);
     activate(&w.store, &w.clock, &w.admin, &id).unwrap();
     id
@@ -148,7 +137,7 @@ fn the_transition_table_is_exactly_as_written() {
 #[test]
 fn every_event_in_every_state_does_what_the_table_says() {
     let w = world();
-    set_partner_id(&w, "1234567");
+    w.set_partner_id("1234567");
     let mut n = 0;
     for state in S::ALL {
         for event in E::ALL {
@@ -258,7 +247,7 @@ fn activating_needs_a_partner_id_for_the_advisor_code() {
     let refused = activate(&w.store, &w.clock, &w.admin, &id).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);
     assert!(refused.to_string().contains("partner ID"), "{refused}");
-    set_partner_id(&w, "1234567");
+    w.set_partner_id("1234567");
     let active = activate(&w.store, &w.clock, &w.admin, &id).unwrap().0;
     assert_eq!(
         active.link.unwrap(),
@@ -275,7 +264,7 @@ fn the_link_embeds_the_advisor_code_and_the_id_and_hostile_values_stay_in_their_
     let w = world();
     let id = active(&w, false);
     // A partner ID that tries to add parameters or a fragment stays one value.
-    set_partner_id(&w, "12&type=Purchase#x <b>\"");
+    w.set_partner_id("12&type=Purchase#x <b>\"");
     let sent = message(&w.store, &w.admin, &id, &[]).unwrap();
     let url = url::Url::parse(&sent.link).unwrap();
     assert_eq!(url.host_str(), Some("portal.office.com"));
@@ -328,7 +317,7 @@ fn the_link_embeds_the_advisor_code_and_the_id_and_hostile_values_stay_in_their_
             Ok(())
         })
         .unwrap();
-    set_partner_id(&w, "evil.com/");
+    w.set_partner_id("evil.com/");
     let refused = message(&w.store, &w.admin, &id, &[]).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);
     assert!(get(&w.store, &w.admin, &id).unwrap().link.is_none());
@@ -402,7 +391,7 @@ fn sending_records_each_recipient_with_time_and_sender_and_composes_the_mail() {
 #[test]
 fn english_invitations_are_written_in_english() {
     let w = world();
-    set_partner_id(&w, "1234567");
+    w.set_partner_id("1234567");
     let mut english = input(&w, "EN", false);
     english.language = "en".into();
     let id = create(&w.store, &w.clock, &w.admin, &english)
@@ -652,7 +641,7 @@ fn who_may_manage_invitations_and_refusals_are_audited() {
 #[test]
 fn the_list_pages_newest_change_first_and_filters() {
     let w = world();
-    set_partner_id(&w, "1234567");
+    w.set_partner_id("1234567");
     let mut ids = Vec::new();
     for n in 0..5 {
         w.clock.advance(time::Duration::minutes(1));

@@ -647,7 +647,6 @@ export const en = {
   "offers.service": "Service",
   "offers.count": "Licences",
   "offers.unitPrice": "Price per licence / month",
-  "offers.unitPriceMinor": "Price per licence / month, in minor units (grosze, cents)",
   "offers.discount": "Discount (%)",
   "offers.lineTotal": "Total / month",
   "offers.removeLine": "Remove {service}",

@@ -648,7 +648,6 @@ export const pl: Record<MessageKey, string> = {
   "offers.service": "Usługa",
   "offers.count": "Licencje",
   "offers.unitPrice": "Cena za licencję / miesiąc",
-  "offers.unitPriceMinor": "Cena za licencję / miesiąc w groszach (centach)",
   "offers.discount": "Rabat (%)",
   "offers.lineTotal": "Razem / miesiąc",
   "offers.removeLine": "Usuń {service}",
