@@ -99,6 +99,25 @@ test("sending records the mail; a revision with another count supersedes the fir
   });
   assert.equal(readFileSync(mailLog, "utf8").trim().split("\n").length, 2);
   await screenshot(app.browser, "offer-revised");
+
+  // The printable document: rendered in the app, in the customer's language (Polish here).
+  await click('[data-testid="offer-print"]');
+  const frame = await app.browser.$('[data-testid="offer-document"] iframe');
+  await frame.waitForDisplayed({ timeout: 5000 });
+  let printed = "";
+  await app.browser.waitUntil(
+    async () => {
+      printed = await app.browser.execute(
+        () => document.querySelector('[data-testid="offer-document"] iframe')?.contentDocument?.body?.innerText ?? "",
+      );
+      return printed.includes("Delta Serwis");
+    },
+    { timeout: 5000, timeoutMsg: "the offer document did not render" },
+  );
+  assert.match(printed, /Contoso Partner Sp\. z o\.o\./);
+  assert.match(printed, /msppid=1234567/);
+  await screenshot(app.browser, "offer-document");
+  await click('[data-testid="close-document"]');
 });
 
 test("acceptance with a changed count creates the customer and subscriptions with the accepted counts", async () => {
