@@ -56,9 +56,15 @@ pub(crate) type ParsedRows<T> = Vec<(u32, std::result::Result<T, ImportProblem>)
 pub(crate) struct CsvRow<'a> {
     headers: &'a [String],
     record: &'a csv::StringRecord,
+    line: u32,
 }
 
 impl CsvRow<'_> {
+    /// The row's line in the file (the header is line 1).
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
     /// The cell under `column` (trimmed), or empty when the file has no such column.
     pub fn get(&self, column: &str) -> String {
         self.headers
@@ -134,6 +140,7 @@ pub(crate) fn parse<T>(
         let row = CsvRow {
             headers: &headers,
             record: &record,
+            line,
         };
         let result = build(&row).map_err(|e| ImportProblem {
             line,

@@ -12,6 +12,7 @@ pub mod links;
 pub mod money;
 pub mod offers;
 pub mod paging;
+pub mod product_keys;
 pub mod relationships;
 pub mod service_requests;
 pub mod settings;

@@ -151,6 +151,14 @@ pub enum Action {
     ManagePurchaseOffers,
     /// Set an offer line's unit price other than the catalog's.
     OverrideOfferPrices,
+    /// See the product-key inventory (keys masked but for the last group).
+    ViewProductKeys,
+    /// Add product keys to the inventory and import them.
+    ManageProductKeys,
+    /// Redeem a product key for a customer.
+    RedeemProductKeys,
+    /// See product keys in full.
+    ViewFullProductKeys,
 }
 
 /// Why an action is refused. The UI shows a localised text for each.
@@ -233,7 +241,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 35] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -265,6 +273,10 @@ impl Action {
         Action::ManageTrialInvitations,
         Action::ManagePurchaseOffers,
         Action::OverrideOfferPrices,
+        Action::ViewProductKeys,
+        Action::ManageProductKeys,
+        Action::RedeemProductKeys,
+        Action::ViewFullProductKeys,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -300,6 +312,10 @@ impl Action {
             Action::ManageTrialInvitations => "manage_trial_invitations",
             Action::ManagePurchaseOffers => "manage_purchase_offers",
             Action::OverrideOfferPrices => "override_offer_prices",
+            Action::ViewProductKeys => "view_product_keys",
+            Action::ManageProductKeys => "manage_product_keys",
+            Action::RedeemProductKeys => "redeem_product_keys",
+            Action::ViewFullProductKeys => "view_full_product_keys",
         }
     }
 
@@ -340,6 +356,10 @@ impl Action {
             Action::ManageTrialInvitations => "create or send trial invitations",
             Action::ManagePurchaseOffers => "create or send purchase offers",
             Action::OverrideOfferPrices => "change an offer's prices from the catalog's",
+            Action::ViewProductKeys => "see the product-key inventory",
+            Action::ManageProductKeys => "add or import product keys",
+            Action::RedeemProductKeys => "redeem product keys for customers",
+            Action::ViewFullProductKeys => "see product keys in full",
         }
     }
 }
@@ -438,6 +458,14 @@ fn rule(action: Action) -> Rule {
         Action::ManagePurchaseOffers => (EVERYONE, FullOrLimited, ADVISOR, ANY_CUSTOMER),
         // Prices are the billing admins' (DESIGN §2).
         Action::OverrideOfferPrices => (&[GA, BA], FullOrLimited, ADVISOR, ANY_CUSTOMER),
+        // The inventory is the billing admins' (DESIGN §2); everybody sees it
+        // masked, so staff setting up customers know what is in stock.
+        Action::ViewProductKeys => (EVERYONE, Any, ADVISOR, ANY_CUSTOMER),
+        Action::ManageProductKeys => (&[GA, BA], Any, ADVISOR, ANY_CUSTOMER),
+        // Redeeming sets up a (possibly new) customer: full access, no
+        // relationship needed yet (one may be requested with the key).
+        Action::RedeemProductKeys => (EVERYONE, Full, ADVISOR, ANY_CUSTOMER),
+        Action::ViewFullProductKeys => (&[GA, BA], Any, ADVISOR, ANY_CUSTOMER),
     };
     Rule {
         roles,

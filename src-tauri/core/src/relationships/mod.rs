@@ -331,6 +331,27 @@ pub fn check_offer(offer: &RelationshipOffer) -> Result<()> {
     validate_offer(offer).map(|_| ())
 }
 
+/// Requests delegated administration (approval pending, the link usable at
+/// once) inside a write under way: a redeemed product key that includes it.
+/// The caller has checked who may.
+pub fn request_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    who: &ActorRef,
+    offer: &RelationshipOffer,
+) -> Result<Relationship> {
+    let valid = validate_offer(offer)?;
+    let id = new_id();
+    let now_text = to_rfc3339(clock.now())?;
+    insert_offer(
+        tx,
+        clock,
+        who,
+        &valid,
+        (&id, RelationshipState::ApprovalPending, Some(now_text)),
+    )
+}
+
 /// Creates a relationship the customer has already accepted (now) inside a
 /// write under way: a trial sign-up or an accepted offer that included
 /// delegated administration. The caller has checked who may.

@@ -154,7 +154,7 @@ fn page(
     let mut rows = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(values.iter()), |r| {
-            Ok((subscription(r)?, r.get::<_, String>(20)?))
+            Ok((subscription(r)?, r.get::<_, String>(22)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let next_cursor =

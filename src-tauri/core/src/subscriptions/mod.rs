@@ -54,6 +54,14 @@ pub struct Subscription {
     pub decrease_window_closes_at: String,
     pub source: String,
     pub partner_of_record: bool,
+    /// When the partner of record was recorded (absent when not POR).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_of_record_at: Option<String>,
+    /// Who recorded it.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_of_record_by: Option<String>,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<String>,
@@ -127,7 +135,8 @@ pub struct TrialConversion {
 
 const COLUMNS: &str = "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
     s.quantity, s.term, s.billing_plan, s.auto_renew, s.starts_at, s.term_started_at, s.ends_at,
-    s.source, s.partner_of_record, s.cancelled_at, s.refundable, s.created_at, cs.decrease_window_days";
+    s.source, s.partner_of_record, s.cancelled_at, s.refundable, s.created_at, cs.decrease_window_days,
+    s.partner_of_record_at, s.partner_of_record_by";
 const FROM: &str = "subscriptions s JOIN customers c ON c.id = s.customer_id
     JOIN catalog_services cs ON cs.id = s.service_id";
 
@@ -167,6 +176,8 @@ fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
         decrease_window_closes_at: closes,
         source: row.get(14)?,
         partner_of_record: row.get(15)?,
+        partner_of_record_at: row.get(20)?,
+        partner_of_record_by: row.get(21)?,
         cancelled_at: row.get(16)?,
         refundable: row.get(17)?,
         created_at: row.get(18)?,
@@ -714,6 +725,19 @@ fn set_flag(
                 ),
                 params![value, now_text, s.id],
             )?;
+            if flag == Flag::PartnerOfRecord {
+                // When and by whom the customer's designation was recorded.
+                let (at, by) = if value {
+                    (Some(now_text), Some(actor.display_name.as_str()))
+                } else {
+                    (None, None)
+                };
+                tx.execute(
+                    "UPDATE subscriptions SET partner_of_record_at = ?1, partner_of_record_by = ?2
+                     WHERE id = ?3",
+                    params![at, by, s.id],
+                )?;
+            }
             record_change(
                 tx,
                 &s.id,
@@ -864,6 +888,123 @@ pub fn convert_trial_in(
     );
     audit::append(tx, clock, &event)?;
     Ok(after)
+}
+
+/// The customer's live, paid subscription of `service_id` (the newest), if
+/// any: a redeemed product key can extend its term or add to its licences.
+pub fn live_of_service(
+    tx: &Connection,
+    customer_id: &str,
+    service_id: &str,
+) -> Result<Option<String>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT id FROM subscriptions
+             WHERE customer_id = ?1 AND service_id = ?2 AND trial = 0
+               AND status IN ('pending', 'active', 'suspended')
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row(params![customer_id, service_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Audits one in-transaction change with before and after.
+fn audit_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    who: &ActorRef,
+    audit_action: &'static str,
+    before: &Subscription,
+    reason: &str,
+) -> Result<Subscription> {
+    let after = load(tx, &before.id)?;
+    let event = Event {
+        detail: reason.to_owned(),
+        ..Event::done(who.clone(), audit_action, target(&after))
+    }
+    .with_change(
+        serde_json::to_value(before).ok(),
+        serde_json::to_value(&after).ok(),
+    );
+    audit::append(tx, clock, &event)?;
+    Ok(after)
+}
+
+/// Extends a live, paid subscription's end by one `term` inside a write under
+/// way (a redeemed product key), with a history row and an audit entry.
+pub fn extend_term_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    who: &ActorRef,
+    id: &str,
+    term: &str,
+    reason: &str,
+) -> Result<Subscription> {
+    let before = load(tx, id)?;
+    if !before.status.is_live() || before.trial {
+        return Err(Error::invalid_state(format!(
+            "{} for {} is {}{}; its term cannot be extended",
+            before.service_title,
+            before.customer_name,
+            before.status.as_str(),
+            if before.trial { " (a trial)" } else { "" }
+        )));
+    }
+    let now_text = to_rfc3339(clock.now())?;
+    let ends = add_term(parse_rfc3339("ends_at", &before.ends_at)?, term)?;
+    let ends_text = to_rfc3339(ends)?;
+    tx.execute(
+        "UPDATE subscriptions SET ends_at = ?1, updated_at = ?2 WHERE id = ?3",
+        params![ends_text, now_text, id],
+    )?;
+    record_change(
+        tx,
+        id,
+        &now_text,
+        who,
+        "term_extended",
+        (Some(before.ends_at.clone()), Some(ends_text)),
+        reason,
+    )?;
+    audit_in(tx, clock, who, "subscription.extend_term", &before, reason)
+}
+
+/// Adds `quantity` licences to a live, paid subscription inside a write under
+/// way (a redeemed product key), with a history row and an audit entry.
+pub fn add_licences_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    who: &ActorRef,
+    id: &str,
+    quantity: u32,
+    reason: &str,
+) -> Result<Subscription> {
+    let before = load(tx, id)?;
+    if !before.status.is_live() || before.trial {
+        return Err(Error::invalid_state(format!(
+            "{} for {} is {}{}; licences cannot be added",
+            before.service_title,
+            before.customer_name,
+            before.status.as_str(),
+            if before.trial { " (a trial)" } else { "" }
+        )));
+    }
+    let total = check_quantity(before.quantity.saturating_add(quantity))?;
+    let now_text = to_rfc3339(clock.now())?;
+    tx.execute(
+        "UPDATE subscriptions SET quantity = ?1, updated_at = ?2 WHERE id = ?3",
+        params![total, now_text, id],
+    )?;
+    record_change(
+        tx,
+        id,
+        &now_text,
+        who,
+        "quantity",
+        (Some(before.quantity.to_string()), Some(total.to_string())),
+        reason,
+    )?;
+    audit_in(tx, clock, who, "subscription.add_licences", &before, reason)
 }
 
 /// Writes the filtered list to `dir` as CSV and audits the export.

@@ -631,3 +631,38 @@ fn the_partner_of_record_flag_filters_customers_and_lists_filter_subscriptions()
         "Alfa,Microsoft 365 Business Basic (sample price),active,no,10,P1Y,monthly,yes,"
     ));
 }
+
+#[test]
+fn the_partner_of_record_keeps_when_and_who_and_needs_the_advisor_authorization() {
+    let w = world();
+    let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let (s, _) = add(&w.store, &w.clock, &w.admin, &input(&alfa, &basic, 10)).unwrap();
+    assert_eq!(s.partner_of_record_at, None);
+    w.clock.advance(Duration::hours(2));
+    let (on, _) = set_partner_of_record(&w.store, &w.clock, &w.admin, &s.id, true).unwrap();
+    assert!(on.partner_of_record);
+    assert_eq!(
+        on.partner_of_record_at.as_deref(),
+        Some("2026-11-25T11:00:00Z")
+    );
+    assert_eq!(on.partner_of_record_by.as_deref(), Some("Anna Admin"));
+    let (off, _) = set_partner_of_record(&w.store, &w.clock, &w.admin, &s.id, false).unwrap();
+    assert!(!off.partner_of_record);
+    assert_eq!(
+        (off.partner_of_record_at, off.partner_of_record_by),
+        (None, None)
+    );
+
+    w.store
+        .write(|tx| {
+            tx.execute(
+                "UPDATE company_profile SET authorized_subscription_advisor = 0",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let e = set_partner_of_record(&w.store, &w.clock, &w.admin, &s.id, true).unwrap_err();
+    assert_eq!(e.reason(), Some("partner_not_subscription_advisor"), "{e}");
+}
