@@ -9,6 +9,7 @@ pub mod customers;
 pub mod mail;
 pub mod names;
 pub mod offers;
+pub mod product_keys;
 pub mod relationships;
 pub mod service_requests;
 pub mod session;

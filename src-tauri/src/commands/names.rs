@@ -95,4 +95,9 @@ pub const COMMANDS: &[&str] = &[
     "decline_offer",
     "revise_offer",
     "accept_offer",
+    "list_product_keys",
+    "add_product_key",
+    "preview_product_key_import",
+    "import_product_keys",
+    "redeem_product_key",
 ];

@@ -9,7 +9,15 @@ term_started_at: string, ends_at: string,
 /**
  * Until when the licence count may fall (the catalog's window after `term_started_at`).
  */
-decrease_window_closes_at: string, source: string, partner_of_record: boolean, cancelled_at?: string, 
+decrease_window_closes_at: string, source: string, partner_of_record: boolean, 
+/**
+ * When the partner of record was recorded (absent when not POR).
+ */
+partner_of_record_at?: string, 
+/**
+ * Who recorded it.
+ */
+partner_of_record_by?: string, cancelled_at?: string, 
 /**
  * Cancelled within the decrease window: Microsoft refunds it.
  */
