@@ -21,6 +21,13 @@ import type { CustomerUserPage } from "./bindings/CustomerUserPage";
 import type { CustomerUserQuery } from "./bindings/CustomerUserQuery";
 import type { ImportMode } from "./bindings/ImportMode";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { KeyImport } from "./bindings/KeyImport";
+import type { ProductKey } from "./bindings/ProductKey";
+import type { ProductKeyInput } from "./bindings/ProductKeyInput";
+import type { ProductKeyPage } from "./bindings/ProductKeyPage";
+import type { ProductKeyQuery } from "./bindings/ProductKeyQuery";
+import type { Redeemed } from "./bindings/Redeemed";
+import type { Redemption } from "./bindings/Redemption";
 import type { LinkTemplates } from "./bindings/LinkTemplates";
 import type { PriceListReport } from "./bindings/PriceListReport";
 import type { Relationship } from "./bindings/Relationship";
@@ -229,6 +236,15 @@ export const api = {
     call<PurchaseOfferDetail>("revise_offer", { id, counts }),
   acceptOffer: (id: string, input: AcceptanceInput) =>
     call<PurchaseOfferDetail>("accept_offer", { id, input }),
+
+  listProductKeys: (query: ProductKeyQuery) => call<ProductKeyPage>("list_product_keys", { query }),
+  addProductKey: (input: ProductKeyInput) => call<ProductKey>("add_product_key", { input }),
+  previewProductKeyImport: (keys: KeyImport) =>
+    call<ImportReport>("preview_product_key_import", { import: keys }),
+  importProductKeys: (keys: KeyImport, mode: ImportMode) =>
+    call<ImportReport>("import_product_keys", { import: keys, mode }),
+  redeemProductKey: (redemption: Redemption) =>
+    call<Redeemed>("redeem_product_key", { redemption }),
 
   listCatalog: () => call<Service[]>("list_catalog"),
   updateService: (id: string, input: ServiceUpdate) =>

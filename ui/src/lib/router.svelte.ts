@@ -34,6 +34,7 @@ export const screens = [
     icon: "M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z",
   },
   { id: "offers", label: "offers.nav", needs: "manage_purchase_offers", icon: "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9zM8 12h8v2H8zm0 4h5v2H8z" },
+  { id: "keys", label: "keys.nav", needs: "view_product_keys", icon: "M7 14a2 2 0 1 1 0-4 2 2 0 0 1 0 4zm5.6-4A6 6 0 1 0 12.6 14H17v4h4v-4h2v-4z" },
 ] as const satisfies readonly {
   id: string;
   label: MessageKey;

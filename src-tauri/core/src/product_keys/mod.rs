@@ -96,7 +96,7 @@ pub struct ProductKeyQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ProductKeyPage {
-    pub items: Vec<ProductKey>,
+    pub rows: Vec<ProductKey>,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
@@ -278,13 +278,13 @@ pub fn list(store: &Store, actor: &Actor, query: &ProductKeyQuery) -> Result<Pro
             "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY k.added_at DESC, k.id DESC LIMIT ?",
             clauses.join(" AND ")
         );
-        let mut items = conn
+        let mut rows = conn
             .prepare(&sql)?
             .query_map(params_from_iter(values), row_of(full))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let next_cursor =
-            paging::next_cursor(&mut items, limit, |k| (k.added_at.clone(), k.id.clone()));
-        Ok(ProductKeyPage { items, next_cursor })
+            paging::next_cursor(&mut rows, limit, |k| (k.added_at.clone(), k.id.clone()));
+        Ok(ProductKeyPage { rows, next_cursor })
     })
 }
 

@@ -176,15 +176,15 @@ fn only_billing_and_global_admins_add_keys_and_see_them_in_full() {
 
     let query = ProductKeyQuery::default();
     let full = list(&w.store, &billing, &query).unwrap();
-    assert!(full.items.iter().all(|k| !k.masked && !k.key.contains('•')));
+    assert!(full.rows.iter().all(|k| !k.masked && !k.key.contains('•')));
     let masked = list(&w.store, &seller, &query).unwrap();
-    assert_eq!(masked.items.len(), 2);
-    for k in &masked.items {
+    assert_eq!(masked.rows.len(), 2);
+    for k in &masked.rows {
         assert!(k.masked);
         assert_eq!(k.key.matches('•').count(), 20, "{}", k.key);
     }
-    assert!(masked.items.iter().any(|k| k.key.ends_with("-6789B")));
-    assert!(!masked.items.iter().any(|k| k.key.contains("BCDFG")));
+    assert!(masked.rows.iter().any(|k| k.key.ends_with("-6789B")));
+    assert!(!masked.rows.iter().any(|k| k.key.contains("BCDFG")));
 }
 
 #[test]
@@ -323,7 +323,7 @@ fn redeeming_creates_a_subscription_once() {
         },
     )
     .unwrap();
-    assert_eq!(redeemed.items.len(), 1);
+    assert_eq!(redeemed.rows.len(), 1);
     let available = list(
         &w.store,
         &w.admin,
@@ -333,7 +333,7 @@ fn redeeming_creates_a_subscription_once() {
         },
     )
     .unwrap();
-    assert!(available.items.is_empty());
+    assert!(available.rows.is_empty());
 }
 
 #[test]
@@ -398,7 +398,7 @@ fn redeeming_extends_the_term_or_adds_licences_of_the_existing_subscription() {
     }
     let still = list(&w.store, &w.admin, &ProductKeyQuery::default()).unwrap();
     assert!(still
-        .items
+        .rows
         .iter()
         .any(|k| k.id == fourth.id && k.status == "available"));
 }
