@@ -644,7 +644,13 @@ pub fn redeem(
                     other => Err(other),
                 })?,
                 mode @ (RedeemMode::ExtendTerm | RedeemMode::AddLicences) => {
-                    crate::customers::load(tx, &customer_id)?;
+                    let customer = crate::customers::load(tx, &customer_id)?;
+                    if customer.archived {
+                        return Err(Error::invalid_state(format!(
+                            "{} is archived; restore the customer first",
+                            customer.company_name
+                        )));
+                    }
                     let id = subscriptions::live_of_service(tx, &customer_id, &before.service_id)?
                     .ok_or_else(|| {
                         Error::invalid_state(format!(
