@@ -21,6 +21,7 @@ pub enum Entity {
     ServiceRequest,
     TrialInvitation,
     PurchaseOffer,
+    Notification,
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.

@@ -151,6 +151,8 @@ pub enum Action {
     ManagePurchaseOffers,
     /// Set an offer line's unit price other than the catalog's.
     OverrideOfferPrices,
+    /// See one's own notifications, mark them read, choose the kinds one wants.
+    ViewNotifications,
 }
 
 /// Why an action is refused. The UI shows a localised text for each.
@@ -233,7 +235,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -265,6 +267,7 @@ impl Action {
         Action::ManageTrialInvitations,
         Action::ManagePurchaseOffers,
         Action::OverrideOfferPrices,
+        Action::ViewNotifications,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -300,6 +303,7 @@ impl Action {
             Action::ManageTrialInvitations => "manage_trial_invitations",
             Action::ManagePurchaseOffers => "manage_purchase_offers",
             Action::OverrideOfferPrices => "override_offer_prices",
+            Action::ViewNotifications => "view_notifications",
         }
     }
 
@@ -340,6 +344,7 @@ impl Action {
             Action::ManageTrialInvitations => "create or send trial invitations",
             Action::ManagePurchaseOffers => "create or send purchase offers",
             Action::OverrideOfferPrices => "change an offer's prices from the catalog's",
+            Action::ViewNotifications => "see notifications",
         }
     }
 }
@@ -438,6 +443,7 @@ fn rule(action: Action) -> Rule {
         Action::ManagePurchaseOffers => (EVERYONE, FullOrLimited, ADVISOR, ANY_CUSTOMER),
         // Prices are the billing admins' (DESIGN §2).
         Action::OverrideOfferPrices => (&[GA, BA], FullOrLimited, ADVISOR, ANY_CUSTOMER),
+        Action::ViewNotifications => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
     };
     Rule {
         roles,

@@ -247,6 +247,12 @@ override_offer_prices          billing_admin          n:.... f:..YY l:..YY
 override_offer_prices          password_admin         n:.... f:.... l:....
 override_offer_prices          service_admin          n:.... f:.... l:....
 override_offer_prices          user_management_admin  n:.... f:.... l:....
+view_notifications             none                   n:YYYY f:YYYY l:YYYY
+view_notifications             global_admin           n:YYYY f:YYYY l:YYYY
+view_notifications             billing_admin          n:YYYY f:YYYY l:YYYY
+view_notifications             password_admin         n:YYYY f:YYYY l:YYYY
+view_notifications             service_admin          n:YYYY f:YYYY l:YYYY
+view_notifications             user_management_admin  n:YYYY f:YYYY l:YYYY
 view_dashboard                 customer gate: -
 change_own_password            customer gate: -
 view_company_profile           customer gate: -
@@ -278,6 +284,7 @@ manage_service_requests        customer gate: active-relationship
 manage_trial_invitations       customer gate: -
 manage_purchase_offers         customer gate: -
 override_offer_prices          customer gate: -
+view_notifications             customer gate: -
 ";
 
 #[test]
