@@ -344,3 +344,6 @@ pub fn export_calendar(
     audit::record(store, clock, &event)?;
     Ok(exported)
 }
+
+#[cfg(test)]
+mod tests;
