@@ -95,4 +95,12 @@ pub const COMMANDS: &[&str] = &[
     "decline_offer",
     "revise_offer",
     "accept_offer",
+    "list_notifications",
+    "mark_notification_read",
+    "mark_all_notifications_read",
+    "get_notification_kinds",
+    "set_notification_kinds",
+    "dashboard_overview",
+    "expiry_calendar",
+    "export_calendar_ics",
 ];
