@@ -12,6 +12,8 @@ CREATE TABLE notifications (
     -- What it is about, for opening it: subscription, relationship, offer, company.
     object_kind TEXT NOT NULL,
     object_id   TEXT NOT NULL DEFAULT '',
+    -- The customer it concerns, where subscriptions and relationships are opened.
+    customer_id TEXT,
     -- The object's name as staff know it (customer — service, offer number).
     subject     TEXT NOT NULL,
     from_value  TEXT,

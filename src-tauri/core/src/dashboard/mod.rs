@@ -71,6 +71,10 @@ pub struct CalendarEntry {
     pub event: String,
     /// The id to open (a subscription, relationship or offer).
     pub object_id: String,
+    /// The customer it concerns (subscriptions and relationships open there).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     pub subject: String,
     /// YYYY-MM-DD (UTC).
     pub date: String,
@@ -161,6 +165,7 @@ fn entries(
                 object_id: r.get(2)?,
                 subject: r.get(3)?,
                 date: date.get(..10).unwrap_or(&date).to_owned(),
+                customer_id: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
@@ -184,7 +189,7 @@ pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<C
                 "SELECT CASE WHEN s.trial = 1 THEN 'trial' ELSE 'subscription' END,
                         CASE WHEN s.trial = 0 AND s.auto_renew = 1 AND s.status = 'active'
                              THEN 'renews' ELSE 'ends' END,
-                        s.id, c.company_name || ' — ' || cs.title, s.ends_at
+                        s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
                  FROM subscriptions s JOIN customers c ON c.id = s.customer_id
                  JOIN catalog_services cs ON cs.id = s.service_id
                  WHERE s.status IN ('active', 'suspended') AND s.ends_at > ?1 AND s.ends_at <= ?2",
@@ -194,7 +199,7 @@ pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<C
         if allowed(conn, actor, Action::ViewCustomers) {
             all.extend(entries(
                 conn,
-                "SELECT 'relationship', 'expires', r.id, c.company_name || ' — ' || r.display_name, r.ends_at
+                "SELECT 'relationship', 'expires', r.id, c.company_name || ' — ' || r.display_name, r.ends_at, r.customer_id
                  FROM relationships r JOIN customers c ON c.id = r.customer_id
                  WHERE r.state IN ('active', 'expiring') AND r.ends_at > ?1 AND r.ends_at <= ?2",
                 params![from, to],
@@ -204,7 +209,8 @@ pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<C
                 conn,
                 &format!(
                     "SELECT 'approval_request', 'lapses', r.id, c.company_name || ' — ' || r.display_name,
-                            strftime('%Y-%m-%dT%H:%M:%SZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days')
+                            strftime('%Y-%m-%dT%H:%M:%SZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
+                            r.customer_id
                      FROM relationships r JOIN customers c ON c.id = r.customer_id
                      WHERE r.state = 'approval_pending' AND r.requested_at > ?1 AND r.requested_at <= ?2"
                 ),
@@ -217,7 +223,7 @@ pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<C
                 "SELECT 'offer', 'expires', o.id,
                         coalesce(c.company_name, nullif(o.prospect_name, ''), o.prospect_email)
                             || ' (' || o.revision || ')',
-                        o.valid_until
+                        o.valid_until, o.customer_id
                  FROM purchase_offers o LEFT JOIN customers c ON c.id = o.customer_id
                  WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2",
                 params![from, to],

@@ -47,6 +47,10 @@ pub struct Notification {
     /// subscription, relationship, offer, company (what "open" opens).
     pub object_kind: String,
     pub object_id: String,
+    /// The customer it concerns (subscriptions and relationships open there).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     pub subject: String,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,6 +74,7 @@ pub struct Draft {
     pub event: String,
     pub object_kind: &'static str,
     pub object_id: String,
+    pub customer_id: Option<String>,
     pub subject: String,
     pub from_value: Option<String>,
     pub to_value: Option<String>,
@@ -111,8 +116,8 @@ pub fn notify(tx: &Connection, clock: &dyn Clock, draft: &Draft) -> Result<bool>
     let made = tx
         .prepare_cached(
             "INSERT INTO notifications (id, cause_key, kind, event, object_kind, object_id,
-                 subject, from_value, to_value, due, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 subject, from_value, to_value, due, created_at, customer_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (cause_key) DO NOTHING",
         )?
         .execute(params![
@@ -126,7 +131,8 @@ pub fn notify(tx: &Connection, clock: &dyn Clock, draft: &Draft) -> Result<bool>
             draft.from_value,
             draft.to_value,
             draft.due,
-            to_rfc3339(clock.now())?
+            to_rfc3339(clock.now())?,
+            draft.customer_id
         ])?;
     Ok(made > 0)
 }
@@ -182,6 +188,7 @@ pub fn subscription_changed(
             event: event.to_owned(),
             object_kind: "subscription",
             object_id: after.id.clone(),
+            customer_id: Some(after.customer_id.clone()),
             subject: subject_of(after),
             from_value,
             to_value,
@@ -216,7 +223,7 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
 }
 
 const COLUMNS: &str = "n.id, n.kind, n.event, n.object_kind, n.object_id, n.subject, n.from_value,
-    n.to_value, n.due, n.created_at, r.read_at IS NOT NULL";
+    n.to_value, n.due, n.created_at, r.read_at IS NOT NULL, n.customer_id";
 const FROM: &str = "notifications n
     LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.staff_id = ?1";
 const WANTED: &str =
@@ -229,6 +236,7 @@ fn notification(row: &Row<'_>) -> rusqlite::Result<Notification> {
         event: row.get(2)?,
         object_kind: row.get(3)?,
         object_id: row.get(4)?,
+        customer_id: row.get(11)?,
         subject: row.get(5)?,
         from_value: row.get(6)?,
         to_value: row.get(7)?,

@@ -46,14 +46,13 @@ pub const CLOCK_RULES: &[ClockRule] = &[
     },
 ];
 
-fn rows(
-    conn: &Connection,
-    sql: &str,
-    args: impl rusqlite::Params,
-) -> Result<Vec<(String, String, String)>> {
+type Found = (String, String, String, Option<String>);
+
+/// (object id, subject, due, customer id) rows.
+fn rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Found>> {
     Ok(conn
         .prepare_cached(sql)?
-        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -64,7 +63,7 @@ fn trials_ending(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
     );
     let found = rows(
         conn,
-        "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at
+        "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
          FROM subscriptions s JOIN customers c ON c.id = s.customer_id
          JOIN catalog_services cs ON cs.id = s.service_id
          WHERE s.trial = 1 AND s.status = 'active' AND s.ends_at > ?1 AND s.ends_at <= ?2",
@@ -72,12 +71,13 @@ fn trials_ending(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
     )?;
     Ok(found
         .into_iter()
-        .map(|(id, subject, ends)| Draft {
+        .map(|(id, subject, ends, customer_id)| Draft {
             cause_key: format!("trial_ending:{id}:{}", date(&ends)),
             kind: "trial_ending",
             event: "ending".into(),
             object_kind: "subscription",
             object_id: id,
+            customer_id,
             subject,
             due: Some(date(&ends)),
             ..Draft::default()
@@ -92,7 +92,7 @@ fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<
     );
     let found = rows(
         conn,
-        "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at
+        "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
          FROM subscriptions s JOIN customers c ON c.id = s.customer_id
          JOIN catalog_services cs ON cs.id = s.service_id
          WHERE s.partner_of_record = 1 AND s.status IN ('active', 'suspended')
@@ -102,12 +102,13 @@ fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<
     )?;
     Ok(found
         .into_iter()
-        .map(|(id, subject, ends)| Draft {
+        .map(|(id, subject, ends, customer_id)| Draft {
             cause_key: format!("{KIND_PARTNER_OF_RECORD}:{id}:expiring:{}", date(&ends)),
             kind: KIND_PARTNER_OF_RECORD,
             event: "expiring".into(),
             object_kind: "subscription",
             object_id: id,
+            customer_id,
             subject,
             due: Some(date(&ends)),
             ..Draft::default()
@@ -118,19 +119,20 @@ fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<
 fn relationships_expiring(conn: &Connection, _now: OffsetDateTime) -> Result<Vec<Draft>> {
     let found = rows(
         conn,
-        "SELECT r.id, c.company_name || ' — ' || r.display_name, coalesce(r.ends_at, '')
+        "SELECT r.id, c.company_name || ' — ' || r.display_name, coalesce(r.ends_at, ''), r.customer_id
          FROM relationships r JOIN customers c ON c.id = r.customer_id
          WHERE r.state = 'expiring'",
         [],
     )?;
     Ok(found
         .into_iter()
-        .map(|(id, subject, ends)| Draft {
+        .map(|(id, subject, ends, customer_id)| Draft {
             cause_key: format!("relationship_expiring:{id}:{}", date(&ends)),
             kind: "relationship_expiring",
             event: "expiring".into(),
             object_kind: "relationship",
             object_id: id,
+            customer_id,
             subject,
             due: Some(date(&ends)),
             ..Draft::default()
@@ -148,19 +150,20 @@ fn offers_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>>
         "SELECT o.id,
                 coalesce(c.company_name, nullif(o.prospect_name, ''), o.prospect_email)
                     || ' (' || o.revision || ')',
-                o.valid_until
+                o.valid_until, o.customer_id
          FROM purchase_offers o LEFT JOIN customers c ON c.id = o.customer_id
          WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2",
         params![now_text, soon],
     )?;
     Ok(found
         .into_iter()
-        .map(|(id, subject, valid_until)| Draft {
+        .map(|(id, subject, valid_until, customer_id)| Draft {
             cause_key: format!("offer_expiring:{id}:{valid_until}"),
             kind: "offer_expiring",
             event: "expiring".into(),
             object_kind: "offer",
             object_id: id,
+            customer_id,
             subject,
             due: Some(valid_until),
             ..Draft::default()

@@ -192,7 +192,7 @@ fn a_trial_ending_within_seven_days_notifies_once_even_across_restarts() {
 #[test]
 fn a_relationship_entering_expiring_notifies() {
     let w = world();
-    let (_, relationship) = w.active_customer("Alfa", "alfa", &[]);
+    let (customer, relationship) = w.active_customer("Alfa", "alfa", &[]);
     w.clock.advance(Duration::days(340));
     relationships::apply_clock(&w.store, &w.clock).unwrap();
     apply_clock(&w.store, &w.clock).unwrap();
@@ -203,6 +203,7 @@ fn a_relationship_entering_expiring_notifies() {
         ("relationship", relationship.as_str())
     );
     assert_eq!(found[0].due.as_deref(), Some("2027-11-25"));
+    assert_eq!(found[0].customer_id.as_deref(), Some(customer.as_str()));
 }
 
 #[test]

@@ -15,7 +15,11 @@ event: string,
 /**
  * The id to open (a subscription, relationship or offer).
  */
-object_id: string, subject: string, 
+object_id: string, 
+/**
+ * The customer it concerns (subscriptions and relationships open there).
+ */
+customer_id?: string, subject: string, 
 /**
  * YYYY-MM-DD (UTC).
  */

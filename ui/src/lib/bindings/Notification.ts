@@ -4,7 +4,11 @@ export type Notification = { id: string, kind: string, event: string,
 /**
  * subscription, relationship, offer, company (what "open" opens).
  */
-object_kind: string, object_id: string, subject: string, from_value?: string, to_value?: string, 
+object_kind: string, object_id: string, 
+/**
+ * The customer it concerns (subscriptions and relationships open there).
+ */
+customer_id?: string, subject: string, from_value?: string, to_value?: string, 
 /**
  * YYYY-MM-DD the cause falls due, when it has one.
  */
