@@ -229,6 +229,22 @@ const FROM: &str = "notifications n
 const WANTED: &str =
     "n.kind NOT IN (SELECT kind FROM notification_muted_kinds WHERE staff_id = ?1)";
 
+/// The notifications' objects the staff member may open: customers' subscriptions
+/// and relationships need customer access, offers the offers permission.
+fn visible(conn: &Connection, actor: &Actor) -> String {
+    let mut kinds = vec!["'company'"];
+    if require(conn, actor, Action::ViewSubscriptions).is_ok() {
+        kinds.push("'subscription'");
+    }
+    if require(conn, actor, Action::ViewCustomers).is_ok() {
+        kinds.push("'relationship'");
+    }
+    if require(conn, actor, Action::ManagePurchaseOffers).is_ok() {
+        kinds.push("'offer'");
+    }
+    format!("n.object_kind IN ({})", kinds.join(", "))
+}
+
 fn notification(row: &Row<'_>) -> rusqlite::Result<Notification> {
     Ok(Notification {
         id: row.get(0)?,
@@ -246,12 +262,13 @@ fn notification(row: &Row<'_>) -> rusqlite::Result<Notification> {
     })
 }
 
-fn unread(conn: &Connection, staff_id: &str) -> Result<u32> {
+fn unread(conn: &Connection, actor: &Actor) -> Result<u32> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT count(*) FROM {FROM} WHERE r.read_at IS NULL AND {WANTED}"
+            "SELECT count(*) FROM {FROM} WHERE r.read_at IS NULL AND {WANTED} AND {}",
+            visible(conn, actor)
         ))?
-        .query_row([staff_id], |r| r.get(0))?)
+        .query_row([&actor.id], |r| r.get(0))?)
 }
 
 /// The signed-in staff member's notifications, of the kinds they want, newest first.
@@ -271,8 +288,9 @@ pub fn list(store: &Store, actor: &Actor, query: &NotificationQuery) -> Result<N
         let items = conn
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM {FROM}
-                 WHERE {WANTED} AND (?2 = 0 OR r.read_at IS NULL) AND (?3 IS NULL OR n.kind = ?3)
-                 ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4"
+                 WHERE {WANTED} AND {} AND (?2 = 0 OR r.read_at IS NULL) AND (?3 IS NULL OR n.kind = ?3)
+                 ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4",
+                visible(conn, actor)
             ))?
             .query_map(
                 params![actor.id, query.unread_only, kind, limit],
@@ -281,7 +299,7 @@ pub fn list(store: &Store, actor: &Actor, query: &NotificationQuery) -> Result<N
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(NotificationList {
             items,
-            unread: unread(conn, &actor.id)?,
+            unread: unread(conn, actor)?,
         })
     })
 }
@@ -317,9 +335,11 @@ pub fn mark_all_read(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<
     store.write(|tx| {
         require(tx, actor, Action::ViewNotifications)?;
         tx.execute(
-            "INSERT OR IGNORE INTO notification_reads (notification_id, staff_id, read_at)
-             SELECT n.id, ?1, ?2 FROM notifications n
-             WHERE n.kind NOT IN (SELECT kind FROM notification_muted_kinds WHERE staff_id = ?1)",
+            &format!(
+                "INSERT OR IGNORE INTO notification_reads (notification_id, staff_id, read_at)
+                 SELECT n.id, ?1, ?2 FROM notifications n WHERE {WANTED} AND {}",
+                visible(tx, actor)
+            ),
             params![actor.id, now],
         )?;
         Ok(Change::of(Entity::Notification))

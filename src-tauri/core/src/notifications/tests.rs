@@ -279,8 +279,9 @@ fn read_state_and_wanted_kinds_are_per_staff_member() {
     let bob = w.staff(
         "Bob Billing",
         CompanyRole::BillingAdmin,
-        CustomerAccess::None,
+        CustomerAccess::Full,
     );
+    let nina = w.staff("Nina None", CompanyRole::None, CustomerAccess::None);
     let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
     let id = subscription(&w, &customer, "Microsoft 365 Business Basic", false, false);
     subscriptions::set_partner_of_record(&w.store, &w.clock, &w.admin, &id, true).unwrap();
@@ -293,6 +294,9 @@ fn read_state_and_wanted_kinds_are_per_staff_member() {
     let total = all(&w, &w.admin).len() as u32;
     assert!(total >= 3);
     assert_eq!((unread(&w.admin), unread(&bob)), (total, total));
+    // Without customer access, customers' subscriptions stay out of sight.
+    assert!(all(&w, &nina).iter().all(|n| n.object_kind == "company"));
+    assert_eq!(unread(&nina), 1);
 
     // Bob wants no partner-of-record notifications: they vanish from his list and count.
     let (settings, _) = set_kind_settings(

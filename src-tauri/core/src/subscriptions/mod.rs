@@ -860,6 +860,7 @@ pub fn convert_trial_in(
     let before = load(tx, id)?;
     apply_conversion(tx, who, &before, conversion, (now, &to_rfc3339(now)?))?;
     let after = load(tx, id)?;
+    crate::notifications::subscription_changed(tx, clock, &before, &after, "convert_trial")?;
     let event = Event::done(who.clone(), "subscription.convert_trial", target(&after)).with_change(
         serde_json::to_value(&before).ok(),
         serde_json::to_value(&after).ok(),
