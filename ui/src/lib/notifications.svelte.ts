@@ -18,6 +18,7 @@ class Notifications {
   /** Ids already seen, so only new ones reach the desktop; null before the first load. */
   private seen: Set<string> | null = null;
   private stop: (() => void) | null = null;
+  private staffId: string | null = null;
 
   async refresh(): Promise<void> {
     try {
@@ -49,9 +50,17 @@ class Notifications {
     this.seen = seen;
   }
 
-  start(): void {
-    if (this.stop) return;
+  /** Starts listening once; a different staff member signing in starts from a clean slate. */
+  start(staffId: string): void {
+    if (this.staffId !== staffId) {
+      this.staffId = staffId;
+      this.seen = null;
+      this.items = [];
+      this.unread = 0;
+      this.kind = "";
+    }
     void this.refresh();
+    if (this.stop) return;
     const unlisten = onChange(() => void this.refresh());
     this.stop = () => void unlisten.then((off) => off());
   }
