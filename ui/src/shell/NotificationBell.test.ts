@@ -59,7 +59,7 @@ describe("NotificationBell", () => {
     await waitFor(() => expect(screen.getAllByTestId("notification")).toHaveLength(2));
     expect(screen.getByText("Licences changed from 10 to 12")).toBeTruthy();
     const go = vi.spyOn(router, "go");
-    await fireEvent.click(screen.getAllByText("Open")[0]);
+    await fireEvent.click(screen.getAllByText("Open")[0]!);
     await waitFor(() => expect(go).toHaveBeenCalledWith("customers", "cust1"));
     expect(core.read).toEqual(["n1"]);
     await waitFor(() => expect(screen.getByTestId("notification-count").textContent).toBe("1"));
