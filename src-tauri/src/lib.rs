@@ -92,6 +92,14 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::subscriptions::convert_trial_subscription,
             commands::subscriptions::set_subscription_partner_of_record,
             commands::subscriptions::export_subscriptions_csv,
+            commands::notifications::list_notifications,
+            commands::notifications::mark_notification_read,
+            commands::notifications::mark_all_notifications_read,
+            commands::notifications::get_notification_kinds,
+            commands::notifications::set_notification_kinds,
+            commands::dashboard::dashboard_overview,
+            commands::dashboard::expiry_calendar,
+            commands::dashboard::export_calendar_ics,
             commands::service_requests::service_request_queue,
             commands::service_requests::list_customer_service_requests,
             commands::service_requests::get_service_request,
@@ -126,6 +134,8 @@ fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
                 partnerdesk_core::relationships::apply_clock(&store, clock.as_ref()),
                 partnerdesk_core::subscriptions::apply_clock(&store, clock.as_ref()),
                 partnerdesk_core::offers::apply_clock(&store, clock.as_ref()),
+                // Last: notices what the clocks above just changed.
+                partnerdesk_core::notifications::apply_clock(&store, clock.as_ref()),
             ];
             for result in due {
                 match result {

@@ -22,6 +22,7 @@ pub enum Entity {
     TrialInvitation,
     PurchaseOffer,
     ProductKey,
+    Notification,
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.

@@ -27,6 +27,18 @@ pub fn write_csv(
     clock: &dyn Clock,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
 ) -> Result<ExportedFile> {
+    write_file(dir, name, "csv", clock, write)
+}
+
+/// Writes `dir/partnerdesk-<name>-<time>.<extension>` the same way as
+/// [`write_csv`]: a `.part` file renamed only when complete.
+pub fn write_file(
+    dir: &Path,
+    name: &str,
+    extension: &str,
+    clock: &dyn Clock,
+    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
+) -> Result<ExportedFile> {
     std::fs::create_dir_all(dir)?;
     let stamp = clock
         .now()
@@ -34,8 +46,8 @@ pub fn write_csv(
             "[year][month][day]-[hour][minute][second]"
         ))
         .map_err(|e| Error::Internal(e.to_string()))?;
-    let path: PathBuf = dir.join(format!("partnerdesk-{name}-{stamp}.csv"));
-    let partial = path.with_extension("csv.part");
+    let path: PathBuf = dir.join(format!("partnerdesk-{name}-{stamp}.{extension}"));
+    let partial = path.with_extension(format!("{extension}.part"));
     let mut out = BufWriter::new(std::fs::File::create(&partial)?);
     let rows = match write(&mut out).and_then(|rows| Ok(out.flush().map(|()| rows)?)) {
         Ok(rows) => rows,

@@ -100,4 +100,12 @@ pub const COMMANDS: &[&str] = &[
     "preview_product_key_import",
     "import_product_keys",
     "redeem_product_key",
+    "list_notifications",
+    "mark_notification_read",
+    "mark_all_notifications_read",
+    "get_notification_kinds",
+    "set_notification_kinds",
+    "dashboard_overview",
+    "expiry_calendar",
+    "export_calendar_ics",
 ];

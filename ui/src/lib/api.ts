@@ -3,6 +3,11 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiError } from "./bindings/ApiError";
+import type { CalendarEntry } from "./bindings/CalendarEntry";
+import type { KindSetting } from "./bindings/KindSetting";
+import type { NotificationList } from "./bindings/NotificationList";
+import type { NotificationQuery } from "./bindings/NotificationQuery";
+import type { Overview } from "./bindings/Overview";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
 import type { AuditPage } from "./bindings/AuditPage";
@@ -298,6 +303,14 @@ export const api = {
     call<null>("send_trial_invitation_email", { id, recipients }),
   recordTrialInvitationSignup: (id: string, signup: SignupInput) =>
     call<TrialInvitationDetail>("record_trial_invitation_signup", { id, signup }),
+  listNotifications: (query: NotificationQuery) => call<NotificationList>("list_notifications", { query }),
+  markNotificationRead: (id: string) => call<null>("mark_notification_read", { id }),
+  markAllNotificationsRead: () => call<null>("mark_all_notifications_read"),
+  getNotificationKinds: () => call<KindSetting[]>("get_notification_kinds"),
+  setNotificationKinds: (settings: KindSetting[]) => call<KindSetting[]>("set_notification_kinds", { settings }),
+  dashboardOverview: () => call<Overview>("dashboard_overview"),
+  expiryCalendar: () => call<CalendarEntry[]>("expiry_calendar"),
+  exportCalendarIcs: () => call<ExportedFile>("export_calendar_ics"),
 };
 
 /** Calls `handler` after every successful write anywhere in the app. */

@@ -159,6 +159,8 @@ pub enum Action {
     RedeemProductKeys,
     /// See product keys in full.
     ViewFullProductKeys,
+    /// See one's own notifications, mark them read, choose the kinds one wants.
+    ViewNotifications,
 }
 
 /// Why an action is refused. The UI shows a localised text for each.
@@ -241,7 +243,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -277,6 +279,7 @@ impl Action {
         Action::ManageProductKeys,
         Action::RedeemProductKeys,
         Action::ViewFullProductKeys,
+        Action::ViewNotifications,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -316,6 +319,7 @@ impl Action {
             Action::ManageProductKeys => "manage_product_keys",
             Action::RedeemProductKeys => "redeem_product_keys",
             Action::ViewFullProductKeys => "view_full_product_keys",
+            Action::ViewNotifications => "view_notifications",
         }
     }
 
@@ -360,6 +364,7 @@ impl Action {
             Action::ManageProductKeys => "add or import product keys",
             Action::RedeemProductKeys => "redeem product keys for customers",
             Action::ViewFullProductKeys => "see product keys in full",
+            Action::ViewNotifications => "see notifications",
         }
     }
 }
@@ -466,6 +471,7 @@ fn rule(action: Action) -> Rule {
         // relationship needed yet (one may be requested with the key).
         Action::RedeemProductKeys => (EVERYONE, Full, ADVISOR, ANY_CUSTOMER),
         Action::ViewFullProductKeys => (&[GA, BA], Any, ADVISOR, ANY_CUSTOMER),
+        Action::ViewNotifications => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
     };
     Rule {
         roles,

@@ -271,6 +271,12 @@ view_full_product_keys         billing_admin          n:..YY f:..YY l:..YY
 view_full_product_keys         password_admin         n:.... f:.... l:....
 view_full_product_keys         service_admin          n:.... f:.... l:....
 view_full_product_keys         user_management_admin  n:.... f:.... l:....
+view_notifications             none                   n:YYYY f:YYYY l:YYYY
+view_notifications             global_admin           n:YYYY f:YYYY l:YYYY
+view_notifications             billing_admin          n:YYYY f:YYYY l:YYYY
+view_notifications             password_admin         n:YYYY f:YYYY l:YYYY
+view_notifications             service_admin          n:YYYY f:YYYY l:YYYY
+view_notifications             user_management_admin  n:YYYY f:YYYY l:YYYY
 view_dashboard                 customer gate: -
 change_own_password            customer gate: -
 view_company_profile           customer gate: -
@@ -306,6 +312,7 @@ view_product_keys              customer gate: -
 manage_product_keys            customer gate: -
 redeem_product_keys            customer gate: -
 view_full_product_keys         customer gate: -
+view_notifications             customer gate: -
 ";
 
 #[test]

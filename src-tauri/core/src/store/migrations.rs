@@ -26,6 +26,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0006_trial_invitations.sql")),
     M::up(include_str!("../../migrations/0007_purchase_offers.sql")),
     M::up(include_str!("../../migrations/0008_product_keys.sql")),
+    M::up(include_str!("../../migrations/0009_notifications.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

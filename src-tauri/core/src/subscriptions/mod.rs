@@ -506,6 +506,8 @@ fn change_subscription(
         require_for_customer(tx, actor, action, &before.customer_id)?;
         work(tx, &before, now, &now_text)?;
         let after = load(tx, &id)?;
+        let event = audit_action.trim_start_matches("subscription.");
+        crate::notifications::subscription_changed(tx, clock, &before, &after, event)?;
         let event = Event::done(actor.audit_ref(), audit_action, target(&after)).with_change(
             serde_json::to_value(&before).ok(),
             serde_json::to_value(&after).ok(),
@@ -882,6 +884,7 @@ pub fn convert_trial_in(
     let before = load(tx, id)?;
     apply_conversion(tx, who, &before, conversion, (now, &to_rfc3339(now)?))?;
     let after = load(tx, id)?;
+    crate::notifications::subscription_changed(tx, clock, &before, &after, "convert_trial")?;
     let event = Event::done(who.clone(), "subscription.convert_trial", target(&after)).with_change(
         serde_json::to_value(&before).ok(),
         serde_json::to_value(&after).ok(),
@@ -1085,6 +1088,9 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
                 params![status.as_str(), to_rfc3339(term_started)?, to_rfc3339(end)?, now_text, s.id],
             )?;
             let after = load(tx, &s.id)?;
+            for step in &steps {
+                crate::notifications::subscription_changed(tx, clock, &s, &after, step.as_str())?;
+            }
             let entry = Event {
                 detail: steps.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", "),
                 ..Event::done(system(), "subscription.clock", target(&after))

@@ -1,0 +1,355 @@
+//! The dashboard: the seed's partner overview (counts that depend on the
+//! partner's authorizations and the signed-in staff member's access) and one
+//! expiry calendar of everything that ends in the next 90 days, exportable as
+//! iCalendar.
+
+use std::io::Write;
+use std::path::Path;
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+use ts_rs::TS;
+
+use crate::access::{require, Action, PartnerAuthorizations};
+use crate::audit::{self, Event, Target};
+use crate::auth::Actor;
+use crate::clock::{to_rfc3339, Clock};
+use crate::error::{Error, Result};
+use crate::exports::{write_file, ExportedFile};
+use crate::relationships::APPROVAL_LAPSES_DAYS;
+use crate::store::Store;
+
+/// How far ahead the calendar looks.
+pub const CALENDAR_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Count {
+    /// A status, a state or a service title.
+    pub key: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ServiceLicences {
+    pub service_title: String,
+    pub subscriptions: u32,
+    pub licences: u32,
+}
+
+/// The partner overview. A section the staff member may not see is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Overview {
+    pub partner: PartnerAuthorizations,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customers: Option<u32>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_subscriptions: Option<u32>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub licences_by_service: Option<Vec<ServiceLicences>>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offers_by_status: Option<Vec<Count>>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relationships_by_state: Option<Vec<Count>>,
+}
+
+/// One date on the expiry calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CalendarEntry {
+    /// trial, subscription, relationship, approval_request, offer.
+    pub kind: String,
+    /// What happens that day: ends, renews, expires, lapses.
+    pub event: String,
+    /// The id to open (a subscription, relationship or offer).
+    pub object_id: String,
+    /// The customer it concerns (subscriptions and relationships open there).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    pub subject: String,
+    /// YYYY-MM-DD (UTC).
+    pub date: String,
+}
+
+fn allowed(conn: &Connection, actor: &Actor, action: Action) -> bool {
+    require(conn, actor, action).is_ok()
+}
+
+fn counts(conn: &Connection, sql: &str) -> Result<Vec<Count>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map([], |r| {
+            Ok(Count {
+                key: r.get(0)?,
+                count: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn overview(store: &Store, actor: &Actor) -> Result<Overview> {
+    store.read(|conn| {
+        require(conn, actor, Action::ViewDashboard)?;
+        let customers = allowed(conn, actor, Action::ViewCustomers);
+        let subscriptions = allowed(conn, actor, Action::ViewSubscriptions);
+        let offers = allowed(conn, actor, Action::ManagePurchaseOffers);
+        let count = |sql: &str| -> Result<u32> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+        Ok(Overview {
+            partner: crate::auth::actor::partner_authorizations(conn)?,
+            customers: customers
+                .then(|| count("SELECT count(*) FROM customers WHERE archived = 0"))
+                .transpose()?,
+            active_subscriptions: subscriptions
+                .then(|| count("SELECT count(*) FROM subscriptions WHERE status = 'active'"))
+                .transpose()?,
+            licences_by_service: subscriptions
+                .then(|| -> Result<Vec<ServiceLicences>> {
+                    Ok(conn
+                        .prepare_cached(
+                            "SELECT cs.title, count(*), sum(s.quantity)
+                             FROM subscriptions s JOIN catalog_services cs ON cs.id = s.service_id
+                             WHERE s.status = 'active'
+                             GROUP BY cs.id ORDER BY sum(s.quantity) DESC, cs.title",
+                        )?
+                        .query_map([], |r| {
+                            Ok(ServiceLicences {
+                                service_title: r.get(0)?,
+                                subscriptions: r.get(1)?,
+                                licences: r.get(2)?,
+                            })
+                        })?
+                        .collect::<rusqlite::Result<Vec<_>>>()?)
+                })
+                .transpose()?,
+            offers_by_status: offers
+                .then(|| {
+                    counts(
+                        conn,
+                        "SELECT status, count(*) FROM purchase_offers GROUP BY status ORDER BY status",
+                    )
+                })
+                .transpose()?,
+            relationships_by_state: customers
+                .then(|| {
+                    counts(
+                        conn,
+                        "SELECT state, count(*) FROM relationships GROUP BY state ORDER BY state",
+                    )
+                })
+                .transpose()?,
+        })
+    })
+}
+
+fn entries(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<CalendarEntry>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map(args, |r| {
+            let date: String = r.get(4)?;
+            Ok(CalendarEntry {
+                kind: r.get(0)?,
+                event: r.get(1)?,
+                object_id: r.get(2)?,
+                subject: r.get(3)?,
+                date: date.get(..10).unwrap_or(&date).to_owned(),
+                customer_id: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Everything the staff member may see that ends in the next 90 days, soonest first.
+pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<CalendarEntry>> {
+    let now = clock.now();
+    let (from, to) = (
+        to_rfc3339(now)?,
+        to_rfc3339(now + Duration::days(CALENDAR_DAYS))?,
+    );
+    let lapse_from = to_rfc3339(now - Duration::days(APPROVAL_LAPSES_DAYS))?;
+    let lapse_to = to_rfc3339(now + Duration::days(CALENDAR_DAYS - APPROVAL_LAPSES_DAYS))?;
+    store.read(|conn| {
+        require(conn, actor, Action::ViewDashboard)?;
+        let mut all = Vec::new();
+        if allowed(conn, actor, Action::ViewSubscriptions) {
+            all.extend(entries(
+                conn,
+                "SELECT CASE WHEN s.trial = 1 THEN 'trial' ELSE 'subscription' END,
+                        CASE WHEN s.trial = 0 AND s.auto_renew = 1 AND s.status = 'active'
+                             THEN 'renews' ELSE 'ends' END,
+                        s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
+                 FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+                 JOIN catalog_services cs ON cs.id = s.service_id
+                 WHERE s.status IN ('active', 'suspended') AND s.ends_at > ?1 AND s.ends_at <= ?2",
+                params![from, to],
+            )?);
+        }
+        if allowed(conn, actor, Action::ViewCustomers) {
+            all.extend(entries(
+                conn,
+                "SELECT 'relationship', 'expires', r.id, c.company_name || ' — ' || r.display_name, r.ends_at, r.customer_id
+                 FROM relationships r JOIN customers c ON c.id = r.customer_id
+                 WHERE r.state IN ('active', 'expiring') AND r.ends_at > ?1 AND r.ends_at <= ?2",
+                params![from, to],
+            )?);
+            // An unapproved request lapses 90 days after it was made.
+            all.extend(entries(
+                conn,
+                &format!(
+                    "SELECT 'approval_request', 'lapses', r.id, c.company_name || ' — ' || r.display_name,
+                            strftime('%Y-%m-%dT%H:%M:%SZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
+                            r.customer_id
+                     FROM relationships r JOIN customers c ON c.id = r.customer_id
+                     WHERE r.state = 'approval_pending' AND r.requested_at > ?1 AND r.requested_at <= ?2"
+                ),
+                params![lapse_from, lapse_to],
+            )?);
+        }
+        if allowed(conn, actor, Action::ManagePurchaseOffers) {
+            all.extend(entries(
+                conn,
+                "SELECT 'offer', 'expires', o.id,
+                        coalesce(c.company_name, nullif(o.prospect_name, ''), o.prospect_email)
+                            || ' (' || o.revision || ')',
+                        o.valid_until, o.customer_id
+                 FROM purchase_offers o LEFT JOIN customers c ON c.id = o.customer_id
+                 WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2",
+                params![from, to],
+            )?);
+        }
+        all.sort_by(|a, b| (&a.date, &a.kind, &a.subject).cmp(&(&b.date, &b.kind, &b.subject)));
+        Ok(all)
+    })
+}
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11).
+fn ics_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets, never inside a character (RFC 5545 §3.1).
+fn ics_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+fn summary(entry: &CalendarEntry) -> String {
+    let what = match entry.kind.as_str() {
+        "trial" => "Trial ends",
+        "subscription" if entry.event == "renews" => "Subscription renews",
+        "subscription" => "Subscription ends",
+        "relationship" => "Delegated administration expires",
+        "approval_request" => "Approval request lapses",
+        "offer" => "Offer expires",
+        _ => "Ends",
+    };
+    format!("{what}: {}", entry.subject)
+}
+
+/// The calendar as an iCalendar document of all-day events.
+pub fn to_ics(entries: &[CalendarEntry], now: OffsetDateTime) -> Result<String> {
+    let stamp = now
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Partnerdesk//Expiry calendar//EN",
+        "CALSCALE:GREGORIAN",
+    ] {
+        ics_line(&mut out, line);
+    }
+    for entry in entries {
+        let day = entry.date.replace('-', "");
+        let next = time::Date::parse(
+            &entry.date,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|e| Error::Internal(format!("calendar date '{}': {e}", entry.date)))?
+        .next_day()
+        .ok_or_else(|| Error::Internal("calendar date out of range".into()))?;
+        let next = next
+            .format(time::macros::format_description!("[year][month][day]"))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(
+            &mut out,
+            &format!("UID:{}-{}-{}@partnerdesk", entry.kind, entry.object_id, day),
+        );
+        ics_line(&mut out, &format!("DTSTAMP:{stamp}"));
+        ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{day}"));
+        ics_line(&mut out, &format!("DTEND;VALUE=DATE:{next}"));
+        ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&summary(entry))));
+        ics_line(&mut out, &format!("CATEGORIES:{}", ics_text(&entry.kind)));
+        ics_line(&mut out, "TRANSP:TRANSPARENT");
+        ics_line(&mut out, "END:VEVENT");
+    }
+    ics_line(&mut out, "END:VCALENDAR");
+    Ok(out)
+}
+
+/// Writes the calendar to `dir` as `.ics`, complete or not at all, and audits it.
+pub fn export_calendar(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    dir: &Path,
+) -> Result<ExportedFile> {
+    let found = calendar(store, clock, actor)?;
+    let text = to_ics(&found, clock.now())?;
+    let exported = write_file(dir, "calendar", "ics", clock, |out: &mut dyn Write| {
+        out.write_all(text.as_bytes())?;
+        Ok(found.len() as u64)
+    })?;
+    let event = Event {
+        detail: format!("{} calendar entries to {}", exported.rows, exported.path),
+        ..Event::done(
+            actor.audit_ref(),
+            "calendar.export",
+            Target {
+                kind: "calendar",
+                id: None,
+                label: "expiry calendar".into(),
+            },
+        )
+    };
+    audit::record(store, clock, &event)?;
+    Ok(exported)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,230 @@
+//! The clock's notification rules. Each rule looks at the database as it is
+//! now and drafts the notifications that are due; the cause key makes a
+//! draft that was already made a no-op. A new rule is one more entry in
+//! [`CLOCK_RULES`] (its `kind` then appears in every staff member's settings).
+
+use rusqlite::{params, Connection};
+use time::{Duration, OffsetDateTime};
+
+use super::{date, Draft, KIND_PARTNER_OF_RECORD};
+use crate::clock::to_rfc3339;
+use crate::error::Result;
+
+/// A trial ends within this many days.
+pub const TRIAL_ENDING_DAYS: i64 = 7;
+/// A subscription the partner is partner of record on, not renewing, ends within this many days.
+pub const POR_EXPIRY_DAYS: i64 = 30;
+/// A key still in stock this long after it was bought is worth a reminder.
+pub const UNREDEEMED_KEY_DAYS: i64 = 90;
+/// A sent offer lapses within this many days.
+pub const OFFER_EXPIRING_DAYS: i64 = 3;
+
+pub struct ClockRule {
+    /// The notification kind it makes (a key the UI translates).
+    pub kind: &'static str,
+    pub find: fn(&Connection, OffsetDateTime) -> Result<Vec<Draft>>,
+}
+
+pub const CLOCK_RULES: &[ClockRule] = &[
+    ClockRule {
+        kind: "trial_ending",
+        find: trials_ending,
+    },
+    ClockRule {
+        kind: KIND_PARTNER_OF_RECORD,
+        find: por_subscriptions_expiring,
+    },
+    ClockRule {
+        kind: "relationship_expiring",
+        find: relationships_expiring,
+    },
+    ClockRule {
+        kind: "offer_expiring",
+        find: offers_expiring,
+    },
+    ClockRule {
+        kind: "company_profile",
+        find: company_profile_incomplete,
+    },
+    ClockRule {
+        kind: "product_key_unredeemed",
+        find: product_keys_unredeemed,
+    },
+];
+
+type Found = (String, String, String, Option<String>);
+
+/// (object id, subject, due, customer id) rows.
+fn rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Found>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn trials_ending(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
+    let (now_text, soon) = (
+        to_rfc3339(now)?,
+        to_rfc3339(now + Duration::days(TRIAL_ENDING_DAYS))?,
+    );
+    let found = rows(
+        conn,
+        "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
+         FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+         JOIN catalog_services cs ON cs.id = s.service_id
+         WHERE s.trial = 1 AND s.status = 'active' AND s.ends_at > ?1 AND s.ends_at <= ?2",
+        params![now_text, soon],
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|(id, subject, ends, customer_id)| Draft {
+            cause_key: format!("trial_ending:{id}:{}", date(&ends)),
+            kind: "trial_ending",
+            event: "ending".into(),
+            object_kind: "subscription",
+            object_id: id,
+            customer_id,
+            subject,
+            due: Some(date(&ends)),
+            ..Draft::default()
+        })
+        .collect())
+}
+
+fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
+    let (now_text, soon) = (
+        to_rfc3339(now)?,
+        to_rfc3339(now + Duration::days(POR_EXPIRY_DAYS))?,
+    );
+    let found = rows(
+        conn,
+        "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
+         FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+         JOIN catalog_services cs ON cs.id = s.service_id
+         WHERE s.partner_of_record = 1 AND s.status IN ('active', 'suspended')
+           AND (s.trial = 1 OR s.auto_renew = 0 OR s.status = 'suspended')
+           AND s.ends_at > ?1 AND s.ends_at <= ?2",
+        params![now_text, soon],
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|(id, subject, ends, customer_id)| Draft {
+            cause_key: format!("{KIND_PARTNER_OF_RECORD}:{id}:expiring:{}", date(&ends)),
+            kind: KIND_PARTNER_OF_RECORD,
+            event: "expiring".into(),
+            object_kind: "subscription",
+            object_id: id,
+            customer_id,
+            subject,
+            due: Some(date(&ends)),
+            ..Draft::default()
+        })
+        .collect())
+}
+
+fn relationships_expiring(conn: &Connection, _now: OffsetDateTime) -> Result<Vec<Draft>> {
+    let found = rows(
+        conn,
+        "SELECT r.id, c.company_name || ' — ' || r.display_name, coalesce(r.ends_at, ''), r.customer_id
+         FROM relationships r JOIN customers c ON c.id = r.customer_id
+         WHERE r.state = 'expiring'",
+        [],
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|(id, subject, ends, customer_id)| Draft {
+            cause_key: format!("relationship_expiring:{id}:{}", date(&ends)),
+            kind: "relationship_expiring",
+            event: "expiring".into(),
+            object_kind: "relationship",
+            object_id: id,
+            customer_id,
+            subject,
+            due: Some(date(&ends)),
+            ..Draft::default()
+        })
+        .collect())
+}
+
+fn offers_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
+    let (now_text, soon) = (
+        to_rfc3339(now)?,
+        to_rfc3339(now + Duration::days(OFFER_EXPIRING_DAYS))?,
+    );
+    let found = rows(
+        conn,
+        "SELECT o.id,
+                coalesce(c.company_name, nullif(o.prospect_name, ''), o.prospect_email)
+                    || ' (' || o.revision || ')',
+                o.valid_until, o.customer_id
+         FROM purchase_offers o LEFT JOIN customers c ON c.id = o.customer_id
+         WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2",
+        params![now_text, soon],
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|(id, subject, valid_until, customer_id)| Draft {
+            cause_key: format!("offer_expiring:{id}:{valid_until}"),
+            kind: "offer_expiring",
+            event: "expiring".into(),
+            object_kind: "offer",
+            object_id: id,
+            customer_id,
+            subject,
+            due: Some(valid_until),
+            ..Draft::default()
+        })
+        .collect())
+}
+
+fn company_profile_incomplete(conn: &Connection, _now: OffsetDateTime) -> Result<Vec<Draft>> {
+    let set_up: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM company_profile)")?
+        .query_row([], |r| r.get(0))?;
+    if !set_up {
+        return Ok(Vec::new());
+    }
+    let profile = crate::company::read_profile(conn)?;
+    let issues = crate::company::completeness(&profile);
+    if issues.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    Ok(vec![Draft {
+        // The same gaps notify once; a different set (a new gap) notifies again.
+        cause_key: format!("company_profile:company:{}", fields.join(",")),
+        kind: "company_profile",
+        event: "incomplete".into(),
+        object_kind: "company",
+        object_id: String::new(),
+        subject: profile.legal_name,
+        to_value: Some(fields.join(", ")),
+        ..Draft::default()
+    }])
+}
+
+/// Keys bought 90 days ago or earlier and still not redeemed; the subject shows
+/// the key masked, as every staff member may see it.
+fn product_keys_unredeemed(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
+    let before = to_rfc3339(now - Duration::days(UNREDEEMED_KEY_DAYS))?;
+    let found = rows(
+        conn,
+        "SELECT k.id, '•••••-•••••-•••••-•••••-' || k.last_group || ' — ' || cs.title, k.added_at, NULL
+         FROM product_keys k JOIN catalog_services cs ON cs.id = k.service_id
+         WHERE k.status = 'available' AND k.added_at <= ?1",
+        params![before],
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|(id, subject, added, _)| Draft {
+            cause_key: format!("product_key_unredeemed:{id}"),
+            kind: "product_key_unredeemed",
+            event: "unredeemed".into(),
+            object_kind: "product_key",
+            object_id: id,
+            subject,
+            from_value: Some(date(&added)),
+            ..Draft::default()
+        })
+        .collect())
+}

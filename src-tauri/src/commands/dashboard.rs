@@ -1,0 +1,29 @@
+use partnerdesk_core::dashboard::{self, CalendarEntry, Overview};
+use partnerdesk_core::exports::ExportedFile;
+use partnerdesk_core::store::export_dir;
+use partnerdesk_core::ApiError;
+use tauri::State;
+
+use super::as_actor;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn dashboard_overview(state: State<'_, AppState>) -> Result<Overview, ApiError> {
+    as_actor(&state, move |cx| dashboard::overview(cx.store, &cx.actor)).await
+}
+
+#[tauri::command]
+pub async fn expiry_calendar(state: State<'_, AppState>) -> Result<Vec<CalendarEntry>, ApiError> {
+    as_actor(&state, move |cx| {
+        dashboard::calendar(cx.store, cx.clock, &cx.actor)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_calendar_ics(state: State<'_, AppState>) -> Result<ExportedFile, ApiError> {
+    as_actor(&state, move |cx| {
+        dashboard::export_calendar(cx.store, cx.clock, &cx.actor, &export_dir()?)
+    })
+    .await
+}

@@ -1,0 +1,62 @@
+use partnerdesk_core::notifications::{self, KindSetting, NotificationList, NotificationQuery};
+use partnerdesk_core::ApiError;
+use tauri::{AppHandle, Runtime, State};
+
+use super::{as_actor, write_as_actor};
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn list_notifications(
+    state: State<'_, AppState>,
+    query: NotificationQuery,
+) -> Result<NotificationList, ApiError> {
+    as_actor(&state, move |cx| {
+        notifications::list(cx.store, &cx.actor, &query)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn mark_notification_read<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<(), ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        notifications::mark_read(cx.store, cx.clock, &cx.actor, &id).map(|change| ((), change))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn mark_all_notifications_read<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        notifications::mark_all_read(cx.store, cx.clock, &cx.actor).map(|change| ((), change))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_notification_kinds(
+    state: State<'_, AppState>,
+) -> Result<Vec<KindSetting>, ApiError> {
+    as_actor(&state, move |cx| {
+        notifications::kind_settings(cx.store, &cx.actor)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_notification_kinds<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: Vec<KindSetting>,
+) -> Result<Vec<KindSetting>, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        notifications::set_kind_settings(cx.store, &cx.actor, &settings)
+    })
+    .await
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import type { Notification } from "./bindings/Notification";
+import { calendarTarget, daysUntil, eventText, kindKey, target } from "./notifications";
+
+const base: Notification = {
+  id: "n1", kind: "partner_of_record", event: "quantity", object_kind: "subscription", object_id: "s1",
+  customer_id: "c1", subject: "Alfa — Basic", from_value: "10", to_value: "12", created_at: "2026-11-25T09:00:00Z", read: false,
+};
+
+describe("notifications", () => {
+  it("open the customer for subscriptions and relationships, the offer, or the company", () => {
+    expect(target(base)).toEqual(["customers", "c1"]);
+    expect(target({ ...base, object_kind: "offer", object_id: "o1" })).toEqual(["offers", "o1"]);
+    expect(target({ ...base, object_kind: "company", object_id: "" })).toEqual(["company", null]);
+    expect(calendarTarget({ kind: "approval_request", event: "lapses", object_id: "r1", customer_id: "c2", subject: "x", date: "2027-01-01" }))
+      .toEqual(["customers", "c2"]);
+  });
+
+  it("describe the change with its values, and unknown events and kinds safely", () => {
+    expect(eventText(base)).toEqual(["notifications.event.quantity", { from: "10", to: "12", due: "" }]);
+    expect(eventText({ ...base, event: "whatever" })[0]).toBe("notifications.event.other");
+    expect(kindKey("trial_ending")).toBe("notifications.kind.trial_ending");
+    expect(kindKey("made_up")).toBeNull();
+  });
+
+  it("count days to a date in UTC", () => {
+    expect(daysUntil("2026-12-25", new Date("2026-11-25T23:00:00Z"))).toBe(30);
+  });
+});

@@ -1,0 +1,52 @@
+// Pure helpers for notifications: their text and where "open" goes.
+import type { CalendarEntry } from "./bindings/CalendarEntry";
+import type { Notification } from "./bindings/Notification";
+import type { MessageKey } from "./i18n/en";
+import type { Params } from "./i18n/translate";
+import type { ScreenId } from "./router.svelte";
+
+const EVENTS = new Set([
+  "partner_of_record", "quantity", "suspend", "reactivate", "cancel", "auto_renew", "convert_trial",
+  "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed",
+]);
+
+/** The kind's label key; a kind this build has no text for shows its key. */
+export function kindKey(kind: string): MessageKey | null {
+  const key = `notifications.kind.${kind}`;
+  return KNOWN_KINDS.has(kind) ? (key as MessageKey) : null;
+}
+
+const KNOWN_KINDS = new Set([
+  "partner_of_record", "trial_ending", "relationship_expiring", "offer_expiring", "company_profile", "product_key_unredeemed",
+]);
+
+/** What happened, as a message key and its parameters. */
+export function eventText(n: Notification): [MessageKey, Params] {
+  const event = EVENTS.has(n.event) ? n.event : "other";
+  return [`notifications.event.${event}` as MessageKey, { from: n.from_value ?? "", to: n.to_value ?? "", due: n.due ?? "" }];
+}
+
+/** Where opening the object goes: the screen and its parameter. */
+export function target(n: Pick<Notification, "object_kind" | "object_id" | "customer_id">): [ScreenId, string | null] {
+  switch (n.object_kind) {
+    case "company":
+      return ["company", null];
+    case "offer":
+      return ["offers", n.object_id];
+    case "product_key":
+      return ["keys", null];
+    default:
+      return n.customer_id ? ["customers", n.customer_id] : ["dashboard", null];
+  }
+}
+
+/** Where a calendar entry opens. */
+export function calendarTarget(e: CalendarEntry): [ScreenId, string | null] {
+  return target({ object_kind: e.kind === "offer" ? "offer" : e.kind, object_id: e.object_id, customer_id: e.customer_id });
+}
+
+/** Whole days from `now` to a YYYY-MM-DD date (UTC). */
+export function daysUntil(date: string, now: Date): number {
+  const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - day) / 86_400_000);
+}
