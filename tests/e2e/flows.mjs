@@ -6,13 +6,20 @@ export async function text(browser, selector) {
 }
 
 export async function waitForText(browser, selector, expected, timeout = 5000) {
-  await browser.waitUntil(async () => {
-    const element = await browser.$(selector);
-    return (await element.isExisting()) && (await element.getText()) === expected;
-  }, {
-    timeout,
-    timeoutMsg: `${selector} never read "${expected}"`,
-  });
+  try {
+    await browser.waitUntil(async () => {
+      const element = await browser.$(selector);
+      return (await element.isExisting()) && (await element.getText()) === expected;
+    }, {
+      timeout,
+      timeoutMsg: `${selector} never read "${expected}"`,
+    });
+  } catch (error) {
+    // What the window showed when the wait gave up: the first thing to look at in CI.
+    const name = `failed-${expected.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}-${Date.now()}`;
+    await browser.saveScreenshot(`${import.meta.dirname}/artifacts/${name}.png`).catch(() => {});
+    throw error;
+  }
 }
 
 /** Runs the first-run wizard; the new global admin ends up signed in. */
@@ -121,4 +128,11 @@ export async function setPartnerId(browser, partnerId) {
     timeout: 5000,
     timeoutMsg: "the company profile was not saved",
   });
+}
+
+/** Clicks `selector` once it can be clicked. */
+export async function clickWhenReady(browser, selector) {
+  const element = await browser.$(selector);
+  await element.waitForClickable({ timeout: 5000 });
+  await element.click();
 }

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { freshProfile, launch, removeProfile, screenshot } from "./app.mjs";
-import { addCustomer, completeWizard, fill, go, setPartnerId, text, waitForText } from "./flows.mjs";
+import { addCustomer, clickWhenReady, completeWizard, fill, go, setPartnerId, text, waitForText } from "./flows.mjs";
 
 let app;
 let mailLog;
@@ -23,11 +23,7 @@ after(async () => {
   if (app) removeProfile(app.profile);
 });
 
-async function click(selector) {
-  const element = await app.browser.$(selector);
-  await element.waitForClickable({ timeout: 5000 });
-  await element.click();
-}
+const click = (selector) => clickWhenReady(app.browser, selector);
 
 async function signupRows() {
   return (await app.browser.$$('[data-testid="invitation-signups"] tbody tr')).length;

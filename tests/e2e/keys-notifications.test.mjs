@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, removeProfile, screenshot } from "./app.mjs";
-import { addCustomer, completeWizard, fill, go, openCustomer, text, waitForText } from "./flows.mjs";
+import { addCustomer, clickWhenReady, completeWizard, fill, go, openCustomer, text, waitForText } from "./flows.mjs";
 
 const FIRST = "BCDFG-HJKMP-QRTVW-XY234-6789B";
 const SECOND = "CDFGH-JKMPQ-RTVWX-Y2346-789BC";
@@ -22,11 +22,7 @@ after(async () => {
   if (app) removeProfile(app.profile);
 });
 
-async function click(selector) {
-  const element = await app.browser.$(selector);
-  await element.waitForClickable({ timeout: 5000 });
-  await element.click();
-}
+const click = (selector) => clickWhenReady(app.browser, selector);
 
 test("an import with a bad and a duplicate line names both lines and keeps the good keys", async () => {
   await addCustomer(app.browser, "Epsilon IT", "epsilonit");

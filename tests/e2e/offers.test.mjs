@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { freshProfile, launch, removeProfile, screenshot } from "./app.mjs";
-import { ADMIN, completeWizard, fill, go, setPartnerId, signIn, waitForText } from "./flows.mjs";
+import { ADMIN, clickWhenReady, completeWizard, fill, go, setPartnerId, signIn, waitForText } from "./flows.mjs";
 
 let app;
 let profile;
@@ -26,11 +26,7 @@ after(async () => {
   removeProfile(profile);
 });
 
-async function click(selector) {
-  const element = await app.browser.$(selector);
-  await element.waitForClickable({ timeout: 5000 });
-  await element.click();
-}
+const click = (selector) => clickWhenReady(app.browser, selector);
 
 async function counts() {
   return app.browser.execute(() =>
@@ -71,7 +67,7 @@ test("a two-line draft is saved as it is typed and is intact after the app is cl
   await app.stop();
   app = await launch(profile, { PARTNERDESK_TEST_MAIL_RECORDER: mailLog });
   await signIn(app.browser, ADMIN.email, ADMIN.password);
-  await waitForText(app.browser, '[data-testid="signed-in-user"]', ADMIN.name);
+  await waitForText(app.browser, '[data-testid="signed-in-user"]', ADMIN.name, 20000);
   await go(app.browser, "offers");
   await click('[data-testid="offer-list"] .virtual-row');
   await waitForText(app.browser, '[data-testid="offer-status"]', "Draft");
