@@ -105,6 +105,9 @@ test("as partner of record, a quantity change notifies and the calendar shows th
   );
   assert.ok(texts.some((t) => /15.*20/.test(t)), `a notification of the change 15 → 20: ${JSON.stringify(texts)}`);
   await screenshot(app.browser, "notifications");
+  // "Open" shows the subscription the notification is about.
+  await click('[data-testid="notification"] button');
+  await waitForText(app.browser, '[data-testid="subscription-quantity"]', "20");
   await app.browser.keys(["Escape"]);
 
   await go(app.browser, "dashboard");

@@ -8,12 +8,15 @@ const base: Notification = {
 };
 
 describe("notifications", () => {
-  it("open the customer for subscriptions and relationships, the offer, or the company", () => {
-    expect(target(base)).toEqual(["customers", "c1"]);
+  it("open the subscription itself, the customer for relationships, the offer, or the company", () => {
+    expect(target(base)).toEqual(["subscriptions", "s1"]);
+    expect(target({ ...base, object_kind: "relationship", object_id: "r1" })).toEqual(["customers", "c1"]);
     expect(target({ ...base, object_kind: "offer", object_id: "o1" })).toEqual(["offers", "o1"]);
     expect(target({ ...base, object_kind: "company", object_id: "" })).toEqual(["company", null]);
     expect(calendarTarget({ kind: "approval_request", event: "lapses", object_id: "r1", customer_id: "c2", subject: "x", date: "2027-01-01" }))
       .toEqual(["customers", "c2"]);
+    expect(calendarTarget({ kind: "trial", event: "ends", object_id: "s9", customer_id: "c2", subject: "x", date: "2027-01-01" }))
+      .toEqual(["subscriptions", "s9"]);
   });
 
   it("describe the change with its values, and unknown events and kinds safely", () => {

@@ -35,6 +35,8 @@ export function target(n: Pick<Notification, "object_kind" | "object_id" | "cust
       return ["offers", n.object_id];
     case "product_key":
       return ["keys", null];
+    case "subscription":
+      return ["subscriptions", n.object_id];
     default:
       return n.customer_id ? ["customers", n.customer_id] : ["dashboard", null];
   }
@@ -42,7 +44,8 @@ export function target(n: Pick<Notification, "object_kind" | "object_id" | "cust
 
 /** Where a calendar entry opens. */
 export function calendarTarget(e: CalendarEntry): [ScreenId, string | null] {
-  return target({ object_kind: e.kind === "offer" ? "offer" : e.kind, object_id: e.object_id, customer_id: e.customer_id });
+  const kind = e.kind === "trial" ? "subscription" : e.kind;
+  return target({ object_kind: kind, object_id: e.object_id, customer_id: e.customer_id });
 }
 
 /** Whole days from `now` to a YYYY-MM-DD date (UTC). */

@@ -50,7 +50,7 @@ const por: Notification = {
 afterEach(cleanup);
 
 describe("NotificationBell", () => {
-  it("shows the unread count, lists the change and opens the customer it is about", async () => {
+  it("shows the unread count, lists the change and opens the subscription it is about", async () => {
     core.items = [por, { ...por, id: "n2", kind: "company_profile", event: "incomplete", object_kind: "company", object_id: "", customer_id: undefined, to_value: "street" }];
     core.read = [];
     render(NotificationBell);
@@ -60,7 +60,7 @@ describe("NotificationBell", () => {
     expect(screen.getByText("Licences changed from 10 to 12")).toBeTruthy();
     const go = vi.spyOn(router, "go");
     await fireEvent.click(screen.getAllByText("Open")[0]!);
-    await waitFor(() => expect(go).toHaveBeenCalledWith("customers", "cust1"));
+    await waitFor(() => expect(go).toHaveBeenCalledWith("subscriptions", "sub1"));
     expect(core.read).toEqual(["n1"]);
     await waitFor(() => expect(screen.getByTestId("notification-count").textContent).toBe("1"));
   });
