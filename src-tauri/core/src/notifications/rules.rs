@@ -62,6 +62,32 @@ fn rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// One draft per object falling due on a date; `cause` makes its cause key
+/// from the object's id and the due date, so a new date notifies again.
+fn due_on(
+    found: Vec<Found>,
+    (kind, event, object_kind): (&'static str, &'static str, &'static str),
+    cause: impl Fn(&str, &str) -> String,
+) -> Vec<Draft> {
+    found
+        .into_iter()
+        .map(|(id, subject, due_at, customer_id)| {
+            let due = date(&due_at);
+            Draft {
+                cause_key: cause(&id, &due),
+                kind,
+                event: event.into(),
+                object_kind,
+                object_id: id,
+                customer_id,
+                subject,
+                due: Some(due),
+                ..Draft::default()
+            }
+        })
+        .collect()
+}
+
 fn trials_ending(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
     let (now_text, soon) = (
         to_rfc3339(now)?,
@@ -75,20 +101,11 @@ fn trials_ending(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
          WHERE s.trial = 1 AND s.status = 'active' AND s.ends_at > ?1 AND s.ends_at <= ?2",
         params![now_text, soon],
     )?;
-    Ok(found
-        .into_iter()
-        .map(|(id, subject, ends, customer_id)| Draft {
-            cause_key: format!("trial_ending:{id}:{}", date(&ends)),
-            kind: "trial_ending",
-            event: "ending".into(),
-            object_kind: "subscription",
-            object_id: id,
-            customer_id,
-            subject,
-            due: Some(date(&ends)),
-            ..Draft::default()
-        })
-        .collect())
+    Ok(due_on(
+        found,
+        ("trial_ending", "ending", "subscription"),
+        |id, due| format!("trial_ending:{id}:{due}"),
+    ))
 }
 
 fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
@@ -106,20 +123,11 @@ fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<
            AND s.ends_at > ?1 AND s.ends_at <= ?2",
         params![now_text, soon],
     )?;
-    Ok(found
-        .into_iter()
-        .map(|(id, subject, ends, customer_id)| Draft {
-            cause_key: format!("{KIND_PARTNER_OF_RECORD}:{id}:expiring:{}", date(&ends)),
-            kind: KIND_PARTNER_OF_RECORD,
-            event: "expiring".into(),
-            object_kind: "subscription",
-            object_id: id,
-            customer_id,
-            subject,
-            due: Some(date(&ends)),
-            ..Draft::default()
-        })
-        .collect())
+    Ok(due_on(
+        found,
+        (KIND_PARTNER_OF_RECORD, "expiring", "subscription"),
+        |id, due| format!("{KIND_PARTNER_OF_RECORD}:{id}:expiring:{due}"),
+    ))
 }
 
 fn relationships_expiring(conn: &Connection, _now: OffsetDateTime) -> Result<Vec<Draft>> {
@@ -130,20 +138,11 @@ fn relationships_expiring(conn: &Connection, _now: OffsetDateTime) -> Result<Vec
          WHERE r.state = 'expiring'",
         [],
     )?;
-    Ok(found
-        .into_iter()
-        .map(|(id, subject, ends, customer_id)| Draft {
-            cause_key: format!("relationship_expiring:{id}:{}", date(&ends)),
-            kind: "relationship_expiring",
-            event: "expiring".into(),
-            object_kind: "relationship",
-            object_id: id,
-            customer_id,
-            subject,
-            due: Some(date(&ends)),
-            ..Draft::default()
-        })
-        .collect())
+    Ok(due_on(
+        found,
+        ("relationship_expiring", "expiring", "relationship"),
+        |id, due| format!("relationship_expiring:{id}:{due}"),
+    ))
 }
 
 fn offers_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
@@ -161,20 +160,11 @@ fn offers_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>>
          WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2",
         params![now_text, soon],
     )?;
-    Ok(found
-        .into_iter()
-        .map(|(id, subject, valid_until, customer_id)| Draft {
-            cause_key: format!("offer_expiring:{id}:{valid_until}"),
-            kind: "offer_expiring",
-            event: "expiring".into(),
-            object_kind: "offer",
-            object_id: id,
-            customer_id,
-            subject,
-            due: Some(valid_until),
-            ..Draft::default()
-        })
-        .collect())
+    Ok(due_on(
+        found,
+        ("offer_expiring", "expiring", "offer"),
+        |id, due| format!("offer_expiring:{id}:{due}"),
+    ))
 }
 
 fn company_profile_incomplete(conn: &Connection, _now: OffsetDateTime) -> Result<Vec<Draft>> {
