@@ -18,6 +18,11 @@ export async function waitForText(browser, selector, expected, timeout = 5000) {
     // What the window showed when the wait gave up: the first thing to look at in CI.
     const name = `failed-${expected.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}-${Date.now()}`;
     await browser.saveScreenshot(`${import.meta.dirname}/artifacts/${name}.png`).catch(() => {});
+    // CI keeps no artifacts: the window's text goes into the failure itself.
+    const shown = await browser
+      .execute(() => document.body.innerText.replace(/\s+/g, " ").slice(0, 600))
+      .catch((e) => `(could not read the window: ${e.message})`);
+    error.message = `${error.message}; the window showed: ${shown}`;
     throw error;
   }
 }
