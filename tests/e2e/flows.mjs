@@ -44,6 +44,56 @@ export async function signIn(browser, email, password) {
   await fill(browser, "#signin-email", email);
   await fill(browser, "#signin-password", password);
   await (await browser.$('[data-testid="sign-in"] button[type="submit"]')).click();
+  await waitForSignInOutcome(browser);
+}
+
+/** Where a sign-in stands, read from the form itself (or its absence). */
+function signInState() {
+  const form = document.querySelector('[data-testid="sign-in"]');
+  if (!form) return { phase: "left" };
+  const email = form.querySelector("#signin-email");
+  const password = form.querySelector("#signin-password");
+  return {
+    phase: form.querySelector('[role="alert"]')
+      ? "refused"
+      : form.querySelector('button[type="submit"]').disabled
+        ? "working"
+        : "idle",
+    email: email.value,
+    passwordLength: password.value.length,
+    valid: form.checkValidity(),
+    focused: document.activeElement?.id ?? document.activeElement?.tagName,
+  };
+}
+
+/**
+ * Waits until the sign-in was answered: the form left (signed in, or asked for
+ * a new password) or shows the refusal. A submit that changed nothing is
+ * reported with the form's state and sent once more, so a lost click in the
+ * driver reads as such in CI rather than as a missing user name.
+ */
+async function waitForSignInOutcome(browser) {
+  const answered = async (timeout) => {
+    try {
+      await browser.waitUntil(async () => ["left", "refused"].includes((await browser.execute(signInState)).phase), {
+        timeout,
+        interval: 100,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (await answered(5000)) return;
+  const state = await browser.execute(signInState);
+  if (state.phase === "idle") {
+    console.log(`# sign-in: the submit changed nothing, sending it again; the form: ${JSON.stringify(state)}`);
+    await browser.execute(() => document.querySelector('[data-testid="sign-in"]').requestSubmit());
+  }
+  if (await answered(15000)) return;
+  const last = await browser.execute(signInState);
+  const shown = await browser.execute(() => document.body.innerText.replace(/\s+/g, " ").slice(0, 600));
+  throw new Error(`sign-in never answered; the form: ${JSON.stringify(last)}; the window showed: ${shown}`);
 }
 
 export async function signOut(browser) {

@@ -16,6 +16,9 @@ export const en = {
   "startup.title": "Partnerdesk cannot open its database",
   "startup.help": "Nothing was changed. The details below say why and what to do.",
   "startup.retry": "Try again",
+  "failure.title": "This screen stopped because of an error",
+  "failure.help": "Nothing was changed: a display error writes no data. Try again, or open another screen from the menu. If it happens again, send the details below with a bug report.",
+  "failure.retry": "Try again",
 
   "error.title.validation": "Please check the highlighted field",
   "error.title.not_found": "Not found",

@@ -17,6 +17,9 @@ export const pl: Record<MessageKey, string> = {
   "startup.title": "Partnerdesk nie może otworzyć bazy danych",
   "startup.help": "Niczego nie zmieniono. Poniżej opisano przyczynę i co zrobić.",
   "startup.retry": "Spróbuj ponownie",
+  "failure.title": "Ten ekran zatrzymał się z powodu błędu",
+  "failure.help": "Nic nie zostało zmienione: błąd wyświetlania nie zapisuje danych. Spróbuj ponownie albo otwórz inny ekran z menu. Jeśli to się powtórzy, dołącz poniższe szczegóły do zgłoszenia błędu.",
+  "failure.retry": "Spróbuj ponownie",
 
   "error.title.validation": "Sprawdź wyróżnione pole",
   "error.title.not_found": "Nie znaleziono",
