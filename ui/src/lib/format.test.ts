@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatMoney, formatNumber } from "./format";
+import { formatDate, formatDay, formatMoney, formatNumber } from "./format";
 
 // Intl uses narrow no-break spaces in some locales; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -22,5 +22,8 @@ describe("locale formatting", () => {
   it("formats dates per locale", () => {
     expect(formatDate("en", "2026-11-25T09:30:00Z")).toBe("Nov 25, 2026");
     expect(formatDate("pl", "2026-11-25T09:30:00Z")).toBe("25 lis 2026");
+    // A calendar day stays that day whatever the machine's time zone.
+    expect(formatDay("pl", "2026-12-20")).toBe("20 gru 2026");
+    expect(formatDay("en", "2026-01-01")).toBe("Jan 1, 2026");
   });
 });

@@ -13,6 +13,11 @@ export function formatDate(locale: Locale, rfc3339: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(rfc3339));
 }
 
+/** A calendar day (YYYY-MM-DD) as that same day in every time zone. */
+export function formatDay(locale: Locale, day: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+}
+
 export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(locale).format(value);
 }

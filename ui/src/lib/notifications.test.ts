@@ -22,6 +22,12 @@ describe("notifications", () => {
   it("describe the change with its values, and unknown events and kinds safely", () => {
     expect(eventText(base)).toEqual(["notifications.event.quantity", { from: "10", to: "12", due: "" }]);
     expect(eventText({ ...base, event: "whatever" })[0]).toBe("notifications.event.other");
+    expect(eventText({ ...base, event: "auto_renew", from_value: "on", to_value: "off" })[0]).toBe(
+      "notifications.event.auto_renew_off",
+    );
+    expect(eventText({ ...base, event: "partner_of_record", from_value: "off", to_value: "on" })[0]).toBe(
+      "notifications.event.partner_of_record_on",
+    );
     expect(kindKey("trial_ending")).toBe("notifications.kind.trial_ending");
     expect(kindKey("made_up")).toBeNull();
   });

@@ -10,6 +10,8 @@ const EVENTS = new Set([
   "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed",
 ]);
 
+const SWITCHES = new Set(["partner_of_record", "auto_renew"]);
+
 /** The kind's label key; a kind this build has no text for shows its key. */
 export function kindKey(kind: string): MessageKey | null {
   const key = `notifications.kind.${kind}`;
@@ -23,7 +25,12 @@ const KNOWN_KINDS = new Set([
 /** What happened, as a message key and its parameters. */
 export function eventText(n: Notification): [MessageKey, Params] {
   const event = EVENTS.has(n.event) ? n.event : "other";
-  return [`notifications.event.${event}` as MessageKey, { from: n.from_value ?? "", to: n.to_value ?? "", due: n.due ?? "" }];
+  const params = { from: n.from_value ?? "", to: n.to_value ?? "", due: n.due ?? "" };
+  // A switch reads as a sentence ("auto-renew turned off"), not as "on → off".
+  if (SWITCHES.has(event) && (n.to_value === "on" || n.to_value === "off")) {
+    return [`notifications.event.${event}_${n.to_value}` as MessageKey, params];
+  }
+  return [`notifications.event.${event}` as MessageKey, params];
 }
 
 /** Where opening the object goes: the screen and its parameter. */

@@ -1,3 +1,5 @@
+import { t } from "../../lib/i18n/i18n.svelte";
+
 // The terms Microsoft sells and the billing plans each can be paid by. The
 // core enforces the same pairs (subscriptions/term.rs); this only fills the form.
 export const TERMS = ["P1M", "P1Y", "P3Y"] as const;
@@ -7,3 +9,13 @@ export const PLANS_BY_TERM: Record<Term, string[]> = {
   P1Y: ["monthly", "annual"],
   P3Y: ["monthly", "annual", "triennial"],
 };
+
+/** A trial runs for its catalog's days, not for the term it would be bought on. */
+export function trialDays(subscription: { term_started_at: string; ends_at: string }): number {
+  return Math.round((Date.parse(subscription.ends_at) - Date.parse(subscription.term_started_at)) / 86_400_000);
+}
+
+/** "1 year" for P1Y; a term this build does not know shows as its code. */
+export function termLabel(term: string): string {
+  return (TERMS as readonly string[]).includes(term) ? t(`subscription.term.${term as Term}`) : term;
+}
