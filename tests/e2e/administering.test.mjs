@@ -63,6 +63,7 @@ async function openTab(name) {
 const click = (selector) => clickWhenReady(app.browser, selector);
 
 /** Calls a command directly, as a UI that skipped its own checks would; resolves to the error or null. */
+/** Calls a command straight through IPC, as a UI bug or a tampered UI could; returns its refusal or null. */
 async function bypass(command, args) {
   return app.browser.executeAsync(
     (name, payload, done) => {
@@ -71,6 +72,14 @@ async function bypass(command, args) {
     command,
     args,
   );
+}
+
+async function firstSubscriptionOf(customer) {
+  return app.browser.executeAsync((id, done) => {
+    window.__TAURI_INTERNALS__
+      .invoke("list_subscriptions", { query: { customer_id: id } })
+      .then((page) => done(page.rows[0].id), (e) => done(`failed: ${JSON.stringify(e)}`));
+  }, customer);
 }
 
 async function customerId() {
@@ -200,10 +209,13 @@ test("with the relationship terminated, administering is refused and audited", a
   await waitForText(app.browser, '[data-testid="relationship-state"]', "Terminated");
   await openSubscriptionsTab();
   await openFirstSubscription();
-  await changeQuantity(13, "");
-  const message = await app.browser.$('[data-testid="subscription-detail"] [data-testid="error-message"]');
-  await message.waitForDisplayed({ timeout: 5000 });
-  assert.match(await message.getText(), /no active delegated-administration relationship/);
+  // The changes are disabled up front, with the core's reason for this customer.
+  await app.browser.waitUntil(
+    () => app.browser.execute(() => document.querySelector('[data-testid="change-quantity"]')?.matches(":disabled") === true),
+    { timeout: 5000, timeoutMsg: "changing the subscription stayed enabled without a relationship" },
+  );
+  assert.match(await text(app.browser, ".actions-box .hint"), /no active delegated-administration relationship/);
+  await screenshot(app.browser, "subscription-no-relationship");
   await closeDialog();
 
   await openTab("users");
@@ -217,6 +229,9 @@ test("with the relationship terminated, administering is refused and audited", a
 
   // Bypassing the UI changes nothing: each command is refused with the reason.
   const customer = await customerId();
+  const subscription = await firstSubscriptionOf(customer);
+  const quantity = await bypass("change_subscription_quantity", { id: subscription, quantity: 13, reason: "" });
+  assert.equal(quantity?.reason, "no_active_relationship", JSON.stringify(quantity));
   const users = await bypass("create_customer_user", {
     customerId: customer,
     input: { display_name: "Eve", user_name: "eve@kowalskiserwis.onmicrosoft.com", first_name: "", last_name: "", job_title: "", admin_role: "none" },
