@@ -149,14 +149,16 @@ fn filter(query: &ServiceRequestQuery, scope: Scope) -> Result<Filter> {
         base_values.push(SqlValue::Text(category));
     }
     if let Some(search) = filter_value(&query.search) {
-        // Titles are matched as typed (SQLite ignores ASCII case only);
-        // customer names through their folded key, so "zolc" finds "Żółć".
+        // Titles and customer names both folded, so "blad" finds "Błąd" and
+        // "zolc" finds "Żółć". Titles keep no folded copy: the scan stays
+        // within the filtered requests, which a queue keeps few.
         let mut any = vec![
-            "sr.title LIKE ? ESCAPE '\\'".to_owned(),
+            "fold(sr.title) LIKE ? ESCAPE '\\'".to_owned(),
             "c.name_key LIKE ? ESCAPE '\\'".to_owned(),
         ];
-        base_values.push(SqlValue::Text(format!("%{}%", like_escape(&search))));
-        base_values.push(SqlValue::Text(format!("%{}%", like_escape(&fold(&search)))));
+        let pattern = format!("%{}%", like_escape(&fold(&search)));
+        base_values.push(SqlValue::Text(pattern.clone()));
+        base_values.push(SqlValue::Text(pattern));
         if let Some(number) = number_in(&search) {
             any.push("sr.number = ?".into());
             base_values.push(SqlValue::Integer(i64::from(number)));

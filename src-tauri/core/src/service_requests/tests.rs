@@ -765,6 +765,14 @@ fn the_queue_counts_by_severity_and_status_and_filters() {
         ["Invoice copy"]
     );
     assert_eq!(q(&|q| q.search = Some("100%".into())).total, 0);
+    make(&a, "Błąd księgowości", "minimal", "billing", S::Open);
+    for typed in ["blad KSIEGOW", "Błąd", "ŁĄD KSIĘ"] {
+        assert_eq!(
+            titles(&q(&|q| q.search = Some(typed.into()))),
+            ["Błąd księgowości"],
+            "titles fold case and diacritics: {typed}"
+        );
+    }
 
     for (field, bad) in [
         ("status", "pending"),
