@@ -206,9 +206,17 @@ pub(crate) fn date(text: &str) -> String {
     text.get(..10).unwrap_or(text).to_owned()
 }
 
-/// Runs every clock rule; a change when anything new was made.
+/// How long a notification is kept. Every cause a clock rule finds lies days
+/// ahead, so a pruned one cannot come back; only a condition still true after
+/// this long (an incomplete company profile, a key still unredeemed) is said
+/// again, as a reminder.
+pub const RETENTION_DAYS: i64 = 180;
+
+/// Runs every clock rule and drops notifications older than [`RETENTION_DAYS`];
+/// a change when anything was made or dropped.
 pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
     let now = clock.now();
+    let cutoff = to_rfc3339(now - time::Duration::days(RETENTION_DAYS))?;
     store.write(|tx| {
         let mut made = Vec::new();
         for rule in CLOCK_RULES {
@@ -218,7 +226,9 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
                 }
             }
         }
-        Ok((!made.is_empty()).then(|| Change::of(Entity::Notification)))
+        // Their read marks go with them (ON DELETE CASCADE).
+        let dropped = tx.execute("DELETE FROM notifications WHERE created_at < ?1", [&cutoff])?;
+        Ok((!made.is_empty() || dropped > 0).then(|| Change::of(Entity::Notification)))
     })
 }
 

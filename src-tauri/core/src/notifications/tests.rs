@@ -404,3 +404,38 @@ fn a_key_unredeemed_for_ninety_days_notifies_once_masked() {
     );
     assert_eq!(found[0].object_kind, "product_key");
 }
+
+#[test]
+fn notifications_past_the_retention_are_dropped_with_their_read_marks() {
+    let w = world();
+    apply_clock(&w.store, &w.clock).unwrap();
+    let first = of_kind(&w, "company_profile");
+    assert_eq!(first.len(), 1);
+    mark_read(&w.store, &w.clock, &w.admin, &first[0].id).unwrap();
+    let reads = || -> i64 {
+        w.store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM notification_reads", [], |r| r.get(0))?))
+            .unwrap()
+    };
+    assert_eq!(reads(), 1);
+
+    w.clock.advance(Duration::days(RETENTION_DAYS - 1));
+    assert_eq!(apply_clock(&w.store, &w.clock).unwrap(), None, "still kept");
+    assert_eq!(count(&w), 1);
+
+    w.clock.advance(Duration::days(2));
+    assert_eq!(
+        apply_clock(&w.store, &w.clock).unwrap(),
+        Some(Change::of(Entity::Notification)),
+        "dropping is a change the bell hears about"
+    );
+    assert_eq!(count(&w), 0);
+    assert_eq!(reads(), 0, "read marks go with their notification");
+
+    // The profile is still incomplete: the next run says so again, as new and unread.
+    apply_clock(&w.store, &w.clock).unwrap();
+    let again = of_kind(&w, "company_profile");
+    assert_eq!(again.len(), 1);
+    assert_ne!(again[0].id, first[0].id);
+    assert!(!again[0].read);
+}
