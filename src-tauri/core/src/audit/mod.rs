@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::store::Store;
 
 pub use crate::exports::ExportedFile;
-pub use query::{export_csv, list, list_for_targets, AuditEntry, AuditPage, AuditQuery};
+pub use query::{export_csv, list, list_for_customer, AuditEntry, AuditPage, AuditQuery};
 pub use service::{export_as, list_as, verify_as};
 
 /// The hash the first entry chains to.

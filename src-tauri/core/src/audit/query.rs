@@ -257,35 +257,39 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
     })
 }
 
-/// The newest entries about any of `targets` (kind, id): a customer's Activity
-/// tab shows the customer's own entries and those of its relationships.
-pub fn list_for_targets(
+/// The newest entries about a customer and everything of theirs: their
+/// relationships, subscriptions, users, service requests, purchase offers and
+/// redeemed product keys — the customer's Activity tab. The ids come from
+/// subqueries, so a customer with thousands of users binds no long list.
+pub fn list_for_customer(
     conn: &Connection,
-    targets: &[(&str, String)],
+    customer_id: &str,
     before_seq: Option<i64>,
     limit: u32,
 ) -> Result<AuditPage> {
-    if targets.is_empty() {
-        return Ok(AuditPage {
-            entries: Vec::new(),
-            next_before_seq: None,
-        });
-    }
-    let pairs = vec!["(?, ?)"; targets.len()].join(", ");
-    let mut values: Vec<SqlValue> = targets
-        .iter()
-        .flat_map(|(kind, id)| {
-            [
-                SqlValue::Text((*kind).to_owned()),
-                SqlValue::Text(id.clone()),
-            ]
-        })
-        .collect();
-    values.push(SqlValue::Integer(before_seq.unwrap_or(i64::MAX)));
-    values.push(SqlValue::Integer(i64::from(limit) + 1));
     let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log WHERE (target_kind, target_id) IN (VALUES {pairs})
-         AND seq < ? ORDER BY seq DESC LIMIT ?"
+        "SELECT {COLUMNS} FROM audit_log
+         WHERE seq < ?2 AND (
+               (target_kind = 'customer' AND target_id = ?1)
+            OR (target_kind = 'relationship'
+                AND target_id IN (SELECT id FROM relationships WHERE customer_id = ?1))
+            OR (target_kind = 'subscription'
+                AND target_id IN (SELECT id FROM subscriptions WHERE customer_id = ?1))
+            OR (target_kind = 'customer_user'
+                AND target_id IN (SELECT id FROM customer_users WHERE customer_id = ?1))
+            OR (target_kind = 'service_request'
+                AND target_id IN (SELECT id FROM service_requests WHERE customer_id = ?1))
+            OR (target_kind = 'purchase_offer'
+                AND target_id IN (SELECT id FROM purchase_offers
+                                  WHERE customer_id = ?1 OR accepted_customer_id = ?1))
+            OR (target_kind = 'product_key'
+                AND target_id IN (SELECT id FROM product_keys WHERE customer_id = ?1)))
+         ORDER BY seq DESC LIMIT ?3"
     );
+    let values = vec![
+        SqlValue::Text(customer_id.to_owned()),
+        SqlValue::Integer(before_seq.unwrap_or(i64::MAX)),
+        SqlValue::Integer(i64::from(limit) + 1),
+    ];
     page_of(conn, &sql, values, limit)
 }

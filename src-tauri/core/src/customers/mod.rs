@@ -573,7 +573,7 @@ pub fn export_as(
     })
 }
 
-/// The customer's Activity tab: its own audit entries and its relationships'.
+/// The customer's Activity tab: its own audit entries and those of everything of theirs.
 pub fn activity(
     store: &Store,
     actor: &Actor,
@@ -584,12 +584,6 @@ pub fn activity(
     store.read(|conn| {
         require(conn, actor, Action::ViewCustomers)?;
         load(conn, &id)?;
-        let mut targets: Vec<(&str, String)> = vec![("customer", id.clone())];
-        let relationship_ids = conn
-            .prepare_cached("SELECT id FROM relationships WHERE customer_id = ?1")?
-            .query_map([&id], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        targets.extend(relationship_ids.into_iter().map(|r| ("relationship", r)));
-        audit::list_for_targets(conn, &targets, before_seq, 50)
+        audit::list_for_customer(conn, &id, before_seq, 50)
     })
 }

@@ -637,6 +637,71 @@ fn the_activity_tab_holds_the_customer_and_its_relationships() {
 }
 
 #[test]
+fn the_activity_tab_holds_what_was_done_to_everything_of_the_customer() {
+    let w = world();
+    let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
+    let (beta, _) = w.active_customer("Beta", "beta", &[]);
+    let service = crate::catalog::list(&w.store, &w.admin).unwrap()[0]
+        .id
+        .clone();
+    for customer in [&alfa, &beta] {
+        let subscription = crate::subscriptions::SubscriptionInput {
+            customer_id: customer.clone(),
+            service_id: service.clone(),
+            quantity: 5,
+            term: Some("P1M".into()),
+            billing_plan: Some("monthly".into()),
+            starts_at: None,
+            auto_renew: true,
+            trial: false,
+        };
+        crate::subscriptions::add(&w.store, &w.clock, &w.admin, &subscription).unwrap();
+        let domain = if customer == &alfa { "alfa" } else { "beta" };
+        let user = crate::customer_users::CustomerUserInput {
+            display_name: "Ewa".into(),
+            user_name: format!("ewa@{domain}.onmicrosoft.com"),
+            ..Default::default()
+        };
+        crate::customer_users::create(&w.store, &w.clock, &w.admin, customer, &user).unwrap();
+        let request = crate::service_requests::ServiceRequestInput {
+            title: "Mail is down".into(),
+            description: "Since the morning.".into(),
+            category: "email_and_calendar".into(),
+            severity: "moderate".into(),
+            contact_name: "Jan".into(),
+            contact_email: "jan@example.com".into(),
+            contact_phone: String::new(),
+        };
+        crate::service_requests::create(&w.store, &w.clock, &w.admin, customer, &request).unwrap();
+    }
+    let page = activity(&w.store, &w.admin, &alfa, None).unwrap();
+    let actions: Vec<&str> = page.entries.iter().map(|e| e.action.as_str()).collect();
+    for expected in [
+        "service_request.create",
+        "customer_user.create",
+        "subscription.add",
+        "relationship.accept",
+        "customer.create",
+    ] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    let of_beta = activity(&w.store, &w.admin, &beta, None).unwrap();
+    assert!(of_beta
+        .entries
+        .iter()
+        .any(|e| e.action == "customer_user.create"));
+    assert!(
+        of_beta
+            .entries
+            .iter()
+            .all(|b| page.entries.iter().all(|a| a.seq != b.seq)),
+        "nothing of another customer's"
+    );
+    let newest_first: Vec<i64> = page.entries.iter().map(|e| e.seq).collect();
+    assert!(newest_first.windows(2).all(|p| p[0] > p[1]));
+}
+
+#[test]
 fn counts_from_the_search_and_tag_indexes_leave_archived_customers_out() {
     let w = world();
     let mut ids = Vec::new();
