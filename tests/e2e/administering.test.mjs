@@ -139,6 +139,19 @@ test("full access adds a customer user and takes a service request from draft to
   await click('[data-testid="confirm-status"]');
   await waitForText(app.browser, '[data-testid="request-detail"] [data-testid="request-status"]', "Closed");
   await screenshot(app.browser, "service-request-closed");
+
+  // From the partner-wide queue: the customer first, then the same form.
+  await go(app.browser, "requests");
+  await click('[data-testid="queue-new-request"]');
+  await fill(app.browser, '[data-testid="new-request-customer-search"]', "kowal");
+  await click('[data-testid="new-request-customer-choice"]');
+  await fill(app.browser, "#request-title", "Teams calls drop");
+  await (await app.browser.$("#request-category")).selectByIndex(1);
+  await fill(app.browser, "#request-description", "Calls drop after a minute.");
+  await fill(app.browser, "#request-contact_name", "Jan Kowalski");
+  await click('[data-testid="save-request"]');
+  await waitForText(app.browser, '[data-testid="request-detail"] [data-testid="request-status"]', "Draft");
+  assert.match(await text(app.browser, '[data-testid="request-detail"] h2'), /SR-\d+ Teams calls drop/);
 });
 
 test("limited access sees the subscription but changing it is refused with the reason", async () => {
@@ -226,6 +239,16 @@ test("with the relationship terminated, administering is refused and audited", a
   await newRequest.waitForDisplayed({ timeout: 5000 });
   assert.match(await newRequest.getAttribute("title"), /active delegated-administration relationship/i);
   await screenshot(app.browser, "requests-terminated");
+  // The queue's new request says the same as soon as the customer is chosen.
+  await go(app.browser, "requests");
+  await click('[data-testid="queue-new-request"]');
+  await fill(app.browser, '[data-testid="new-request-customer-search"]', "kowal");
+  await click('[data-testid="new-request-customer-choice"]');
+  await (await app.browser.$('[data-testid="new-request-reason"]')).waitForDisplayed({ timeout: 5000 });
+  assert.match(await text(app.browser, '[data-testid="new-request-reason"]'), /active delegated-administration relationship/i);
+  assert.equal(await (await app.browser.$("#request-title")).isExisting(), false, "no form to type into");
+  await (await app.browser.$('[data-testid="new-request-dialog"] .dialog-actions button')).click();
+  await openCustomer(app.browser, "kowalskiserwis");
 
   // Bypassing the UI changes nothing: each command is refused with the reason.
   const customer = await customerId();

@@ -43,6 +43,8 @@ export async function signIn(browser, email, password) {
   await (await browser.$('[data-testid="sign-in"]')).waitForDisplayed({ timeout: 10000 });
   await fill(browser, "#signin-email", email);
   await fill(browser, "#signin-password", password);
+  const typedEmail = await (await browser.$("#signin-email")).getValue();
+  if (typedEmail !== email) throw new Error(`typing the password changed the e-mail field to ${JSON.stringify(typedEmail)}`);
   await (await browser.$('[data-testid="sign-in"] button[type="submit"]')).click();
   await waitForSignInOutcome(browser);
 }
@@ -111,6 +113,11 @@ export async function fill(browser, selector, value) {
   await input.waitForDisplayed({ timeout: 5000 });
   await input.clearValue();
   if (value !== "") await input.setValue(value);
+  const typed = await input.getValue();
+  if (typed !== value) {
+    // Keystrokes go wherever focus is; say so instead of failing later and elsewhere.
+    throw new Error(`${selector} holds ${JSON.stringify(typed)} after typing ${JSON.stringify(value)}`);
+  }
 }
 
 /** Adds a customer through the form and leaves its detail open. */

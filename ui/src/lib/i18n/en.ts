@@ -456,6 +456,7 @@ export const en = {
   "requests.tab": "Service requests",
   "requests.new": "New service request",
   "requests.newTitle": "New service request for {name}",
+  "requests.chooseCustomer": "Find the customer",
   "requests.newHint": "A new request starts as a draft: you can change or discard it until you submit it.",
   "requests.editTitle": "Edit draft {reference}",
   "requests.createDraft": "Create draft",

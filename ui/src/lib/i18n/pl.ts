@@ -457,6 +457,7 @@ export const pl: Record<MessageKey, string> = {
   "requests.tab": "Zgłoszenia serwisowe",
   "requests.new": "Nowe zgłoszenie",
   "requests.newTitle": "Nowe zgłoszenie dla: {name}",
+  "requests.chooseCustomer": "Znajdź klienta",
   "requests.newHint": "Nowe zgłoszenie jest najpierw szkicem: możesz je zmieniać lub odrzucić, dopóki go nie wyślesz.",
   "requests.editTitle": "Edytuj szkic {reference}",
   "requests.createDraft": "Utwórz szkic",
