@@ -99,3 +99,37 @@ test("delegated administration is offered, linked, accepted and shows in the fil
   await (await app.browser.$('[data-testid="context-clear"]')).click();
   assert.equal(await text(app.browser, '[data-testid="context"] .context-value'), "My company");
 });
+
+test("past 100 customers the search box takes focus first, and scrolling reaches the last of 500", async () => {
+  // Imported through the same command the import dialog uses.
+  const rows = Array.from({ length: 500 }, (_, i) => {
+    const n = String(i + 1).padStart(3, "0");
+    return `Klient ${n},klient${n},it@klient${n}.pl`;
+  });
+  const report = await app.browser.executeAsync((csv, done) => {
+    window.__TAURI_INTERNALS__.invoke("import_customers", { csv, mode: "all_or_nothing" }).then(done, (e) => done(e));
+  }, ["company_name,default_domain,contact_email", ...rows].join("\n"));
+  assert.equal(report.imported, 500, JSON.stringify(report).slice(0, 300));
+
+  await go(app.browser, "dashboard");
+  await go(app.browser, "customers");
+  await waitForText(app.browser, '[data-testid="customer-count"]', "Customers: 502");
+  await app.browser.waitUntil(
+    () => app.browser.execute(() => document.activeElement?.dataset.testid === "customer-search"),
+    { timeout: 5000, timeoutMsg: "the search box did not take focus with over 100 customers" },
+  );
+  // Scrolling to the end pulls the next keyset pages in until the last customer shows.
+  await app.browser.waitUntil(
+    async () => {
+      await app.browser.execute(() => {
+        const list = document.querySelector(".virtual-list");
+        list.scrollTop = list.scrollHeight;
+      });
+      return (await listed()).includes("zolc.onmicrosoft.com");
+    },
+    { timeout: 15000, interval: 200, timeoutMsg: "scrolling never reached the last customer" },
+  );
+  const shown = await listed();
+  assert.ok(shown.length < 120, `only the rows on screen exist in the page: ${shown.length}`);
+  await screenshot(app.browser, "customers-scrolled-to-end");
+});
