@@ -19,9 +19,11 @@ pub mod service_requests;
 pub mod settings;
 pub mod store;
 pub mod system;
+pub mod text;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use store::Store;
+pub use text::Text;
 pub mod access;
 pub mod audit;
 pub mod auth;
