@@ -3,6 +3,10 @@
 //! This crate knows nothing of Tauri or the UI. The desktop shell calls one
 //! function here per command and maps [`error::Error`] to [`error::ApiError`].
 
+// First, so that `text!` is in scope in every module below.
+#[macro_use]
+pub mod text;
+
 pub mod change;
 pub mod clock;
 pub mod error;
@@ -19,7 +23,6 @@ pub mod service_requests;
 pub mod settings;
 pub mod store;
 pub mod system;
-pub mod text;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use store::Store;

@@ -55,10 +55,7 @@ mod tests {
     #[test]
     fn the_macro_captures_the_same_values_in_both_languages() {
         let max = 50;
-        let t = crate::text!(
-            "use at most {max} characters",
-            "użyj najwyżej {max} znaków"
-        );
+        let t = crate::text!("use at most {max} characters", "użyj najwyżej {max} znaków");
         assert_eq!(t.en, "use at most 50 characters");
         assert_eq!(t.pl, "użyj najwyżej 50 znaków");
         assert_eq!(t.to_string(), t.en, "Display is the English");

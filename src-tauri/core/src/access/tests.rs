@@ -341,13 +341,19 @@ fn a_refusal_explains_who_may() {
     let reason = decide(billing, PARTNERS[0], Action::EditCompanyProfile).unwrap_err();
     assert_eq!(reason, DenialReason::RoleRequired);
     assert_eq!(
-        reason.message(Action::EditCompanyProfile),
-        "Only global admins may edit the company profile."
+        reason.text(Action::EditCompanyProfile),
+        Text::new(
+            "Only global admins may edit the company profile.",
+            "Tylko administratorzy globalni mogą edytować profil firmy."
+        )
     );
     let reset = decide(billing, PARTNERS[0], Action::ResetStaffPassword).unwrap_err();
     assert_eq!(
-        reset.message(Action::ResetStaffPassword),
-        "Only global admins, user management admins or password admins may reset staff passwords."
+        reset.text(Action::ResetStaffPassword),
+        Text::new(
+            "Only global admins, user management admins or password admins may reset staff passwords.",
+            "Tylko administratorzy globalni, administratorzy zarządzania użytkownikami lub administratorzy haseł mogą resetować hasła pracowników."
+        )
     );
 }
 
