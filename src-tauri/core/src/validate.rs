@@ -256,6 +256,61 @@ mod tests {
         }
     }
 
+    /// Every refusal the shared checks make, each from a value that fails it.
+    fn refusals() -> Vec<Error> {
+        let none = || Some("x".to_owned());
+        vec![
+            required_text("name", "  ", 10).unwrap_err(),
+            optional_text("name", "abcdefghijk", 10).unwrap_err(),
+            optional_text("name", "a\tb", 10).unwrap_err(),
+            email("email", "anna@localhost").unwrap_err(),
+            check_country("country", "XX").unwrap_err(),
+            check_phone("phone", "22 123 45 67").unwrap_err(),
+            check_website("website", "localhost").unwrap_err(),
+            check_partner_id("partner_id", "12").unwrap_err(),
+            check_tenant_id("tenant_id", "not-a-guid").unwrap_err(),
+            check_postal_code("postal_code", "00950", "PL").unwrap_err(),
+            check_currency("currency", "XYZ").unwrap_err(),
+            filter_choice("state", &none(), &["a"], text!("a state", "stanem")).unwrap_err(),
+            crate::ids::parse_id("id", "42").unwrap_err(),
+            crate::clock::parse_rfc3339("at", "yesterday").unwrap_err(),
+            crate::money::parse_currency("currency", "zł").unwrap_err(),
+            crate::auth::password::check_new("password", "short").unwrap_err(),
+            crate::auth::password::check_new("password", &"x".repeat(1000)).unwrap_err(),
+            crate::auth::password::check_new("password", &" ".repeat(20)).unwrap_err(),
+            crate::product_keys::normalise("").unwrap_err(),
+            crate::product_keys::normalise("AAAAA").unwrap_err(),
+            crate::product_keys::normalise("BCDFG").unwrap_err(),
+            crate::subscriptions::check_billing_plan("P1M", "annual").unwrap_err(),
+            crate::paging::page_size(Some(0), text!("rows", "wierszy")).unwrap_err(),
+        ]
+    }
+
+    #[test]
+    fn every_refusal_names_its_field_in_english_and_in_polish() {
+        for error in refusals() {
+            let text = error.text();
+            assert!(error.field().is_some(), "{error:?}");
+            assert_eq!(text.en, error.to_string(), "the English is the message");
+            assert!(!text.pl.trim().is_empty(), "no Polish: {error:?}");
+            assert_ne!(text.pl, text.en, "the Polish is the English: {error:?}");
+        }
+    }
+
+    #[test]
+    fn the_polish_keeps_the_values_of_the_english() {
+        let error = check_postal_code("postal_code", "00950", "PL").unwrap_err();
+        assert_eq!(
+            error.text(),
+            Text::new(
+                "'00950' is not a Polish postal code (NN-NNN, e.g. 00-950)",
+                "„00950” nie jest polskim kodem pocztowym (NN-NNN, np. 00-950)"
+            )
+        );
+        let long = optional_text("name", "abcdefghijk", 10).unwrap_err().text();
+        assert_eq!(long.pl, "użyj najwyżej 10 znaków");
+    }
+
     #[test]
     fn like_patterns_are_escaped() {
         assert_eq!(like_escape(r"50%_a\b"), r"50\%\_a\\b");

@@ -358,6 +358,33 @@ fn a_refusal_explains_who_may() {
 }
 
 #[test]
+fn every_refusal_of_every_action_is_said_in_polish_too() {
+    let reasons = [
+        DenialReason::RoleRequired,
+        DenialReason::CustomerAccessRequired,
+        DenialReason::FullCustomerAccessRequired,
+        DenialReason::PartnerNotDelegatedAdmin,
+        DenialReason::PartnerNotSubscriptionAdvisor,
+        DenialReason::NoActiveRelationship,
+    ];
+    for action in Action::ALL {
+        for reason in reasons {
+            let text = reason.text(action);
+            assert!(!text.pl.trim().is_empty(), "{reason:?} {action:?}");
+            assert_ne!(text.pl, text.en, "{reason:?} {action:?}");
+            assert!(text.pl.ends_with('.'), "{}", text.pl);
+        }
+    }
+    assert_eq!(
+        DenialReason::NoActiveRelationship
+            .text(Action::ManageCustomerUsers)
+            .pl,
+        "Klient nie ma aktywnej relacji administracji delegowanej, a jest ona potrzebna, \
+         aby dodawać, edytować, blokować lub usuwać użytkowników klienta."
+    );
+}
+
+#[test]
 fn permissions_list_every_action_with_reasons_for_refusals() {
     let staff = Subject {
         role: CompanyRole::None,
