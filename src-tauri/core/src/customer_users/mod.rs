@@ -189,7 +189,7 @@ fn check_user_name(text: &str) -> Result<(String, String)> {
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return Err(bad(text!(
             "the name before the @ cannot start or end with a period, or have two in a row",
-            "nazwa przed znakiem @ nie może zaczynać się ani kończyć kropką ani mieć dwóch kropek z rzędu"
+            "nazwa przed znakiem @ nie może zaczynać się ani kończyć kropką ani zawierać dwóch kropek z rzędu"
         )));
     }
     let domain = domain.to_lowercase();
@@ -606,7 +606,7 @@ pub fn set_blocked(
                 } else {
                     text!(
                         "{name} is already allowed to sign in",
-                        "{name} może już się logować"
+                        "{name} może się już logować"
                     )
                 }));
             }

@@ -368,7 +368,7 @@ fn check_new(conn: &Connection, key: &str) -> Result<()> {
                 "key",
                 text!(
                     "{masked} is already in the inventory (added {added})",
-                    "{masked} jest już na liście kluczy (dodany {added})"
+                    "{masked} jest już na liście kluczy (dodano {added})"
                 ),
             ))
         }

@@ -40,7 +40,7 @@ pub fn check_billing_plan(term: &str, plan: &str) -> Result<()> {
             "billing_plan",
             text!(
                 "a {term_en} term is billed {plans_en}, not '{plan}'",
-                "okres {term_pl} rozlicza się {plans_pl}, nie „{plan}”"
+                "okres {term_pl} rozlicza się w planie {plans_pl}, nie „{plan}”"
             ),
         ))
     }
