@@ -41,6 +41,9 @@ impl AppState {
         }
     }
 
+    // ApiError is what every command fails with (it carries the message in
+    // English and Polish); boxing it here would only unbox it at every `?`.
+    #[allow(clippy::result_large_err)]
     pub fn store(&self) -> Result<Arc<Store>, ApiError> {
         self.store.clone()
     }

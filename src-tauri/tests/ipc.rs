@@ -108,6 +108,15 @@ fn a_validation_error_arrives_typed_with_its_field_and_announces_nothing() {
         .as_str()
         .expect("message")
         .contains("system, pl, en"));
+    assert_eq!(
+        error["text"]["en"], error["message"],
+        "the English is the message"
+    );
+    let polish = error["text"]["pl"].as_str().expect("the Polish text");
+    assert!(
+        polish.contains("wybierz jedną z: system, pl, en"),
+        "{polish}"
+    );
     assert_eq!(*events.lock().expect("lock"), 0);
     let unchanged = invoke(&h.window, "get_settings", json!({})).expect("get_settings");
     assert_eq!(unchanged["language"], "system");
@@ -130,6 +139,10 @@ fn a_store_that_failed_to_open_is_explained_by_every_command() {
         .as_str()
         .expect("message")
         .contains("newer version of Partnerdesk"));
+    assert!(error["text"]["pl"]
+        .as_str()
+        .expect("the Polish text")
+        .contains("nowsza wersja Partnerdesk"));
 }
 
 #[test]

@@ -84,7 +84,10 @@ pub fn parse_rfc3339(field: &str, text: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
         Error::validation(
             field,
-            format!("'{text}' is not an RFC 3339 date and time (e.g. 2026-11-25T09:30:00Z)"),
+            text!(
+                "'{text}' is not an RFC 3339 date and time (e.g. 2026-11-25T09:30:00Z)",
+                "„{text}” nie jest datą i godziną w formacie RFC 3339 (np. 2026-11-25T09:30:00Z)"
+            ),
         )
     })
 }

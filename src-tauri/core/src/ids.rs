@@ -12,7 +12,15 @@ pub fn new_id() -> String {
 pub fn parse_id(field: &str, text: &str) -> Result<String> {
     Uuid::parse_str(text.trim())
         .map(|id| id.hyphenated().to_string())
-        .map_err(|_| Error::validation(field, format!("'{text}' is not a valid id (a UUID)")))
+        .map_err(|_| {
+            Error::validation(
+                field,
+                text!(
+                    "'{text}' is not a valid id (a UUID)",
+                    "„{text}” nie jest prawidłowym identyfikatorem (UUID)"
+                ),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::change::Change;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::text::Text;
 
 /// Progress is reported every this many rows written (and once at the end).
 const PROGRESS_EVERY: usize = 250;
@@ -36,7 +37,26 @@ pub struct ImportProblem {
     /// The line in the file (the header is line 1).
     pub line: u32,
     pub field: String,
+    /// The problem in English (the same as `text.en`).
     pub message: String,
+    /// The problem, in each language the UI speaks.
+    pub text: Text,
+}
+
+impl ImportProblem {
+    pub fn new(line: u32, field: impl Into<String>, text: Text) -> Self {
+        ImportProblem {
+            line,
+            field: field.into(),
+            message: text.en.clone(),
+            text,
+        }
+    }
+
+    /// The problem a row's validation error makes; `field` when the error names none.
+    pub fn of_error(line: u32, error: &Error, field: &str) -> Self {
+        ImportProblem::new(line, error.field().unwrap_or(field), error.text())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -102,17 +122,23 @@ pub(crate) fn parse<T>(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::validation("file", format!("the file is not CSV: {e}")))?
+        .map_err(|e| {
+            Error::validation(
+                "file",
+                text!("the file is not CSV: {e}", "plik nie jest plikiem CSV: {e}"),
+            )
+        })?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
     for column in required {
         if !headers.iter().any(|h| h == column) {
+            let columns = columns.join(", ");
             return Err(Error::validation(
                 "file",
-                format!(
-                    "the header row has no '{column}' column (columns read: {})",
-                    columns.join(", ")
+                text!(
+                    "the header row has no '{column}' column (columns read: {columns})",
+                    "wiersz nagłówka nie ma kolumny „{column}” (odczytywane kolumny: {columns})"
                 ),
             ));
         }
@@ -124,11 +150,14 @@ pub(crate) fn parse<T>(
             Ok(record) => record,
             Err(e) => {
                 let line = line_of(e.position(), fallback_line);
-                let problem = ImportProblem {
+                let problem = ImportProblem::new(
                     line,
-                    field: "file".into(),
-                    message: format!("this line cannot be read: {e}"),
-                };
+                    "file",
+                    text!(
+                        "this line cannot be read: {e}",
+                        "nie można odczytać tego wiersza: {e}"
+                    ),
+                );
                 rows.push((line, Err(problem)));
                 continue;
             }
@@ -142,30 +171,29 @@ pub(crate) fn parse<T>(
             record: &record,
             line,
         };
-        let result = build(&row).map_err(|e| ImportProblem {
-            line,
-            field: e.field().unwrap_or("file").to_owned(),
-            message: e.to_string(),
-        });
+        let result = build(&row).map_err(|e| ImportProblem::of_error(line, &e, "file"));
         rows.push((line, result));
     }
     Ok(rows)
 }
 
 /// A value that appears twice in one file: the second row's problem.
-pub(crate) fn repeated(field: &str, value: &str) -> Option<(String, String)> {
+pub(crate) fn repeated(field: &str, value: &str) -> Option<(String, Text)> {
     Some((
         field.into(),
-        format!("{value} appears earlier in this file"),
+        text!(
+            "{value} appears earlier in this file",
+            "{value} występuje już wcześniej w tym pliku"
+        ),
     ))
 }
 
 /// Splits parsed rows into the valid ones and a report. `conflict` checks each
 /// valid row against the database and the rows before it, returning the field
-/// and message of a conflict; a conflict error from the database counts as one.
+/// and text of a conflict; a conflict error from the database counts as one.
 pub(crate) fn check<T>(
     parsed: ParsedRows<T>,
-    mut conflict: impl FnMut(&T) -> Result<Option<(String, String)>>,
+    mut conflict: impl FnMut(&T) -> Result<Option<(String, Text)>>,
 ) -> Result<(Vec<T>, ImportReport)> {
     let rows = count(parsed.len());
     let mut valid = Vec::new();
@@ -179,17 +207,13 @@ pub(crate) fn check<T>(
             }
         };
         let found = match conflict(&item) {
-            Err(Error::Conflict { field, message }) => Some((field.unwrap_or_default(), message)),
-            Err(Error::Validation { field, message }) => Some((field, message)),
+            Err(Error::Conflict { field, text }) => Some((field.unwrap_or_default(), text)),
+            Err(Error::Validation { field, text }) => Some((field, text)),
             Err(other) => return Err(other),
             Ok(found) => found,
         };
         match found {
-            Some((field, message)) => problems.push(ImportProblem {
-                line,
-                field,
-                message,
-            }),
+            Some((field, text)) => problems.push(ImportProblem::new(line, field, text)),
             None => valid.push(item),
         }
     }
@@ -209,8 +233,9 @@ pub(crate) struct ImportJob {
     pub target: Target,
     /// The change to announce; the new rows' ids are added to its `ids`.
     pub change: Change,
-    /// What one row is, for the "cancelled" message: `customer`, `user`.
-    pub noun: &'static str,
+    /// What one row is, for the "cancelled" message: `customer`, `user`
+    /// (in Polish in the genitive: `klienta`, `użytkownika`).
+    pub noun: Text,
 }
 
 /// Runs an import in one transaction for `actor`. `prepare` checks the
@@ -245,8 +270,10 @@ pub(crate) fn apply<T>(
         let total = count(valid.len());
         for (done, item) in valid.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
-                return Err(Error::invalid_state(format!(
-                    "The import was cancelled; no {noun} was imported."
+                let Text { en, pl } = &noun;
+                return Err(Error::invalid_state(text!(
+                    "The import was cancelled; no {en} was imported.",
+                    "Import został anulowany; nie zaimportowano żadnego {pl}."
                 )));
             }
             change.ids.push(insert(tx, item)?);

@@ -3,6 +3,10 @@
 //! This crate knows nothing of Tauri or the UI. The desktop shell calls one
 //! function here per command and maps [`error::Error`] to [`error::ApiError`].
 
+// First, so that `text!` is in scope in every module below.
+#[macro_use]
+pub mod text;
+
 pub mod change;
 pub mod clock;
 pub mod error;
@@ -22,6 +26,7 @@ pub mod system;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use store::Store;
+pub use text::Text;
 pub mod access;
 pub mod audit;
 pub mod auth;

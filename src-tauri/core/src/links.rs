@@ -45,14 +45,20 @@ pub fn check_template(field: &str, template: &str, placeholder: &str) -> Result<
     if !template.contains(placeholder) {
         return Err(Error::validation(
             field,
-            format!("the link must contain {placeholder}"),
+            text!(
+                "the link must contain {placeholder}",
+                "link musi zawierać {placeholder}"
+            ),
         ));
     }
     match https_host(&fill(template, SAMPLE)) {
         Some(_) => Ok(template.to_owned()),
         None => Err(Error::validation(
             field,
-            "the link must be an https:// address",
+            text!(
+                "the link must be an https:// address",
+                "link musi być adresem https://"
+            ),
         )),
     }
 }
@@ -65,7 +71,10 @@ pub fn build(template: &str, values: &[(&str, &str)]) -> Result<String> {
     let actual = https_host(&link);
     if expected.is_none() || actual != expected {
         return Err(Error::invalid_state(
-            "the link template in Settings does not give an https address on one host; a global admin can correct it",
+            text!(
+                "the link template in Settings does not give an https address on one host; a global admin can correct it",
+                "szablon linku w Ustawieniach nie daje adresu https na jednym hoście; administrator globalny może go poprawić"
+            ),
         ));
     }
     Ok(link)
@@ -76,7 +85,10 @@ pub fn build(template: &str, values: &[(&str, &str)]) -> Result<String> {
 pub fn advisor_code(company: &CompanyProfile) -> Result<&str> {
     match company.partner_id.trim() {
         "" => Err(Error::invalid_state(
-            "the company profile has no partner ID, so the link cannot identify you as subscription advisor; a global admin can add it",
+            text!(
+                "the company profile has no partner ID, so the link cannot identify you as subscription advisor; a global admin can add it",
+                "profil firmy nie zawiera identyfikatora partnera, więc link nie może wskazać Cię jako doradcy subskrypcji; administrator globalny może go dodać"
+            ),
         )),
         code => Ok(code),
     }

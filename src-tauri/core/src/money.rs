@@ -27,15 +27,16 @@ impl Money {
     /// Adds two amounts of the same currency; mixing currencies is a bug in the caller.
     pub fn checked_add(&self, other: &Money) -> Result<Money> {
         if self.currency != other.currency {
-            return Err(Error::invalid_state(format!(
-                "cannot add {} to {}: totals are kept per currency",
-                other.currency, self.currency
+            let (other, this) = (&other.currency, &self.currency);
+            return Err(Error::invalid_state(text!(
+                "cannot add {other} to {this}: totals are kept per currency",
+                "nie można dodać {other} do {this}: sumy są liczone osobno dla każdej waluty"
             )));
         }
         let amount_minor = self
             .amount_minor
             .checked_add(other.amount_minor)
-            .ok_or_else(|| Error::invalid_state("amount too large"))?;
+            .ok_or_else(|| Error::invalid_state(text!("amount too large", "kwota jest za duża")))?;
         Ok(Money {
             amount_minor,
             currency: self.currency.clone(),
@@ -51,7 +52,10 @@ pub fn parse_currency(field: &str, text: &str) -> Result<String> {
     } else {
         Err(Error::validation(
             field,
-            format!("'{text}' is not an ISO 4217 currency code (three letters, e.g. PLN)"),
+            text!(
+                "'{text}' is not an ISO 4217 currency code (three letters, e.g. PLN)",
+                "„{text}” nie jest kodem waluty ISO 4217 (trzy litery, np. PLN)"
+            ),
         ))
     }
 }

@@ -5,18 +5,24 @@
 use rusqlite::types::Value as SqlValue;
 
 use crate::error::{Error, Result};
+use crate::text::Text;
 
 const DEFAULT_PAGE: u32 = 100;
 const MAX_PAGE: u32 = 500;
 const SEPARATOR: char = '\u{1f}';
 
-/// The page size asked for, or the default; `what` names the rows in the error.
-pub fn page_size(limit: Option<u32>, what: &str) -> Result<u32> {
+/// The page size asked for, or the default; `what` names the rows in the error
+/// ("customers", and in Polish in the genitive plural: "klientów").
+pub fn page_size(limit: Option<u32>, what: Text) -> Result<u32> {
     let limit = limit.unwrap_or(DEFAULT_PAGE);
     if limit == 0 || limit > MAX_PAGE {
+        let Text { en, pl } = what;
         return Err(Error::validation(
             "limit",
-            format!("a page holds 1 to {MAX_PAGE} {what}"),
+            text!(
+                "a page holds 1 to {MAX_PAGE} {en}",
+                "strona mieści od 1 do {MAX_PAGE} {pl}"
+            ),
         ));
     }
     Ok(limit)
@@ -40,9 +46,15 @@ pub fn after_cursor(
     let Some(cursor) = cursor.as_deref().filter(|c| !c.is_empty()) else {
         return Ok(());
     };
-    let (key, id) = cursor
-        .split_once(SEPARATOR)
-        .ok_or_else(|| Error::validation("cursor", "the page cursor is not valid"))?;
+    let (key, id) = cursor.split_once(SEPARATOR).ok_or_else(|| {
+        Error::validation(
+            "cursor",
+            text!(
+                "the page cursor is not valid",
+                "wskaźnik strony jest nieprawidłowy"
+            ),
+        )
+    })?;
     clauses.push(format!("({key_sql}, {id_sql}) {compare} (?, ?)"));
     values.push(SqlValue::Text(key.to_owned()));
     values.push(SqlValue::Text(id.to_owned()));
@@ -77,12 +89,14 @@ mod tests {
 
     #[test]
     fn sizes_cursors_and_the_look_ahead_row() {
-        assert_eq!(page_size(None, "rows").unwrap(), 100);
+        assert_eq!(page_size(None, text!("rows", "wierszy")).unwrap(), 100);
         assert_eq!(
-            page_size(Some(0), "rows").unwrap_err().field(),
+            page_size(Some(0), text!("rows", "wierszy"))
+                .unwrap_err()
+                .field(),
             Some("limit")
         );
-        assert!(page_size(Some(501), "users")
+        assert!(page_size(Some(501), text!("users", "użytkowników"))
             .unwrap_err()
             .to_string()
             .contains("1 to 500 users"));

@@ -64,11 +64,12 @@ fn parse_choice<T: Copy>(field: &str, text: &str, choices: &[(&str, T)]) -> Resu
         .map(|(_, value)| *value)
         .ok_or_else(|| {
             let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+            let names = names.join(", ");
             Error::validation(
                 field,
-                format!(
-                    "'{text}' is not a valid {field}; choose one of: {}",
-                    names.join(", ")
+                text!(
+                    "'{text}' is not a valid {field}; choose one of: {names}",
+                    "„{text}” nie jest prawidłową wartością pola {field}; wybierz jedną z: {names}"
                 ),
             )
         })
@@ -129,14 +130,13 @@ pub fn update_idle_lock(
     minutes: u32,
 ) -> Result<Change> {
     if !IDLE_LOCK_RANGE.contains(&minutes) {
-        return Err(Error::validation(
-            IDLE_LOCK_MINUTES,
-            format!(
-                "choose between {} and {} minutes",
-                IDLE_LOCK_RANGE.start(),
-                IDLE_LOCK_RANGE.end()
-            ),
-        ));
+        return Err(Error::validation(IDLE_LOCK_MINUTES, {
+            let (from, to) = (IDLE_LOCK_RANGE.start(), IDLE_LOCK_RANGE.end());
+            text!(
+                "choose between {from} and {to} minutes",
+                "wybierz od {from} do {to} minut"
+            )
+        }));
     }
     let now = to_rfc3339(clock.now())?;
     let target = crate::audit::Target {

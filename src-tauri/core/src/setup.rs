@@ -36,7 +36,10 @@ pub fn complete(
         if staff_count > 0 {
             return Err(Error::Conflict {
                 field: None,
-                message: "Partnerdesk is already set up; sign in instead.".into(),
+                text: text!(
+                    "Partnerdesk is already set up; sign in instead.",
+                    "Partnerdesk jest już skonfigurowany; zamiast tego zaloguj się."
+                ),
             });
         }
         company::write(tx, &profile, &now)?;

@@ -1,12 +1,16 @@
 //! Field checks shared by every form: each names its field in the error.
 
 use crate::error::{Error, Result};
+use crate::text::Text;
 
 /// Trimmed, non-empty, at most `max` characters.
 pub fn required_text(field: &str, text: &str, max: usize) -> Result<String> {
     let value = optional_text(field, text, max)?;
     if value.is_empty() {
-        return Err(Error::validation(field, "this field is required"));
+        return Err(Error::validation(
+            field,
+            text!("this field is required", "to pole jest wymagane"),
+        ));
     }
     Ok(value)
 }
@@ -17,13 +21,16 @@ pub fn optional_text(field: &str, text: &str, max: usize) -> Result<String> {
     if value.chars().count() > max {
         return Err(Error::validation(
             field,
-            format!("use at most {max} characters"),
+            text!("use at most {max} characters", "użyj najwyżej {max} znaków"),
         ));
     }
     if value.chars().any(|c| c.is_control()) {
         return Err(Error::validation(
             field,
-            "remove the control characters (tabs, line breaks)",
+            text!(
+                "remove the control characters (tabs, line breaks)",
+                "usuń znaki sterujące (tabulatory, podziały wierszy)"
+            ),
         ));
     }
     Ok(value.to_owned())
@@ -42,7 +49,10 @@ pub fn email(field: &str, text: &str) -> Result<String> {
         Some(_) => Ok(value),
         None => Err(Error::validation(
             field,
-            format!("'{value}' is not an e-mail address (e.g. anna@example.com)"),
+            text!(
+                "'{value}' is not an e-mail address (e.g. anna@example.com)",
+                "„{value}” nie jest adresem e-mail (np. anna@example.com)"
+            ),
         )),
     }
 }
@@ -54,7 +64,10 @@ pub fn check_country(field: &str, value: &str) -> Result<String> {
         .map_err(|_| {
             Error::validation(
                 field,
-                format!("'{value}' is not an ISO 3166 country code (two letters, e.g. PL)"),
+                text!(
+                    "'{value}' is not an ISO 3166 country code (two letters, e.g. PL)",
+                    "„{value}” nie jest kodem kraju ISO 3166 (dwie litery, np. PL)"
+                ),
             )
         })
 }
@@ -63,7 +76,10 @@ pub fn check_phone(field: &str, value: &str) -> Result<String> {
     let malformed = || {
         Error::validation(
             field,
-            format!("'{value}' is not a valid international phone number (e.g. +48 22 123 45 67)"),
+            text!(
+                "'{value}' is not a valid international phone number (e.g. +48 22 123 45 67)",
+                "„{value}” nie jest poprawnym międzynarodowym numerem telefonu (np. +48 22 123 45 67)"
+            ),
         )
     };
     if !value.trim_start().starts_with('+') {
@@ -94,7 +110,10 @@ pub fn check_website(field: &str, value: &str) -> Result<String> {
         }
         _ => Err(Error::validation(
             field,
-            format!("'{value}' is not a web address (e.g. https://contoso.pl)"),
+            text!(
+                "'{value}' is not a web address (e.g. https://contoso.pl)",
+                "„{value}” nie jest adresem internetowym (np. https://contoso.pl)"
+            ),
         )),
     }
 }
@@ -105,7 +124,10 @@ pub fn check_partner_id(field: &str, value: &str) -> Result<String> {
     } else {
         Err(Error::validation(
             field,
-            format!("'{value}' is not a Microsoft partner ID (4 to 10 digits)"),
+            text!(
+                "'{value}' is not a Microsoft partner ID (4 to 10 digits)",
+                "„{value}” nie jest identyfikatorem partnera Microsoft (od 4 do 10 cyfr)"
+            ),
         ))
     }
 }
@@ -116,7 +138,10 @@ pub fn check_tenant_id(field: &str, value: &str) -> Result<String> {
         .map_err(|_| {
             Error::validation(
                 field,
-                format!("'{value}' is not a tenant ID (a GUID such as 0b7c6f1e-…)"),
+                text!(
+                    "'{value}' is not a tenant ID (a GUID such as 0b7c6f1e-…)",
+                    "„{value}” nie jest identyfikatorem dzierżawy (GUID, np. 0b7c6f1e-…)"
+                ),
             )
         })
 }
@@ -131,7 +156,10 @@ pub fn check_postal_code(field: &str, value: &str, country: &str) -> Result<Stri
     if country == "PL" && !polish {
         return Err(Error::validation(
             field,
-            format!("'{value}' is not a Polish postal code (NN-NNN, e.g. 00-950)"),
+            text!(
+                "'{value}' is not a Polish postal code (NN-NNN, e.g. 00-950)",
+                "„{value}” nie jest polskim kodem pocztowym (NN-NNN, np. 00-950)"
+            ),
         ));
     }
     Ok(value.to_owned())
@@ -144,7 +172,10 @@ pub fn check_currency(field: &str, value: &str) -> Result<String> {
         .ok_or_else(|| {
             Error::validation(
                 field,
-                format!("'{value}' is not an ISO 4217 currency code (e.g. PLN, EUR)"),
+                text!(
+                    "'{value}' is not an ISO 4217 currency code (e.g. PLN, EUR)",
+                    "„{value}” nie jest kodem waluty ISO 4217 (np. PLN, EUR)"
+                ),
             )
         })
 }
@@ -158,16 +189,21 @@ pub fn filter_value(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A list filter that must be one of `allowed`; `what` names them in the error.
+/// A list filter that must be one of `allowed`; `what` names them in the error
+/// ("a category", and in Polish in the instrumental case: "kategorią").
 pub fn filter_choice(
     field: &str,
     value: &Option<String>,
     allowed: &[&str],
-    what: &str,
+    what: Text,
 ) -> Result<Option<String>> {
     match filter_value(value) {
         Some(v) if !allowed.contains(&v.as_str()) => {
-            Err(Error::validation(field, format!("'{v}' is not {what}")))
+            let Text { en, pl } = what;
+            Err(Error::validation(
+                field,
+                text!("'{v}' is not {en}", "„{v}” nie jest {pl}"),
+            ))
         }
         other => Ok(other),
     }
@@ -218,6 +254,61 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// Every refusal the shared checks make, each from a value that fails it.
+    fn refusals() -> Vec<Error> {
+        let none = || Some("x".to_owned());
+        vec![
+            required_text("name", "  ", 10).unwrap_err(),
+            optional_text("name", "abcdefghijk", 10).unwrap_err(),
+            optional_text("name", "a\tb", 10).unwrap_err(),
+            email("email", "anna@localhost").unwrap_err(),
+            check_country("country", "XX").unwrap_err(),
+            check_phone("phone", "22 123 45 67").unwrap_err(),
+            check_website("website", "localhost").unwrap_err(),
+            check_partner_id("partner_id", "12").unwrap_err(),
+            check_tenant_id("tenant_id", "not-a-guid").unwrap_err(),
+            check_postal_code("postal_code", "00950", "PL").unwrap_err(),
+            check_currency("currency", "XYZ").unwrap_err(),
+            filter_choice("state", &none(), &["a"], text!("a state", "stanem")).unwrap_err(),
+            crate::ids::parse_id("id", "42").unwrap_err(),
+            crate::clock::parse_rfc3339("at", "yesterday").unwrap_err(),
+            crate::money::parse_currency("currency", "zł").unwrap_err(),
+            crate::auth::password::check_new("password", "short").unwrap_err(),
+            crate::auth::password::check_new("password", &"x".repeat(1000)).unwrap_err(),
+            crate::auth::password::check_new("password", &" ".repeat(20)).unwrap_err(),
+            crate::product_keys::normalise("").unwrap_err(),
+            crate::product_keys::normalise("AAAAA").unwrap_err(),
+            crate::product_keys::normalise("BCDFG").unwrap_err(),
+            crate::subscriptions::check_billing_plan("P1M", "annual").unwrap_err(),
+            crate::paging::page_size(Some(0), text!("rows", "wierszy")).unwrap_err(),
+        ]
+    }
+
+    #[test]
+    fn every_refusal_names_its_field_in_english_and_in_polish() {
+        for error in refusals() {
+            let text = error.text();
+            assert!(error.field().is_some(), "{error:?}");
+            assert_eq!(text.en, error.to_string(), "the English is the message");
+            assert!(!text.pl.trim().is_empty(), "no Polish: {error:?}");
+            assert_ne!(text.pl, text.en, "the Polish is the English: {error:?}");
+        }
+    }
+
+    #[test]
+    fn the_polish_keeps_the_values_of_the_english() {
+        let error = check_postal_code("postal_code", "00950", "PL").unwrap_err();
+        assert_eq!(
+            error.text(),
+            Text::new(
+                "'00950' is not a Polish postal code (NN-NNN, e.g. 00-950)",
+                "„00950” nie jest polskim kodem pocztowym (NN-NNN, np. 00-950)"
+            )
+        );
+        let long = optional_text("name", "abcdefghijk", 10).unwrap_err().text();
+        assert_eq!(long.pl, "użyj najwyżej 10 znaków");
     }
 
     #[test]

@@ -40,11 +40,18 @@ where
 {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|join_error| ApiError {
-            code: ErrorCode::Internal,
-            message: format!("the command stopped unexpectedly: {join_error}"),
-            field: None,
-            reason: None,
+        .map_err(|join_error| {
+            let text = partnerdesk_core::text!(
+                "the command stopped unexpectedly: {join_error}",
+                "polecenie zatrzymało się nieoczekiwanie: {join_error}"
+            );
+            ApiError {
+                code: ErrorCode::Internal,
+                message: text.en.clone(),
+                text,
+                field: None,
+                reason: None,
+            }
         })?
         .map_err(ApiError::from)
 }

@@ -47,6 +47,7 @@ import type { ServiceRequestQuery } from "./bindings/ServiceRequestQuery";
 import type { ServiceRequestView } from "./bindings/ServiceRequestView";
 import type { ServiceUpdate } from "./bindings/ServiceUpdate";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { Text } from "./bindings/Text";
 import type { ExportedFile } from "./bindings/ExportedFile";
 import type { IssuedPassword } from "./bindings/IssuedPassword";
 import type { PasswordChange } from "./bindings/PasswordChange";
@@ -100,30 +101,49 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
 };
 const ERROR_CODES = Object.keys(KNOWN_CODES) as ErrorCode[];
 
-/** A failed command, as the core described it. Screens switch on `code`, never on `message`. */
+/** An ApiError whose `text` may be missing (a failure the core did not describe). */
+export type CommandErrorInit = Omit<ApiError, "text"> & { text?: Text | undefined };
+
+/**
+ * A failed command, as the core described it. Screens switch on `code`, never on
+ * `message`, and show `text` in the user's language (see `describeError`).
+ */
 export class CommandError extends Error implements ApiError {
   readonly code: ErrorCode;
+  /** What to tell the person; the message in both languages when the core sent none. */
+  readonly text: Text;
+  /** Whether `text` came from the core (so its Polish is a real translation). */
+  readonly translated: boolean;
   readonly field?: string;
   readonly reason?: string;
 
-  constructor(error: ApiError) {
+  constructor(error: CommandErrorInit) {
     super(error.message);
     this.name = "CommandError";
     this.code = error.code;
+    this.translated = error.text !== undefined;
+    this.text = error.text ?? { en: error.message, pl: error.message };
     if (error.field !== undefined) this.field = error.field;
     if (error.reason !== undefined) this.reason = error.reason;
   }
+}
+
+function isText(value: unknown): value is Text {
+  if (typeof value !== "object" || value === null) return false;
+  const { en, pl } = value as Record<string, unknown>;
+  return typeof en === "string" && typeof pl === "string";
 }
 
 /** Anything invoke rejects with becomes a CommandError; an untyped failure is `internal`. */
 export function toCommandError(raw: unknown): CommandError {
   if (raw instanceof CommandError) return raw;
   if (typeof raw === "object" && raw !== null && "code" in raw && "message" in raw) {
-    const { code, message, field, reason } = raw as Record<string, unknown>;
+    const { code, message, text, field, reason } = raw as Record<string, unknown>;
     if (ERROR_CODES.includes(code as ErrorCode) && typeof message === "string") {
       return new CommandError({
         code: code as ErrorCode,
         message,
+        ...(isText(text) ? { text } : {}),
         ...(typeof field === "string" ? { field } : {}),
         ...(typeof reason === "string" ? { reason } : {}),
       });

@@ -25,6 +25,25 @@ describe("describeError", () => {
   });
 });
 
+describe("describeError with the core's text", () => {
+  const refusal = new CommandError({
+    code: "forbidden",
+    message: "Anna is the last active global admin; make someone else a global admin first.",
+    text: {
+      en: "Anna is the last active global admin; make someone else a global admin first.",
+      pl: "Anna to ostatni aktywny administrator globalny; najpierw nadaj tę rolę komuś innemu.",
+    },
+    reason: "last_global_admin",
+  });
+
+  it("says the core's own sentence in the user's language", () => {
+    expect(describeError("en", refusal)).toBe(refusal.text.en);
+    expect(describeError("pl", refusal)).toBe(
+      "Anna to ostatni aktywny administrator globalny; najpierw nadaj tę rolę komuś innemu.",
+    );
+  });
+});
+
 describe("isFieldError", () => {
   it("is true for validation and conflict errors that name a field", () => {
     expect(isFieldError(new CommandError({ code: "validation", message: "m", field: "email" }))).toBe(true);

@@ -43,14 +43,17 @@ fn temporary_password_changed(actor: &Actor, action: Action) -> Result<()> {
     if actor.must_change_password && action != Action::ChangeOwnPassword {
         return Err(Error::forbidden(
             "password_change_required",
-            "Choose a new password first: you signed in with a temporary one.",
+            text!(
+                "Choose a new password first: you signed in with a temporary one.",
+                "Najpierw ustaw nowe hasło: zalogowano hasłem tymczasowym."
+            ),
         ));
     }
     Ok(())
 }
 
 fn refusal(reason: DenialReason, action: Action) -> Error {
-    Error::forbidden(reason.key(), reason.message(action))
+    Error::forbidden(reason.key(), reason.text(action))
 }
 
 /// Runs a write for `actor`; when it is refused (by the table or by a rule
@@ -89,8 +92,9 @@ fn audit_refusal<T>(
     target: Target,
     result: Result<T>,
 ) -> Result<T> {
-    if let Err(Error::Forbidden { message, .. }) = &result {
-        let event = Event::refused(actor.audit_ref(), audit_action, target, message.clone());
+    if let Err(Error::Forbidden { text, .. }) = &result {
+        // The audit log is a technical record for staff: it keeps the English.
+        let event = Event::refused(actor.audit_ref(), audit_action, target, text.en.clone());
         audit::record(store, clock, &event)?;
     }
     result

@@ -11,6 +11,7 @@ mod tests;
 
 pub use guard::{guarded_read, guarded_write, require, require_for_customer};
 
+use crate::text::Text;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -195,27 +196,42 @@ impl DenialReason {
         }
     }
 
-    pub fn message(self, action: Action) -> String {
-        let what = action.describe();
+    /// The refusal of `action`, said to a person in English and Polish.
+    pub fn text(self, action: Action) -> Text {
+        let (what, co) = (action.describe(), action.describe_pl());
         match self {
             DenialReason::RoleRequired => {
-                let roles: Vec<&str> = rule(action).roles.iter().map(|r| r.describe()).collect();
-                format!("Only {} may {what}.", join_or(&roles))
+                let roles = rule(action).roles;
+                let who = join_or(&roles.iter().map(|r| r.describe()).collect::<Vec<_>>());
+                if roles.is_empty() {
+                    text!(
+                        "Only {who} may {what}.",
+                        "Nie ma roli, która pozwala {co}."
+                    )
+                } else {
+                    let kto = join_lub(&roles.iter().map(|r| r.describe_pl()).collect::<Vec<_>>());
+                    text!("Only {who} may {what}.", "Tylko {kto} mogą {co}.")
+                }
             }
-            DenialReason::CustomerAccessRequired => {
-                format!("You need full or limited access to customers to {what}.")
-            }
-            DenialReason::FullCustomerAccessRequired => {
-                format!("You need full access to customers to {what}.")
-            }
-            DenialReason::PartnerNotDelegatedAdmin => format!(
-                "Your company is not authorized for delegated administration, so nobody may {what}."
+            DenialReason::CustomerAccessRequired => text!(
+                "You need full or limited access to customers to {what}.",
+                "Aby {co}, potrzebujesz pełnego lub ograniczonego dostępu do klientów."
             ),
-            DenialReason::PartnerNotSubscriptionAdvisor => format!(
-                "Your company is not an authorized subscription advisor, so nobody may {what}."
+            DenialReason::FullCustomerAccessRequired => text!(
+                "You need full access to customers to {what}.",
+                "Aby {co}, potrzebujesz pełnego dostępu do klientów."
             ),
-            DenialReason::NoActiveRelationship => format!(
-                "The customer has no active delegated-administration relationship, so nobody may {what} for them."
+            DenialReason::PartnerNotDelegatedAdmin => text!(
+                "Your company is not authorized for delegated administration, so nobody may {what}.",
+                "Twoja firma nie ma autoryzacji do administracji delegowanej, a jest ona potrzebna, aby {co}."
+            ),
+            DenialReason::PartnerNotSubscriptionAdvisor => text!(
+                "Your company is not an authorized subscription advisor, so nobody may {what}.",
+                "Twoja firma nie jest autoryzowanym doradcą subskrypcji, a jest to potrzebne, aby {co}."
+            ),
+            DenialReason::NoActiveRelationship => text!(
+                "The customer has no active delegated-administration relationship, so nobody may {what} for them.",
+                "Klient nie ma aktywnej relacji administracji delegowanej, a jest ona potrzebna, aby {co}."
             ),
         }
     }
@@ -229,6 +245,14 @@ fn join_or(items: &[&str]) -> String {
     }
 }
 
+fn join_lub(items: &[&str]) -> String {
+    match items {
+        [] => "nikt".into(),
+        [one] => (*one).into(),
+        [init @ .., last] => format!("{} lub {last}", init.join(", ")),
+    }
+}
+
 impl CompanyRole {
     fn describe(self) -> &'static str {
         match self {
@@ -238,6 +262,18 @@ impl CompanyRole {
             CompanyRole::PasswordAdmin => "password admins",
             CompanyRole::ServiceAdmin => "service admins",
             CompanyRole::UserManagementAdmin => "user management admins",
+        }
+    }
+
+    /// The role's holders in Polish (nominative plural), as [`Self::describe`] is in English.
+    fn describe_pl(self) -> &'static str {
+        match self {
+            CompanyRole::None => "pracownicy bez roli administratora",
+            CompanyRole::GlobalAdmin => "administratorzy globalni",
+            CompanyRole::BillingAdmin => "administratorzy rozliczeń",
+            CompanyRole::PasswordAdmin => "administratorzy haseł",
+            CompanyRole::ServiceAdmin => "administratorzy usług",
+            CompanyRole::UserManagementAdmin => "administratorzy zarządzania użytkownikami",
         }
     }
 }
@@ -365,6 +401,55 @@ impl Action {
             Action::RedeemProductKeys => "redeem product keys for customers",
             Action::ViewFullProductKeys => "see product keys in full",
             Action::ViewNotifications => "see notifications",
+        }
+    }
+
+    /// The action in Polish (an infinitive with its object in the accusative),
+    /// as [`Self::describe`] is in English.
+    fn describe_pl(self) -> &'static str {
+        match self {
+            Action::ViewDashboard => "wyświetlać pulpit",
+            Action::ChangeOwnPassword => "zmienić własne hasło",
+            Action::ViewCompanyProfile => "wyświetlać profil firmy",
+            Action::EditCompanyProfile => "edytować profil firmy",
+            Action::ViewStaff => "wyświetlać listę pracowników",
+            Action::ManageStaff => "dodawać, edytować, blokować lub usuwać pracowników",
+            Action::ManageAdminStaff => {
+                "dodawać, edytować, blokować lub usuwać pracowników z rolą administratora lub dostępem do klientów"
+            }
+            Action::ResetStaffPassword => "resetować hasła pracowników",
+            Action::ResetAdminPassword => "resetować hasła pracowników z uprawnieniami administratora",
+            Action::ViewAuditLog => "wyświetlać dziennik inspekcji",
+            Action::VerifyAuditLog => "sprawdzać integralność dziennika inspekcji",
+            Action::EditSecuritySettings => "zmieniać ustawienia bezpieczeństwa",
+            Action::EditLinkTemplates => "zmieniać szablony linków i e-maili",
+            Action::ViewCustomers => "wyświetlać klientów",
+            Action::ManageCustomers => "dodawać, edytować, archiwizować lub importować klientów",
+            Action::ManageRelationships => "oferować lub zmieniać administrację delegowaną",
+            Action::ViewCatalog => "wyświetlać katalog usług",
+            Action::EditCatalog => "edytować katalog usług i ceny",
+            Action::ViewSubscriptions => "wyświetlać subskrypcje",
+            Action::ManageSubscriptions => "dodawać lub zmieniać subskrypcje",
+            Action::RecordPartnerOfRecord => "zapisywać partnera rekordowego",
+            Action::ViewCustomerUsers => "wyświetlać użytkowników klienta",
+            Action::ManageCustomerUsers => {
+                "dodawać, edytować, blokować lub usuwać użytkowników klienta"
+            }
+            Action::ResetCustomerUserPassword => "resetować hasła użytkowników klientów",
+            Action::ResetCustomerAdminPassword => {
+                "resetować hasła użytkowników klientów z rolą administratora"
+            }
+            Action::ViewServiceRequests => "wyświetlać zgłoszenia serwisowe",
+            Action::ViewAllServiceRequests => "wyświetlać zgłoszenia serwisowe wszystkich klientów",
+            Action::ManageServiceRequests => "tworzyć lub obsługiwać zgłoszenia serwisowe",
+            Action::ManageTrialInvitations => "tworzyć lub wysyłać zaproszenia do wersji próbnych",
+            Action::ManagePurchaseOffers => "tworzyć lub wysyłać oferty zakupu",
+            Action::OverrideOfferPrices => "zmieniać w ofercie ceny z katalogu",
+            Action::ViewProductKeys => "wyświetlać listę kluczy produktów",
+            Action::ManageProductKeys => "dodawać lub importować klucze produktów",
+            Action::RedeemProductKeys => "realizować klucze produktów dla klientów",
+            Action::ViewFullProductKeys => "wyświetlać pełne klucze produktów",
+            Action::ViewNotifications => "wyświetlać powiadomienia",
         }
     }
 }
@@ -551,9 +636,14 @@ pub struct Permission {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<DenialReason>,
+    /// The refusal in English (the same as `text.en`).
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The refusal, in each language the UI speaks.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Text>,
     /// The roles that may, so the UI can say who to ask, in the user's language.
     pub allowed_roles: Vec<CompanyRole>,
 }
@@ -582,15 +672,20 @@ fn permissions_where(decision: impl Fn(Action) -> Result<(), DenialReason>) -> V
                     allowed: true,
                     reason: None,
                     message: None,
+                    text: None,
                     allowed_roles,
                 },
-                Err(reason) => Permission {
-                    action,
-                    allowed: false,
-                    reason: Some(reason),
-                    message: Some(reason.message(action)),
-                    allowed_roles,
-                },
+                Err(reason) => {
+                    let text = reason.text(action);
+                    Permission {
+                        action,
+                        allowed: false,
+                        reason: Some(reason),
+                        message: Some(text.en.clone()),
+                        text: Some(text),
+                        allowed_roles,
+                    }
+                }
             }
         })
         .collect()

@@ -341,13 +341,46 @@ fn a_refusal_explains_who_may() {
     let reason = decide(billing, PARTNERS[0], Action::EditCompanyProfile).unwrap_err();
     assert_eq!(reason, DenialReason::RoleRequired);
     assert_eq!(
-        reason.message(Action::EditCompanyProfile),
-        "Only global admins may edit the company profile."
+        reason.text(Action::EditCompanyProfile),
+        Text::new(
+            "Only global admins may edit the company profile.",
+            "Tylko administratorzy globalni mogą edytować profil firmy."
+        )
     );
     let reset = decide(billing, PARTNERS[0], Action::ResetStaffPassword).unwrap_err();
     assert_eq!(
-        reset.message(Action::ResetStaffPassword),
-        "Only global admins, user management admins or password admins may reset staff passwords."
+        reset.text(Action::ResetStaffPassword),
+        Text::new(
+            "Only global admins, user management admins or password admins may reset staff passwords.",
+            "Tylko administratorzy globalni, administratorzy zarządzania użytkownikami lub administratorzy haseł mogą resetować hasła pracowników."
+        )
+    );
+}
+
+#[test]
+fn every_refusal_of_every_action_is_said_in_polish_too() {
+    let reasons = [
+        DenialReason::RoleRequired,
+        DenialReason::CustomerAccessRequired,
+        DenialReason::FullCustomerAccessRequired,
+        DenialReason::PartnerNotDelegatedAdmin,
+        DenialReason::PartnerNotSubscriptionAdvisor,
+        DenialReason::NoActiveRelationship,
+    ];
+    for action in Action::ALL {
+        for reason in reasons {
+            let text = reason.text(action);
+            assert!(!text.pl.trim().is_empty(), "{reason:?} {action:?}");
+            assert_ne!(text.pl, text.en, "{reason:?} {action:?}");
+            assert!(text.pl.ends_with('.'), "{}", text.pl);
+        }
+    }
+    assert_eq!(
+        DenialReason::NoActiveRelationship
+            .text(Action::ManageCustomerUsers)
+            .pl,
+        "Klient nie ma aktywnej relacji administracji delegowanej, a jest ona potrzebna, \
+         aby dodawać, edytować, blokować lub usuwać użytkowników klienta."
     );
 }
 

@@ -170,7 +170,10 @@ pub fn list(store: &Store, query: &AuditQuery) -> Result<AuditPage> {
     if limit == 0 || limit > MAX_PAGE {
         return Err(Error::validation(
             "limit",
-            format!("a page holds 1 to {MAX_PAGE} entries"),
+            text!(
+                "a page holds 1 to {MAX_PAGE} entries",
+                "strona mieści od 1 do {MAX_PAGE} wpisów"
+            ),
         ));
     }
     store.read(|conn| {

@@ -40,7 +40,10 @@ pub fn change_own_password(
     if change.new_password == change.current_password {
         return Err(Error::validation(
             "new_password",
-            "choose a password different from the current one",
+            text!(
+                "choose a password different from the current one",
+                "wybierz hasło inne niż obecne"
+            ),
         ));
     }
     let target = Target {
@@ -66,7 +69,10 @@ pub fn change_own_password(
             if !password::verify(&change.current_password, &current_hash) {
                 return Err(Error::validation(
                     "current_password",
-                    "the current password is not correct",
+                    text!(
+                        "the current password is not correct",
+                        "obecne hasło jest nieprawidłowe"
+                    ),
                 ));
             }
             tx.execute(

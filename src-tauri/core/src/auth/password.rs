@@ -16,17 +16,29 @@ pub fn check_new(field: &str, password: &str) -> Result<()> {
     if length < MIN_LENGTH {
         return Err(Error::validation(
             field,
-            format!("use at least {MIN_LENGTH} characters (this one has {length})"),
+            text!(
+                "use at least {MIN_LENGTH} characters (this one has {length})",
+                "użyj co najmniej {MIN_LENGTH} znaków (to hasło ma {length})"
+            ),
         ));
     }
     if length > MAX_LENGTH {
         return Err(Error::validation(
             field,
-            format!("use at most {MAX_LENGTH} characters"),
+            text!(
+                "use at most {MAX_LENGTH} characters",
+                "użyj najwyżej {MAX_LENGTH} znaków"
+            ),
         ));
     }
     if password.trim().is_empty() {
-        return Err(Error::validation(field, "a password cannot be only spaces"));
+        return Err(Error::validation(
+            field,
+            text!(
+                "a password cannot be only spaces",
+                "hasło nie może składać się z samych spacji"
+            ),
+        ));
     }
     Ok(())
 }

@@ -195,8 +195,9 @@ impl Sessions {
             let ready_at = parse_rfc3339("last_failure_at", last)? + wait_after(*count);
             if now < ready_at {
                 let seconds = (ready_at - now).whole_seconds().max(1);
-                let message = format!(
-                    "Too many failed sign-ins. Wait {seconds} seconds before trying again."
+                let text = text!(
+                    "Too many failed sign-ins. Wait {seconds} seconds before trying again.",
+                    "Zbyt wiele nieudanych prób logowania. Odczekaj {seconds} s, zanim spróbujesz ponownie."
                 );
                 let event = Event {
                     outcome: audit::Outcome::Failed,
@@ -208,7 +209,7 @@ impl Sessions {
                     )
                 };
                 audit::record(store, clock, &event)?;
-                return Err(Error::RateLimited { message });
+                return Err(Error::RateLimited { text });
             }
         }
 
@@ -238,7 +239,10 @@ impl Sessions {
             )?;
             return Err(Error::forbidden(
                 "wrong_credentials",
-                "The e-mail address or the password is not correct.",
+                text!(
+                    "The e-mail address or the password is not correct.",
+                    "Adres e-mail lub hasło są nieprawidłowe."
+                ),
             ));
         };
         if status == "blocked" {
@@ -251,7 +255,10 @@ impl Sessions {
             audit::record(store, clock, &event)?;
             return Err(Error::forbidden(
                 "account_blocked",
-                "This account is blocked. Ask a global admin or a user management admin to unblock it.",
+                text!(
+                    "This account is blocked. Ask a global admin or a user management admin to unblock it.",
+                    "To konto jest zablokowane. Poproś administratora globalnego lub administratora zarządzania użytkownikami o odblokowanie."
+                ),
             ));
         }
 

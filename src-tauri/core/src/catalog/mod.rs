@@ -218,7 +218,7 @@ pub fn update(
     if input.unit_price_minor < 0 {
         return Err(Error::validation(
             "unit_price_minor",
-            "a price cannot be negative",
+            text!("a price cannot be negative", "cena nie może być ujemna"),
         ));
     }
     let currency = check_currency("currency", &input.currency)?;
@@ -229,14 +229,17 @@ pub fn update(
         _ => {
             return Err(Error::validation(
                 "trial_seats",
-                "a trial needs both seats (1–10,000) and days (1–365), or neither",
+                text!(
+                    "a trial needs both seats (1–10,000) and days (1–365), or neither",
+                    "wersja próbna wymaga zarówno liczby licencji (1–10 000), jak i dni (1–365), albo żadnej z nich"
+                ),
             ))
         }
     }
     if input.decrease_window_days > 365 {
         return Err(Error::validation(
             "decrease_window_days",
-            "use at most 365 days",
+            text!("use at most 365 days", "użyj najwyżej 365 dni"),
         ));
     }
     let now = to_rfc3339(clock.now())?;
@@ -274,10 +277,13 @@ pub fn update(
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    Error::Conflict {
-                        field: Some("currency".into()),
-                        message: "this service already has a price in that currency".into(),
-                    }
+                    Error::conflict(
+                        "currency",
+                        text!(
+                            "this service already has a price in that currency",
+                            "ta usługa ma już cenę w tej walucie"
+                        ),
+                    )
                 }
                 other => other.into(),
             })?;

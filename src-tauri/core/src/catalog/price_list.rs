@@ -15,6 +15,7 @@ use crate::customers::ImportProblem;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
 use crate::store::Store;
+use crate::text::Text;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -38,11 +39,7 @@ struct PriceRow {
 
 /// Parses a decimal price ("12.5", "1234,56") into minor units of `currency`,
 /// exactly, then to a monthly price for the billing plan (rounded half up).
-fn monthly_minor(
-    text: &str,
-    currency: &str,
-    billing_plan: &str,
-) -> std::result::Result<i64, String> {
+fn monthly_minor(text: &str, currency: &str, billing_plan: &str) -> std::result::Result<i64, Text> {
     let digits = iso_currency::Currency::from_code(currency)
         .and_then(|c| c.exponent())
         .unwrap_or(2) as u32;
@@ -52,12 +49,11 @@ fn monthly_minor(
         || !whole.bytes().all(|b| b.is_ascii_digit())
         || !fraction.bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(format!("'{text}' is not a price"));
+        return Err(text!("'{text}' is not a price", "„{text}” nie jest ceną"));
     }
     let scale = 10_i128.pow(digits);
-    let whole: i128 = whole
-        .parse()
-        .map_err(|_| format!("'{text}' is too large"))?;
+    let too_large = || text!("'{text}' is too large", "„{text}” to za duża kwota");
+    let whole: i128 = whole.parse().map_err(|_| too_large())?;
     // Keep one digit more than the currency has, to round half up.
     let mut frac = fraction
         .chars()
@@ -74,14 +70,17 @@ fn monthly_minor(
         _ => 1,
     };
     let monthly = (tenths + 5 * months) / (10 * months);
-    i64::try_from(monthly).map_err(|_| format!("'{text}' is too large"))
+    i64::try_from(monthly).map_err(|_| too_large())
 }
 
-fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (String, String)> {
-    let required = |name: &str, field: &str| -> std::result::Result<String, (String, String)> {
+fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (String, Text)> {
+    let required = |name: &str, field: &str| -> std::result::Result<String, (String, Text)> {
         let value = get(name);
         if value.is_empty() {
-            Err((field.to_owned(), format!("{name} is empty")))
+            Err((
+                field.to_owned(),
+                text!("{name} is empty", "kolumna {name} jest pusta"),
+            ))
         } else {
             Ok(value)
         }
@@ -90,7 +89,10 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (Str
     if !["P1M", "P1Y", "P3Y"].contains(&term.as_str()) {
         return Err((
             "term".into(),
-            format!("TermDuration '{term}' is not P1M, P1Y or P3Y"),
+            text!(
+                "TermDuration '{term}' is not P1M, P1Y or P3Y",
+                "TermDuration „{term}” nie jest jedną z wartości P1M, P1Y, P3Y"
+            ),
         ));
     }
     let plan = get("billingplan").to_lowercase();
@@ -100,7 +102,10 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (Str
         other => {
             return Err((
                 "billing_plan".into(),
-                format!("BillingPlan '{other}' is not Monthly, Annual, Triennial or None"),
+                text!(
+                "BillingPlan '{other}' is not Monthly, Annual, Triennial or None",
+                "BillingPlan „{other}” nie jest jedną z wartości Monthly, Annual, Triennial, None"
+            ),
             ))
         }
     };
@@ -108,7 +113,10 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (Str
     if iso_currency::Currency::from_code(&currency).is_none() {
         return Err((
             "currency".into(),
-            format!("'{currency}' is not an ISO 4217 currency"),
+            text!(
+                "'{currency}' is not an ISO 4217 currency",
+                "„{currency}” nie jest walutą ISO 4217"
+            ),
         ));
     }
     let title = match get("skutitle") {
@@ -146,7 +154,12 @@ pub fn import_price_list(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::validation("file", format!("the file is not CSV: {e}")))?
+        .map_err(|e| {
+            Error::validation(
+                "file",
+                text!("the file is not CSV: {e}", "plik nie jest plikiem CSV: {e}"),
+            )
+        })?
         .iter()
         .map(|h| h.trim().replace(' ', "").to_lowercase())
         .collect();
@@ -161,15 +174,25 @@ pub fn import_price_list(
         if !headers.iter().any(|h| h == needed) {
             return Err(Error::validation(
                 "file",
-                format!("the price list has no '{needed}' column"),
+                text!(
+                    "the price list has no '{needed}' column",
+                    "cennik nie ma kolumny „{needed}”"
+                ),
             ));
         }
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in reader.records() {
-        let record = record
-            .map_err(|e| Error::validation("file", format!("the file cannot be read: {e}")))?;
+        let record = record.map_err(|e| {
+            Error::validation(
+                "file",
+                text!(
+                    "the file cannot be read: {e}",
+                    "nie można odczytać pliku: {e}"
+                ),
+            )
+        })?;
         let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
         if record.iter().all(str::is_empty) {
             continue;
@@ -184,11 +207,7 @@ pub fn import_price_list(
         };
         match parse_row(&get) {
             Ok(row) => rows.push(row),
-            Err((field, message)) => problems.push(ImportProblem {
-                line,
-                field,
-                message,
-            }),
+            Err((field, text)) => problems.push(ImportProblem::new(line, field, text)),
         }
     }
     let now = to_rfc3339(clock.now())?;
@@ -255,7 +274,7 @@ pub fn import_price_list(
 
 #[cfg(test)]
 pub(crate) mod tests_support {
-    pub fn monthly(text: &str, currency: &str, plan: &str) -> Result<i64, String> {
+    pub fn monthly(text: &str, currency: &str, plan: &str) -> Result<i64, crate::text::Text> {
         super::monthly_minor(text, currency, plan)
     }
 }

@@ -15,6 +15,7 @@ use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::text::Text;
 use crate::validate::{
     self, check_country, check_currency, check_partner_id, check_phone, check_postal_code,
     check_tenant_id, check_website,
@@ -51,7 +52,21 @@ pub struct CompanyProfile {
 pub struct CompletenessIssue {
     pub field: String,
     pub problem: IssueKind,
+    /// What to do, in English (the same as `text.en`).
     pub message: String,
+    /// What to do, in each language the UI speaks.
+    pub text: Text,
+}
+
+impl CompletenessIssue {
+    fn new(field: impl Into<String>, problem: IssueKind, text: Text) -> Self {
+        CompletenessIssue {
+            field: field.into(),
+            problem,
+            message: text.en.clone(),
+            text,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -90,7 +105,10 @@ pub fn validate_profile(input: &CompanyProfile) -> Result<CompanyProfile> {
     if !matches!(language, "pl" | "en") {
         return Err(Error::validation(
             "default_language",
-            "choose pl (Polski) or en (English)",
+            text!(
+                "choose pl (Polski) or en (English)",
+                "wybierz pl (Polski) lub en (English)"
+            ),
         ));
     }
     Ok(CompanyProfile {
@@ -129,45 +147,69 @@ pub fn validate_profile(input: &CompanyProfile) -> Result<CompanyProfile> {
 pub fn completeness(profile: &CompanyProfile) -> Vec<CompletenessIssue> {
     let mut issues = Vec::new();
     let mut required = vec![
-        ("street", &profile.street, "the street address"),
-        ("city", &profile.city, "the city"),
-        ("postal_code", &profile.postal_code, "the postal code"),
-        ("country", &profile.country, "the country"),
-        ("phone", &profile.phone, "a phone number customers can call"),
+        (
+            "street",
+            &profile.street,
+            text!("Add the street address.", "Dodaj ulicę i numer."),
+        ),
+        (
+            "city",
+            &profile.city,
+            text!("Add the city.", "Dodaj miejscowość."),
+        ),
+        (
+            "postal_code",
+            &profile.postal_code,
+            text!("Add the postal code.", "Dodaj kod pocztowy."),
+        ),
+        (
+            "country",
+            &profile.country,
+            text!("Add the country.", "Dodaj kraj."),
+        ),
+        (
+            "phone",
+            &profile.phone,
+            text!(
+                "Add a phone number customers can call.",
+                "Dodaj numer telefonu, pod który mogą dzwonić klienci."
+            ),
+        ),
         (
             "email",
             &profile.email,
-            "an e-mail address customers can write to",
+            text!(
+                "Add an e-mail address customers can write to.",
+                "Dodaj adres e-mail, na który mogą pisać klienci."
+            ),
         ),
         (
             "partner_id",
             &profile.partner_id,
-            "the Microsoft partner ID (used in offer links)",
+            text!(
+                "Add the Microsoft partner ID (used in offer links).",
+                "Dodaj identyfikator partnera Microsoft (używany w linkach ofert)."
+            ),
         ),
     ];
     if profile.authorized_delegated_admin {
         required.push((
             "partner_tenant_id",
             &profile.partner_tenant_id,
-            "the partner tenant ID (used in delegated-administration links)",
+            text!(
+                "Add the partner tenant ID (used in delegated-administration links).",
+                "Dodaj identyfikator dzierżawy partnera (używany w linkach administracji delegowanej)."
+            ),
         ));
     }
-    for (field, value, what) in required {
+    for (field, value, text) in required {
         if value.trim().is_empty() {
-            issues.push(CompletenessIssue {
-                field: field.into(),
-                problem: IssueKind::Missing,
-                message: format!("Add {what}."),
-            });
+            issues.push(CompletenessIssue::new(field, IssueKind::Missing, text));
         }
     }
     // Values written by an older version or another tool are re-checked too.
-    if let Err(Error::Validation { field, message }) = validate_profile(profile) {
-        issues.push(CompletenessIssue {
-            field,
-            problem: IssueKind::Malformed,
-            message,
-        });
+    if let Err(Error::Validation { field, text }) = validate_profile(profile) {
+        issues.push(CompletenessIssue::new(field, IssueKind::Malformed, text));
     }
     issues
 }

@@ -115,7 +115,7 @@ pub fn apply_import(
         audit_action: "customer_user.import",
         target: import_target(&customer_id),
         change: Change::one(Entity::CustomerUser, customer_id.clone()),
-        noun: "user",
+        noun: text!("user", "użytkownika"),
     };
     imports::apply(
         store,

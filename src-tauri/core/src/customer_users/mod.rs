@@ -29,6 +29,7 @@ use crate::fold::fold;
 use crate::ids::{new_id, parse_id};
 use crate::paging;
 use crate::store::Store;
+use crate::text::Text;
 use crate::validate::{self, filter_value, like_escape};
 
 pub use import::{apply_import, preview_import, COLUMNS};
@@ -137,43 +138,59 @@ pub(crate) struct ValidUser {
 /// and the domain.
 fn check_user_name(text: &str) -> Result<(String, String)> {
     let value = validate::required_text("user_name", text, MAX_LOCAL_PART + 1 + 253)?;
-    let bad = |why: String| Error::validation("user_name", format!("'{value}': {why}"));
+    let bad = |why: Text| {
+        let Text { en, pl } = why;
+        Error::validation("user_name", text!("'{value}': {en}", "„{value}”: {pl}"))
+    };
     let Some((local, domain)) = value.split_once('@') else {
-        return Err(bad(
-            "a user name is written name@domain, e.g. anna.nowak@contoso.pl".into(),
-        ));
+        return Err(bad(text!(
+            "a user name is written name@domain, e.g. anna.nowak@contoso.pl",
+            "nazwę użytkownika zapisuje się jako nazwa@domena, np. anna.nowak@contoso.pl"
+        )));
     };
     if domain.contains('@') {
-        return Err(bad("a user name has exactly one @".into()));
+        return Err(bad(text!(
+            "a user name has exactly one @",
+            "nazwa użytkownika zawiera dokładnie jeden znak @"
+        )));
     }
     if local.is_empty() {
-        return Err(bad("the name before the @ is missing".into()));
+        return Err(bad(text!(
+            "the name before the @ is missing",
+            "brakuje nazwy przed znakiem @"
+        )));
     }
     if domain.is_empty() {
-        return Err(bad("the domain after the @ is missing".into()));
+        return Err(bad(text!(
+            "the domain after the @ is missing",
+            "brakuje domeny po znaku @"
+        )));
     }
     if local.chars().count() > MAX_LOCAL_PART {
-        return Err(bad(format!(
-            "the name before the @ has at most {MAX_LOCAL_PART} characters"
+        return Err(bad(text!(
+            "the name before the @ has at most {MAX_LOCAL_PART} characters",
+            "nazwa przed znakiem @ ma najwyżej {MAX_LOCAL_PART} znaków"
         )));
     }
     if let Some(c) = local
         .chars()
         .find(|c| !c.is_ascii_alphanumeric() && !LOCAL_PART_SYMBOLS.contains(*c))
     {
-        return Err(bad(format!(
-            "'{c}' cannot be used before the @; use letters A–Z without diacritics, digits and {}",
-            LOCAL_PART_SYMBOLS
-                .chars()
-                .map(String::from)
-                .collect::<Vec<_>>()
-                .join(" ")
+        let symbols = LOCAL_PART_SYMBOLS
+            .chars()
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Err(bad(text!(
+            "'{c}' cannot be used before the @; use letters A–Z without diacritics, digits and {symbols}",
+            "znaku „{c}” nie można użyć przed @; użyj liter A–Z bez znaków diakrytycznych, cyfr i znaków {symbols}"
         )));
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return Err(bad(
-            "the name before the @ cannot start or end with a period, or have two in a row".into(),
-        ));
+        return Err(bad(text!(
+            "the name before the @ cannot start or end with a period, or have two in a row",
+            "nazwa przed znakiem @ nie może zaczynać się ani kończyć kropką ani zawierać dwóch kropek z rzędu"
+        )));
     }
     let domain = domain.to_lowercase();
     Ok((format!("{local}@{domain}"), domain))
@@ -186,11 +203,12 @@ fn check_role(text: &str) -> Result<CompanyRole> {
     }
     CompanyRole::parse(role).ok_or_else(|| {
         let roles: Vec<&str> = CompanyRole::ALL.iter().map(|r| r.as_str()).collect();
+        let roles = roles.join(", ");
         Error::validation(
             "admin_role",
-            format!(
-                "'{role}' is not an admin role; choose one of: {}",
-                roles.join(", ")
+            text!(
+                "'{role}' is not an admin role; choose one of: {roles}",
+                "„{role}” nie jest rolą administratora; wybierz jedną z: {roles}"
             ),
         )
     })
@@ -219,13 +237,12 @@ fn check_domain(customer: &Customer, valid: &ValidUser) -> Result<()> {
     }
     let mut domains = vec![customer.default_domain.as_str()];
     domains.extend(customer.other_domains.iter().map(String::as_str));
+    let (domain, company, domains) = (&valid.domain, &customer.company_name, domains.join(", "));
     Err(Error::validation(
         "user_name",
-        format!(
-            "{} is not a domain of {}; use one of its domains: {}",
-            valid.domain,
-            customer.company_name,
-            domains.join(", ")
+        text!(
+            "{domain} is not a domain of {company}; use one of its domains: {domains}",
+            "{domain} nie jest domeną klienta {company}; użyj jednej z jego domen: {domains}"
         ),
     ))
 }
@@ -243,10 +260,13 @@ fn check_unique(conn: &Connection, valid: &ValidUser, except_id: Option<&str>) -
         })
         .optional()?;
     match taken {
-        Some((user_name, company)) => Err(Error::Conflict {
-            field: Some("user_name".into()),
-            message: format!("{user_name} is already a user of {company}"),
-        }),
+        Some((user_name, company)) => Err(Error::conflict(
+            "user_name",
+            text!(
+                "{user_name} is already a user of {company}",
+                "{user_name} jest już użytkownikiem klienta {company}"
+            ),
+        )),
         None => Ok(()),
     }
 }
@@ -266,9 +286,10 @@ fn check_placement(
 fn customer_for_write(conn: &Connection, customer_id: &str) -> Result<Customer> {
     let customer = customers::load(conn, customer_id)?;
     if customer.archived {
-        return Err(Error::invalid_state(format!(
-            "{} is archived; restore the customer first",
-            customer.company_name
+        let name = &customer.company_name;
+        return Err(Error::invalid_state(text!(
+            "{name} is archived; restore the customer first",
+            "Klient {name} jest zarchiwizowany; najpierw go przywróć"
         )));
     }
     Ok(customer)
@@ -364,7 +385,7 @@ fn page(
     customer_id: &str,
     query: &CustomerUserQuery,
 ) -> Result<CustomerUserPage> {
-    let limit = paging::page_size(query.limit, "users")?;
+    let limit = paging::page_size(query.limit, text!("users", "użytkowników"))?;
     let mut clauses = vec!["customer_id = ?".to_owned()];
     let mut values = vec![SqlValue::Text(customer_id.to_owned())];
     if let Some(search) = filter_value(&query.search) {
@@ -576,15 +597,18 @@ pub fn set_blocked(
         audit_action,
         |tx, _, before, now| {
             if before.blocked == blocked {
-                return Err(Error::invalid_state(format!(
-                    "{} is already {}",
-                    before.user_name,
-                    if blocked {
-                        "blocked"
-                    } else {
-                        "allowed to sign in"
-                    }
-                )));
+                let name = &before.user_name;
+                return Err(Error::invalid_state(if blocked {
+                    text!(
+                        "{name} is already blocked",
+                        "{name} ma już zablokowane logowanie"
+                    )
+                } else {
+                    text!(
+                        "{name} is already allowed to sign in",
+                        "{name} może się już logować"
+                    )
+                }));
             }
             tx.execute(
                 "UPDATE customer_users SET blocked = ?1, updated_at = ?2 WHERE id = ?3",

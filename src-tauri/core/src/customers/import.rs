@@ -120,7 +120,7 @@ pub fn apply_import(
             label: "CSV import".into(),
         },
         change: Change::of(Entity::Customer),
-        noun: "customer",
+        noun: text!("customer", "klienta"),
     };
     imports::apply(
         store,

@@ -151,7 +151,10 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
         if !RELATIONSHIP_STATES.contains(&state.as_str()) {
             return Err(Error::validation(
                 "relationship_state",
-                format!("'{state}' is not a delegated-administration state"),
+                text!(
+                    "'{state}' is not a delegated-administration state",
+                    "„{state}” nie jest stanem administracji delegowanej"
+                ),
             ));
         }
         clauses.push("c.relationship_state = ?".into());
@@ -238,7 +241,7 @@ fn count(
 }
 
 fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
-    let limit = paging::page_size(query.limit, "customers")?;
+    let limit = paging::page_size(query.limit, text!("customers", "klientów"))?;
     let Filter {
         mut clauses,
         mut values,

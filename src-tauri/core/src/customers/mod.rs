@@ -136,8 +136,9 @@ fn check_initial_domain(text: &str) -> Result<String> {
     if !valid {
         return Err(Error::validation(
             "default_domain",
-            format!(
-                "'{text}' is not an initial domain: 1 to 27 letters or digits, then .onmicrosoft.com (e.g. contoso.onmicrosoft.com)"
+            text!(
+                "'{text}' is not an initial domain: 1 to 27 letters or digits, then .onmicrosoft.com (e.g. contoso.onmicrosoft.com)",
+                "„{text}” nie jest domeną początkową: od 1 do 27 liter lub cyfr, a po nich .onmicrosoft.com (np. contoso.onmicrosoft.com)"
             ),
         ));
     }
@@ -159,7 +160,10 @@ fn check_domain(text: &str) -> Result<String> {
     if labels.len() < 2 || !labels.iter().all(label_ok) || !tld_ok || domain.len() > 253 {
         return Err(Error::validation(
             "other_domains",
-            format!("'{text}' is not a domain name (e.g. contoso.pl)"),
+            text!(
+                "'{text}' is not a domain name (e.g. contoso.pl)",
+                "„{text}” nie jest nazwą domeny (np. contoso.pl)"
+            ),
         ));
     }
     Ok(domain)
@@ -168,13 +172,19 @@ fn check_domain(text: &str) -> Result<String> {
 fn check_notes(text: &str) -> Result<String> {
     let notes = text.trim();
     if notes.chars().count() > 4000 {
-        return Err(Error::validation("notes", "use at most 4000 characters"));
+        return Err(Error::validation(
+            "notes",
+            text!("use at most 4000 characters", "użyj najwyżej 4000 znaków"),
+        ));
     }
     if notes
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(Error::validation("notes", "remove the control characters"));
+        return Err(Error::validation(
+            "notes",
+            text!("remove the control characters", "usuń znaki sterujące"),
+        ));
     }
     Ok(notes.replace("\r\n", "\n"))
 }
@@ -189,7 +199,10 @@ fn check_tags(tags: &[String]) -> Result<Vec<String>> {
         if tag.contains([',', ';']) {
             return Err(Error::validation(
                 "tags",
-                format!("'{tag}': a tag cannot contain a comma or a semicolon"),
+                text!(
+                    "'{tag}': a tag cannot contain a comma or a semicolon",
+                    "„{tag}”: tag nie może zawierać przecinka ani średnika"
+                ),
             ));
         }
         if !out.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
@@ -199,7 +212,10 @@ fn check_tags(tags: &[String]) -> Result<Vec<String>> {
     if out.len() > MAX_TAGS {
         return Err(Error::validation(
             "tags",
-            format!("use at most {MAX_TAGS} tags"),
+            text!(
+                "use at most {MAX_TAGS} tags",
+                "użyj najwyżej {MAX_TAGS} tagów"
+            ),
         ));
     }
     Ok(out)
@@ -231,7 +247,10 @@ pub(crate) fn validate_input(input: &CustomerInput) -> Result<ValidCustomer> {
         _ => {
             return Err(Error::validation(
                 "language",
-                "choose pl (Polski) or en (English)",
+                text!(
+                    "choose pl (Polski) or en (English)",
+                    "wybierz pl (Polski) lub en (English)"
+                ),
             ))
         }
     };
@@ -282,20 +301,27 @@ pub(crate) fn check_unique(
         "SELECT company_name FROM customers WHERE default_domain = ?1 AND id <> coalesce(?2, '')",
         &valid.default_domain,
     )? {
-        return Err(Error::Conflict {
-            field: Some("default_domain".into()),
-            message: format!("{name} already has the domain {}", valid.default_domain),
-        });
+        let domain = &valid.default_domain;
+        return Err(Error::conflict(
+            "default_domain",
+            text!(
+                "{name} already has the domain {domain}",
+                "Klient {name} ma już domenę {domain}"
+            ),
+        ));
     }
     if let Some(tenant) = &valid.tenant_id {
         if let Some(name) = taken(
             "SELECT company_name FROM customers WHERE tenant_id = ?1 AND id <> coalesce(?2, '')",
             tenant,
         )? {
-            return Err(Error::Conflict {
-                field: Some("tenant_id".into()),
-                message: format!("{name} already has the tenant ID {tenant}"),
-            });
+            return Err(Error::conflict(
+                "tenant_id",
+                text!(
+                    "{name} already has the tenant ID {tenant}",
+                    "Klient {name} ma już identyfikator dzierżawy {tenant}"
+                ),
+            ));
         }
     }
     Ok(())
@@ -540,10 +566,17 @@ pub fn set_archived(
         require(tx, actor, Action::ManageCustomers)?;
         let before = load(tx, &id)?;
         if before.archived == archived {
+            let name = &before.company_name;
             return Err(Error::invalid_state(if archived {
-                format!("{} is already archived", before.company_name)
+                text!(
+                    "{name} is already archived",
+                    "Klient {name} jest już zarchiwizowany"
+                )
             } else {
-                format!("{} is not archived", before.company_name)
+                text!(
+                    "{name} is not archived",
+                    "Klient {name} nie jest zarchiwizowany"
+                )
             }));
         }
         tx.execute(

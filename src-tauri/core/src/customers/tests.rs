@@ -460,6 +460,17 @@ fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
         ]
     );
     assert!(report.problems[1].message.contains("earlier in this file"));
+    // Each problem is said in Polish too, next to the English it came with.
+    let repeated = &report.problems[1];
+    assert_eq!(repeated.text.en, repeated.message);
+    assert_eq!(
+        repeated.text.pl,
+        "alfa.onmicrosoft.com występuje już wcześniej w tym pliku"
+    );
+    assert!(report.problems[3]
+        .text
+        .pl
+        .contains("nie jest adresem e-mail"));
     assert_eq!(
         list(&w.store, &w.admin, &CustomerQuery::default())
             .unwrap()

@@ -286,13 +286,16 @@ fn unread(conn: &Connection, actor: &Actor) -> Result<u32> {
 
 /// The signed-in staff member's notifications, of the kinds they want, newest first.
 pub fn list(store: &Store, actor: &Actor, query: &NotificationQuery) -> Result<NotificationList> {
-    let limit = page_size(query.limit, "notifications")?;
+    let limit = page_size(query.limit, text!("notifications", "powiadomień"))?;
     let kind = query.kind.as_deref().filter(|k| !k.is_empty());
     if let Some(kind) = kind {
         if !kinds().contains(&kind) {
             return Err(Error::validation(
                 "kind",
-                format!("no notification kind '{kind}'"),
+                text!(
+                    "no notification kind '{kind}'",
+                    "nie ma rodzaju powiadomień „{kind}”"
+                ),
             ));
         }
     }
@@ -386,10 +389,13 @@ pub fn set_kind_settings(
     let known = kinds();
     for setting in settings {
         if !known.contains(&setting.kind.as_str()) {
-            return Err(Error::validation(
-                "kind",
-                format!("no notification kind '{}'", setting.kind),
-            ));
+            return Err(Error::validation("kind", {
+                let kind = &setting.kind;
+                text!(
+                    "no notification kind '{kind}'",
+                    "nie ma rodzaju powiadomień „{kind}”"
+                )
+            }));
         }
     }
     store.write(|tx| {

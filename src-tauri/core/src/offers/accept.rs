@@ -68,21 +68,31 @@ pub fn accept(
             if before.status == OfferStatus::Sent
                 && super::parse_valid_until(&before.valid_until)?.1 <= now
             {
-                return Err(Error::invalid_state(format!(
-                    "the offer was valid until {}; send a new revision instead",
-                    before.valid_until
+                let until = &before.valid_until;
+                return Err(Error::invalid_state(text!(
+                    "the offer was valid until {until}; send a new revision instead",
+                    "oferta była ważna do {until}; zamiast tego wyślij nową wersję"
                 )));
             }
             apply(tx, &before, OfferEvent::Accept, &who, &now_text)?;
             let lines = lines_of(tx, &id)?;
             for count in &input.lines {
                 if !lines.iter().any(|l| l.id == count.line_id) {
-                    return Err(Error::validation("lines", "no such line in this offer"));
+                    return Err(Error::validation(
+                        "lines",
+                        text!(
+                            "no such line in this offer",
+                            "w tej ofercie nie ma takiej pozycji"
+                        ),
+                    ));
                 }
                 if count.quantity > MAX_QUANTITY {
                     return Err(Error::validation(
                         "quantity",
-                        format!("a subscription holds at most {MAX_QUANTITY} licences"),
+                        text!(
+                            "a subscription holds at most {MAX_QUANTITY} licences",
+                            "subskrypcja może mieć najwyżej {MAX_QUANTITY} licencji"
+                        ),
                     ));
                 }
             }
@@ -99,7 +109,10 @@ pub fn accept(
             if finals.iter().all(|q| *q == 0) {
                 return Err(Error::validation(
                     "lines",
-                    "the customer bought nothing; record that the offer was declined instead",
+                    text!(
+                        "the customer bought nothing; record that the offer was declined instead",
+                        "klient niczego nie kupił; zamiast tego zapisz, że odrzucił ofertę"
+                    ),
                 ));
             }
             let customer_id = match &before.customer_id {

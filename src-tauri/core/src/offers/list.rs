@@ -55,7 +55,7 @@ pub struct OfferPage {
 }
 
 pub fn list(store: &Store, actor: &Actor, query: &OfferQuery) -> Result<OfferPage> {
-    let limit = paging::page_size(query.limit, "offers")?;
+    let limit = paging::page_size(query.limit, text!("offers", "ofert"))?;
     store.read(|conn| {
         require(conn, actor, Action::ManagePurchaseOffers)?;
         let mut clauses = vec!["1 = 1".to_owned()];

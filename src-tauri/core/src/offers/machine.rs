@@ -58,6 +58,19 @@ impl OfferStatus {
         }
     }
 
+    /// The status in Polish, as the UI labels it ("ma stan „wysłana”").
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            OfferStatus::Draft => "szkic",
+            OfferStatus::Sent => "wysłana",
+            OfferStatus::Accepted => "przyjęta",
+            OfferStatus::Declined => "odrzucona",
+            OfferStatus::Expired => "wygasła",
+            OfferStatus::Withdrawn => "wycofana",
+            OfferStatus::Superseded => "zastąpiona",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<OfferStatus> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
@@ -89,6 +102,18 @@ impl OfferEvent {
             OfferEvent::Withdraw => "withdrawn",
             OfferEvent::Expire => "expired",
             OfferEvent::Supersede => "superseded",
+        }
+    }
+
+    /// "nie można jej …", for the invalid-state message in Polish.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            OfferEvent::Send => "wysłać",
+            OfferEvent::Accept => "przyjąć",
+            OfferEvent::Decline => "odrzucić",
+            OfferEvent::Withdraw => "wycofać",
+            OfferEvent::Expire => "uznać za wygasłą",
+            OfferEvent::Supersede => "zastąpić",
         }
     }
 }

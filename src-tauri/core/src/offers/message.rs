@@ -97,9 +97,10 @@ pub fn message(
         require(conn, actor, Action::ManagePurchaseOffers)?;
         let offer = load(conn, &id)?;
         if offer.status != OfferStatus::Sent && offer.status != OfferStatus::Draft {
-            return Err(Error::invalid_state(format!(
-                "the offer is {}; only an open offer has a link to send",
-                offer.status.as_str()
+            let (status, status_pl) = (offer.status.as_str(), offer.status.describe_pl());
+            return Err(Error::invalid_state(text!(
+                "the offer is {status}; only an open offer has a link to send",
+                "Oferta ma stan „{status_pl}”; link do wysłania ma tylko otwarta oferta"
             )));
         }
         let company = crate::company::read_profile(conn)?;

@@ -487,12 +487,18 @@ pub(crate) fn parse_valid_until(text: &str) -> Result<(Date, OffsetDateTime)> {
     let date = Date::parse(text.trim(), format).map_err(|_| {
         Error::validation(
             "valid_until",
-            format!("'{text}' is not a date (YYYY-MM-DD)"),
+            text!(
+                "'{text}' is not a date (YYYY-MM-DD)",
+                "„{text}” nie jest datą (RRRR-MM-DD)"
+            ),
         )
     })?;
-    let next = date
-        .next_day()
-        .ok_or_else(|| Error::validation("valid_until", "the date is too far ahead"))?;
+    let next = date.next_day().ok_or_else(|| {
+        Error::validation(
+            "valid_until",
+            text!("the date is too far ahead", "data jest zbyt odległa"),
+        )
+    })?;
     Ok((date, next.with_time(Time::MIDNIGHT).assume_utc()))
 }
 
@@ -524,7 +530,15 @@ fn catalog_price(conn: &Connection, service_id: &str) -> Result<(i64, String)> {
     conn.prepare_cached("SELECT unit_price_minor, currency FROM catalog_services WHERE id = ?1")?
         .query_row([service_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .ok_or_else(|| Error::validation("service_id", "no such service in the catalog"))
+        .ok_or_else(|| {
+            Error::validation(
+                "service_id",
+                text!(
+                    "no such service in the catalog",
+                    "nie ma takiej usługi w katalogu"
+                ),
+            )
+        })
 }
 
 /// Checks a draft; `existing` are the lines saved before, so a price a billing
@@ -543,10 +557,10 @@ fn validate_draft(
         Some(id) => {
             let customer = customers::load(conn, id)?;
             if customer.archived {
-                return Err(Error::validation(
-                    "customer_id",
-                    format!("{} is archived", customer.company_name),
-                ));
+                return Err(Error::validation("customer_id", {
+                    let name = &customer.company_name;
+                    text!("{name} is archived", "Klient {name} jest zarchiwizowany")
+                }));
             }
             (String::new(), String::new(), customer.language)
         }
@@ -554,7 +568,12 @@ fn validate_draft(
             let language = match input.language.trim() {
                 "" => crate::company::read_profile(conn)?.default_language,
                 "pl" | "en" => input.language.trim().to_owned(),
-                _ => return Err(Error::validation("language", "choose Polish or English")),
+                _ => {
+                    return Err(Error::validation(
+                        "language",
+                        text!("choose Polish or English", "wybierz polski lub angielski"),
+                    ))
+                }
             };
             (
                 validate::optional_text("prospect_name", &input.prospect_name, 200)?,
@@ -569,13 +588,19 @@ fn validate_draft(
     if note.chars().count() > NOTE_MAX {
         return Err(Error::validation(
             "note",
-            format!("use at most {NOTE_MAX} characters"),
+            text!(
+                "use at most {NOTE_MAX} characters",
+                "użyj najwyżej {NOTE_MAX} znaków"
+            ),
         ));
     }
     if input.lines.len() > MAX_LINES {
         return Err(Error::validation(
             "lines",
-            format!("an offer holds at most {MAX_LINES} lines"),
+            text!(
+                "an offer holds at most {MAX_LINES} lines",
+                "oferta może mieć najwyżej {MAX_LINES} pozycji"
+            ),
         ));
     }
     let may_override = decide(
@@ -590,13 +615,19 @@ fn validate_draft(
         if lines.iter().any(|l: &ValidLine| l.service_id == service_id) {
             return Err(Error::validation(
                 "lines",
-                "each service appears once; change its licence count instead",
+                text!(
+                    "each service appears once; change its licence count instead",
+                    "każda usługa występuje tylko raz; zamiast tego zmień jej liczbę licencji"
+                ),
             ));
         }
         if line.quantity == 0 || line.quantity > MAX_QUANTITY {
             return Err(Error::validation(
                 "quantity",
-                format!("a line holds 1 to {MAX_QUANTITY} licences"),
+                text!(
+                    "a line holds 1 to {MAX_QUANTITY} licences",
+                    "pozycja obejmuje od 1 do {MAX_QUANTITY} licencji"
+                ),
             ));
         }
         let (catalog_price_minor, currency) = catalog_price(conn, &service_id)?;
@@ -637,7 +668,10 @@ fn check_delegated_admin(conn: &Connection, request: &DelegatedAdminRequest) -> 
     if !partner_authorizations(conn)?.delegated_admin {
         return Err(Error::forbidden(
             DenialReason::PartnerNotDelegatedAdmin.key(),
-            "The partner is not authorized for delegated administration, so an offer cannot include it.",
+            text!(
+                "The partner is not authorized for delegated administration, so an offer cannot include it.",
+                "Partner nie ma autoryzacji do administracji delegowanej, więc oferta nie może jej obejmować."
+            ),
         ));
     }
     // The customer may not exist yet (a prospect): any id stands in for it.
@@ -660,13 +694,19 @@ fn check_ready(conn: &Connection, offer: &PurchaseOffer, now: OffsetDateTime) ->
         validate::email("prospect_email", &offer.prospect_email)?;
     }
     if lines_of(conn, &offer.id)?.is_empty() {
-        return Err(Error::validation("lines", "add at least one service"));
+        return Err(Error::validation(
+            "lines",
+            text!("add at least one service", "dodaj co najmniej jedną usługę"),
+        ));
     }
     let (_, expires) = parse_valid_until(&offer.valid_until)?;
     if expires <= now {
         return Err(Error::validation(
             "valid_until",
-            "the validity date has passed; choose a later one",
+            text!(
+                "the validity date has passed; choose a later one",
+                "termin ważności minął; wybierz późniejszy"
+            ),
         ));
     }
     if let Some(request) = &offer.delegated_admin {
@@ -819,9 +859,10 @@ pub fn update_draft(
             require(tx, actor, Action::ManagePurchaseOffers)?;
             let before = load(tx, &id)?;
             if before.status != OfferStatus::Draft {
-                return Err(Error::invalid_state(format!(
-                    "this offer is {}; only a draft can change (revise it for different licence counts)",
-                    before.status.as_str()
+                let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
+                return Err(Error::invalid_state(text!(
+                    "this offer is {status}; only a draft can change (revise it for different licence counts)",
+                    "Oferta ma stan „{status_pl}”; zmieniać można tylko szkic (aby zmienić liczby licencji, utwórz nową wersję)"
                 )));
             }
             let existing = lines_of(tx, &id)?;
@@ -835,11 +876,12 @@ pub fn update_draft(
 }
 
 fn refuse(offer: &PurchaseOffer, event: OfferEvent) -> Error {
-    Error::invalid_state(format!(
-        "the offer for {} is {}; it cannot be {}",
-        offer.company_name,
-        offer.status.as_str(),
-        event.as_str()
+    let company = &offer.company_name;
+    let (status, status_pl) = (offer.status.as_str(), offer.status.describe_pl());
+    let (done, done_pl) = (event.as_str(), event.describe_pl());
+    Error::invalid_state(text!(
+        "the offer for {company} is {status}; it cannot be {done}",
+        "Oferta dla {company} ma stan „{status_pl}”; nie można jej {done_pl}"
     ))
 }
 
@@ -876,7 +918,10 @@ fn check_recipients(recipients: &[String]) -> Result<Vec<String>> {
     if recipients.len() > MAX_RECIPIENTS {
         return Err(Error::validation(
             "recipients",
-            format!("send to at most {MAX_RECIPIENTS} addresses at once"),
+            text!(
+                "send to at most {MAX_RECIPIENTS} addresses at once",
+                "wyślij naraz najwyżej na {MAX_RECIPIENTS} adresów"
+            ),
         ));
     }
     let mut out: Vec<String> = Vec::new();
@@ -936,11 +981,12 @@ pub fn send(
                             }
                             OfferStatus::Declined | OfferStatus::Expired => {}
                             other => {
-                                return Err(Error::invalid_state(format!(
-                                "revision {} is {} meanwhile; this revision can no longer be sent",
-                                previous.revision,
-                                other.as_str()
-                            )))
+                                let revision = previous.revision;
+                                let (status, status_pl) = (other.as_str(), other.describe_pl());
+                                return Err(Error::invalid_state(text!(
+                                    "revision {revision} is {status} meanwhile; this revision can no longer be sent",
+                                    "wersja {revision} ma tymczasem stan „{status_pl}”; tej wersji nie można już wysłać"
+                                )));
                             }
                         }
                     }
@@ -950,7 +996,10 @@ pub fn send(
                     if recipients.is_empty() {
                         return Err(Error::validation(
                             "recipients",
-                            "the offer was sent already; give the addresses to send it to again",
+                            text!(
+                                "the offer was sent already; give the addresses to send it to again",
+                                "oferta została już wysłana; podaj adresy, na które wysłać ją ponownie"
+                            ),
                         ));
                     }
                 }
@@ -993,13 +1042,13 @@ pub fn close(
         OfferEvent::Withdraw => "offer.withdraw",
         OfferEvent::Decline => "offer.decline",
         other => {
-            return Err(Error::validation(
-                "event",
-                format!(
-                    "'{}' is not something staff do to an offer here",
-                    other.as_str()
-                ),
-            ))
+            return Err(Error::validation("event", {
+                let event = other.as_str();
+                text!(
+                    "'{event}' is not something staff do to an offer here",
+                    "„{event}” nie jest działaniem, które można tu wykonać na ofercie"
+                )
+            }))
         }
     };
     let id = parse_id("id", id)?;
@@ -1040,30 +1089,41 @@ pub fn revise(
             require(tx, actor, Action::ManagePurchaseOffers)?;
             let before = load(tx, &id)?;
             if !before.status.can_be_revised() {
-                return Err(Error::invalid_state(format!(
-                    "the offer is {}; only a sent, declined or expired offer gets a new revision",
-                    before.status.as_str()
+                let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
+                return Err(Error::invalid_state(text!(
+                    "the offer is {status}; only a sent, declined or expired offer gets a new revision",
+                    "Oferta ma stan „{status_pl}”; nową wersję można utworzyć tylko dla oferty wysłanej, odrzuconej lub wygasłej"
                 )));
             }
             if let Some(next) = next_revision(tx, &id)? {
                 let next = load(tx, &next)?;
+                let revision = next.revision;
                 return Err(Error::Conflict {
                     field: None,
-                    message: format!(
-                        "revision {} already follows this one; revise the latest",
-                        next.revision
+                    text: text!(
+                        "revision {revision} already follows this one; revise the latest",
+                        "po tej wersji jest już wersja {revision}; zmień najnowszą"
                     ),
                 });
             }
             let lines = lines_of(tx, &id)?;
             for count in counts {
                 if !lines.iter().any(|l| l.id == count.line_id) {
-                    return Err(Error::validation("lines", "no such line in this offer"));
+                    return Err(Error::validation(
+                        "lines",
+                        text!(
+                            "no such line in this offer",
+                            "w tej ofercie nie ma takiej pozycji"
+                        ),
+                    ));
                 }
                 if count.quantity == 0 || count.quantity > MAX_QUANTITY {
                     return Err(Error::validation(
                         "quantity",
-                        format!("a line holds 1 to {MAX_QUANTITY} licences"),
+                        text!(
+                            "a line holds 1 to {MAX_QUANTITY} licences",
+                            "pozycja obejmuje od 1 do {MAX_QUANTITY} licencji"
+                        ),
                     ));
                 }
             }

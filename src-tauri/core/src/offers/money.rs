@@ -18,20 +18,28 @@ pub fn line_total(count: u32, unit_price_minor: i64, discount_bp: u32) -> Result
     if unit_price_minor < 0 {
         return Err(Error::validation(
             "unit_price_minor",
-            "a price cannot be negative",
+            text!("a price cannot be negative", "cena nie może być ujemna"),
         ));
     }
     if discount_bp > FULL_BP {
         return Err(Error::validation(
             "discount_bp",
-            "a discount is 0 to 100 % (0 to 10000 basis points)",
+            text!(
+                "a discount is 0 to 100 % (0 to 10000 basis points)",
+                "rabat wynosi od 0 do 100 % (od 0 do 10000 punktów bazowych)"
+            ),
         ));
     }
     let numerator =
         i128::from(count) * i128::from(unit_price_minor) * i128::from(FULL_BP - discount_bp);
     let divisor = i128::from(FULL_BP);
     let rounded = (numerator + divisor / 2) / divisor;
-    i64::try_from(rounded).map_err(|_| Error::validation("quantity", "the amount is too large"))
+    i64::try_from(rounded).map_err(|_| {
+        Error::validation(
+            "quantity",
+            text!("the amount is too large", "kwota jest za duża"),
+        )
+    })
 }
 
 /// Sums `(currency, amount)` pairs into one total per currency, ordered by code.

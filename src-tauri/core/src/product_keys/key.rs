@@ -17,22 +17,28 @@ pub fn normalise(text: &str) -> Result<String> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     if chars.is_empty() {
-        return Err(Error::validation("key", "enter a product key"));
+        return Err(Error::validation(
+            "key",
+            text!("enter a product key", "wpisz klucz produktu"),
+        ));
     }
     if let Some(bad) = chars.iter().find(|c| !ALPHABET.contains(**c)) {
         return Err(Error::validation(
             "key",
-            format!("'{bad}' cannot appear in a product key (it uses only {ALPHABET})"),
+            text!(
+                "'{bad}' cannot appear in a product key (it uses only {ALPHABET})",
+                "znak „{bad}” nie może wystąpić w kluczu produktu (klucz używa tylko {ALPHABET})"
+            ),
         ));
     }
     if chars.len() != LENGTH {
-        return Err(Error::validation(
-            "key",
-            format!(
-                "a product key has {LENGTH} characters in five groups of five; this has {}",
-                chars.len()
-            ),
-        ));
+        return Err(Error::validation("key", {
+            let count = chars.len();
+            text!(
+                "a product key has {LENGTH} characters in five groups of five; this has {count}",
+                "klucz produktu ma {LENGTH} znaków w pięciu grupach po pięć; ten ma {count}"
+            )
+        }));
     }
     Ok(chars
         .chunks(GROUP_LEN)

@@ -241,7 +241,7 @@ fn target(id: Option<String>, key_text: &str) -> Target {
 
 /// The inventory, newest first, masked per permission.
 pub fn list(store: &Store, actor: &Actor, query: &ProductKeyQuery) -> Result<ProductKeyPage> {
-    let limit = paging::page_size(query.limit, "product keys")?;
+    let limit = paging::page_size(query.limit, text!("product keys", "kluczy produktów"))?;
     store.read(|conn| {
         require(conn, actor, Action::ViewProductKeys)?;
         let full = sees_full(conn, actor)?;
@@ -261,7 +261,10 @@ pub fn list(store: &Store, actor: &Actor, query: &ProductKeyQuery) -> Result<Pro
             Some(_) => {
                 return Err(Error::validation(
                     "status",
-                    "the filter is available or redeemed",
+                    text!(
+                        "the filter is available or redeemed",
+                        "filtr przyjmuje wartość available lub redeemed"
+                    ),
                 ))
             }
         }
@@ -303,7 +306,10 @@ fn check_quantity(quantity: u32) -> Result<u32> {
     if quantity == 0 || quantity > MAX_QUANTITY {
         return Err(Error::validation(
             "quantity",
-            format!("a key holds 1 to {MAX_QUANTITY} licences"),
+            text!(
+                "a key holds 1 to {MAX_QUANTITY} licences",
+                "klucz obejmuje od 1 do {MAX_QUANTITY} licencji"
+            ),
         ));
     }
     Ok(quantity)
@@ -312,10 +318,13 @@ fn check_quantity(quantity: u32) -> Result<u32> {
 fn check_term(term: &str) -> Result<String> {
     let term = term.trim().to_uppercase();
     if !TERMS.contains(&term.as_str()) {
-        return Err(Error::validation(
-            "term",
-            format!("the term is one of {}", TERMS.join(", ")),
-        ));
+        return Err(Error::validation("term", {
+            let terms = TERMS.join(", ");
+            text!(
+                "the term is one of {terms}",
+                "okres to jedna z wartości: {terms}"
+            )
+        }));
     }
     Ok(term)
 }
@@ -324,7 +333,10 @@ fn check_term(term: &str) -> Result<String> {
 fn service_id_of(conn: &Connection, service: &str) -> Result<String> {
     let service = service.trim();
     if service.is_empty() {
-        return Err(Error::validation("service", "choose the key's service"));
+        return Err(Error::validation(
+            "service",
+            text!("choose the key's service", "wybierz usługę klucza"),
+        ));
     }
     conn.prepare_cached(
         "SELECT id FROM catalog_services WHERE id = ?1 OR lower(title) = lower(?1)
@@ -332,7 +344,15 @@ fn service_id_of(conn: &Connection, service: &str) -> Result<String> {
     )?
     .query_row([service], |r| r.get(0))
     .optional()?
-    .ok_or_else(|| Error::validation("service", format!("'{service}' is not in the catalog")))
+    .ok_or_else(|| {
+        Error::validation(
+            "service",
+            text!(
+                "'{service}' is not in the catalog",
+                "„{service}” nie ma w katalogu"
+            ),
+        )
+    })
 }
 
 /// Refuses a key already in the inventory.
@@ -342,14 +362,16 @@ fn check_new(conn: &Connection, key: &str) -> Result<()> {
         .query_row([key], |r| r.get(0))
         .optional()?;
     match earlier {
-        Some(at) => Err(Error::Conflict {
-            field: Some("key".into()),
-            message: format!(
-                "{} is already in the inventory (added {})",
-                mask(key),
-                at.get(..10).unwrap_or(&at)
-            ),
-        }),
+        Some(at) => {
+            let (masked, added) = (mask(key), at.get(..10).unwrap_or(&at));
+            Err(Error::conflict(
+                "key",
+                text!(
+                    "{masked} is already in the inventory (added {added})",
+                    "{masked} jest już na liście kluczy (dodano {added})"
+                ),
+            ))
+        }
         None => Ok(()),
     }
 }
@@ -427,12 +449,22 @@ fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
     let build = |line: u32, key_text: &str, service: String, quantity: String, term: String| {
         let key = normalise(key_text)?;
         let quantity = if quantity.trim().is_empty() {
-            default_quantity.ok_or_else(|| Error::validation("quantity", "give a licence count"))?
+            default_quantity.ok_or_else(|| {
+                Error::validation(
+                    "quantity",
+                    text!("give a licence count", "podaj liczbę licencji"),
+                )
+            })?
         } else {
-            quantity
-                .trim()
-                .parse::<u32>()
-                .map_err(|_| Error::validation("quantity", "the licence count is a whole number"))?
+            quantity.trim().parse::<u32>().map_err(|_| {
+                Error::validation(
+                    "quantity",
+                    text!(
+                        "the licence count is a whole number",
+                        "liczba licencji musi być liczbą całkowitą"
+                    ),
+                )
+            })?
         };
         let term = if term.trim().is_empty() {
             default_term.clone()
@@ -474,13 +506,8 @@ fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(index, l)| {
             let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
-            let result = build(line, l, String::new(), String::new(), String::new()).map_err(|e| {
-                ImportProblem {
-                    line,
-                    field: e.field().unwrap_or("key").to_owned(),
-                    message: e.to_string(),
-                }
-            });
+            let result = build(line, l, String::new(), String::new(), String::new())
+                .map_err(|e| ImportProblem::of_error(line, &e, "key"));
             (line, result)
         })
         .collect())
@@ -497,9 +524,13 @@ fn prepare(
     let mut first_line: HashMap<String, u32> = HashMap::new();
     imports::check(parsed, |valid| {
         if let Some(first) = first_line.get(&valid.key) {
+            let masked = mask(&valid.key);
             return Ok(Some((
                 "key".into(),
-                format!("{} is a copy of the key on line {first}", mask(&valid.key)),
+                text!(
+                    "{masked} is a copy of the key on line {first}",
+                    "{masked} to kopia klucza z wiersza {first}"
+                ),
             )));
         }
         first_line.insert(valid.key.clone(), valid.line);
@@ -551,7 +582,7 @@ pub fn apply_import(
         audit_action: "product_key.import",
         target: import_target(),
         change: Change::of(Entity::ProductKey),
-        noun: "key",
+        noun: text!("key", "klucza"),
     };
     let who = actor.audit_ref();
     imports::apply(
@@ -584,7 +615,10 @@ pub fn redeem(
         if offer.customer_id != customer_id {
             return Err(Error::validation(
                 "relationship",
-                "the delegated-administration request is for another customer",
+                text!(
+                    "the delegated-administration request is for another customer",
+                    "prośba o administrację delegowaną dotyczy innego klienta"
+                ),
             ));
         }
         relationships::check_offer(offer)?;
@@ -646,16 +680,18 @@ pub fn redeem(
                 mode @ (RedeemMode::ExtendTerm | RedeemMode::AddLicences) => {
                     let customer = crate::customers::load(tx, &customer_id)?;
                     if customer.archived {
-                        return Err(Error::invalid_state(format!(
-                            "{} is archived; restore the customer first",
-                            customer.company_name
+                        let name = &customer.company_name;
+                        return Err(Error::invalid_state(text!(
+                            "{name} is archived; restore the customer first",
+                            "Klient {name} jest zarchiwizowany; najpierw go przywróć"
                         )));
                     }
                     let id = subscriptions::live_of_service(tx, &customer_id, &before.service_id)?
                     .ok_or_else(|| {
-                        Error::invalid_state(format!(
-                            "the customer has no live paid subscription of {}; redeem the key as a new subscription",
-                            before.service_title
+                        let title = &before.service_title;
+                        Error::invalid_state(text!(
+                            "the customer has no live paid subscription of {title}; redeem the key as a new subscription",
+                            "klient nie ma trwającej płatnej subskrypcji usługi {title}; zrealizuj klucz jako nową subskrypcję"
                         ))
                     })?;
                     if mode == RedeemMode::ExtendTerm {
@@ -748,15 +784,20 @@ fn load_masked_before(key: &ProductKey) -> ProductKey {
 }
 
 fn already_redeemed(key: &ProductKey) -> Error {
-    Error::Conflict {
-        field: Some("key_id".into()),
-        message: format!(
-            "{} was already redeemed{}; a key is redeemed once",
-            mask(&key.key),
-            key.redeemed_at
-                .as_deref()
-                .map(|at| format!(" on {}", at.get(..10).unwrap_or(at)))
-                .unwrap_or_default()
+    let masked = mask(&key.key);
+    let day = key
+        .redeemed_at
+        .as_deref()
+        .map(|at| at.get(..10).unwrap_or(at));
+    let (on, on_pl) = match day {
+        Some(day) => (format!(" on {day}"), format!(" {day}")),
+        None => (String::new(), String::new()),
+    };
+    Error::conflict(
+        "key_id",
+        text!(
+            "{masked} was already redeemed{on}; a key is redeemed once",
+            "{masked} został już zrealizowany{on_pl}; klucz realizuje się tylko raz"
         ),
-    }
+    )
 }

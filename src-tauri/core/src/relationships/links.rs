@@ -150,10 +150,14 @@ pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMes
         require(conn, actor, Action::ManageRelationships)?;
         let relationship = load(conn, &id)?;
         if relationship.state != RelationshipState::ApprovalPending {
-            return Err(Error::invalid_state(format!(
-                "'{}' is {}; only a relationship waiting for approval has a link to send",
-                relationship.display_name,
-                relationship.state.describe()
+            let name = &relationship.display_name;
+            let (state, state_pl) = (
+                relationship.state.describe(),
+                relationship.state.describe_pl(),
+            );
+            return Err(Error::invalid_state(text!(
+                "'{name}' is {state}; only a relationship waiting for approval has a link to send",
+                "Relacja „{name}” ma stan: {state_pl}; link do wysłania ma tylko relacja czekająca na zatwierdzenie"
             )));
         }
         let customer = customers::load(conn, &relationship.customer_id)?;

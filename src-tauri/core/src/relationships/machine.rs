@@ -68,6 +68,18 @@ impl RelationshipState {
             RelationshipState::Terminated => "terminated",
         }
     }
+
+    /// The state in Polish, to follow "ma stan:", as [`Self::describe`] is in English.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            RelationshipState::Created => "utworzona, jeszcze niewysłana do zatwierdzenia",
+            RelationshipState::ApprovalPending => "czeka na zatwierdzenie przez klienta",
+            RelationshipState::Active => "aktywna",
+            RelationshipState::Expiring => "aktywna, wkrótce wygasa",
+            RelationshipState::Expired => "wygasła",
+            RelationshipState::Terminated => "zakończona",
+        }
+    }
 }
 
 impl RelationshipEvent {
@@ -90,6 +102,19 @@ impl RelationshipEvent {
             RelationshipEvent::EnteredLastMonth => "entered its last 30 days",
             RelationshipEvent::AutoExtended => "extended automatically by 180 days",
             RelationshipEvent::Ended => "ended",
+        }
+    }
+
+    /// The event in Polish, to follow "nie może zostać", as [`Self::describe`] is in English.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            RelationshipEvent::RequestApproval => "wysłana do zatwierdzenia",
+            RelationshipEvent::RecordAcceptance => "zatwierdzona",
+            RelationshipEvent::Terminate => "zakończona",
+            RelationshipEvent::ApprovalLapsed => "uznana za wygasłą po 90 dniach bez zatwierdzenia",
+            RelationshipEvent::EnteredLastMonth => "przeniesiona w ostatnie 30 dni",
+            RelationshipEvent::AutoExtended => "przedłużona automatycznie o 180 dni",
+            RelationshipEvent::Ended => "zakończona",
         }
     }
 }

@@ -172,7 +172,10 @@ fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
         if !ROLES.contains(&role) {
             return Err(Error::validation(
                 "roles",
-                format!("'{role}' is not a role a relationship can grant"),
+                text!(
+                    "'{role}' is not a role a relationship can grant",
+                    "„{role}” nie jest rolą, którą może nadać relacja"
+                ),
             ));
         }
         if !roles.iter().any(|r| r == role) {
@@ -180,18 +183,27 @@ fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
         }
     }
     if roles.is_empty() {
-        return Err(Error::validation("roles", "choose at least one role"));
+        return Err(Error::validation(
+            "roles",
+            text!("choose at least one role", "wybierz co najmniej jedną rolę"),
+        ));
     }
     if !(1..=MAX_DURATION_DAYS).contains(&offer.duration_days) {
         return Err(Error::validation(
             "duration_days",
-            format!("choose a duration from 1 day to 2 years ({MAX_DURATION_DAYS} days)"),
+            text!(
+                "choose a duration from 1 day to 2 years ({MAX_DURATION_DAYS} days)",
+                "wybierz czas trwania od 1 dnia do 2 lat ({MAX_DURATION_DAYS} dni)"
+            ),
         ));
     }
     if offer.auto_extend && roles.iter().any(|r| r == "global_admin") {
         return Err(Error::validation(
             "auto_extend",
-            "a relationship with the global admin role cannot extend itself; it must be offered again",
+            text!(
+                "a relationship with the global admin role cannot extend itself; it must be offered again",
+                "relacja z rolą administratora globalnego nie może przedłużać się sama; trzeba ją zaoferować ponownie"
+            ),
         ));
     }
     Ok(ValidOffer {
@@ -280,9 +292,10 @@ fn insert_offer(
     let now = to_rfc3339(clock.now())?;
     let customer = customers::load(tx, &valid.customer_id)?;
     if customer.archived {
-        return Err(Error::invalid_state(format!(
-            "{} is archived; restore the customer first",
-            customer.company_name
+        let name = &customer.company_name;
+        return Err(Error::invalid_state(text!(
+            "{name} is archived; restore the customer first",
+            "Klient {name} jest zarchiwizowany; najpierw go przywróć"
         )));
     }
     let key = fold(&valid.display_name);
@@ -294,10 +307,13 @@ fn insert_offer(
         )
         .optional()?;
     if let Some(name) = taken {
-        return Err(Error::Conflict {
-            field: Some("display_name".into()),
-            message: format!("another relationship is already named '{name}'"),
-        });
+        return Err(Error::conflict(
+            "display_name",
+            text!(
+                "another relationship is already named '{name}'",
+                "inna relacja ma już nazwę „{name}”"
+            ),
+        ));
     }
     tx.execute(
         "INSERT INTO relationships (id, customer_id, display_name, display_name_key, roles,
@@ -416,11 +432,12 @@ fn apply_event(
         require(tx, actor, Action::ManageRelationships)?;
         let before = load(tx, &id)?;
         let next = transition(before.state, event).ok_or_else(|| {
-            Error::invalid_state(format!(
-                "'{}' is {}; it cannot be {}",
-                before.display_name,
-                before.state.describe(),
-                event.describe()
+            let name = &before.display_name;
+            let (state, state_pl) = (before.state.describe(), before.state.describe_pl());
+            let (done, done_pl) = (event.describe(), event.describe_pl());
+            Error::invalid_state(text!(
+                "'{name}' is {state}; it cannot be {done}",
+                "Relacja „{name}” ma stan: {state_pl}; nie może zostać {done_pl}"
             ))
         })?;
         change(tx, &before, next, &now)?;
@@ -483,7 +500,10 @@ pub fn record_acceptance(
     if accepted > now {
         return Err(Error::validation(
             "accepted_at",
-            "the acceptance date cannot be in the future",
+            text!(
+                "the acceptance date cannot be in the future",
+                "data zatwierdzenia nie może być w przyszłości"
+            ),
         ));
     }
     apply_event(
@@ -498,7 +518,10 @@ pub fn record_acceptance(
                 if accepted < parse_rfc3339("requested_at", requested)? {
                     return Err(Error::validation(
                         "accepted_at",
-                        "the customer cannot have accepted before the request was made",
+                        text!(
+                            "the customer cannot have accepted before the request was made",
+                            "klient nie mógł zatwierdzić relacji przed wysłaniem prośby"
+                        ),
                     ));
                 }
             }

@@ -144,7 +144,12 @@ fn filter(query: &ServiceRequestQuery, scope: Scope) -> Result<Filter> {
         .iter()
         .map(|c| c.as_str())
         .collect();
-    if let Some(category) = filter_choice("category", &query.category, &categories, "a category")? {
+    if let Some(category) = filter_choice(
+        "category",
+        &query.category,
+        &categories,
+        text!("a category", "kategorią"),
+    )? {
         base.push("sr.category = ?".into());
         base_values.push(SqlValue::Text(category));
     }
@@ -172,9 +177,14 @@ fn filter(query: &ServiceRequestQuery, scope: Scope) -> Result<Filter> {
             "status",
             &query.status,
             STATUSES,
-            "a service request status",
+            text!("a service request status", "stanem zgłoszenia serwisowego"),
         )?,
-        severity: filter_choice("severity", &query.severity, SEVERITIES, "a severity")?,
+        severity: filter_choice(
+            "severity",
+            &query.severity,
+            SEVERITIES,
+            text!("a severity", "ważnością zgłoszenia"),
+        )?,
     })
 }
 
@@ -243,7 +253,7 @@ fn page(
     query: &ServiceRequestQuery,
     scope: Scope,
 ) -> Result<ServiceRequestPage> {
-    let limit = paging::page_size(query.limit, "requests")?;
+    let limit = paging::page_size(query.limit, text!("requests", "zgłoszeń"))?;
     let filter = filter(query, scope)?;
     let counts = counts(conn, &filter)?;
     let total = counts

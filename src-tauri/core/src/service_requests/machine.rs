@@ -71,6 +71,16 @@ impl ServiceRequestStatus {
             ServiceRequestStatus::Closed => "closed",
         }
     }
+
+    /// The status in Polish, to follow "Zgłoszenie … jest", as [`Self::describe`] is in English.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            ServiceRequestStatus::Draft => "szkicem",
+            ServiceRequestStatus::Open => "otwarte",
+            ServiceRequestStatus::AttentionNeeded => "oznaczone jako wymagające uwagi",
+            ServiceRequestStatus::Closed => "zamknięte",
+        }
+    }
 }
 
 impl ServiceRequestEvent {
@@ -132,6 +142,20 @@ impl ServiceRequestEvent {
             ServiceRequestEvent::Edit => "edited (only a draft can be)",
             ServiceRequestEvent::Discard => "discarded (only a draft can be)",
             ServiceRequestEvent::AddNote => "annotated; reopen it first",
+        }
+    }
+
+    /// "nie można …", for the invalid-state message in Polish.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            ServiceRequestEvent::Submit => "go wysłać",
+            ServiceRequestEvent::FlagAttention => "oznaczyć go jako wymagające uwagi",
+            ServiceRequestEvent::ClearAttention => "usunąć z niego oznaczenia „wymaga uwagi”",
+            ServiceRequestEvent::Close => "go zamknąć",
+            ServiceRequestEvent::Reopen => "go ponownie otworzyć",
+            ServiceRequestEvent::Edit => "go edytować (można edytować tylko szkic)",
+            ServiceRequestEvent::Discard => "go odrzucić (można odrzucić tylko szkic)",
+            ServiceRequestEvent::AddNote => "dodać do niego notatki; najpierw otwórz je ponownie",
         }
     }
 }

@@ -190,19 +190,25 @@ struct Valid {
 fn long_text(field: &str, text: &str, max: usize) -> Result<String> {
     let value = text.trim().replace("\r\n", "\n");
     if value.is_empty() {
-        return Err(Error::validation(field, "this field is required"));
+        return Err(Error::validation(
+            field,
+            text!("this field is required", "to pole jest wymagane"),
+        ));
     }
     if value.chars().count() > max {
         return Err(Error::validation(
             field,
-            format!("use at most {max} characters"),
+            text!("use at most {max} characters", "użyj najwyżej {max} znaków"),
         ));
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(Error::validation(field, "remove the control characters"));
+        return Err(Error::validation(
+            field,
+            text!("remove the control characters", "usuń znaki sterujące"),
+        ));
     }
     Ok(value)
 }
@@ -217,12 +223,19 @@ fn choice<T: Copy>(
     let text = text.trim();
     parse(text).ok_or_else(|| {
         let names: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
+        let names = names.join(", ");
         Error::validation(
             field,
             if text.is_empty() {
-                format!("choose one of: {}", names.join(", "))
+                text!(
+                    "choose one of: {names}",
+                    "wybierz jedną z wartości: {names}"
+                )
             } else {
-                format!("'{text}' is not one of: {}", names.join(", "))
+                text!(
+                    "'{text}' is not one of: {names}",
+                    "„{text}” nie jest jedną z wartości: {names}"
+                )
             },
         )
     })
@@ -481,9 +494,10 @@ pub fn create(
             require_for_customer(tx, actor, Action::ManageServiceRequests, &customer_id)?;
             let customer = customers::load(tx, &customer_id)?;
             if customer.archived {
-                return Err(Error::invalid_state(format!(
-                    "{} is archived; restore the customer first",
-                    customer.company_name
+                let name = &customer.company_name;
+                return Err(Error::invalid_state(text!(
+                    "{name} is archived; restore the customer first",
+                    "Klient {name} jest zarchiwizowany; najpierw go przywróć"
                 )));
             }
             let number = next_number(tx, &now)?;
@@ -550,11 +564,12 @@ fn apply(
                 &before.customer_id,
             )?;
             let next = transition(before.status, event).ok_or_else(|| {
-                Error::invalid_state(format!(
-                    "{} is {}; it cannot be {}",
-                    before.reference,
-                    before.status.describe(),
-                    event.describe()
+                let reference = &before.reference;
+                let (status, status_pl) = (before.status.describe(), before.status.describe_pl());
+                let (done, done_pl) = (event.describe(), event.describe_pl());
+                Error::invalid_state(text!(
+                    "{reference} is {status}; it cannot be {done}",
+                    "Zgłoszenie {reference} jest {status_pl}; nie można {done_pl}"
                 ))
             })?;
             work(tx, &before, next, &now)?;
@@ -659,13 +674,13 @@ pub fn change_status(
     note: Option<&str>,
 ) -> Result<(ServiceRequestView, Change)> {
     if !ServiceRequestEvent::LIFECYCLE.contains(&event) {
-        return Err(Error::validation(
-            "event",
-            format!(
-                "'{}' is not a status change; use submit, flag_attention, clear_attention, close or reopen",
-                event.as_str()
-            ),
-        ));
+        return Err(Error::validation("event", {
+            let event = event.as_str();
+            text!(
+                    "'{event}' is not a status change; use submit, flag_attention, clear_attention, close or reopen",
+                    "„{event}” nie jest zmianą stanu; użyj submit, flag_attention, clear_attention, close lub reopen"
+                )
+        }));
     }
     let note = optional_note(note)?;
     applied(apply(

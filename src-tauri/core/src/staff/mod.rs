@@ -17,6 +17,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, parse_id};
 use crate::store::Store;
+use crate::text::Text;
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -137,9 +138,14 @@ pub struct StaffActionState {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The refusal in English (the same as `text.en`).
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The refusal, in each language the UI speaks.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -156,12 +162,14 @@ fn action_state(action: StaffAction, check: Result<()>) -> Result<StaffActionSta
             allowed: true,
             reason: None,
             message: None,
+            text: None,
         }),
-        Err(Error::Forbidden { reason, message }) => Ok(StaffActionState {
+        Err(Error::Forbidden { reason, text }) => Ok(StaffActionState {
             action,
             allowed: false,
             reason: Some(reason.to_owned()),
-            message: Some(message),
+            message: Some(text.en.clone()),
+            text: Some(text),
         }),
         Err(other) => Err(other),
     }
@@ -180,7 +188,7 @@ fn row_actions(
     } else {
         Action::ResetStaffPassword
     };
-    let status_change = |what: &str, last_admin_rule: bool| -> Result<()> {
+    let status_change = |what: Text, last_admin_rule: bool| -> Result<()> {
         require(conn, actor, manage)?;
         refuse_own_account(actor, member, what)?;
         if last_admin_rule {
@@ -195,17 +203,17 @@ fn row_actions(
     if member.status == StaffStatus::Blocked {
         states.push(action_state(
             StaffAction::Unblock,
-            status_change("unblock", false),
+            status_change(text!("unblock", "odblokować"), false),
         )?);
     } else {
         states.push(action_state(
             StaffAction::Block,
-            status_change("block", true),
+            status_change(text!("block", "zablokować"), true),
         )?);
     }
     states.push(action_state(
         StaffAction::Remove,
-        status_change("remove", true),
+        status_change(text!("remove", "usunąć"), true),
     )?);
     states.push(action_state(
         StaffAction::ResetPassword,
@@ -213,7 +221,10 @@ fn row_actions(
             if actor.id == member.id {
                 Err(Error::forbidden(
                     "own_account",
-                    "Use \"Change my password\" for your own account.",
+                    text!(
+                        "Use \"Change my password\" for your own account.",
+                        "Dla własnego konta użyj opcji „Zmień moje hasło”."
+                    ),
                 ))
             } else {
                 Ok(())
@@ -243,16 +254,22 @@ fn validate_input(input: &StaffInput) -> Result<ValidInput> {
     let display_name = validate::required_text("display_name", &input.display_name, 100)?;
     let email = validate::email("email", &input.email)?;
     let role = CompanyRole::parse(input.role.trim()).ok_or_else(|| {
-        Error::validation(
-            "role",
-            format!("'{}' is not a company admin role", input.role),
-        )
+        Error::validation("role", {
+            let role = &input.role;
+            text!(
+                "'{role}' is not a company admin role",
+                "„{role}” nie jest rolą administratora firmy"
+            )
+        })
     })?;
     let customer_access = CustomerAccess::parse(input.customer_access.trim()).ok_or_else(|| {
-        Error::validation(
-            "customer_access",
-            format!("'{}' is not none, full or limited", input.customer_access),
-        )
+        Error::validation("customer_access", {
+            let access = &input.customer_access;
+            text!(
+                "'{access}' is not none, full or limited",
+                "„{access}” nie jest żadną z wartości none, full, limited"
+            )
+        })
     })?;
     Ok(ValidInput {
         display_name,
@@ -297,9 +314,10 @@ fn load(conn: &Connection, id: &str) -> Result<StaffMember> {
 fn load_live(conn: &Connection, id: &str) -> Result<StaffMember> {
     let staff = load(conn, id)?;
     if staff.status == StaffStatus::Removed {
-        return Err(Error::invalid_state(format!(
-            "{} was removed; removed staff cannot be changed",
-            staff.display_name
+        let name = &staff.display_name;
+        return Err(Error::invalid_state(text!(
+            "{name} was removed; removed staff cannot be changed",
+            "Użytkownik {name} został usunięty; usuniętych użytkowników nie można zmieniać"
         )));
     }
     Ok(staff)
@@ -313,11 +331,16 @@ fn manage_action(rights_before: bool, rights_after: bool) -> Action {
     }
 }
 
-fn refuse_own_account(actor: &Actor, target: &StaffMember, what: &str) -> Result<()> {
+/// `what` is the verb: "block", and in Polish the infinitive "zablokować".
+fn refuse_own_account(actor: &Actor, target: &StaffMember, what: Text) -> Result<()> {
     if actor.id == target.id {
+        let Text { en, pl } = what;
         return Err(Error::forbidden(
             "own_account",
-            format!("You cannot {what} your own account; ask another admin."),
+            text!(
+                "You cannot {en} your own account; ask another admin.",
+                "Nie możesz {pl} własnego konta; poproś innego administratora."
+            ),
         ));
     }
     Ok(())
@@ -335,13 +358,13 @@ fn refuse_last_global_admin(conn: &Connection, target: &StaffMember) -> Result<(
         |r| r.get(0),
     )?;
     if others == 0 {
-        return Err(Error::forbidden(
-            "last_global_admin",
-            format!(
-                "{} is the last active global admin; make someone else a global admin first.",
-                target.display_name
-            ),
-        ));
+        return Err(Error::forbidden("last_global_admin", {
+            let name = &target.display_name;
+            text!(
+                    "{name} is the last active global admin; make someone else a global admin first.",
+                    "{name} to ostatni aktywny administrator globalny; najpierw nadaj tę rolę komuś innemu."
+                )
+        }));
     }
     Ok(())
 }
@@ -356,10 +379,13 @@ fn email_conflict(conn: &Connection, email_key: &str, except_id: Option<&str>) -
         )
         .optional()?;
     match taken {
-        Some(name) => Err(Error::Conflict {
-            field: Some("email".into()),
-            message: format!("{name} already signs in with this e-mail address"),
-        }),
+        Some(name) => Err(Error::conflict(
+            "email",
+            text!(
+                "{name} already signs in with this e-mail address",
+                "Użytkownik {name} już loguje się tym adresem e-mail"
+            ),
+        )),
         None => Ok(()),
     }
 }
@@ -381,18 +407,29 @@ pub fn list(
     let search = validate::filter_value(&filter.search)
         .map(|s| format!("%{}%", validate::like_escape(&s.to_lowercase())));
     let roles: Vec<&str> = CompanyRole::ALL.iter().map(|r| r.as_str()).collect();
-    let role = validate::filter_choice("role", &filter.role, &roles, "a company admin role")?;
+    let role = validate::filter_choice(
+        "role",
+        &filter.role,
+        &roles,
+        text!("a company admin role", "rolą administratora firmy"),
+    )?;
     let access = validate::filter_choice(
         "customer_access",
         &filter.customer_access,
         &["none", "full", "limited"],
-        "none, full or limited",
+        text!(
+            "none, full or limited",
+            "żadną z wartości none, full, limited"
+        ),
     )?;
     let status = validate::filter_choice(
         "status",
         &filter.status,
         &["active", "blocked", "removed"],
-        "active, blocked or removed",
+        text!(
+            "active, blocked or removed",
+            "żadną z wartości active, blocked, removed"
+        ),
     )?;
     guarded_read(
         store,
@@ -509,7 +546,10 @@ pub fn update(
         if rights_changed && actor.id == before.id {
             return Err(Error::forbidden(
                 "own_rights",
-                "You cannot change your own role or customer access; ask another global admin.",
+                text!(
+                    "You cannot change your own role or customer access; ask another global admin.",
+                    "Nie możesz zmienić własnej roli ani dostępu do klientów; poproś innego administratora globalnego."
+                ),
             ));
         }
         if valid.role != CompanyRole::GlobalAdmin {
@@ -553,7 +593,12 @@ pub fn set_blocked(
         "staff.unblock"
     };
     change_status(store, clock, actor, id, action_name, |tx, before| {
-        refuse_own_account(actor, before, if blocked { "block" } else { "unblock" })?;
+        let what = if blocked {
+            text!("block", "zablokować")
+        } else {
+            text!("unblock", "odblokować")
+        };
+        refuse_own_account(actor, before, what)?;
         if blocked {
             refuse_last_global_admin(tx, before)?;
         }
@@ -569,7 +614,7 @@ pub fn remove(
     id: &str,
 ) -> Result<(StaffMember, Change)> {
     change_status(store, clock, actor, id, "staff.remove", |tx, before| {
-        refuse_own_account(actor, before, "remove")?;
+        refuse_own_account(actor, before, text!("remove", "usunąć"))?;
         refuse_last_global_admin(tx, before)?;
         Ok("removed")
     })
@@ -635,7 +680,10 @@ pub fn reset_password(
         if actor.id == before.id {
             return Err(Error::forbidden(
                 "own_account",
-                "Use \"Change my password\" for your own account.",
+                text!(
+                    "Use \"Change my password\" for your own account.",
+                    "Dla własnego konta użyj opcji „Zmień moje hasło”."
+                ),
             ));
         }
         tx.execute(

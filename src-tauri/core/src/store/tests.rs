@@ -165,7 +165,10 @@ fn a_failed_write_rolls_back_everything_it_did() {
         )?;
         Err(Error::validation(
             "language",
-            "refused after the first insert",
+            text!(
+                "refused after the first insert",
+                "odrzucone po pierwszym wstawieniu"
+            ),
         ))
     });
     assert_eq!(result.unwrap_err().field(), Some("language"));

@@ -102,7 +102,10 @@ fn filter(query: &SubscriptionQuery, clock: &dyn Clock) -> Result<(Vec<String>, 
         if days > 3 * 366 {
             return Err(Error::validation(
                 "ending_within_days",
-                "look ahead at most three years",
+                text!(
+                    "look ahead at most three years",
+                    "wybierz okres najwyżej trzech lat naprzód"
+                ),
             ));
         }
         clauses.push("s.status IN ('pending', 'active', 'suspended') AND s.ends_at <= ?".into());
@@ -125,7 +128,7 @@ fn page(
     clock: &dyn Clock,
     query: &SubscriptionQuery,
 ) -> Result<SubscriptionPage> {
-    let limit = paging::page_size(query.limit, "subscriptions")?;
+    let limit = paging::page_size(query.limit, text!("subscriptions", "subskrypcji"))?;
     let (mut clauses, mut values) = filter(query, clock)?;
     let total = match paging::is_first_page(&query.cursor) {
         false => None,

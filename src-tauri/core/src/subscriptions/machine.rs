@@ -56,6 +56,17 @@ impl SubscriptionStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
+    /// The status in Polish, as the UI labels it ("ma stan „wygasła”").
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            SubscriptionStatus::Pending => "oczekuje",
+            SubscriptionStatus::Active => "aktywna",
+            SubscriptionStatus::Suspended => "zawieszona",
+            SubscriptionStatus::Expired => "wygasła",
+            SubscriptionStatus::Cancelled => "anulowana",
+        }
+    }
+
     /// Still counts as the customer's (not ended).
     pub fn is_live(self) -> bool {
         matches!(
@@ -87,6 +98,19 @@ impl SubscriptionEvent {
             SubscriptionEvent::Started => "started",
             SubscriptionEvent::Renewed => "renewed",
             SubscriptionEvent::Ended => "expired",
+        }
+    }
+
+    /// "nie można jej …", for the invalid-state message in Polish.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            SubscriptionEvent::Suspend => "zawiesić",
+            SubscriptionEvent::Reactivate => "wznowić",
+            SubscriptionEvent::Cancel => "anulować",
+            SubscriptionEvent::ConvertTrial => "zamienić na płatną",
+            SubscriptionEvent::Started => "rozpocząć",
+            SubscriptionEvent::Renewed => "odnowić",
+            SubscriptionEvent::Ended => "zakończyć",
         }
     }
 }

@@ -274,7 +274,10 @@ fn check_quantity(quantity: u32) -> Result<u32> {
     if quantity == 0 || quantity > MAX_QUANTITY {
         return Err(Error::validation(
             "quantity",
-            format!("a subscription holds 1 to {MAX_QUANTITY} licences"),
+            text!(
+                "a subscription holds 1 to {MAX_QUANTITY} licences",
+                "subskrypcja może mieć od 1 do {MAX_QUANTITY} licencji"
+            ),
         ));
     }
     Ok(quantity)
@@ -307,7 +310,15 @@ fn catalog_terms(conn: &Connection, service_id: &str) -> Result<CatalogTerms> {
         })
     })
     .optional()?
-    .ok_or_else(|| Error::validation("service_id", "no such service in the catalog"))
+    .ok_or_else(|| {
+        Error::validation(
+            "service_id",
+            text!(
+                "no such service in the catalog",
+                "nie ma takiej usługi w katalogu"
+            ),
+        )
+    })
 }
 
 /// Refuses a second trial of the same product and SKU for one customer, ever.
@@ -321,14 +332,16 @@ fn check_first_trial(conn: &Connection, customer_id: &str, service: &CatalogTerm
         .query_row(params![customer_id, service.product_id, service.sku_id], |r| r.get(0))
         .optional()?;
     match earlier {
-        Some(at) => Err(Error::Conflict {
-            field: Some("trial".into()),
-            message: format!(
-                "the customer already had a trial of {} (started {}); one free trial per service",
-                service.title,
-                at.get(..10).unwrap_or(&at)
-            ),
-        }),
+        Some(at) => {
+            let (title, started) = (&service.title, at.get(..10).unwrap_or(&at));
+            Err(Error::conflict(
+                "trial",
+                text!(
+                    "the customer already had a trial of {title} (started {started}); one free trial per service",
+                    "klient miał już wersję próbną usługi {title} (rozpoczętą {started}); jedna bezpłatna wersja próbna na usługę"
+                ),
+            ))
+        }
         None => Ok(()),
     }
 }
@@ -379,23 +392,30 @@ pub fn insert(
     if starts < now - time::Duration::days(1) {
         return Err(Error::validation(
             "starts_at",
-            "the start date cannot be in the past",
+            text!(
+                "the start date cannot be in the past",
+                "data rozpoczęcia nie może być w przeszłości"
+            ),
         ));
     }
     let customer = customers::load(tx, &customer_id)?;
     if customer.archived {
-        return Err(Error::invalid_state(format!(
-            "{} is archived; restore the customer first",
-            customer.company_name
+        let name = &customer.company_name;
+        return Err(Error::invalid_state(text!(
+            "{name} is archived; restore the customer first",
+            "Klient {name} jest zarchiwizowany; najpierw go przywróć"
         )));
     }
     let service = catalog_terms(tx, &service_id)?;
     let (quantity, term, plan, ends) = if input.trial {
         let (Some(seats), Some(days)) = (service.trial_seats, service.trial_days) else {
-            return Err(Error::validation(
-                "trial",
-                format!("{} is not offered as a trial", service.title),
-            ));
+            return Err(Error::validation("trial", {
+                let title = &service.title;
+                text!(
+                    "{title} is not offered as a trial",
+                    "Usługa {title} nie jest oferowana w wersji próbnej"
+                )
+            }));
         };
         check_first_trial(tx, &customer_id, &service)?;
         let ends = starts + time::Duration::days(i64::from(days));
@@ -520,13 +540,22 @@ fn change_subscription(
 }
 
 fn refuse_event(s: &Subscription, event: SubscriptionEvent) -> Error {
-    Error::invalid_state(format!(
-        "{} for {} is {}; it cannot be {}",
-        s.service_title,
-        s.customer_name,
-        s.status.as_str(),
-        event.as_str()
+    let (title, customer) = (&s.service_title, &s.customer_name);
+    let (status, status_pl) = (s.status.as_str(), s.status.describe_pl());
+    let (done, done_pl) = (event.as_str(), event.describe_pl());
+    Error::invalid_state(text!(
+        "{title} for {customer} is {status}; it cannot be {done}",
+        "Subskrypcja {title} klienta {customer} ma stan „{status_pl}”; nie można jej {done_pl}"
     ))
+}
+
+/// " (a trial)" after a trial's status, in English and Polish; empty otherwise.
+fn trial_note(trial: bool) -> (&'static str, &'static str) {
+    if trial {
+        (" (a trial)", " (wersja próbna)")
+    } else {
+        ("", "")
+    }
 }
 
 fn date_of(text: &str) -> &str {
@@ -557,28 +586,34 @@ pub fn change_quantity(
                 s.status,
                 SubscriptionStatus::Active | SubscriptionStatus::Pending
             ) {
-                return Err(Error::invalid_state(format!(
-                    "the licence count of a {} subscription cannot change",
-                    s.status.as_str()
+                let (status, status_pl) = (s.status.as_str(), s.status.describe_pl());
+                return Err(Error::invalid_state(text!(
+                    "the licence count of a {status} subscription cannot change",
+                    "Subskrypcja ma stan „{status_pl}”; nie można zmienić liczby jej licencji"
                 )));
             }
             if s.trial {
-                return Err(Error::invalid_state(
+                return Err(Error::invalid_state(text!(
                     "a trial keeps its seats; convert it to paid to change the licence count",
-                ));
+                    "wersja próbna ma stałą liczbę licencji; aby ją zmienić, zamień subskrypcję na płatną"
+                )));
             }
             if quantity == s.quantity {
                 return Err(Error::validation(
                     "quantity",
-                    format!("the subscription already holds {quantity} licences"),
+                    text!(
+                        "the subscription already holds {quantity} licences",
+                        "subskrypcja ma już tyle licencji: {quantity}"
+                    ),
                 ));
             }
             let closes = parse_rfc3339("decrease_window_closes_at", &s.decrease_window_closes_at)?;
             if quantity < s.quantity && now >= closes {
-                return Err(Error::invalid_state(format!(
-                    "the licence count can fall only until {} (the window after the purchase or renewal on {} closed); it can still rise",
-                    date_of(&s.decrease_window_closes_at),
-                    date_of(&s.term_started_at)
+                let closes = date_of(&s.decrease_window_closes_at);
+                let started = date_of(&s.term_started_at);
+                return Err(Error::invalid_state(text!(
+                    "the licence count can fall only until {closes} (the window after the purchase or renewal on {started} closed); it can still rise",
+                    "liczbę licencji można było zmniejszyć tylko do {closes} (okno po zakupie lub odnowieniu {started} jest już zamknięte); nadal można ją zwiększyć"
                 )));
             }
             tx.execute(
@@ -613,13 +648,13 @@ pub fn apply_event(
         SubscriptionEvent::Reactivate => "subscription.reactivate",
         SubscriptionEvent::Cancel => "subscription.cancel",
         other => {
-            return Err(Error::validation(
-                "event",
-                format!(
-                    "'{}' is not something staff do to a subscription here",
-                    other.as_str()
-                ),
-            ))
+            return Err(Error::validation("event", {
+                let event = other.as_str();
+                text!(
+                    "'{event}' is not something staff do to a subscription here",
+                    "„{event}” nie jest działaniem, które można tu wykonać na subskrypcji"
+                )
+            }))
         }
     };
     let reason = validate::optional_text("reason", reason, REASON_MAX)?;
@@ -684,6 +719,13 @@ impl Flag {
         }
     }
 
+    fn describe_pl(self) -> &'static str {
+        match self {
+            Flag::AutoRenew => "ustawienie automatycznego odnawiania",
+            Flag::PartnerOfRecord => "partner rekordowy",
+        }
+    }
+
     fn current(self, s: &Subscription) -> bool {
         match self {
             Flag::AutoRenew => s.auto_renew,
@@ -709,16 +751,18 @@ fn set_flag(
         audit_action,
         |tx, s, _, now_text| {
             if !s.status.is_live() {
-                return Err(Error::invalid_state(format!(
-                    "a {} subscription keeps its {}",
-                    s.status.as_str(),
-                    flag.describe()
+                let (status, status_pl) = (s.status.as_str(), s.status.describe_pl());
+                let (what, what_pl) = (flag.describe(), flag.describe_pl());
+                return Err(Error::invalid_state(text!(
+                    "a {status} subscription keeps its {what}",
+                    "Subskrypcja ma stan „{status_pl}”; {what_pl} pozostaje bez zmian"
                 )));
             }
             if flag == Flag::AutoRenew && s.trial && value {
-                return Err(Error::invalid_state(
+                return Err(Error::invalid_state(text!(
                     "a trial does not renew; convert it to paid instead",
-                ));
+                    "wersja próbna nie odnawia się; zamiast tego zamień ją na płatną"
+                )));
             }
             tx.execute(
                 &format!(
@@ -799,9 +843,10 @@ fn apply_conversion(
     let quantity = check_quantity(conversion.quantity)?;
     check_billing_plan(&conversion.term, &conversion.billing_plan)?;
     if !s.trial {
-        return Err(Error::invalid_state(
+        return Err(Error::invalid_state(text!(
             "only a trial can be converted to paid",
-        ));
+            "na płatną można zamienić tylko wersję próbną"
+        )));
     }
     transition(s.status, SubscriptionEvent::ConvertTrial)
         .ok_or_else(|| refuse_event(s, SubscriptionEvent::ConvertTrial))?;
@@ -945,12 +990,12 @@ pub fn extend_term_in(
 ) -> Result<Subscription> {
     let before = load(tx, id)?;
     if !before.status.is_live() || before.trial {
-        return Err(Error::invalid_state(format!(
-            "{} for {} is {}{}; its term cannot be extended",
-            before.service_title,
-            before.customer_name,
-            before.status.as_str(),
-            if before.trial { " (a trial)" } else { "" }
+        let (title, customer) = (&before.service_title, &before.customer_name);
+        let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
+        let (trial, trial_pl) = trial_note(before.trial);
+        return Err(Error::invalid_state(text!(
+            "{title} for {customer} is {status}{trial}; its term cannot be extended",
+            "Subskrypcja {title} klienta {customer} ma stan „{status_pl}”{trial_pl}; nie można przedłużyć jej okresu"
         )));
     }
     let now_text = to_rfc3339(clock.now())?;
@@ -984,12 +1029,12 @@ pub fn add_licences_in(
 ) -> Result<Subscription> {
     let before = load(tx, id)?;
     if !before.status.is_live() || before.trial {
-        return Err(Error::invalid_state(format!(
-            "{} for {} is {}{}; licences cannot be added",
-            before.service_title,
-            before.customer_name,
-            before.status.as_str(),
-            if before.trial { " (a trial)" } else { "" }
+        let (title, customer) = (&before.service_title, &before.customer_name);
+        let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
+        let (trial, trial_pl) = trial_note(before.trial);
+        return Err(Error::invalid_state(text!(
+            "{title} for {customer} is {status}{trial}; licences cannot be added",
+            "Subskrypcja {title} klienta {customer} ma stan „{status_pl}”{trial_pl}; nie można dodać licencji"
         )));
     }
     let total = check_quantity(before.quantity.saturating_add(quantity))?;

@@ -14,7 +14,10 @@ fn months(term: &str) -> Result<i32> {
         "P3Y" => Ok(36),
         other => Err(Error::validation(
             "term",
-            format!("'{other}' is not a term; use P1M, P1Y or P3Y"),
+            text!(
+                "'{other}' is not a term; use P1M, P1Y or P3Y",
+                "„{other}” nie jest okresem; użyj P1M, P1Y lub P3Y"
+            ),
         )),
     }
 }
@@ -31,14 +34,25 @@ pub fn check_billing_plan(term: &str, plan: &str) -> Result<()> {
     if allowed.contains(&plan) {
         Ok(())
     } else {
+        let (term_en, term_pl) = (describe(term), describe_pl(term));
+        let (plans_en, plans_pl) = (allowed.join(" or "), allowed.join(" lub "));
         Err(Error::validation(
             "billing_plan",
-            format!(
-                "a {} term is billed {}, not '{plan}'",
-                describe(term),
-                allowed.join(" or ")
+            text!(
+                "a {term_en} term is billed {plans_en}, not '{plan}'",
+                "okres {term_pl} rozlicza się w planie {plans_pl}, nie „{plan}”"
             ),
         ))
+    }
+}
+
+/// The term as a Polish adjective, as [`describe`] is in English.
+fn describe_pl(term: &str) -> &'static str {
+    match term {
+        "P1M" => "miesięczny",
+        "P1Y" => "roczny",
+        "P3Y" => "trzyletni",
+        _ => "nieznany",
     }
 }
 

@@ -207,6 +207,13 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
             && refused.to_string().contains("2026-11-25"),
         "{refused}"
     );
+    // The Polish names the same two dates.
+    let polish = refused.text().pl;
+    assert!(
+        polish.contains("do 2026-12-02") && polish.contains("2026-11-25"),
+        "{polish}"
+    );
+    assert_ne!(polish, refused.to_string());
     // Rising is always allowed.
     change_quantity(&w.store, &w.clock, &w.admin, &s.id, 12, "new hires").unwrap();
 

@@ -57,6 +57,15 @@ impl InvitationState {
             InvitationState::Retired => "retired",
         }
     }
+
+    /// The state in Polish, to follow "Zaproszenie … jest", as [`Self::describe`] is in English.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            InvitationState::Draft => "szkicem",
+            InvitationState::Active => "aktywne",
+            InvitationState::Retired => "wycofane",
+        }
+    }
 }
 
 impl InvitationEvent {
@@ -77,6 +86,21 @@ impl InvitationEvent {
             InvitationEvent::Send => "sent or published (only an active invitation can be)",
             InvitationEvent::RecordSignup => {
                 "signed up to (only an active invitation takes sign-ups)"
+            }
+        }
+    }
+
+    /// "nie można …", for the invalid-state message in Polish.
+    pub fn describe_pl(self) -> &'static str {
+        match self {
+            InvitationEvent::Edit => "go edytować (można edytować tylko szkic)",
+            InvitationEvent::Activate => "go aktywować (można aktywować tylko szkic)",
+            InvitationEvent::Retire => "go wycofać (można wycofać tylko aktywne zaproszenie)",
+            InvitationEvent::Send => {
+                "go wysłać ani opublikować (można to zrobić tylko z aktywnym zaproszeniem)"
+            }
+            InvitationEvent::RecordSignup => {
+                "zapisać w nim rejestracji (rejestracje przyjmuje tylko aktywne zaproszenie)"
             }
         }
     }

@@ -350,10 +350,15 @@ pub fn list(
     actor: &Actor,
     query: &TrialInvitationQuery,
 ) -> Result<TrialInvitationPage> {
-    let limit = paging::page_size(query.limit, "invitations")?;
+    let limit = paging::page_size(query.limit, text!("invitations", "zaproszeń"))?;
     let mut clauses: Vec<String> = Vec::new();
     let mut values: Vec<SqlValue> = Vec::new();
-    if let Some(state) = filter_choice("state", &query.state, STATES, "an invitation state")? {
+    if let Some(state) = filter_choice(
+        "state",
+        &query.state,
+        STATES,
+        text!("an invitation state", "stanem zaproszenia"),
+    )? {
         clauses.push("i.state = ?".into());
         values.push(SqlValue::Text(state));
     }
@@ -449,7 +454,10 @@ fn validate_input(input: &TrialInvitationInput) -> Result<ValidInput> {
         _ => {
             return Err(Error::validation(
                 "language",
-                "choose pl (Polski) or en (English)",
+                text!(
+                    "choose pl (Polski) or en (English)",
+                    "wybierz pl (Polski) lub en (English)"
+                ),
             ))
         }
     };
@@ -494,13 +502,17 @@ fn check_trial_service(conn: &Connection, service_id: &str) -> Result<()> {
     match found {
         None => Err(Error::validation(
             "service_id",
-            "choose a service from the catalog",
+            text!(
+                "choose a service from the catalog",
+                "wybierz usługę z katalogu"
+            ),
         )),
         Some((_, Some(_), Some(_))) => Ok(()),
         Some((title, _, _)) => Err(Error::validation(
             "service_id",
-            format!(
-                "{title} is not offered as a trial; choose a service with a trial in the catalog"
+            text!(
+                "{title} is not offered as a trial; choose a service with a trial in the catalog",
+                "Usługa {title} nie jest oferowana w wersji próbnej; wybierz z katalogu usługę z wersją próbną"
             ),
         )),
     }
@@ -589,11 +601,12 @@ pub fn create(
 /// Refuses `event` unless the table allows it from the invitation's state.
 fn check_event(invitation: &TrialInvitation, event: InvitationEvent) -> Result<InvitationState> {
     transition(invitation.state, event).ok_or_else(|| {
-        Error::invalid_state(format!(
-            "'{}' is {}; it cannot be {}",
-            invitation.name,
-            invitation.state.describe(),
-            event.describe()
+        let name = &invitation.name;
+        let (state, state_pl) = (invitation.state.describe(), invitation.state.describe_pl());
+        let (done, done_pl) = (event.describe(), event.describe_pl());
+        Error::invalid_state(text!(
+            "'{name}' is {state}; it cannot be {done}",
+            "Zaproszenie „{name}” jest {state_pl}; nie można {done_pl}"
         ))
     })
 }
@@ -749,13 +762,19 @@ fn check_recipients(recipients: &[String]) -> Result<Vec<String>> {
     if out.is_empty() {
         return Err(Error::validation(
             "recipients",
-            "enter at least one e-mail address",
+            text!(
+                "enter at least one e-mail address",
+                "wpisz co najmniej jeden adres e-mail"
+            ),
         ));
     }
     if out.len() > MAX_RECIPIENTS {
         return Err(Error::validation(
             "recipients",
-            format!("send to at most {MAX_RECIPIENTS} addresses at once"),
+            text!(
+                "send to at most {MAX_RECIPIENTS} addresses at once",
+                "wyślij naraz najwyżej na {MAX_RECIPIENTS} adresów"
+            ),
         ));
     }
     Ok(out)
@@ -920,7 +939,10 @@ pub fn record_signup(
         _ => {
             return Err(Error::validation(
                 "customer_id",
-                "choose an existing customer or enter a new one",
+                text!(
+                    "choose an existing customer or enter a new one",
+                    "wybierz istniejącego klienta lub wpisz nowego"
+                ),
             ))
         }
     };

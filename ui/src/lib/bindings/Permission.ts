@@ -2,11 +2,20 @@
 import type { Action } from "./Action";
 import type { CompanyRole } from "./CompanyRole";
 import type { DenialReason } from "./DenialReason";
+import type { Text } from "./Text";
 
 /**
  * One row of "what may I do", for the UI to hide or disable with the reason.
  */
-export type Permission = { action: Action, allowed: boolean, reason?: DenialReason, message?: string, 
+export type Permission = { action: Action, allowed: boolean, reason?: DenialReason, 
+/**
+ * The refusal in English (the same as `text.en`).
+ */
+message?: string, 
+/**
+ * The refusal, in each language the UI speaks.
+ */
+text?: Text, 
 /**
  * The roles that may, so the UI can say who to ask, in the user's language.
  */
