@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { freshProfile, launch, removeProfile, screenshot } from "./app.mjs";
-import { ADMIN, clickWhenReady, completeWizard, fill, go, setPartnerId, signIn, waitForText } from "./flows.mjs";
+import { ADMIN, clickWhenReady, completeWizard, fill, go, openCustomer, setPartnerId, signIn, text, waitForText } from "./flows.mjs";
 
 let app;
 let profile;
@@ -144,4 +144,18 @@ test("acceptance with a changed count creates the customer and subscriptions wit
   for (const action of ["offer.create", "offer.send", "offer.revise", "offer.supersede", "offer.accept", "customer.create", "subscription.add"]) {
     assert.ok(actions.includes(action), `${action} in the audit log: ${JSON.stringify(actions)}`);
   }
+});
+
+test("the new customer's Offers tab holds the offer they accepted, and starts the next one for them", async () => {
+  await openCustomer(app.browser, "deltaserwis");
+  await click('[data-tab="offers"]');
+  const badges = '[data-testid="customer-offer-list"] .badge';
+  await (await app.browser.$(badges)).waitForDisplayed({ timeout: 5000 });
+  const statuses = await app.browser.execute((selector) => [...document.querySelectorAll(selector)].map((b) => b.textContent.trim()), badges);
+  assert.deepEqual(statuses, ["Accepted"], "the latest revision only");
+  await screenshot(app.browser, "customer-offers-tab");
+
+  await click('[data-testid="customer-new-offer"]');
+  await waitForText(app.browser, '[data-testid="offer-status"]', "Draft");
+  assert.equal(await text(app.browser, "main h1"), "Purchase offers");
 });

@@ -11,6 +11,7 @@ use crate::access::{require, Action};
 use crate::auth::Actor;
 use crate::error::Result;
 use crate::fold::fold;
+use crate::ids::parse_id;
 use crate::money::Money;
 use crate::paging;
 use crate::store::Store;
@@ -26,6 +27,10 @@ pub struct OfferQuery {
     #[ts(optional)]
     #[serde(default)]
     pub search: Option<String>,
+    /// Offers made to this customer, or accepted by them as a prospect (the customer's tab).
+    #[ts(optional)]
+    #[serde(default)]
+    pub customer_id: Option<String>,
     /// Every revision, not only the latest of each offer.
     #[serde(default)]
     pub all_revisions: bool,
@@ -69,16 +74,22 @@ pub fn list(store: &Store, actor: &Actor, query: &OfferQuery) -> Result<OfferPag
                 "NOT EXISTS (SELECT 1 FROM purchase_offers n WHERE n.previous_id = o.id)".into(),
             );
         }
+        if let Some(customer) = filter_value(&query.customer_id) {
+            let customer = parse_id("customer_id", &customer)?;
+            clauses.push("(o.customer_id = ? OR o.accepted_customer_id = ?)".into());
+            values.push(SqlValue::Text(customer.clone()));
+            values.push(SqlValue::Text(customer));
+        }
         if let Some(search) = filter_value(&query.search) {
-            // The customer's folded search text, or the prospect's name and e-mail.
+            // The customer's folded search text, or the prospect's name and
+            // e-mail folded alike, so "zrodlo" finds "Źródło" either way.
             clauses.push(
-                "(c.search_text LIKE ? ESCAPE '\\' OR lower(o.prospect_name || ' ' || o.prospect_email) LIKE ? ESCAPE '\\')"
+                "(c.search_text LIKE ? ESCAPE '\\' OR fold(o.prospect_name || ' ' || o.prospect_email) LIKE ? ESCAPE '\\')"
                     .into(),
             );
             let pattern = format!("%{}%", like_escape(&fold(&search)));
             values.push(SqlValue::Text(pattern.clone()));
-            let plain = format!("%{}%", like_escape(&search.to_lowercase()));
-            values.push(SqlValue::Text(plain));
+            values.push(SqlValue::Text(pattern));
         }
         paging::after_cursor(
             &query.cursor,

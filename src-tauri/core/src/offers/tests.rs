@@ -572,6 +572,20 @@ fn accepting_a_prospects_offer_creates_the_customer() {
     let customer_id = done.offer.accepted_customer_id.clone().unwrap();
     let customer = w.store.read(|c| customers::load(c, &customer_id)).unwrap();
     assert_eq!(customer.default_domain, "gamma.onmicrosoft.com");
+    let on_their_tab = list(
+        &w.store,
+        &w.admin,
+        &OfferQuery {
+            customer_id: Some(customer_id.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        on_their_tab.rows.len(),
+        1,
+        "the offer they accepted as a prospect is on the new customer's tab"
+    );
     assert_eq!(
         count(
             &w,
@@ -768,6 +782,32 @@ fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
     assert_eq!(search("lodz"), 1, "diacritics are ignored for customers");
     assert_eq!(search("gamma"), 2);
     assert_eq!(search("nobody"), 0);
+    let prospect = OfferDraftInput {
+        prospect_name: "Źródło Sp. z o.o.".into(),
+        ..for_prospect(vec![line(&basic, 1)])
+    };
+    create(&w.store, &w.clock, &w.admin, &prospect).unwrap();
+    assert_eq!(search("ZRODLO"), 1, "and for prospects");
+
+    let of_customer = |id: &str| {
+        list(
+            &w.store,
+            &w.admin,
+            &OfferQuery {
+                customer_id: Some(id.into()),
+                ..Default::default()
+            },
+        )
+    };
+    let rows = of_customer(&customer).unwrap().rows;
+    assert_eq!(rows.len(), 1, "only the offers made to that customer");
+    assert_eq!(rows[0].offer.company_name, "Łódź Trading");
+    let other = w.customer("Other", "other", &[]);
+    assert!(of_customer(&other).unwrap().rows.is_empty());
+    assert_eq!(
+        of_customer("not-an-id").unwrap_err().code(),
+        ErrorCode::Validation
+    );
     let nobody = w.staff("No Access", CompanyRole::None, CustomerAccess::None);
     assert_eq!(
         list(&w.store, &nobody, &OfferQuery::default())

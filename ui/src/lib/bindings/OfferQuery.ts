@@ -7,6 +7,10 @@ export type OfferQuery = { status?: OfferStatus,
  */
 search?: string, 
 /**
+ * Offers made to this customer, or accepted by them as a prospect (the customer's tab).
+ */
+customer_id?: string, 
+/**
  * Every revision, not only the latest of each offer.
  */
 all_revisions: boolean, cursor?: string, limit?: number, };

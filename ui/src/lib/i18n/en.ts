@@ -614,6 +614,7 @@ export const en = {
   "offers.allRevisions": "Every revision",
   "offers.new": "New offer",
   "offers.empty": "No offers yet.",
+  "offers.emptyCustomer": "No purchase offers for this customer yet.",
   "offers.unnamed": "(no customer chosen)",
   "offers.revisionN": "revision {n}",
   "offers.lineCount": "services: {count}",

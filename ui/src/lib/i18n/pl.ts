@@ -615,6 +615,7 @@ export const pl: Record<MessageKey, string> = {
   "offers.allRevisions": "Wszystkie wersje",
   "offers.new": "Nowa oferta",
   "offers.empty": "Nie ma jeszcze ofert.",
+  "offers.emptyCustomer": "Ten klient nie ma jeszcze ofert zakupu.",
   "offers.unnamed": "(nie wybrano klienta)",
   "offers.revisionN": "wersja {n}",
   "offers.lineCount": "usługi: {count}",

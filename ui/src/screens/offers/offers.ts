@@ -1,3 +1,4 @@
+import type { OfferDraftInput } from "../../lib/bindings/OfferDraftInput";
 import type { OfferStatus } from "../../lib/bindings/OfferStatus";
 
 export const STATUSES: OfferStatus[] = ["draft", "sent", "accepted", "declined", "expired", "withdrawn", "superseded"];
@@ -10,6 +11,19 @@ export function inDays(days: number, from: Date = new Date()): string {
   const d = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days);
   const pad = (n: number): string => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A new, empty draft valid for 30 days: for a customer, or for a prospect typed in later. */
+export function emptyDraft(customerId?: string): OfferDraftInput {
+  return {
+    ...(customerId ? { customer_id: customerId } : {}),
+    prospect_name: "",
+    prospect_email: "",
+    language: "",
+    valid_until: inDays(30),
+    note: "",
+    lines: [],
+  };
 }
 
 /** A percentage typed by staff to basis points (2.5 → 250), clamped to 0–10000. */
