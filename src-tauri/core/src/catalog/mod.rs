@@ -167,6 +167,17 @@ const SAMPLES: &[Sample] = &[
     ),
 ];
 
+/// The refusal for a `service_id` that names nothing in the catalog.
+pub(crate) fn unknown_service() -> Error {
+    Error::validation(
+        "service_id",
+        text!(
+            "no such service in the catalog",
+            "nie ma takiej usługi w katalogu"
+        ),
+    )
+}
+
 pub(crate) fn seed_samples(conn: &Connection, now: &str) -> Result<()> {
     let count: i64 = conn.query_row("SELECT count(*) FROM catalog_services", [], |r| r.get(0))?;
     if count > 0 {

@@ -530,15 +530,7 @@ fn catalog_price(conn: &Connection, service_id: &str) -> Result<(i64, String)> {
     conn.prepare_cached("SELECT unit_price_minor, currency FROM catalog_services WHERE id = ?1")?
         .query_row([service_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .ok_or_else(|| {
-            Error::validation(
-                "service_id",
-                text!(
-                    "no such service in the catalog",
-                    "nie ma takiej usługi w katalogu"
-                ),
-            )
-        })
+        .ok_or_else(crate::catalog::unknown_service)
 }
 
 /// Checks a draft; `existing` are the lines saved before, so a price a billing

@@ -310,15 +310,7 @@ fn catalog_terms(conn: &Connection, service_id: &str) -> Result<CatalogTerms> {
         })
     })
     .optional()?
-    .ok_or_else(|| {
-        Error::validation(
-            "service_id",
-            text!(
-                "no such service in the catalog",
-                "nie ma takiej usługi w katalogu"
-            ),
-        )
-    })
+    .ok_or_else(crate::catalog::unknown_service)
 }
 
 /// Refuses a second trial of the same product and SKU for one customer, ever.
