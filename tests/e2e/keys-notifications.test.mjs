@@ -70,6 +70,20 @@ test("a key is redeemed for a customer with a delegated-administration request",
     async () => (await app.browser.$$('[data-testid="key-redeem"]')).length === 1,
     { timeout: 5000, timeoutMsg: "the key was not redeemed" },
   );
+  // The other key, to add licences: the subscription the first one made is offered, chosen.
+  await click('[data-testid="key-redeem"]');
+  await fill(app.browser, '[data-testid="redeem-customer-search"]', "epsilon");
+  await click('[data-testid="redeem-customer-choice"]');
+  await click('[data-testid="redeem-mode-add_licences"]');
+  await (await app.browser.$('[data-testid="redeem-target"]')).waitForDisplayed({ timeout: 5000 });
+  const targets = await app.browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="redeem-target"]')].map((input) => [input.checked, input.parentElement.textContent]),
+  );
+  assert.equal(targets.length, 1, JSON.stringify(targets));
+  assert.equal(targets[0][0], true, "the only live subscription is preselected");
+  assert.match(targets[0][1], /licences: 15/);
+  await screenshot(app.browser, "key-redeem-target");
+  await app.browser.keys(["Escape"]);
   await openCustomer(app.browser, "epsilonit");
   await (await app.browser.$('[data-tab="relationships"]')).click();
   await waitForText(app.browser, '[data-testid="relationship-state"]', "Approval pending");

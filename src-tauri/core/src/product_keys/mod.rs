@@ -164,6 +164,11 @@ pub struct Redemption {
     #[ts(optional)]
     #[serde(default)]
     pub relationship: Option<RelationshipOffer>,
+    /// For extend and add: which of the customer's live subscriptions of the
+    /// key's service; the newest when absent.
+    #[ts(optional)]
+    #[serde(default)]
+    pub subscription_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -686,13 +691,30 @@ pub fn redeem(
                             "Klient {name} jest zarchiwizowany; najpierw go przywróć"
                         )));
                     }
-                    let id = subscriptions::live_of_service(tx, &customer_id, &before.service_id)?
-                    .ok_or_else(|| {
-                        let title = &before.service_title;
-                        Error::invalid_state(text!(
+                    let chosen = redemption
+                        .subscription_id
+                        .as_deref()
+                        .map(|id| parse_id("subscription_id", id))
+                        .transpose()?;
+                    let title = &before.service_title;
+                    let id = subscriptions::live_of_service(
+                        tx,
+                        &customer_id,
+                        &before.service_id,
+                        chosen.as_deref(),
+                    )?
+                    .ok_or_else(|| match chosen {
+                        Some(_) => Error::validation(
+                            "subscription_id",
+                            text!(
+                                "the chosen subscription is not this customer's live paid subscription of {title}",
+                                "wybrana subskrypcja nie jest trwającą płatną subskrypcją usługi {title} tego klienta"
+                            ),
+                        ),
+                        None => Error::invalid_state(text!(
                             "the customer has no live paid subscription of {title}; redeem the key as a new subscription",
                             "klient nie ma trwającej płatnej subskrypcji usługi {title}; zrealizuj klucz jako nową subskrypcję"
-                        ))
+                        )),
                     })?;
                     if mode == RedeemMode::ExtendTerm {
                         subscriptions::extend_term_in(tx, clock, &who, &id, &before.term, &reason)?

@@ -39,6 +39,7 @@ fn redemption(key_id: &str, customer_id: &str, mode: RedeemMode) -> Redemption {
         mode,
         auto_renew: true,
         relationship: None,
+        subscription_id: None,
     }
 }
 
@@ -562,4 +563,59 @@ fn two_windows_redeeming_one_key_at_once_succeed_once() {
         })
         .unwrap();
     assert_eq!(subscriptions, 1);
+}
+
+#[test]
+fn extending_or_adding_goes_to_the_subscription_staff_chose() {
+    let w = world();
+    let customer = w.customer("Alfa", "alfa", &[]);
+    let other = w.customer("Beta", "beta", &[]);
+    let new_one = |key: &str, customer: &str| {
+        let key = add_key(&w, key);
+        w.clock.advance(time::Duration::minutes(1));
+        redeem(
+            &w.store,
+            &w.clock,
+            &w.admin,
+            &redemption(&key.id, customer, RedeemMode::NewSubscription),
+        )
+        .unwrap()
+        .0
+        .subscription
+    };
+    let older = new_one(KEY, &customer);
+    let newer = new_one("CCCCC-CCCCC-CCCCC-CCCCC-CCCCC", &customer);
+    let theirs = new_one("DDDDD-DDDDD-DDDDD-DDDDD-DDDDD", &other);
+
+    let key = add_key(&w, "FFFFF-FFFFF-FFFFF-FFFFF-FFFFF");
+    let refused = redeem(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &Redemption {
+            subscription_id: Some(theirs.id.clone()),
+            ..redemption(&key.id, &customer, RedeemMode::AddLicences)
+        },
+    )
+    .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Validation);
+    assert_eq!(refused.field(), Some("subscription_id"));
+
+    let (added, _) = redeem(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &Redemption {
+            subscription_id: Some(older.id.clone()),
+            ..redemption(&key.id, &customer, RedeemMode::AddLicences)
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        added.subscription.id, older.id,
+        "the chosen one, not the newest"
+    );
+    assert_eq!(added.subscription.quantity, older.quantity * 2);
+    let untouched = subscriptions::get(&w.store, &w.clock, &w.admin, &newer.id).unwrap();
+    assert_eq!(untouched.subscription.quantity, newer.quantity);
 }

@@ -930,21 +930,24 @@ pub fn convert_trial_in(
     Ok(after)
 }
 
-/// The customer's live, paid subscription of `service_id` (the newest), if
-/// any: a redeemed product key can extend its term or add to its licences.
+/// The customer's live, paid subscription of `service_id` — the one `chosen`,
+/// or else the newest — if any: a redeemed product key can extend its term or
+/// add to its licences.
 pub fn live_of_service(
     tx: &Connection,
     customer_id: &str,
     service_id: &str,
+    chosen: Option<&str>,
 ) -> Result<Option<String>> {
     Ok(tx
         .prepare_cached(
             "SELECT id FROM subscriptions
              WHERE customer_id = ?1 AND service_id = ?2 AND trial = 0
                AND status IN ('pending', 'active', 'suspended')
+               AND (?3 IS NULL OR id = ?3)
              ORDER BY created_at DESC, id DESC LIMIT 1",
         )?
-        .query_row(params![customer_id, service_id], |r| r.get(0))
+        .query_row(params![customer_id, service_id, chosen], |r| r.get(0))
         .optional()?)
 }
 

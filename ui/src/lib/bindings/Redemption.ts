@@ -6,4 +6,9 @@ export type Redemption = { key_id: string, customer_id: string, mode: RedeemMode
 /**
  * Request delegated administration at the same time.
  */
-relationship?: RelationshipOffer, };
+relationship?: RelationshipOffer, 
+/**
+ * For extend and add: which of the customer's live subscriptions of the
+ * key's service; the newest when absent.
+ */
+subscription_id?: string, };

@@ -722,6 +722,8 @@ export const en = {
   "keys.mode.extend_term": "Extend the term of the customer's subscription of this service",
   "keys.mode.add_licences": "Add the licences to the customer's subscription of this service",
   "keys.autoRenew": "Renew automatically",
+  "keys.target": "Which subscription",
+  "keys.noTarget": "{service}: this customer has no live paid subscription to extend or add to; redeem the key as a new subscription.",
   "keys.requestDelegated": "Also request delegated administration",
   "keys.delegatedName": "Relationship name",
   "keys.porRecorded": "recorded {date} by {who}",

@@ -723,6 +723,8 @@ export const pl: Record<MessageKey, string> = {
   "keys.mode.extend_term": "Przedłuża okres subskrypcji tej usługi u klienta",
   "keys.mode.add_licences": "Dodaje licencje do subskrypcji tej usługi u klienta",
   "keys.autoRenew": "Odnawiaj automatycznie",
+  "keys.target": "Która subskrypcja",
+  "keys.noTarget": "{service}: ten klient nie ma trwającej płatnej subskrypcji do przedłużenia ani powiększenia; zrealizuj klucz jako nową subskrypcję.",
   "keys.requestDelegated": "Poproś też o administrację delegowaną",
   "keys.delegatedName": "Nazwa relacji",
   "keys.porRecorded": "zapisano {date}, zapisał(a): {who}",
