@@ -6,6 +6,8 @@
 // Every example compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod seed;
+
 use std::error::Error;
 use std::fmt::Arguments;
 use std::io::Write;
