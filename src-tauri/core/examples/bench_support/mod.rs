@@ -142,7 +142,7 @@ fn runs_after(warm_up: StdDuration, calls: usize) -> usize {
     }
 }
 
-fn percentiles(mut samples: Vec<StdDuration>) -> Stats {
+pub fn percentiles(mut samples: Vec<StdDuration>) -> Stats {
     samples.sort_unstable();
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
     Stats {
