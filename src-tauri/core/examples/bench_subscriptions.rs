@@ -2284,6 +2284,19 @@ struct ListSql {
     page_params: Vec<SqlValue>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Term {
+    Customer,
+    Service,
+    Status,
+    Trial,
+    AutoRenew,
+    Ending,
+}
+
+const LIVE: &str = "s.status IN ('pending', 'active', 'suspended')";
+const LIVE_INDEX: &str = "subscriptions_list_live_by_end";
+
 fn where_clause(clauses: &[String]) -> String {
     if clauses.is_empty() {
         String::new()
@@ -2293,53 +2306,103 @@ fn where_clause(clauses: &[String]) -> String {
 }
 
 fn list_sql(q: &SubscriptionQuery, now: OffsetDateTime) -> BenchResult<ListSql> {
-    let mut clauses = vec!["1 = 1".to_owned()];
-    let mut values = Vec::new();
-    if let Some(id) = &q.customer_id {
-        clauses.push("s.customer_id = ?".into());
-        values.push(text(id));
-    }
-    if let Some(id) = &q.service_id {
-        clauses.push("s.service_id = ?".into());
-        values.push(text(id));
-    }
-    if let Some(status) = q.status {
-        clauses.push("s.status = ?".into());
-        values.push(text(status.as_str()));
-    }
-    if let Some(trial) = q.trial {
-        clauses.push("s.trial = ?".into());
-        values.push(SqlValue::Integer(i64::from(trial)));
-    }
-    if let Some(auto_renew) = q.auto_renew {
-        clauses.push("s.auto_renew = ?".into());
-        values.push(SqlValue::Integer(i64::from(auto_renew)));
-    }
-    if let Some(d) = q.ending_within_days {
-        clauses.push("s.status IN ('pending', 'active', 'suspended') AND s.ends_at <= ?".into());
-        values.push(text(&to_rfc3339(now + days(i64::from(d)))?));
-    }
-    let count = format!(
-        "SELECT count(*) FROM subscriptions s{}",
-        where_clause(&clauses)
-    );
-    let count_params = values.clone();
+    let ending_by = q
+        .ending_within_days
+        .map(|d| to_rfc3339(now + days(i64::from(d))))
+        .transpose()?;
+    let clauses = |indexed: &dyn Fn(Term) -> bool| -> (Vec<String>, Vec<SqlValue>) {
+        let mut clauses = Vec::new();
+        let mut values = Vec::new();
+        let column =
+            |term: Term, name: &str| format!("{}s.{name}", if indexed(term) { "" } else { "+" });
+        if let Some(id) = &q.customer_id {
+            clauses.push(format!("{} = ?", column(Term::Customer, "customer_id")));
+            values.push(text(id));
+        }
+        if let Some(id) = &q.service_id {
+            clauses.push(format!("{} = ?", column(Term::Service, "service_id")));
+            values.push(text(id));
+        }
+        if let Some(status) = q.status {
+            clauses.push(format!("{} = ?", column(Term::Status, "status")));
+            values.push(text(status.as_str()));
+        }
+        if let Some(trial) = q.trial {
+            clauses.push(format!("{} = ?", column(Term::Trial, "trial")));
+            values.push(SqlValue::Integer(i64::from(trial)));
+        }
+        if let Some(auto_renew) = q.auto_renew {
+            clauses.push(format!("{} = ?", column(Term::AutoRenew, "auto_renew")));
+            values.push(SqlValue::Integer(i64::from(auto_renew)));
+        }
+        if let Some(by) = &ending_by {
+            if indexed(Term::Ending) {
+                clauses.push(format!("{LIVE} AND s.ends_at <= ?"));
+            } else {
+                clauses.push(format!("+{LIVE} AND +s.ends_at <= ?"));
+            }
+            values.push(text(by));
+        }
+        (clauses, values)
+    };
+    let by_customer = q.customer_id.is_some();
+    let (count, count_params) = if !by_customer && ending_by.is_none() {
+        let (c, v) = clauses(&|_| true);
+        (
+            format!(
+                "SELECT coalesce(sum(s.subscriptions), 0) FROM subscription_tally s{}",
+                where_clause(&c)
+            ),
+            v,
+        )
+    } else if by_customer {
+        let (c, v) = clauses(&|t| t == Term::Customer);
+        (
+            format!("SELECT count(*) FROM subscriptions s{}", where_clause(&c)),
+            v,
+        )
+    } else {
+        let (c, v) = clauses(&|_| true);
+        (
+            format!(
+                "SELECT count(*) FROM subscriptions s INDEXED BY {LIVE_INDEX}{}",
+                where_clause(&c)
+            ),
+            v,
+        )
+    };
+    let by_end = q.sort == SubscriptionSort::Ends;
+    let (mut page_clauses, mut values) = clauses(&|term| match term {
+        Term::Customer => true,
+        Term::Status | Term::Ending => by_end && !by_customer,
+        Term::Service | Term::Trial | Term::AutoRenew => false,
+    });
+    let live_only = by_end && !by_customer && ending_by.is_some() && q.status.is_none();
     let (key_column, order, compare) = match q.sort {
         SubscriptionSort::Ends => ("s.ends_at", "s.ends_at ASC, s.id ASC", ">"),
         SubscriptionSort::Added => ("s.created_at", "s.created_at DESC, s.id DESC", "<"),
     };
     if let Some((key, id)) = q.cursor.as_deref().and_then(|c| c.split_once('\u{1f}')) {
-        clauses.push(format!("({key_column}, s.id) {compare} (?, ?)"));
+        page_clauses.push(format!("({key_column}, s.id) {compare} (?, ?)"));
         values.push(text(key));
         values.push(text(id));
     }
     values.push(SqlValue::Integer(i64::from(q.limit.unwrap_or(PAGE)) + 1));
+    let from = if live_only {
+        SUB_FROM.replacen(
+            "subscriptions s",
+            &format!("subscriptions s INDEXED BY {LIVE_INDEX}"),
+            1,
+        )
+    } else {
+        SUB_FROM.to_owned()
+    };
     Ok(ListSql {
         count,
         count_params,
         page: format!(
-            "SELECT {SUB_COLUMNS}, {key_column} FROM {SUB_FROM}{} ORDER BY {order} LIMIT ?",
-            where_clause(&clauses)
+            "SELECT {SUB_COLUMNS}, {key_column} FROM {from}{} ORDER BY {order} LIMIT ?",
+            where_clause(&page_clauses)
         ),
         page_params: values,
     })
@@ -2409,19 +2472,20 @@ fn screen_statements(
         ("dashboard::overview: customers", "SELECT count(*) FROM customers WHERE archived = 0".into(), vec![]),
         (
             "dashboard::overview: active subscriptions",
-            "SELECT count(*) FROM subscriptions WHERE status = 'active'".into(),
+            "SELECT coalesce(sum(subscriptions), 0) FROM subscription_tally
+             WHERE status = 'active'".into(),
             vec![],
         ),
         (
             "dashboard::overview: licences by service",
-            "SELECT cs.title, count(*), sum(s.quantity)
-             FROM subscriptions s JOIN catalog_services cs ON cs.id = s.service_id
-             WHERE s.status = 'active'
-             GROUP BY cs.id ORDER BY sum(s.quantity) DESC, cs.title".into(),
+            "SELECT cs.title, sum(t.subscriptions), sum(t.licences)
+             FROM subscription_tally t JOIN catalog_services cs ON cs.id = t.service_id
+             WHERE t.status = 'active'
+             GROUP BY cs.id HAVING sum(t.subscriptions) > 0
+             ORDER BY sum(t.licences) DESC, cs.title".into(),
             vec![],
         ),
-        (
-            "dashboard::overview: offers by status", "SELECT status, count(*) FROM purchase_offers GROUP BY status ORDER BY status".into(), vec![]),
+        ("dashboard::overview: offers by status", "SELECT status, count(*) FROM purchase_offers GROUP BY status ORDER BY status".into(), vec![]),
         ("dashboard::overview: relationships by state", "SELECT state, count(*) FROM relationships GROUP BY state ORDER BY state".into(), vec![]),
         (
             "dashboard::calendar: subscriptions",
