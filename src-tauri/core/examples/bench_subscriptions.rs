@@ -2535,7 +2535,12 @@ fn screen_statements(
         ),
         (
             "notifications::list: the unread count",
-            format!("SELECT count(*) FROM {from} WHERE r.read_at IS NULL AND {wanted} AND {visible}"),
+            format!(
+                "SELECT coalesce((SELECT sum(n.notifications) FROM notification_tally n
+                                  WHERE {wanted} AND {visible}), 0)
+                      - coalesce((SELECT sum(n.reads) FROM notification_read_tally n
+                                  WHERE n.staff_id = ?1 AND {wanted} AND {visible}), 0)"
+            ),
             vec![text(admin_id)],
         ),
     ])

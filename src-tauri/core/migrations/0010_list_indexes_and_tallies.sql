@@ -52,3 +52,52 @@ CREATE TRIGGER subscription_tally_delete AFTER DELETE ON subscriptions BEGIN
     WHERE service_id = old.service_id AND status = old.status
       AND trial = old.trial AND auto_renew = old.auto_renew;
 END;
+
+-- Notifications per kind and object kind, and each staff member's read marks
+-- per the same: the bell's unread count is the difference of a few rows, not
+-- a pass over every notification looking for its read mark.
+CREATE TABLE notification_tally (
+    kind          TEXT NOT NULL,
+    object_kind   TEXT NOT NULL,
+    notifications INTEGER NOT NULL,
+    PRIMARY KEY (kind, object_kind)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE notification_read_tally (
+    staff_id    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    object_kind TEXT NOT NULL,
+    reads       INTEGER NOT NULL,
+    PRIMARY KEY (staff_id, kind, object_kind)
+) STRICT, WITHOUT ROWID;
+INSERT INTO notification_tally (kind, object_kind, notifications)
+SELECT kind, object_kind, count(*) FROM notifications GROUP BY kind, object_kind;
+INSERT INTO notification_read_tally (staff_id, kind, object_kind, reads)
+SELECT r.staff_id, n.kind, n.object_kind, count(*)
+FROM notification_reads r JOIN notifications n ON n.id = r.notification_id
+GROUP BY r.staff_id, n.kind, n.object_kind;
+CREATE TRIGGER notification_tally_insert AFTER INSERT ON notifications BEGIN
+    INSERT INTO notification_tally (kind, object_kind, notifications)
+    VALUES (new.kind, new.object_kind, 1)
+    ON CONFLICT (kind, object_kind) DO UPDATE SET notifications = notifications + 1;
+END;
+-- Before the row goes, while its read marks (deleted with it by the foreign
+-- key, when the notification is already gone) still name their readers.
+CREATE TRIGGER notification_tally_delete BEFORE DELETE ON notifications BEGIN
+    UPDATE notification_tally SET notifications = notifications - 1
+    WHERE kind = old.kind AND object_kind = old.object_kind;
+    UPDATE notification_read_tally SET reads = reads - 1
+    WHERE kind = old.kind AND object_kind = old.object_kind
+      AND staff_id IN (SELECT staff_id FROM notification_reads WHERE notification_id = old.id);
+END;
+CREATE TRIGGER notification_read_tally_insert AFTER INSERT ON notification_reads BEGIN
+    INSERT INTO notification_read_tally (staff_id, kind, object_kind, reads)
+    SELECT new.staff_id, kind, object_kind, 1 FROM notifications WHERE id = new.notification_id
+    ON CONFLICT (staff_id, kind, object_kind) DO UPDATE SET reads = reads + 1;
+END;
+-- A read mark removed on its own (its notification still there); one removed
+-- with its notification was counted off above.
+CREATE TRIGGER notification_read_tally_delete AFTER DELETE ON notification_reads BEGIN
+    UPDATE notification_read_tally SET reads = reads - 1
+    WHERE staff_id = old.staff_id
+      AND (kind, object_kind) = (SELECT kind, object_kind FROM notifications WHERE id = old.notification_id);
+END;
