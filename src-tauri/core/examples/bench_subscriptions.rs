@@ -2579,7 +2579,9 @@ fn clock_statements(
             "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
              FROM subscriptions s JOIN customers c ON c.id = s.customer_id
              JOIN catalog_services cs ON cs.id = s.service_id
-             WHERE s.trial = 1 AND s.status = 'active' AND s.ends_at > ?1 AND s.ends_at <= ?2".into(),
+             WHERE s.trial = 1 AND +s.status = 'active' AND s.ends_at > ?1 AND s.ends_at <= ?2
+               AND NOT EXISTS (SELECT 1 FROM notifications made WHERE made.cause_key =
+                   'trial_ending:' || s.id || ':' || substr(s.ends_at, 1, 10))".into(),
             vec![t(now)?, t(now + days(TRIAL_ENDING_DAYS))?],
         ),
         (
@@ -2587,36 +2589,39 @@ fn clock_statements(
             "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
              FROM subscriptions s JOIN customers c ON c.id = s.customer_id
              JOIN catalog_services cs ON cs.id = s.service_id
-             WHERE s.partner_of_record = 1 AND s.status IN ('active', 'suspended')
+             WHERE s.partner_of_record = 1 AND +s.status IN ('active', 'suspended')
                AND (s.trial = 1 OR s.auto_renew = 0 OR s.status = 'suspended')
-               AND s.ends_at > ?1 AND s.ends_at <= ?2".into(),
+               AND s.ends_at > ?1 AND s.ends_at <= ?2
+               AND NOT EXISTS (SELECT 1 FROM notifications made WHERE made.cause_key =
+                   'partner_of_record:' || s.id || ':expiring:' || substr(s.ends_at, 1, 10))".into(),
             vec![t(now)?, t(now + days(POR_EXPIRY_DAYS))?],
         ),
         (
             "notifications rule relationship_expiring",
             "SELECT r.id, c.company_name || ' — ' || r.display_name, coalesce(r.ends_at, ''), r.customer_id
              FROM relationships r JOIN customers c ON c.id = r.customer_id
-             WHERE r.state = 'expiring'".into(),
+             WHERE r.state = 'expiring'
+               AND NOT EXISTS (SELECT 1 FROM notifications made WHERE made.cause_key =
+                   'relationship_expiring:' || r.id || ':' || substr(coalesce(r.ends_at, ''), 1, 10))".into(),
             vec![],
         ),
         (
             "notifications rule offer_expiring",
             "SELECT o.id, o.valid_until, o.customer_id
              FROM purchase_offers o LEFT JOIN customers c ON c.id = o.customer_id
-             WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2".into(),
+             WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2
+               AND NOT EXISTS (SELECT 1 FROM notifications made WHERE made.cause_key =
+                   'offer_expiring:' || o.id || ':' || substr(o.valid_until, 1, 10))".into(),
             vec![t(now)?, t(now + days(OFFER_EXPIRING_DAYS))?],
         ),
         (
             "notifications rule product_key_unredeemed",
             "SELECT k.id, '•••••-•••••-•••••-•••••-' || k.last_group || ' — ' || cs.title, k.added_at, NULL
              FROM product_keys k JOIN catalog_services cs ON cs.id = k.service_id
-             WHERE k.status = 'available' AND k.added_at <= ?1".into(),
+             WHERE k.status = 'available' AND k.added_at <= ?1
+               AND NOT EXISTS (SELECT 1 FROM notifications made WHERE made.cause_key =
+                   'product_key_unredeemed:' || k.id)".into(),
             vec![t(now - days(UNREDEEMED_KEY_DAYS))?],
-        ),
-        (
-            "notifications::apply_clock: a draft already made (per draft)",
-            "SELECT 1 FROM notifications WHERE cause_key = ?1".into(),
-            vec![text("relationship_expiring:x:2026-12-01")],
         ),
         (
             "notifications::apply_clock: drop the old",

@@ -14,6 +14,11 @@ CREATE INDEX subscriptions_list_live_by_end
     ON subscriptions (ends_at, id, status, service_id, trial, auto_renew)
     WHERE status IN ('pending', 'active', 'suspended');
 
+-- The clock's partner-of-record rule reads the subscriptions the partner is
+-- partner of record on that end within 30 days, and tests the rest here.
+CREATE INDEX subscriptions_of_record_by_end
+    ON subscriptions (ends_at, status, trial, auto_renew) WHERE partner_of_record = 1;
+
 -- Subscriptions and their licences per service, status, trial and auto-renew,
 -- kept by triggers: the list's total for those filters and the dashboard's
 -- counts add up a few dozen rows instead of counting every subscription.
