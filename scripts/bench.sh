@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Benchmarks that print numbers (Markdown) and assert nothing. Each seeds its own
-# throw-away database; both run in release.
-#   scripts/bench.sh                    # both: audit (1,000,000 entries), then customers (100,000)
+# throw-away database; all run in release.
+#   scripts/bench.sh                    # all: audit (1,000,000 entries), customers, subscriptions (100,000 customers)
 #   scripts/bench.sh audit [N]          # audit log paging, N entries (default 1,000,000)
 #   scripts/bench.sh customers [N]      # customer list, N customers + 2×N relationships (default 100,000)
+#   scripts/bench.sh subscriptions [N]  # subscription list and tab, dashboard, bell, hourly clocks:
+#                                       #   N customers, ~3×N subscriptions (default 100,000)
 #   scripts/bench.sh 200000             # old form: the audit benchmark with N entries
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bench() { cargo run --release -p partnerdesk-core --example "bench_$1" -- "${@:2}"; }
 
 case "${1:-all}" in
-  all)       bench audit && bench customers ;;
-  audit)     bench audit "${@:2}" ;;
-  customers) bench customers "${@:2}" ;;
-  *)         bench audit "$@" ;;
+  all)           bench audit && bench customers && bench subscriptions ;;
+  audit)         bench audit "${@:2}" ;;
+  customers)     bench customers "${@:2}" ;;
+  subscriptions) bench subscriptions "${@:2}" ;;
+  *)             bench audit "$@" ;;
 esac

@@ -6,6 +6,8 @@
 // Every example compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod seed;
+
 use std::error::Error;
 use std::fmt::Arguments;
 use std::io::Write;
@@ -140,7 +142,7 @@ fn runs_after(warm_up: StdDuration, calls: usize) -> usize {
     }
 }
 
-fn percentiles(mut samples: Vec<StdDuration>) -> Stats {
+pub fn percentiles(mut samples: Vec<StdDuration>) -> Stats {
     samples.sort_unstable();
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
     Stats {

@@ -108,17 +108,25 @@ pub fn overview(store: &Store, actor: &Actor) -> Result<Overview> {
             customers: customers
                 .then(|| count("SELECT count(*) FROM customers WHERE archived = 0"))
                 .transpose()?,
+            // From the tally the triggers keep (migration 0010), not from
+            // every subscription: the same numbers at any size.
             active_subscriptions: subscriptions
-                .then(|| count("SELECT count(*) FROM subscriptions WHERE status = 'active'"))
+                .then(|| {
+                    count(
+                        "SELECT coalesce(sum(subscriptions), 0) FROM subscription_tally
+                         WHERE status = 'active'",
+                    )
+                })
                 .transpose()?,
             licences_by_service: subscriptions
                 .then(|| -> Result<Vec<ServiceLicences>> {
                     Ok(conn
                         .prepare_cached(
-                            "SELECT cs.title, count(*), sum(s.quantity)
-                             FROM subscriptions s JOIN catalog_services cs ON cs.id = s.service_id
-                             WHERE s.status = 'active'
-                             GROUP BY cs.id ORDER BY sum(s.quantity) DESC, cs.title",
+                            "SELECT cs.title, sum(t.subscriptions), sum(t.licences)
+                             FROM subscription_tally t JOIN catalog_services cs ON cs.id = t.service_id
+                             WHERE t.status = 'active'
+                             GROUP BY cs.id HAVING sum(t.subscriptions) > 0
+                             ORDER BY sum(t.licences) DESC, cs.title",
                         )?
                         .query_map([], |r| {
                             Ok(ServiceLicences {

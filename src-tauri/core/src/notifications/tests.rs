@@ -439,3 +439,163 @@ fn notifications_past_the_retention_are_dropped_with_their_read_marks() {
     assert_ne!(again[0].id, first[0].id);
     assert!(!again[0].read);
 }
+
+/// The unread count as a pass over every notification gives it (what
+/// `notifications::list` computed before the tallies).
+fn unread_by_counting(w: &World, actor: &Actor) -> u32 {
+    w.store
+        .read(|conn| {
+            Ok(conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM {FROM} WHERE r.read_at IS NULL AND {WANTED} AND {}",
+                    visible(conn, actor)
+                ),
+                [&actor.id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+}
+
+/// One of every clock rule's notifications falls due on the same day.
+fn everything_due(w: &World) {
+    let basic = service(w, "Microsoft 365 Business Basic");
+    let key = crate::product_keys::ProductKeyInput {
+        key: "bcdfg hjkmp qrtvw xy234 6789b".into(),
+        service_id: basic.id.clone(),
+        quantity: 10,
+        term: "P1Y".into(),
+    };
+    crate::product_keys::add(&w.store, &w.clock, &w.admin, &key).unwrap();
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
+    w.clock.advance(Duration::days(315));
+    subscription(w, &customer, "Microsoft 365 Business Premium", true, false);
+    w.clock.advance(Duration::days(24));
+    let id = subscription(w, &customer, "Microsoft 365 Business Basic", false, false);
+    subscriptions::set_partner_of_record(&w.store, &w.clock, &w.admin, &id, true).unwrap();
+    w.set_partner_id("1234567");
+    let offer = OfferDraftInput {
+        customer_id: Some(customer),
+        valid_until: (w.clock.now() + Duration::days(2)).date().to_string(),
+        lines: vec![OfferLineInput {
+            service_id: basic.id,
+            quantity: 3,
+            unit_price_minor: basic.unit_price_minor,
+            discount_bp: 0,
+        }],
+        ..Default::default()
+    };
+    let (draft, _) = offers::create(&w.store, &w.clock, &w.admin, &offer).unwrap();
+    offers::send(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &draft.offer.id,
+        &["it@alfa.pl".into()],
+    )
+    .unwrap();
+    w.clock.advance(Duration::days(1));
+    relationships::apply_clock(&w.store, &w.clock).unwrap();
+}
+
+#[test]
+fn a_second_run_finds_nothing_to_draft() {
+    let w = world();
+    everything_due(&w);
+    apply_clock(&w.store, &w.clock).unwrap();
+    let kinds: Vec<String> = all(&w, &w.admin).into_iter().map(|n| n.kind).collect();
+    for rule in CLOCK_RULES {
+        assert!(
+            kinds.iter().any(|k| k == rule.kind),
+            "no {} notification",
+            rule.kind
+        );
+    }
+    // Each rule's SQL leaves out the causes already made: its cause key in
+    // SQL is the one in Rust.
+    let now = w.clock.now();
+    w.store
+        .read(|conn| {
+            for rule in CLOCK_RULES {
+                let drafts = (rule.find)(conn, now)?;
+                assert!(drafts.is_empty(), "{} drafts {:?} again", rule.kind, drafts);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let before = count(&w);
+    assert_eq!(apply_clock(&w.store, &w.clock).unwrap(), None);
+    assert_eq!(count(&w), before);
+}
+
+#[test]
+fn the_unread_count_stays_exact_through_reads_mutes_and_pruning() {
+    let w = world();
+    let bob = w.staff(
+        "Bob Billing",
+        CompanyRole::BillingAdmin,
+        CustomerAccess::Full,
+    );
+    let nina = w.staff("Nina None", CompanyRole::None, CustomerAccess::None);
+    everything_due(&w);
+    apply_clock(&w.store, &w.clock).unwrap();
+    let check = |when: &str| {
+        for actor in [&w.admin, &bob, &nina] {
+            let unread = list(&w.store, actor, &NotificationQuery::default())
+                .unwrap()
+                .unread;
+            assert_eq!(
+                unread,
+                unread_by_counting(&w, actor),
+                "{} {when}",
+                actor.display_name
+            );
+        }
+    };
+    check("at first");
+    let items = all(&w, &w.admin);
+    assert!(items.len() >= 6);
+    mark_read(&w.store, &w.clock, &w.admin, &items[0].id).unwrap();
+    mark_read(&w.store, &w.clock, &w.admin, &items[0].id).unwrap();
+    mark_read(&w.store, &w.clock, &bob, &items[1].id).unwrap();
+    check("after reading one each, one twice");
+    set_kind_settings(
+        &w.store,
+        &bob,
+        &[KindSetting {
+            kind: "trial_ending".into(),
+            enabled: false,
+        }],
+    )
+    .unwrap();
+    check("with a kind muted");
+    mark_all_read(&w.store, &w.clock, &bob).unwrap();
+    check("after Bob read all he wants");
+    // A read mark removed on its own, and notifications dropped with theirs.
+    w.store
+        .write(|tx| {
+            tx.execute(
+                "DELETE FROM notification_reads WHERE notification_id = ?1 AND staff_id = ?2",
+                [&items[1].id, &bob.id],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    check("after a read mark was removed");
+    w.clock.advance(Duration::days(RETENTION_DAYS + 1));
+    apply_clock(&w.store, &w.clock).unwrap();
+    check("after the old ones were dropped");
+    mark_all_read(&w.store, &w.clock, &w.admin).unwrap();
+    check("after Anna read all");
+    let tallied: i64 = w
+        .store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT sum(notifications) FROM notification_tally",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(tallied, count(&w));
+}

@@ -27,6 +27,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0007_purchase_offers.sql")),
     M::up(include_str!("../../migrations/0008_product_keys.sql")),
     M::up(include_str!("../../migrations/0009_notifications.sql")),
+    M::up(include_str!(
+        "../../migrations/0010_list_indexes_and_tallies.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

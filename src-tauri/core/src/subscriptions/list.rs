@@ -75,45 +75,148 @@ pub struct SubscriptionPage {
     pub next_cursor: Option<String>,
 }
 
-fn filter(query: &SubscriptionQuery, clock: &dyn Clock) -> Result<(Vec<String>, Vec<SqlValue>)> {
-    let mut clauses = vec!["1 = 1".to_owned()];
-    let mut values = Vec::new();
-    if let Some(id) = filter_value(&query.customer_id) {
-        clauses.push("s.customer_id = ?".into());
-        values.push(SqlValue::Text(parse_id("customer_id", &id)?));
+/// The query's filters, checked, with their values.
+struct Filters {
+    customer_id: Option<String>,
+    service_id: Option<String>,
+    status: Option<SubscriptionStatus>,
+    trial: Option<bool>,
+    auto_renew: Option<bool>,
+    /// "Ending within N days": the window's end.
+    ending_by: Option<String>,
+}
+
+/// The filters' columns, for choosing which may lead SQLite to an index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Term {
+    Customer,
+    Service,
+    Status,
+    Trial,
+    AutoRenew,
+    Ending,
+}
+
+/// The live statuses; also the condition of `subscriptions_list_live_by_end`,
+/// which SQLite uses only for a query carrying the same term.
+const LIVE: &str = "s.status IN ('pending', 'active', 'suspended')";
+const LIVE_INDEX: &str = "subscriptions_list_live_by_end";
+
+impl Filters {
+    fn parse(query: &SubscriptionQuery, clock: &dyn Clock) -> Result<Filters> {
+        let customer_id = filter_value(&query.customer_id)
+            .map(|id| parse_id("customer_id", &id))
+            .transpose()?;
+        let service_id = filter_value(&query.service_id)
+            .map(|id| parse_id("service_id", &id))
+            .transpose()?;
+        let ending_by = match query.ending_within_days {
+            Some(days) if days > 3 * 366 => {
+                return Err(Error::validation(
+                    "ending_within_days",
+                    text!(
+                        "look ahead at most three years",
+                        "wybierz okres najwyżej trzech lat naprzód"
+                    ),
+                ))
+            }
+            Some(days) => Some(to_rfc3339(clock.now() + Duration::days(i64::from(days)))?),
+            None => None,
+        };
+        Ok(Filters {
+            customer_id,
+            service_id,
+            status: query.status,
+            trial: query.trial,
+            auto_renew: query.auto_renew,
+            ending_by,
+        })
     }
-    if let Some(id) = filter_value(&query.service_id) {
-        clauses.push("s.service_id = ?".into());
-        values.push(SqlValue::Text(parse_id("service_id", &id)?));
-    }
-    if let Some(status) = query.status {
-        clauses.push("s.status = ?".into());
-        values.push(SqlValue::Text(status.as_str().into()));
-    }
-    if let Some(trial) = query.trial {
-        clauses.push("s.trial = ?".into());
-        values.push(SqlValue::Integer(i64::from(trial)));
-    }
-    if let Some(auto_renew) = query.auto_renew {
-        clauses.push("s.auto_renew = ?".into());
-        values.push(SqlValue::Integer(i64::from(auto_renew)));
-    }
-    if let Some(days) = query.ending_within_days {
-        if days > 3 * 366 {
-            return Err(Error::validation(
-                "ending_within_days",
-                text!(
-                    "look ahead at most three years",
-                    "wybierz okres najwyżej trzech lat naprzód"
-                ),
-            ));
+
+    /// The WHERE terms and their values. A term `indexed` rejects is written
+    /// `+s.column`, which SQLite cannot serve from an index: it then walks the
+    /// index that gives the order instead of gathering every match to sort.
+    fn clauses(&self, indexed: impl Fn(Term) -> bool) -> (Vec<String>, Vec<SqlValue>) {
+        let mut clauses = Vec::new();
+        let mut values = Vec::new();
+        let column = |term: Term, name: &str| {
+            let plus = if indexed(term) { "" } else { "+" };
+            format!("{plus}s.{name}")
+        };
+        if let Some(id) = &self.customer_id {
+            clauses.push(format!("{} = ?", column(Term::Customer, "customer_id")));
+            values.push(SqlValue::Text(id.clone()));
         }
-        clauses.push("s.status IN ('pending', 'active', 'suspended') AND s.ends_at <= ?".into());
-        values.push(SqlValue::Text(to_rfc3339(
-            clock.now() + Duration::days(i64::from(days)),
-        )?));
+        if let Some(id) = &self.service_id {
+            clauses.push(format!("{} = ?", column(Term::Service, "service_id")));
+            values.push(SqlValue::Text(id.clone()));
+        }
+        if let Some(status) = self.status {
+            clauses.push(format!("{} = ?", column(Term::Status, "status")));
+            values.push(SqlValue::Text(status.as_str().into()));
+        }
+        if let Some(trial) = self.trial {
+            clauses.push(format!("{} = ?", column(Term::Trial, "trial")));
+            values.push(SqlValue::Integer(i64::from(trial)));
+        }
+        if let Some(auto_renew) = self.auto_renew {
+            clauses.push(format!("{} = ?", column(Term::AutoRenew, "auto_renew")));
+            values.push(SqlValue::Integer(i64::from(auto_renew)));
+        }
+        if let Some(by) = &self.ending_by {
+            if indexed(Term::Ending) {
+                clauses.push(format!("{LIVE} AND s.ends_at <= ?"));
+            } else {
+                clauses.push(format!("+{LIVE} AND +s.ends_at <= ?"));
+            }
+            values.push(SqlValue::Text(by.clone()));
+        }
+        (clauses, values)
     }
-    Ok((clauses, values))
+
+    /// Only service, status, trial and auto-renew: `subscription_tally` counts it.
+    fn tallied(&self) -> bool {
+        self.customer_id.is_none() && self.ending_by.is_none()
+    }
+
+    /// The total. The tally answers the filters it keeps; a customer's tab
+    /// counts that customer's rows; "ending within" counts its range of the
+    /// live index, which holds every column a filter tests.
+    fn count(&self, conn: &Connection) -> Result<u32> {
+        let (sql, values) = if self.tallied() {
+            let (clauses, values) = self.clauses(|_| true);
+            let sql = format!(
+                "SELECT coalesce(sum(s.subscriptions), 0) FROM subscription_tally s{}",
+                where_clause(&clauses)
+            );
+            (sql, values)
+        } else if self.customer_id.is_some() {
+            let (clauses, values) = self.clauses(|term| term == Term::Customer);
+            let sql = format!(
+                "SELECT count(*) FROM subscriptions s{}",
+                where_clause(&clauses)
+            );
+            (sql, values)
+        } else {
+            let (clauses, values) = self.clauses(|_| true);
+            let sql = format!(
+                "SELECT count(*) FROM subscriptions s INDEXED BY {LIVE_INDEX}{}",
+                where_clause(&clauses)
+            );
+            (sql, values)
+        };
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(values.iter()), |r| r.get(0))?)
+    }
+}
+
+fn where_clause(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    }
 }
 
 fn order(sort: SubscriptionSort) -> (&'static str, &'static str, &'static str) {
@@ -123,23 +226,31 @@ fn order(sort: SubscriptionSort) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// One page. A customer's tab reads that customer's rows and sorts them.
+/// Otherwise the page walks an index in its own order and stops at the page's
+/// end: `subscriptions_list_by_added` or `subscriptions_list_by_end`, which
+/// carry the filtered columns; by end with a status, `subscriptions_by_end`
+/// (that status only); "ending within" alone, the live subscriptions' index.
 fn page(
     conn: &Connection,
     clock: &dyn Clock,
     query: &SubscriptionQuery,
 ) -> Result<SubscriptionPage> {
     let limit = paging::page_size(query.limit, text!("subscriptions", "subskrypcji"))?;
-    let (mut clauses, mut values) = filter(query, clock)?;
+    let filters = Filters::parse(query, clock)?;
     let total = match paging::is_first_page(&query.cursor) {
         false => None,
-        true => Some(
-            conn.prepare_cached(&format!(
-                "SELECT count(*) FROM subscriptions s WHERE {}",
-                clauses.join(" AND ")
-            ))?
-            .query_row(params_from_iter(values.iter()), |r| r.get(0))?,
-        ),
+        true => Some(filters.count(conn)?),
     };
+    let by_customer = filters.customer_id.is_some();
+    let by_end = query.sort == SubscriptionSort::Ends;
+    let (mut clauses, mut values) = filters.clauses(|term| match term {
+        Term::Customer => true,
+        Term::Status | Term::Ending => by_end && !by_customer,
+        Term::Service | Term::Trial | Term::AutoRenew => false,
+    });
+    let live_only =
+        by_end && !by_customer && filters.ending_by.is_some() && filters.status.is_none();
     let (key_column, order, compare) = order(query.sort);
     paging::after_cursor(
         &query.cursor,
@@ -150,9 +261,18 @@ fn page(
         &mut values,
     )?;
     values.push(paging::look_ahead(limit));
+    let from = if live_only {
+        FROM.replacen(
+            "subscriptions s",
+            &format!("subscriptions s INDEXED BY {LIVE_INDEX}"),
+            1,
+        )
+    } else {
+        FROM.to_owned()
+    };
     let sql = format!(
-        "SELECT {COLUMNS}, {key_column} FROM {FROM} WHERE {} ORDER BY {order} LIMIT ?",
-        clauses.join(" AND ")
+        "SELECT {COLUMNS}, {key_column} FROM {from}{} ORDER BY {order} LIMIT ?",
+        where_clause(&clauses)
     );
     let mut rows = conn
         .prepare_cached(&sql)?
@@ -209,10 +329,10 @@ pub fn export_csv(
 ) -> Result<u64> {
     store.read(|conn| {
         require(conn, actor, Action::ViewSubscriptions)?;
-        let (clauses, values) = filter(query, clock)?;
+        let (clauses, values) = Filters::parse(query, clock)?.clauses(|_| true);
         let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY {}",
-            clauses.join(" AND "),
+            "SELECT {COLUMNS} FROM {FROM}{} ORDER BY {}",
+            where_clause(&clauses),
             order(query.sort).1
         );
         let mut statement = conn.prepare(&sql)?;

@@ -673,3 +673,202 @@ fn the_partner_of_record_keeps_when_and_who_and_needs_the_advisor_authorization(
     let e = set_partner_of_record(&w.store, &w.clock, &w.admin, &s.id, true).unwrap_err();
     assert_eq!(e.reason(), Some("partner_not_subscription_advisor"), "{e}");
 }
+
+/// (service, status, trial, auto-renew, subscriptions, licences)
+type TallyRow = (String, String, i64, i64, i64, i64);
+
+/// Every subscription, read one by one, for checking the list against.
+fn every_subscription(w: &World) -> Vec<Subscription> {
+    w.store
+        .read(|conn| {
+            let ids: Vec<String> = conn
+                .prepare("SELECT id FROM subscriptions")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids.iter().map(|id| load(conn, id)).collect()
+        })
+        .unwrap()
+}
+
+#[test]
+fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
+    let w = world();
+    let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
+    let (beta, _) = w.active_customer("Beta", "beta", &[]);
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let premium = service(&w, "Microsoft 365 Business Premium");
+    let e3 = service(&w, "Microsoft 365 E3");
+    let add_one =
+        |input: SubscriptionInput| add(&w.store, &w.clock, &w.admin, &input).unwrap().0.id;
+    let monthly = |customer: &str, service: &str, quantity, auto_renew| SubscriptionInput {
+        term: Some("P1M".into()),
+        billing_plan: Some("monthly".into()),
+        auto_renew,
+        ..input(customer, service, quantity)
+    };
+    let a1 = add_one(input(&alfa, &basic, 10));
+    add_one(SubscriptionInput {
+        trial: true,
+        ..input(&alfa, &premium, 1)
+    });
+    add_one(monthly(&beta, &basic, 3, false));
+    add_one(SubscriptionInput {
+        starts_at: Some("2026-12-05T09:00:00Z".into()),
+        ..input(&beta, &e3, 5)
+    });
+    let b3 = add_one(input(&beta, &premium, 2));
+    let a2 = add_one(monthly(&alfa, &e3, 1, true));
+    w.clock.advance(Duration::minutes(5));
+    apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &b3,
+        SubscriptionEvent::Suspend,
+        "",
+    )
+    .unwrap();
+    apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &a2,
+        SubscriptionEvent::Cancel,
+        "",
+    )
+    .unwrap();
+    change_quantity(&w.store, &w.clock, &w.admin, &a1, 12, "").unwrap();
+    set_auto_renew(&w.store, &w.clock, &w.admin, &b3, false).unwrap();
+    // A month on: the monthly one without auto-renew and the trial end, the
+    // pending one starts; then a new trial and a monthly one that renews.
+    w.clock.advance(Duration::days(35));
+    apply_clock(&w.store, &w.clock).unwrap();
+    add_one(SubscriptionInput {
+        trial: true,
+        ..input(&beta, &premium, 1)
+    });
+    add_one(monthly(&alfa, &basic, 4, true));
+    w.clock.advance(Duration::days(32));
+    apply_clock(&w.store, &w.clock).unwrap();
+    add_one(SubscriptionInput {
+        starts_at: Some(to_rfc3339(w.clock.now() + Duration::days(10)).unwrap()),
+        ..input(&alfa, &e3, 5)
+    });
+
+    // The tally the triggers keep is what counting every row gives.
+    let (tally, recount) = w
+        .store
+        .read(|conn| {
+            let rows = |sql: &str| -> rusqlite::Result<Vec<TallyRow>> {
+                conn.prepare(sql)?
+                    .query_map([], |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
+                    })?
+                    .collect()
+            };
+            Ok((
+                rows(
+                    "SELECT service_id, status, trial, auto_renew, subscriptions, licences
+                     FROM subscription_tally WHERE subscriptions > 0 ORDER BY 1, 2, 3, 4",
+                )?,
+                rows(
+                    "SELECT service_id, status, trial, auto_renew, count(*), sum(quantity)
+                     FROM subscriptions GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+                )?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(tally, recount);
+    assert_eq!(tally.iter().map(|t| t.4).sum::<i64>(), 9);
+
+    let all = every_subscription(&w);
+    let statuses: Vec<_> = all.iter().map(|s| s.status).collect();
+    for status in SubscriptionStatus::ALL {
+        assert!(
+            statuses.contains(&status),
+            "no {} subscription",
+            status.as_str()
+        );
+    }
+    let by = to_rfc3339(w.clock.now() + Duration::days(31)).unwrap();
+    let yes_no = [None, Some(true), Some(false)];
+    let mut statuses = vec![None];
+    statuses.extend(SubscriptionStatus::ALL.map(Some));
+    let mut checked = 0;
+    for customer in [None, Some(alfa.clone())] {
+        for service in [None, Some(basic.clone()), Some(premium.clone())] {
+            for status in &statuses {
+                for trial in yes_no {
+                    for auto_renew in yes_no {
+                        for ending in [None, Some(31)] {
+                            for sort in [SubscriptionSort::Ends, SubscriptionSort::Added] {
+                                let query = SubscriptionQuery {
+                                    customer_id: customer.clone(),
+                                    service_id: service.clone(),
+                                    status: *status,
+                                    trial,
+                                    auto_renew,
+                                    ending_within_days: ending,
+                                    sort,
+                                    cursor: None,
+                                    limit: Some(2),
+                                };
+                                let mut expected: Vec<&Subscription> = all
+                                    .iter()
+                                    .filter(|s| {
+                                        customer.as_ref().is_none_or(|c| &s.customer_id == c)
+                                            && service.as_ref().is_none_or(|v| &s.service_id == v)
+                                            && status.is_none_or(|v| s.status == v)
+                                            && trial.is_none_or(|v| s.trial == v)
+                                            && auto_renew.is_none_or(|v| s.auto_renew == v)
+                                            && (ending.is_none()
+                                                || (s.status.is_live() && s.ends_at <= by))
+                                    })
+                                    .collect();
+                                match sort {
+                                    SubscriptionSort::Ends => expected.sort_by(|a, b| {
+                                        (&a.ends_at, &a.id).cmp(&(&b.ends_at, &b.id))
+                                    }),
+                                    SubscriptionSort::Added => expected.sort_by(|a, b| {
+                                        (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id))
+                                    }),
+                                }
+                                let first = list(&w.store, &w.clock, &w.admin, &query).unwrap();
+                                assert_eq!(first.total, Some(expected.len() as u32), "{query:?}");
+                                let mut seen: Vec<String> =
+                                    first.rows.iter().map(|s| s.id.clone()).collect();
+                                let mut cursor = first.next_cursor;
+                                while let Some(next) = cursor {
+                                    let page = list(
+                                        &w.store,
+                                        &w.clock,
+                                        &w.admin,
+                                        &SubscriptionQuery {
+                                            cursor: Some(next),
+                                            ..query.clone()
+                                        },
+                                    )
+                                    .unwrap();
+                                    seen.extend(page.rows.iter().map(|s| s.id.clone()));
+                                    cursor = page.next_cursor;
+                                }
+                                let expected: Vec<String> =
+                                    expected.iter().map(|s| s.id.clone()).collect();
+                                assert_eq!(seen, expected, "{query:?}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 2 * 3 * 6 * 3 * 3 * 2 * 2);
+}
