@@ -106,3 +106,10 @@ CREATE TRIGGER notification_read_tally_delete AFTER DELETE ON notification_reads
     WHERE staff_id = old.staff_id
       AND (kind, object_kind) = (SELECT kind, object_kind FROM notifications WHERE id = old.notification_id);
 END;
+
+-- A customer's Activity tab finds the offers they accepted as a prospect and
+-- the keys redeemed for them without reading every offer and key.
+CREATE INDEX purchase_offers_accepted_by ON purchase_offers (accepted_customer_id)
+    WHERE accepted_customer_id IS NOT NULL;
+CREATE INDEX product_keys_of_customer ON product_keys (customer_id)
+    WHERE customer_id IS NOT NULL;

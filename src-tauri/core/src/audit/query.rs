@@ -283,8 +283,9 @@ pub fn list_for_customer(
             OR (target_kind = 'service_request'
                 AND target_id IN (SELECT id FROM service_requests WHERE customer_id = ?1))
             OR (target_kind = 'purchase_offer'
-                AND target_id IN (SELECT id FROM purchase_offers
-                                  WHERE customer_id = ?1 OR accepted_customer_id = ?1))
+                AND target_id IN (SELECT id FROM purchase_offers WHERE customer_id = ?1
+                                  UNION ALL
+                                  SELECT id FROM purchase_offers WHERE accepted_customer_id = ?1))
             OR (target_kind = 'product_key'
                 AND target_id IN (SELECT id FROM product_keys WHERE customer_id = ?1)))
          ORDER BY seq DESC LIMIT ?3"
