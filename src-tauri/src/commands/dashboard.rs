@@ -1,4 +1,4 @@
-use partnerdesk_core::dashboard::{self, CalendarEntry, Overview};
+use partnerdesk_core::dashboard::{self, Calendar, Overview};
 use partnerdesk_core::exports::ExportedFile;
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
@@ -13,7 +13,7 @@ pub async fn dashboard_overview(state: State<'_, AppState>) -> Result<Overview, 
 }
 
 #[tauri::command]
-pub async fn expiry_calendar(state: State<'_, AppState>) -> Result<Vec<CalendarEntry>, ApiError> {
+pub async fn expiry_calendar(state: State<'_, AppState>) -> Result<Calendar, ApiError> {
     as_actor(&state, move |cx| {
         dashboard::calendar(cx.store, cx.clock, &cx.actor)
     })

@@ -3,7 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiError } from "./bindings/ApiError";
-import type { CalendarEntry } from "./bindings/CalendarEntry";
+import type { Calendar } from "./bindings/Calendar";
 import type { KindSetting } from "./bindings/KindSetting";
 import type { NotificationList } from "./bindings/NotificationList";
 import type { NotificationQuery } from "./bindings/NotificationQuery";
@@ -329,7 +329,7 @@ export const api = {
   getNotificationKinds: () => call<KindSetting[]>("get_notification_kinds"),
   setNotificationKinds: (settings: KindSetting[]) => call<KindSetting[]>("set_notification_kinds", { settings }),
   dashboardOverview: () => call<Overview>("dashboard_overview"),
-  expiryCalendar: () => call<CalendarEntry[]>("expiry_calendar"),
+  expiryCalendar: () => call<Calendar>("expiry_calendar"),
   exportCalendarIcs: () => call<ExportedFile>("export_calendar_ics"),
 };
 

@@ -179,66 +179,153 @@ fn entries(
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Everything the staff member may see that ends in the next 90 days, soonest first.
-pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<CalendarEntry>> {
-    let now = clock.now();
-    let (from, to) = (
+/// The dashboard's calendar: the soonest of what ends in the next 90 days,
+/// and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Calendar {
+    /// At most [`CALENDAR_SHOWN`], soonest first.
+    pub entries: Vec<CalendarEntry>,
+    /// Everything in the 90 days; the `.ics` export holds them all.
+    pub total: u32,
+}
+
+/// How many entries the dashboard shows. At 100,000 customers the 90 days
+/// hold tens of thousands of renewals: a screen cannot list them, and the
+/// subscription list (ending within N days) pages through them instead.
+pub const CALENDAR_SHOWN: u32 = 200;
+
+/// One kind of thing that ends: its columns (kind, event, id, subject, date,
+/// customer), its table with the joins the subject needs, and the filter on
+/// the table alone (?1 and ?2 bound the window) so it can be counted cheaply.
+struct Source {
+    needs: Action,
+    columns: String,
+    table: &'static str,
+    joins: &'static str,
+    filter: String,
+    order: &'static str,
+    window: (String, String),
+}
+
+fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
+    let window = (
         to_rfc3339(now)?,
         to_rfc3339(now + Duration::days(CALENDAR_DAYS))?,
     );
-    let lapse_from = to_rfc3339(now - Duration::days(APPROVAL_LAPSES_DAYS))?;
-    let lapse_to = to_rfc3339(now + Duration::days(CALENDAR_DAYS - APPROVAL_LAPSES_DAYS))?;
+    // An unapproved request lapses 90 days after it was made.
+    let lapses = (
+        to_rfc3339(now - Duration::days(APPROVAL_LAPSES_DAYS))?,
+        to_rfc3339(now + Duration::days(CALENDAR_DAYS - APPROVAL_LAPSES_DAYS))?,
+    );
+    Ok(vec![
+        Source {
+            needs: Action::ViewSubscriptions,
+            columns: "CASE WHEN s.trial = 1 THEN 'trial' ELSE 'subscription' END,
+                      CASE WHEN s.trial = 0 AND s.auto_renew = 1 AND s.status = 'active'
+                           THEN 'renews' ELSE 'ends' END,
+                      s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id"
+                .into(),
+            table: "subscriptions s",
+            joins: "JOIN customers c ON c.id = s.customer_id
+                    JOIN catalog_services cs ON cs.id = s.service_id",
+            filter: "s.status IN ('active', 'suspended') AND s.ends_at > ?1 AND s.ends_at <= ?2"
+                .into(),
+            order: "s.ends_at, s.id",
+            window: window.clone(),
+        },
+        Source {
+            needs: Action::ViewCustomers,
+            columns: "'relationship', 'expires', r.id, c.company_name || ' — ' || r.display_name,
+                      r.ends_at, r.customer_id"
+                .into(),
+            table: "relationships r",
+            joins: "JOIN customers c ON c.id = r.customer_id",
+            filter: "r.state IN ('active', 'expiring') AND r.ends_at > ?1 AND r.ends_at <= ?2"
+                .into(),
+            order: "r.ends_at, r.id",
+            window: window.clone(),
+        },
+        Source {
+            needs: Action::ViewCustomers,
+            columns: format!(
+                "'approval_request', 'lapses', r.id, c.company_name || ' — ' || r.display_name,
+                 strftime('%Y-%m-%dT%H:%M:%SZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
+                 r.customer_id"
+            ),
+            table: "relationships r",
+            joins: "JOIN customers c ON c.id = r.customer_id",
+            filter: "r.state = 'approval_pending' AND r.requested_at > ?1 AND r.requested_at <= ?2"
+                .into(),
+            order: "r.requested_at, r.id",
+            window: lapses,
+        },
+        Source {
+            needs: Action::ManagePurchaseOffers,
+            columns: "'offer', 'expires', o.id,
+                      coalesce(c.company_name, nullif(o.prospect_name, ''), o.prospect_email)
+                          || ' (' || o.revision || ')',
+                      o.valid_until, o.customer_id"
+                .into(),
+            table: "purchase_offers o",
+            joins: "LEFT JOIN customers c ON c.id = o.customer_id",
+            filter: "o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2".into(),
+            order: "o.expires_at, o.id",
+            window,
+        },
+    ])
+}
+
+/// What ends in the next 90 days that this staff member may see: the soonest
+/// `limit` of each kind they may see (all with `None`), and the count of all.
+fn collect(
+    conn: &Connection,
+    actor: &Actor,
+    now: OffsetDateTime,
+    limit: Option<u32>,
+) -> Result<(Vec<CalendarEntry>, u32)> {
+    let mut all = Vec::new();
+    let mut total = 0_u32;
+    let cap = limit.map_or(-1, i64::from);
+    for source in sources(now)? {
+        if !allowed(conn, actor, source.needs) {
+            continue;
+        }
+        let Source {
+            columns,
+            table,
+            joins,
+            filter,
+            order,
+            window: (from, to),
+            ..
+        } = source;
+        all.extend(entries(
+            conn,
+            &format!(
+                "SELECT {columns} FROM {table} {joins} WHERE {filter} ORDER BY {order} LIMIT ?3"
+            ),
+            params![from, to, cap],
+        )?);
+        let count: i64 = conn
+            .prepare_cached(&format!("SELECT count(*) FROM {table} WHERE {filter}"))?
+            .query_row(params![from, to], |r| r.get(0))?;
+        total = total.saturating_add(u32::try_from(count).unwrap_or(u32::MAX));
+    }
+    all.sort_by(|a, b| (&a.date, &a.kind, &a.subject).cmp(&(&b.date, &b.kind, &b.subject)));
+    if let Some(limit) = limit {
+        all.truncate(limit as usize);
+    }
+    Ok((all, total))
+}
+
+/// Everything the staff member may see that ends in the next 90 days: the
+/// soonest [`CALENDAR_SHOWN`] and how many in all.
+pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Calendar> {
     store.read(|conn| {
         require(conn, actor, Action::ViewDashboard)?;
-        let mut all = Vec::new();
-        if allowed(conn, actor, Action::ViewSubscriptions) {
-            all.extend(entries(
-                conn,
-                "SELECT CASE WHEN s.trial = 1 THEN 'trial' ELSE 'subscription' END,
-                        CASE WHEN s.trial = 0 AND s.auto_renew = 1 AND s.status = 'active'
-                             THEN 'renews' ELSE 'ends' END,
-                        s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
-                 FROM subscriptions s JOIN customers c ON c.id = s.customer_id
-                 JOIN catalog_services cs ON cs.id = s.service_id
-                 WHERE s.status IN ('active', 'suspended') AND s.ends_at > ?1 AND s.ends_at <= ?2",
-                params![from, to],
-            )?);
-        }
-        if allowed(conn, actor, Action::ViewCustomers) {
-            all.extend(entries(
-                conn,
-                "SELECT 'relationship', 'expires', r.id, c.company_name || ' — ' || r.display_name, r.ends_at, r.customer_id
-                 FROM relationships r JOIN customers c ON c.id = r.customer_id
-                 WHERE r.state IN ('active', 'expiring') AND r.ends_at > ?1 AND r.ends_at <= ?2",
-                params![from, to],
-            )?);
-            // An unapproved request lapses 90 days after it was made.
-            all.extend(entries(
-                conn,
-                &format!(
-                    "SELECT 'approval_request', 'lapses', r.id, c.company_name || ' — ' || r.display_name,
-                            strftime('%Y-%m-%dT%H:%M:%SZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
-                            r.customer_id
-                     FROM relationships r JOIN customers c ON c.id = r.customer_id
-                     WHERE r.state = 'approval_pending' AND r.requested_at > ?1 AND r.requested_at <= ?2"
-                ),
-                params![lapse_from, lapse_to],
-            )?);
-        }
-        if allowed(conn, actor, Action::ManagePurchaseOffers) {
-            all.extend(entries(
-                conn,
-                "SELECT 'offer', 'expires', o.id,
-                        coalesce(c.company_name, nullif(o.prospect_name, ''), o.prospect_email)
-                            || ' (' || o.revision || ')',
-                        o.valid_until, o.customer_id
-                 FROM purchase_offers o LEFT JOIN customers c ON c.id = o.customer_id
-                 WHERE o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2",
-                params![from, to],
-            )?);
-        }
-        all.sort_by(|a, b| (&a.date, &a.kind, &a.subject).cmp(&(&b.date, &b.kind, &b.subject)));
-        Ok(all)
+        let (entries, total) = collect(conn, actor, clock.now(), Some(CALENDAR_SHOWN))?;
+        Ok(Calendar { entries, total })
     })
 }
 
@@ -337,7 +424,10 @@ pub fn export_calendar(
     actor: &Actor,
     dir: &Path,
 ) -> Result<ExportedFile> {
-    let found = calendar(store, clock, actor)?;
+    let found = store.read(|conn| {
+        require(conn, actor, Action::ViewDashboard)?;
+        Ok(collect(conn, actor, clock.now(), None)?.0)
+    })?;
     let text = to_ics(&found, clock.now())?;
     let exported = write_file(dir, "calendar", "ics", clock, |out: &mut dyn Write| {
         out.write_all(text.as_bytes())?;

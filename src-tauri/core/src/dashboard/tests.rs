@@ -84,7 +84,9 @@ fn the_calendar_lists_the_next_90_days_and_exports_as_icalendar() {
         request_approval: true,
     };
     let (pending, _) = relationships::offer(&w.store, &w.clock, &w.admin, &offer).unwrap();
-    let entries = calendar(&w.store, &w.clock, &w.admin).unwrap();
+    let shown = calendar(&w.store, &w.clock, &w.admin).unwrap();
+    assert_eq!(shown.total, 3);
+    let entries = shown.entries;
     let seen: Vec<(&str, &str, &str, &str)> = entries
         .iter()
         .map(|e| {
@@ -114,6 +116,7 @@ fn the_calendar_lists_the_next_90_days_and_exports_as_icalendar() {
     w.clock.advance(Duration::days(300));
     assert!(calendar(&w.store, &w.clock, &w.admin)
         .unwrap()
+        .entries
         .iter()
         .any(|e| e.kind == "relationship" && e.object_id == relationship));
     w.clock.advance(Duration::days(-300));
@@ -147,4 +150,27 @@ fn the_calendar_lists_the_next_90_days_and_exports_as_icalendar() {
         .audit_actions()
         .iter()
         .any(|(action, _, _)| action == "calendar.export"));
+}
+
+#[test]
+fn the_calendar_shows_the_soonest_and_counts_the_rest_while_the_export_holds_all() {
+    let w = world();
+    let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
+    let extra = CALENDAR_SHOWN as usize + 5;
+    for _ in 0..extra {
+        // A minute apart, so the soonest are the first ones added.
+        w.clock.advance(Duration::minutes(1));
+        add(&w, &alfa, "Microsoft 365 Business Basic", 1, false);
+    }
+    w.clock.advance(Duration::minutes(-(extra as i64)));
+    let shown = calendar(&w.store, &w.clock, &w.admin).unwrap();
+    assert_eq!(shown.total as usize, extra);
+    assert_eq!(shown.entries.len(), CALENDAR_SHOWN as usize);
+    assert!(shown
+        .entries
+        .windows(2)
+        .all(|pair| pair[0].date <= pair[1].date));
+    let dir = tempfile::tempdir().unwrap();
+    let file = export_calendar(&w.store, &w.clock, &w.admin, dir.path()).unwrap();
+    assert_eq!(file.rows as usize, extra, "the file holds every entry");
 }

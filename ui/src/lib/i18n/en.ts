@@ -793,6 +793,8 @@ export const en = {
   "dashboard.link.company": "Company profile",
   "dashboard.calendar": "Expiry calendar (next 90 days)",
   "dashboard.calendar.empty": "Nothing ends in the next 90 days.",
+  "dashboard.calendar.more": "The soonest {shown} of {total} in the next 90 days; the export holds them all.",
+  "dashboard.calendar.moreLink": "All subscriptions, by end date",
   "dashboard.calendar.export": "Export to calendar (.ics)",
   "dashboard.calendar.exported": "Saved {path}",
   "dashboard.calendar.kind.trial": "Trial ends",

@@ -794,6 +794,8 @@ export const pl: Record<MessageKey, string> = {
   "dashboard.link.company": "Profil firmy",
   "dashboard.calendar": "Kalendarz wygaśnięć (najbliższe 90 dni)",
   "dashboard.calendar.empty": "Nic nie kończy się w ciągu najbliższych 90 dni.",
+  "dashboard.calendar.more": "Najbliższe {shown} z {total} w ciągu 90 dni; eksport zawiera wszystkie.",
+  "dashboard.calendar.moreLink": "Wszystkie subskrypcje według daty końca",
   "dashboard.calendar.export": "Eksportuj do kalendarza (.ics)",
   "dashboard.calendar.exported": "Zapisano {path}",
   "dashboard.calendar.kind.trial": "Koniec wersji próbnej",
