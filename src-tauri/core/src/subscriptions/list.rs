@@ -99,7 +99,7 @@ enum Term {
 
 /// The live statuses; also the condition of `subscriptions_list_live_by_end`,
 /// which SQLite uses only for a query carrying the same term.
-const LIVE: &str = "s.status IN ('pending', 'active', 'suspended')";
+pub const LIVE_SUBSCRIPTIONS: &str = "s.status IN ('pending', 'active', 'suspended')";
 const LIVE_INDEX: &str = "subscriptions_list_live_by_end";
 
 impl Filters {
@@ -165,9 +165,9 @@ impl Filters {
         }
         if let Some(by) = &self.ending_by {
             if indexed(Term::Ending) {
-                clauses.push(format!("{LIVE} AND s.ends_at <= ?"));
+                clauses.push(format!("{LIVE_SUBSCRIPTIONS} AND s.ends_at <= ?"));
             } else {
-                clauses.push(format!("+{LIVE} AND +s.ends_at <= ?"));
+                clauses.push(format!("+{LIVE_SUBSCRIPTIONS} AND +s.ends_at <= ?"));
             }
             values.push(SqlValue::Text(by.clone()));
         }

@@ -24,7 +24,9 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate;
 
-pub use list::{export_csv, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort};
+pub use list::{
+    export_csv, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort, LIVE_SUBSCRIPTIONS,
+};
 pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
 pub use term::{add_term, check_billing_plan, TERMS};
 
