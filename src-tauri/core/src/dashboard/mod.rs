@@ -203,6 +203,8 @@ struct Source {
     needs: Action,
     columns: String,
     table: &'static str,
+    /// The table's alias in `columns`, `filter` and `order`.
+    alias: &'static str,
     joins: &'static str,
     filter: String,
     order: &'static str,
@@ -232,6 +234,7 @@ fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
             // reading the table. Its own condition is repeated so SQLite may
             // use it; pending subscriptions are then left out.
             table: "subscriptions s INDEXED BY subscriptions_list_live_by_end",
+            alias: "s",
             joins: "JOIN customers c ON c.id = s.customer_id
                     JOIN catalog_services cs ON cs.id = s.service_id",
             filter: format!(
@@ -246,6 +249,7 @@ fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
                       r.ends_at, r.customer_id"
                 .into(),
             table: "relationships r",
+            alias: "r",
             joins: "JOIN customers c ON c.id = r.customer_id",
             filter: "r.state IN ('active', 'expiring') AND r.ends_at > ?1 AND r.ends_at <= ?2"
                 .into(),
@@ -260,6 +264,7 @@ fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
                  r.customer_id"
             ),
             table: "relationships r",
+            alias: "r",
             joins: "JOIN customers c ON c.id = r.customer_id",
             filter: "r.state = 'approval_pending' AND r.requested_at > ?1 AND r.requested_at <= ?2"
                 .into(),
@@ -274,6 +279,7 @@ fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
                       o.valid_until, o.customer_id"
                 .into(),
             table: "purchase_offers o",
+            alias: "o",
             joins: "LEFT JOIN customers c ON c.id = o.customer_id",
             filter: "o.status = 'sent' AND o.expires_at > ?1 AND o.expires_at <= ?2".into(),
             order: "o.expires_at, o.id",
@@ -300,6 +306,7 @@ fn collect(
         let Source {
             columns,
             table,
+            alias,
             joins,
             filter,
             order,
@@ -309,7 +316,11 @@ fn collect(
         all.extend(entries(
             conn,
             &format!(
-                "SELECT {columns} FROM {table} {joins} WHERE {filter} ORDER BY {order} LIMIT ?3"
+                // The soonest are picked from the table alone and only they are
+                // joined for their names: joining first named every match.
+                "SELECT {columns} FROM (SELECT {alias}.* FROM {table} WHERE {filter}
+                                        ORDER BY {order} LIMIT ?3) {alias}
+                 {joins} ORDER BY {order}"
             ),
             params![from, to, cap],
         )?);
