@@ -45,8 +45,9 @@ use bench_support::seed::{
     REFRESH_STATES,
 };
 use bench_support::{
-    checkpoint_then_read_only, file_size, format_duration, measure, measure_pair, mib, one_line,
-    open_raw, plan, progress, size_arg, text, BenchResult, Rng, Stats, ITERATIONS, WARM_UP,
+    checkpoint_then_read_only, cursors_at, file_size, format_duration, measure, measure_pair, mib,
+    one_line, open_raw, plan, progress, size_arg, text, BenchResult, Rng, Stats, ITERATIONS,
+    WARM_UP,
 };
 
 const DEFAULT_CUSTOMERS: u64 = 100_000;
@@ -421,23 +422,7 @@ fn cursors(conn: &Connection, base: &CustomerQuery, depths: &[u32]) -> BenchResu
         limit: Some(1),
         ..base.clone()
     });
-    // Reuse the page statement without its LIMIT: key and id of the nth row.
-    let select = sql
-        .page
-        .rsplit_once(" LIMIT ?")
-        .map_or(sql.page.as_str(), |(s, _)| s);
-    let select = format!("{select} LIMIT 1 OFFSET ?");
-    let mut out = Vec::new();
-    for depth in depths {
-        let mut params = sql.page_params[..sql.page_params.len() - 1].to_vec();
-        params.push(SqlValue::Integer(i64::from(*depth)));
-        let (key, id): (String, String) =
-            conn.query_row(&select, params_from_iter(params.iter()), |r| {
-                Ok((r.get(9)?, r.get(0)?))
-            })?;
-        out.push(format!("{key}\u{1f}{id}"));
-    }
-    Ok(out)
+    cursors_at(conn, &sql.page, &sql.page_params, 9, depths)
 }
 
 /// Fragments a user types to find one customer: the first 8 characters of a

@@ -67,9 +67,9 @@ use bench_support::seed::{
     EXPIRING_DAYS, NOW, REFRESH_STATES, ROLE_SETS,
 };
 use bench_support::{
-    checkpoint_then_read_only, file_size, format_duration, measure, mib, one_line, open_plain,
-    open_raw, percentiles, plan, progress, size_arg, text, BenchResult, Rng, Stats, ITERATIONS,
-    WARM_UP,
+    checkpoint_then_read_only, cursors_at, file_size, format_duration, measure, mib, one_line,
+    open_plain, open_raw, percentiles, plan, progress, size_arg, text, BenchResult, Rng, Stats,
+    ITERATIONS, WARM_UP,
 };
 
 const DEFAULT_CUSTOMERS: u64 = 100_000;
@@ -2720,22 +2720,7 @@ fn cursors(
     depths: &[u32],
 ) -> BenchResult<Vec<String>> {
     let sql = list_sql(base, NOW)?;
-    let select = sql
-        .page
-        .rsplit_once(" LIMIT ?")
-        .map_or(sql.page.as_str(), |(s, _)| s);
-    let select = format!("{select} LIMIT 1 OFFSET ?");
-    let mut out = Vec::new();
-    for depth in depths {
-        let mut args = sql.page_params[..sql.page_params.len() - 1].to_vec();
-        args.push(SqlValue::Integer(i64::from(*depth)));
-        let (key, id): (String, String) =
-            conn.query_row(&select, params_from_iter(args.iter()), |r| {
-                Ok((r.get(22)?, r.get(0)?))
-            })?;
-        out.push(format!("{key}\u{1f}{id}"));
-    }
-    Ok(out)
+    cursors_at(conn, &sql.page, &sql.page_params, 22, depths)
 }
 
 fn spread(total: u32, from: f64, to: f64) -> Vec<u32> {

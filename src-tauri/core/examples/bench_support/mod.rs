@@ -287,3 +287,28 @@ pub fn file_size(path: &Path) -> u64 {
 pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
+
+/// Cursors a user would hold after paging `depth` rows into a list: the page
+/// statement run again without its LIMIT, reading the sort key (column
+/// `key_column`) and id of the row at that depth, joined as the core's cursors are.
+pub fn cursors_at(
+    conn: &Connection,
+    page: &str,
+    page_params: &[SqlValue],
+    key_column: usize,
+    depths: &[u32],
+) -> BenchResult<Vec<String>> {
+    let select = page.rsplit_once(" LIMIT ?").map_or(page, |(s, _)| s);
+    let select = format!("{select} LIMIT 1 OFFSET ?");
+    let mut out = Vec::new();
+    for depth in depths {
+        let mut args = page_params[..page_params.len() - 1].to_vec();
+        args.push(SqlValue::Integer(i64::from(*depth)));
+        let (key, id): (String, String) =
+            conn.query_row(&select, params_from_iter(args.iter()), |r| {
+                Ok((r.get(key_column)?, r.get(0)?))
+            })?;
+        out.push(format!("{key}\u{1f}{id}"));
+    }
+    Ok(out)
+}
