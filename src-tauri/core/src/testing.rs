@@ -13,6 +13,18 @@ use crate::store::Store;
 pub const ADMIN_EMAIL: &str = "anna.admin@contoso.pl";
 pub const ADMIN_PASSWORD: &str = "first admin password";
 
+/// Every delegated-administration state a customer can be in, as the
+/// customer list keeps it (the most advanced of its relationships).
+pub const RELATIONSHIP_STATES: [&str; 7] = [
+    "none",
+    "created",
+    "approval_pending",
+    "active",
+    "expiring",
+    "expired",
+    "terminated",
+];
+
 pub struct World {
     _dir: tempfile::TempDir,
     pub store: Store,
@@ -142,6 +154,73 @@ impl World {
         let customer = self.customer(name, domain, others);
         let relationship = self.activate(&customer);
         (customer, relationship)
+    }
+
+    /// A customer whose delegated-administration state (as the customer list
+    /// keeps it) is `state`, reached through the relationship functions: one of
+    /// [`RELATIONSHIP_STATES`]. `expired` runs the clock past the end.
+    pub fn customer_in_state(&self, name: &str, domain: &str, state: &str) -> String {
+        use crate::relationships::{self, RelationshipOffer};
+        let customer = self.customer(name, domain, &[]);
+        let offer = |days: u32, request_approval: bool| {
+            let offer = RelationshipOffer {
+                customer_id: customer.clone(),
+                display_name: format!("GDAP {customer}"),
+                roles: vec!["user_admin".into()],
+                duration_days: days,
+                auto_extend: false,
+                request_approval,
+            };
+            relationships::offer(&self.store, &self.clock, &self.admin, &offer)
+                .expect("offer")
+                .0
+                .id
+        };
+        let accept = |id: &str| {
+            relationships::record_acceptance(&self.store, &self.clock, &self.admin, id, None)
+                .expect("accept");
+        };
+        match state {
+            "none" => {}
+            "created" => drop(offer(365, false)),
+            "approval_pending" => drop(offer(365, true)),
+            "active" => accept(&offer(365, true)),
+            // Within the last 30 days from the start.
+            "expiring" => accept(&offer(20, true)),
+            "expired" => {
+                let id = offer(20, true);
+                accept(&id);
+                self.store
+                    .write(|tx| {
+                        tx.execute(
+                            "UPDATE relationships SET ends_at = '2000-01-01T00:00:00Z' WHERE id = ?1",
+                            [&id],
+                        )?;
+                        Ok(())
+                    })
+                    .expect("end in the past");
+                relationships::apply_clock(&self.store, &self.clock).expect("clock");
+            }
+            "terminated" => {
+                let id = offer(365, true);
+                accept(&id);
+                relationships::terminate(&self.store, &self.clock, &self.admin, &id)
+                    .expect("terminate");
+            }
+            other => panic!("no relationship state '{other}'"),
+        }
+        let reached: String = self
+            .store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT relationship_state FROM customers WHERE id = ?1",
+                    [&customer],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("state");
+        assert_eq!(reached, state, "the seed reached the state");
+        customer
     }
 
     /// Records the partner ID that trial and offer links carry, bypassing the

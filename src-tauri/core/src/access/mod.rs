@@ -7,6 +7,8 @@
 
 mod guard;
 #[cfg(test)]
+mod paths_tests;
+#[cfg(test)]
 mod tests;
 
 pub use guard::{
