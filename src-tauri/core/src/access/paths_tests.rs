@@ -1104,3 +1104,34 @@ fn every_key_redemption_path_asks_the_table_as_written() {
 fn the_direct_commands_ask_the_table_as_written() {
     assert_walk(&direct_paths());
 }
+
+/// Every path and what it asks, in order, as the matrix test prints it: a
+/// change to what any path asks is a visible diff there too.
+pub(super) fn asks_of_every_path() -> String {
+    let mut out = String::new();
+    let families = [
+        offer_paths(),
+        invitation_paths(),
+        key_paths(),
+        direct_paths(),
+    ];
+    for path in families.iter().flatten() {
+        let asks: Vec<String> = path
+            .asks
+            .iter()
+            .map(|ask| match *ask {
+                Row(action) => action.as_str().to_owned(),
+                Gate(action) => format!("{} + gate", action.as_str()),
+                GateUnlessNeverSetUp(action) => {
+                    format!("{} + gate unless never set up", action.as_str())
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "path: {}\n      asks {}\n",
+            path.name,
+            asks.join(", ")
+        ));
+    }
+    out
+}
