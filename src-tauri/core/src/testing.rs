@@ -6,24 +6,13 @@ use crate::access::{CompanyRole, CustomerAccess};
 use crate::auth::{Actor, Sessions};
 use crate::clock::ManualClock;
 use crate::company::CompanyProfile;
+pub(crate) use crate::customers::RELATIONSHIP_STATES;
 use crate::setup::{self, SetupInput};
 use crate::staff::{self, StaffInput};
 use crate::store::Store;
 
 pub const ADMIN_EMAIL: &str = "anna.admin@contoso.pl";
 pub const ADMIN_PASSWORD: &str = "first admin password";
-
-/// Every delegated-administration state a customer can be in, as the
-/// customer list keeps it (the most advanced of its relationships).
-pub const RELATIONSHIP_STATES: [&str; 7] = [
-    "none",
-    "created",
-    "approval_pending",
-    "active",
-    "expiring",
-    "expired",
-    "terminated",
-];
 
 pub struct World {
     _dir: tempfile::TempDir,
@@ -54,7 +43,25 @@ pub fn company() -> CompanyProfile {
 
 /// A database after the first-run wizard, with the first global admin signed in.
 pub fn world() -> World {
-    let dir = tempfile::tempdir().expect("temp dir");
+    world_at(tempfile::tempdir().expect("temp dir"))
+}
+
+/// [`world`] in memory-backed storage where the system has it (`/dev/shm`),
+/// for tests that commit thousands of times: every commit is fsynced, and
+/// on a disk the waiting, not the work, would be most of their time.
+pub fn world_in_memory_backed() -> World {
+    let shm = std::path::Path::new("/dev/shm");
+    match shm
+        .is_dir()
+        .then(|| tempfile::tempdir_in(shm).ok())
+        .flatten()
+    {
+        Some(dir) => world_at(dir),
+        None => world(),
+    }
+}
+
+fn world_at(dir: tempfile::TempDir) -> World {
     let store = Store::open(&dir.path().join("t.sqlite3")).expect("store");
     let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
     let sessions = Sessions::default();
@@ -232,6 +239,15 @@ impl World {
                 Ok(())
             })
             .expect("partner id");
+    }
+
+    /// The catalog service whose title starts with `title_starts`.
+    pub fn service(&self, title_starts: &str) -> crate::catalog::Service {
+        crate::catalog::list(&self.store, &self.admin)
+            .expect("catalog")
+            .into_iter()
+            .find(|s| s.title.starts_with(title_starts))
+            .expect("service in the sample catalog")
     }
 
     pub fn audit_actions(&self) -> Vec<(String, String, String)> {

@@ -10,6 +10,7 @@
 
 use std::cell::Cell;
 
+use super::tests::PARTNERS;
 use super::{decide, decide_for_customer, Action, CompanyRole, CustomerAccess, DenialReason};
 use super::{PartnerAuthorizations, Subject};
 use crate::auth::Actor;
@@ -21,7 +22,7 @@ use crate::offers::{
 use crate::product_keys::{self, ProductKeyInput, RedeemMode, Redemption};
 use crate::relationships::{self, RelationshipOffer};
 use crate::subscriptions::{self, Source, SubscriptionInput, TrialConversion};
-use crate::testing::{world, World, RELATIONSHIP_STATES};
+use crate::testing::{world_in_memory_backed, World, RELATIONSHIP_STATES};
 use crate::trial_invitations::TrialInvitationInput;
 use crate::trial_invitations::{self as invitations, InvitationRelationship, SignupInput};
 
@@ -83,24 +84,6 @@ struct Path {
     effect: fn(&Fixture, &Seed),
 }
 
-const PARTNERS: [PartnerAuthorizations; 4] = [
-    PartnerAuthorizations {
-        delegated_admin: false,
-        subscription_advisor: false,
-    },
-    PartnerAuthorizations {
-        delegated_admin: true,
-        subscription_advisor: false,
-    },
-    PartnerAuthorizations {
-        delegated_admin: false,
-        subscription_advisor: true,
-    },
-    PartnerAuthorizations {
-        delegated_admin: true,
-        subscription_advisor: true,
-    },
-];
 const BOTH: PartnerAuthorizations = PARTNERS[3];
 
 /// One world for a family of paths: staff in every role × customer access.
@@ -110,21 +93,14 @@ struct Fixture {
     counter: Cell<u32>,
     partner: Cell<PartnerAuthorizations>,
     basic: String,
+    basic_price: i64,
     e3: String,
-}
-
-fn service(w: &World, title_starts: &str) -> String {
-    crate::catalog::list(&w.store, &w.admin)
-        .unwrap()
-        .into_iter()
-        .find(|s| s.title.starts_with(title_starts))
-        .unwrap()
-        .id
+    e3_price: i64,
 }
 
 impl Fixture {
     fn new() -> Fixture {
-        let w = world();
+        let w = world_in_memory_backed();
         w.set_partner_id("1234567");
         let mut staff = Vec::new();
         for role in CompanyRole::ALL {
@@ -133,14 +109,22 @@ impl Fixture {
                 staff.push(w.staff(&name, role, access));
             }
         }
-        Fixture {
-            basic: service(&w, "Microsoft 365 Business Basic"),
-            e3: service(&w, "Microsoft 365 E3"),
+        let (basic, e3) = (
+            w.service("Microsoft 365 Business Basic"),
+            w.service("Microsoft 365 E3"),
+        );
+        let f = Fixture {
+            basic: basic.id,
+            basic_price: basic.unit_price_minor,
+            e3: e3.id,
+            e3_price: e3.unit_price_minor,
             w,
             staff,
             counter: Cell::new(0),
             partner: Cell::new(BOTH),
-        }
+        };
+        f.count_writes();
+        f
     }
 
     fn next(&self) -> u32 {
@@ -185,40 +169,48 @@ impl Fixture {
         seed
     }
 
-    /// Every row an act on these paths could write, summarised; the clock moves
-    /// on before each attempt, so an update shows in the newest `updated_at`.
-    fn fingerprint(&self) -> String {
+    /// Counts every row written to any table but the audit log, in the writer
+    /// connection's own temporary table: a refused act rolls back with its
+    /// writes, so an unchanged count means nothing was written.
+    fn count_writes(&self) {
         self.w
             .store
-            .read(|c| {
-                Ok(c.query_row(
-                    "SELECT (SELECT count(*) || coalesce(max(updated_at), '') FROM customers)
-                         || '|' || (SELECT count(*) || coalesce(max(updated_at), '') FROM relationships)
-                         || '|' || (SELECT count(*) || coalesce(max(updated_at), '') FROM subscriptions)
-                         || '|' || (SELECT count(*) FROM subscription_changes)
-                         || '|' || (SELECT count(*) || coalesce(max(updated_at), '') FROM purchase_offers)
-                         || '|' || (SELECT count(*) || total(accepted_quantity) FROM purchase_offer_lines)
-                         || '|' || (SELECT count(*) FROM purchase_offer_recipients)
-                         || '|' || (SELECT count(*) || coalesce(max(updated_at), '') FROM trial_invitations)
-                         || '|' || (SELECT count(*) FROM trial_invitation_recipients)
-                         || '|' || (SELECT count(*) FROM trial_invitation_signups)
-                         || '|' || (SELECT count(*) FROM product_keys WHERE status = 'redeemed')
-                         || '|' || (SELECT count(*) FROM notifications)",
-                    [],
-                    |r| r.get(0),
-                )?)
+            .write(|tx| {
+                tx.execute_batch("CREATE TEMP TABLE writes (n INTEGER NOT NULL); INSERT INTO writes VALUES (0);")?;
+                let tables: Vec<String> = tx
+                    .prepare(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'audit_log'
+                         AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'customer_search%'",
+                    )?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for table in tables {
+                    for event in ["INSERT", "UPDATE", "DELETE"] {
+                        tx.execute_batch(&format!(
+                            "CREATE TEMP TRIGGER written_{table}_{event} AFTER {event} ON main.{table}
+                             BEGIN UPDATE temp.writes SET n = n + 1; END;"
+                        ))?;
+                    }
+                }
+                Ok(())
             })
+            .unwrap();
+    }
+
+    fn writes(&self) -> i64 {
+        self.w
+            .store
+            .write(|tx| Ok(tx.query_row("SELECT n FROM temp.writes", [], |r| r.get(0))?))
             .unwrap()
     }
 
-    /// (count, the newest entry's action, outcome and actor).
+    /// The newest audit entry: (seq, action, outcome, actor).
     fn last_audit(&self) -> (i64, String, String, String) {
         self.w
             .store
             .read(|c| {
                 Ok(c.query_row(
-                    "SELECT (SELECT count(*) FROM audit_log), action, outcome, actor_name
-                     FROM audit_log ORDER BY seq DESC LIMIT 1",
+                    "SELECT seq, action, outcome, actor_name FROM audit_log ORDER BY seq DESC LIMIT 1",
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )?)
@@ -231,6 +223,14 @@ impl Fixture {
             .store
             .read(|c| Ok(c.query_row(sql, [id], |r| r.get(0))?))
             .unwrap()
+    }
+
+    fn price(&self, service: &str) -> i64 {
+        if service == self.basic {
+            self.basic_price
+        } else {
+            self.e3_price
+        }
     }
 
     fn admin(&self) -> &Actor {
@@ -281,7 +281,7 @@ impl Fixture {
             lines: vec![OfferLineInput {
                 service_id: service.into(),
                 quantity: 7,
-                unit_price_minor: price(&self.w, service),
+                unit_price_minor: self.price(service),
                 discount_bp: 0,
             }],
             ..Default::default()
@@ -366,15 +366,6 @@ impl Fixture {
     }
 }
 
-fn price(w: &World, service: &str) -> i64 {
-    crate::catalog::list(&w.store, &w.admin)
-        .unwrap()
-        .into_iter()
-        .find(|s| s.id == service)
-        .unwrap()
-        .unit_price_minor
-}
-
 /// A well-formed product key unique to `n`.
 fn key_text(n: u32) -> String {
     let alphabet: Vec<char> = product_keys::ALPHABET.chars().collect();
@@ -418,7 +409,7 @@ fn walk(paths: &[Path]) -> Vec<String> {
     let mut wrong = Vec::new();
     for path in paths {
         let states: &[&str] = match path.on {
-            On::Customer => &RELATIONSHIP_STATES,
+            On::Customer => RELATIONSHIP_STATES,
             On::Nobody => &["none"],
         };
         for state in states {
@@ -435,8 +426,7 @@ fn walk(paths: &[Path]) -> Vec<String> {
                     );
                     let current = seed.get_or_insert_with(|| f.seed(path, state));
                     f.authorize(partner);
-                    f.w.clock.advance(time::Duration::seconds(1));
-                    let (print, audit) = (f.fingerprint(), f.last_audit());
+                    let (written, audit) = (f.writes(), f.last_audit());
                     let outcome = (path.run)(&f, actor, current);
                     let want = expected(path, actor.subject(), partner, state);
                     let consumed = outcome.is_ok();
@@ -451,7 +441,7 @@ fn walk(paths: &[Path]) -> Vec<String> {
                                     "{case}: refused with {got}, the table says {}",
                                     reason.key()
                                 ));
-                            } else if f.fingerprint() != print {
+                            } else if f.writes() != written {
                                 wrong.push(format!("{case}: refused, but something was written"));
                             } else {
                                 let (count, action, outcome, by) = f.last_audit();

@@ -1,6 +1,7 @@
 use super::*;
 
-const PARTNERS: [PartnerAuthorizations; 4] = [
+/// Neither, delegated admin, subscription advisor, both.
+pub(super) const PARTNERS: [PartnerAuthorizations; 4] = [
     PartnerAuthorizations {
         delegated_admin: false,
         subscription_advisor: false,
@@ -505,15 +506,7 @@ fn every_gated_action_needs_an_active_or_expiring_relationship() {
         .collect();
     assert!(gated.len() >= 8, "issue 5's actions administer customers");
     for action in gated {
-        for state in [
-            "none",
-            "created",
-            "approval_pending",
-            "active",
-            "expiring",
-            "expired",
-            "terminated",
-        ] {
+        for &state in crate::testing::RELATIONSHIP_STATES {
             let decision = decide_for_customer(full, both, state, action);
             if matches!(state, "active" | "expiring") {
                 assert_eq!(decision, Ok(()), "{action:?} with {state}");
