@@ -6,6 +6,7 @@ use crate::access::{CompanyRole, CustomerAccess};
 use crate::auth::{Actor, Sessions};
 use crate::clock::ManualClock;
 use crate::company::CompanyProfile;
+pub(crate) use crate::customers::RELATIONSHIP_STATES;
 use crate::setup::{self, SetupInput};
 use crate::staff::{self, StaffInput};
 use crate::store::Store;
@@ -42,7 +43,25 @@ pub fn company() -> CompanyProfile {
 
 /// A database after the first-run wizard, with the first global admin signed in.
 pub fn world() -> World {
-    let dir = tempfile::tempdir().expect("temp dir");
+    world_at(tempfile::tempdir().expect("temp dir"))
+}
+
+/// [`world`] in memory-backed storage where the system has it (`/dev/shm`),
+/// for tests that commit thousands of times: every commit is fsynced, and
+/// on a disk the waiting, not the work, would be most of their time.
+pub fn world_in_memory_backed() -> World {
+    let shm = std::path::Path::new("/dev/shm");
+    match shm
+        .is_dir()
+        .then(|| tempfile::tempdir_in(shm).ok())
+        .flatten()
+    {
+        Some(dir) => world_at(dir),
+        None => world(),
+    }
+}
+
+fn world_at(dir: tempfile::TempDir) -> World {
     let store = Store::open(&dir.path().join("t.sqlite3")).expect("store");
     let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
     let sessions = Sessions::default();
@@ -144,6 +163,73 @@ impl World {
         (customer, relationship)
     }
 
+    /// A customer whose delegated-administration state (as the customer list
+    /// keeps it) is `state`, reached through the relationship functions: one of
+    /// [`RELATIONSHIP_STATES`]. `expired` runs the clock past the end.
+    pub fn customer_in_state(&self, name: &str, domain: &str, state: &str) -> String {
+        use crate::relationships::{self, RelationshipOffer};
+        let customer = self.customer(name, domain, &[]);
+        let offer = |days: u32, request_approval: bool| {
+            let offer = RelationshipOffer {
+                customer_id: customer.clone(),
+                display_name: format!("GDAP {customer}"),
+                roles: vec!["user_admin".into()],
+                duration_days: days,
+                auto_extend: false,
+                request_approval,
+            };
+            relationships::offer(&self.store, &self.clock, &self.admin, &offer)
+                .expect("offer")
+                .0
+                .id
+        };
+        let accept = |id: &str| {
+            relationships::record_acceptance(&self.store, &self.clock, &self.admin, id, None)
+                .expect("accept");
+        };
+        match state {
+            "none" => {}
+            "created" => drop(offer(365, false)),
+            "approval_pending" => drop(offer(365, true)),
+            "active" => accept(&offer(365, true)),
+            // Within the last 30 days from the start.
+            "expiring" => accept(&offer(20, true)),
+            "expired" => {
+                let id = offer(20, true);
+                accept(&id);
+                self.store
+                    .write(|tx| {
+                        tx.execute(
+                            "UPDATE relationships SET ends_at = '2000-01-01T00:00:00Z' WHERE id = ?1",
+                            [&id],
+                        )?;
+                        Ok(())
+                    })
+                    .expect("end in the past");
+                relationships::apply_clock(&self.store, &self.clock).expect("clock");
+            }
+            "terminated" => {
+                let id = offer(365, true);
+                accept(&id);
+                relationships::terminate(&self.store, &self.clock, &self.admin, &id)
+                    .expect("terminate");
+            }
+            other => panic!("no relationship state '{other}'"),
+        }
+        let reached: String = self
+            .store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT relationship_state FROM customers WHERE id = ?1",
+                    [&customer],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("state");
+        assert_eq!(reached, state, "the seed reached the state");
+        customer
+    }
+
     /// Records the partner ID that trial and offer links carry, bypassing the
     /// profile's own checks, so a test can also see what a hostile value does.
     pub fn set_partner_id(&self, partner_id: &str) {
@@ -153,6 +239,15 @@ impl World {
                 Ok(())
             })
             .expect("partner id");
+    }
+
+    /// The catalog service whose title starts with `title_starts`.
+    pub fn service(&self, title_starts: &str) -> crate::catalog::Service {
+        crate::catalog::list(&self.store, &self.admin)
+            .expect("catalog")
+            .into_iter()
+            .find(|s| s.title.starts_with(title_starts))
+            .expect("service in the sample catalog")
     }
 
     pub fn audit_actions(&self) -> Vec<(String, String, String)> {

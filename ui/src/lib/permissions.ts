@@ -25,3 +25,14 @@ export function explain(locale: Locale, permission: Permission | undefined): str
   }
   return permission.reason ? translate(locale, `reason.${permission.reason}` as MessageKey) : "";
 }
+
+/**
+ * Why delegated administration may not be offered — alone, or inside an offer,
+ * an invitation or a key redemption: the core decides all of them with one row
+ * (manage_relationships). Empty when it may.
+ */
+export function whyNotOfferDelegatedAdmin(locale: Locale, rows: readonly Permission[]): string {
+  const permission = permissionFor(rows, "manage_relationships");
+  if (permission?.allowed) return "";
+  return translate(locale, "delegatedAdmin.refused", { reason: explain(locale, permission) });
+}

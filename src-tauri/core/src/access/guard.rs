@@ -17,6 +17,21 @@ pub fn require(conn: &Connection, actor: &Actor, action: Action) -> Result<()> {
     decide(actor.subject(), partner, action).map_err(|reason| refusal(reason, action))
 }
 
+/// [`require`] for an act that may carry a delegated-administration request
+/// (a purchase offer, a trial invitation, a key redemption): carrying one asks
+/// the same row as offering delegated administration alone (decision 0027);
+/// without one there is nothing to ask.
+pub fn require_to_offer_delegated_admin<T>(
+    conn: &Connection,
+    actor: &Actor,
+    request: Option<&T>,
+) -> Result<()> {
+    match request {
+        Some(_) => require(conn, actor, Action::ManageRelationships),
+        None => Ok(()),
+    }
+}
+
 /// [`require`] for an action on one customer: the customer gate reads the
 /// customer's delegated-administration state. A missing customer is `not_found`.
 pub fn require_for_customer(

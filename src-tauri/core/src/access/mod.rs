@@ -7,9 +7,13 @@
 
 mod guard;
 #[cfg(test)]
+mod paths_tests;
+#[cfg(test)]
 mod tests;
 
-pub use guard::{guarded_read, guarded_write, require, require_for_customer};
+pub use guard::{
+    guarded_read, guarded_write, require, require_for_customer, require_to_offer_delegated_admin,
+};
 
 use crate::text::Text;
 use serde::Serialize;
@@ -121,7 +125,9 @@ pub enum Action {
     ViewCustomers,
     /// Create, edit, archive, restore and import customers.
     ManageCustomers,
-    /// Offer delegated administration, record the customer's acceptance, terminate.
+    /// Offer delegated administration however it is offered — alone, inside a
+    /// purchase offer, a trial invitation or a key redemption — record the
+    /// customer's acceptance, terminate. One row for every way (decision 0027).
     ManageRelationships,
     ViewCatalog,
     /// Edit services and prices, import Microsoft's price list.
@@ -524,6 +530,8 @@ fn rule(action: Action) -> Rule {
         // customer management needs the delegated-administration authorization.
         Action::ViewCustomers => (EVERYONE, FullOrLimited, DA, ANY_CUSTOMER),
         Action::ManageCustomers => (EVERYONE, Full, DA, ANY_CUSTOMER),
+        // Asked by every act that offers delegated administration or records
+        // its acceptance, alone or inside an offer, an invitation or a key.
         Action::ManageRelationships => (EVERYONE, Full, DA, ANY_CUSTOMER),
         Action::ViewCatalog => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
         Action::EditCatalog => (&[GA, BA], Any, NO_GATE, ANY_CUSTOMER),
@@ -552,8 +560,9 @@ fn rule(action: Action) -> Rule {
         // masked, so staff setting up customers know what is in stock.
         Action::ViewProductKeys => (EVERYONE, Any, ADVISOR, ANY_CUSTOMER),
         Action::ManageProductKeys => (&[GA, BA], Any, ADVISOR, ANY_CUSTOMER),
-        // Redeeming sets up a (possibly new) customer: full access, no
-        // relationship needed yet (one may be requested with the key).
+        // Redeeming sets up a (possibly new) customer: full access. Changing an
+        // existing customer's subscriptions with a key also asks
+        // manage_subscriptions with its customer gate (decision 0027).
         Action::RedeemProductKeys => (EVERYONE, Full, ADVISOR, ANY_CUSTOMER),
         Action::ViewFullProductKeys => (&[GA, BA], Any, ADVISOR, ANY_CUSTOMER),
         Action::ViewNotifications => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),

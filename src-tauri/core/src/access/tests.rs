@@ -1,6 +1,7 @@
 use super::*;
 
-const PARTNERS: [PartnerAuthorizations; 4] = [
+/// Neither, delegated admin, subscription advisor, both.
+pub(super) const PARTNERS: [PartnerAuthorizations; 4] = [
     PartnerAuthorizations {
         delegated_admin: false,
         subscription_advisor: false,
@@ -57,6 +58,8 @@ fn matrix() -> String {
             customer_gate(action)
         ));
     }
+    // What every path to the same effects asks (walked in paths_tests.rs).
+    out.push_str(&super::paths_tests::asks_of_every_path());
     out
 }
 
@@ -313,6 +316,66 @@ manage_product_keys            customer gate: -
 redeem_product_keys            customer gate: -
 view_full_product_keys         customer gate: -
 view_notifications             customer gate: -
+path: offer: create a draft with delegated admin
+      asks manage_purchase_offers, manage_relationships
+path: offer: a draft gains delegated admin
+      asks manage_purchase_offers, manage_relationships
+path: offer: a draft keeps the delegated admin someone allowed added
+      asks manage_purchase_offers
+path: offer: a revision keeps the delegated admin until it is sent
+      asks manage_purchase_offers
+path: offer: send a draft with delegated admin
+      asks manage_purchase_offers, manage_relationships
+path: offer: send a sent offer with delegated admin to one more address
+      asks manage_purchase_offers, manage_relationships
+path: offer: accept new subscriptions with delegated admin
+      asks manage_purchase_offers, manage_relationships
+path: offer: accept new subscriptions for an existing customer
+      asks manage_purchase_offers
+path: offer: accept, converting the customer's trial
+      asks manage_purchase_offers, manage_subscriptions + gate
+path: offer: accept, converting the trial, with delegated admin accepted in the same act
+      asks manage_purchase_offers, manage_relationships, manage_subscriptions
+path: offer: accept a prospect's offer with delegated admin
+      asks manage_purchase_offers, manage_relationships
+path: invitation: create with delegated admin
+      asks manage_trial_invitations, manage_relationships
+path: invitation: a draft gains delegated admin
+      asks manage_trial_invitations, manage_relationships
+path: invitation: a draft keeps the delegated admin someone allowed added
+      asks manage_trial_invitations
+path: invitation: activate with delegated admin
+      asks manage_trial_invitations, manage_relationships
+path: invitation: send with delegated admin
+      asks manage_trial_invitations, manage_relationships
+path: invitation: sign-up of an existing customer, with delegated admin
+      asks manage_trial_invitations, manage_relationships
+path: invitation: sign-up of an existing customer, without delegated admin
+      asks manage_trial_invitations
+path: invitation: sign-up of a new customer, with delegated admin
+      asks manage_trial_invitations, manage_relationships
+path: key: new subscription
+      asks redeem_product_keys, manage_subscriptions + gate unless never set up
+path: key: new subscription, requesting delegated admin
+      asks redeem_product_keys, manage_relationships, manage_subscriptions + gate unless never set up
+path: key: new subscription for a customer set up before
+      asks redeem_product_keys, manage_subscriptions + gate
+path: key: new subscription for a customer set up before, requesting delegated admin
+      asks redeem_product_keys, manage_relationships, manage_subscriptions + gate
+path: key: extend the term
+      asks redeem_product_keys, manage_subscriptions + gate
+path: key: extend the term, requesting delegated admin
+      asks redeem_product_keys, manage_relationships, manage_subscriptions + gate
+path: key: add licences
+      asks redeem_product_keys, manage_subscriptions + gate
+path: key: add licences, requesting delegated admin
+      asks redeem_product_keys, manage_relationships, manage_subscriptions + gate
+path: relationship: offered alone
+      asks manage_relationships
+path: subscription: added directly
+      asks manage_subscriptions + gate
+path: subscription: a trial converted directly
+      asks manage_subscriptions + gate
 ";
 
 #[test]
@@ -443,15 +506,7 @@ fn every_gated_action_needs_an_active_or_expiring_relationship() {
         .collect();
     assert!(gated.len() >= 8, "issue 5's actions administer customers");
     for action in gated {
-        for state in [
-            "none",
-            "created",
-            "approval_pending",
-            "active",
-            "expiring",
-            "expired",
-            "terminated",
-        ] {
+        for &state in crate::testing::RELATIONSHIP_STATES {
             let decision = decide_for_customer(full, both, state, action);
             if matches!(state, "active" | "expiring") {
                 assert_eq!(decision, Ok(()), "{action:?} with {state}");

@@ -18,7 +18,9 @@ use crate::validate::{filter_value, like_escape};
 /// Below this many characters the trigram index cannot help; such short
 /// fragments scan the folded text instead.
 const TRIGRAM: usize = 3;
-const RELATIONSHIP_STATES: &[&str] = &[
+/// Every delegated-administration state a customer can be in, as the list
+/// keeps it (the most advanced of its relationships).
+pub(crate) const RELATIONSHIP_STATES: &[&str] = &[
     "none",
     "created",
     "approval_pending",

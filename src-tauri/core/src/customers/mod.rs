@@ -24,6 +24,8 @@ use crate::validate::{self, check_country, check_phone, check_postal_code, check
 
 pub use crate::imports::{ImportMode, ImportProblem, ImportReport};
 pub use import::{apply_import, preview_import};
+#[cfg(test)]
+pub(crate) use list::RELATIONSHIP_STATES;
 pub use list::{export_csv, list, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary};
 
 const INITIAL_DOMAIN_SUFFIX: &str = ".onmicrosoft.com";

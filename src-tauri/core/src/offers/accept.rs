@@ -1,6 +1,6 @@
 //! Recording the customer's acceptance: one transaction that creates the
-//! customer (from a prospect), the subscriptions (converting a trial of the
-//! same service) and the delegated-admin relationship, or nothing at all.
+//! customer (from a prospect), the delegated-admin relationship, and the
+//! subscriptions (converting a trial of the same service), or nothing at all.
 
 use rusqlite::params;
 use serde::Deserialize;
@@ -65,6 +65,9 @@ pub fn accept(
             require(tx, actor, Action::ManagePurchaseOffers)?;
             let who = actor.audit_ref();
             let before = load(tx, &id)?;
+            if let Some(request) = &before.delegated_admin {
+                check_delegated_admin(tx, actor, request)?;
+            }
             if before.status == OfferStatus::Sent
                 && super::parse_valid_until(&before.valid_until)?.1 <= now
             {
@@ -140,6 +143,27 @@ pub fn accept(
                     customer_id
                 }
             };
+            // The relationship first: when the customer accepts it with the
+            // offer, the same act makes it active, so the trial conversions
+            // below pass the customer gate they ask (decision 0027).
+            if let Some(request) = &before.delegated_admin {
+                relationships::create_accepted_in(
+                    tx,
+                    clock,
+                    actor,
+                    &RelationshipOffer {
+                        customer_id: customer_id.clone(),
+                        display_name: request.display_name.clone(),
+                        roles: request.roles.clone(),
+                        duration_days: request.duration_days,
+                        auto_extend: request.auto_extend,
+                        request_approval: true,
+                    },
+                )?;
+            }
+            // New subscriptions are the customer's own purchase and need no
+            // relationship; converting a trial changes one the customer has,
+            // and asks the customer gate inside `convert_trial_in`.
             for (line, quantity) in lines.iter().zip(&finals) {
                 tx.execute(
                     "UPDATE purchase_offer_lines SET accepted_quantity = ?1 WHERE id = ?2",
@@ -156,7 +180,7 @@ pub fn accept(
                             billing_plan: line.billing_plan.clone(),
                             auto_renew: true,
                         };
-                        subscriptions::convert_trial_in(tx, clock, &who, &trial, &conversion)?;
+                        subscriptions::convert_trial_in(tx, clock, actor, &trial, &conversion)?;
                     }
                     None => {
                         let subscription = SubscriptionInput {
@@ -178,22 +202,6 @@ pub fn accept(
                         )?;
                     }
                 }
-            }
-            if let Some(request) = &before.delegated_admin {
-                check_delegated_admin(tx, request)?;
-                relationships::create_accepted_in(
-                    tx,
-                    clock,
-                    &who,
-                    &RelationshipOffer {
-                        customer_id: customer_id.clone(),
-                        display_name: request.display_name.clone(),
-                        roles: request.roles.clone(),
-                        duration_days: request.duration_days,
-                        auto_extend: request.auto_extend,
-                        request_approval: true,
-                    },
-                )?;
             }
             tx.execute(
                 "UPDATE purchase_offers SET accepted_customer_id = ?1 WHERE id = ?2",

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, Time};
 use ts_rs::TS;
 
-use crate::access::{decide, guarded_write, require, Action, DenialReason};
+use crate::access::{decide, guarded_write, require, require_to_offer_delegated_admin, Action};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
@@ -533,13 +533,21 @@ fn catalog_price(conn: &Connection, service_id: &str) -> Result<(i64, String)> {
         .ok_or_else(crate::catalog::unknown_service)
 }
 
-/// Checks a draft; `existing` are the lines saved before, so a price a billing
-/// admin set stays acceptable when someone without that right saves again.
+/// What a draft held when it was saved before: a price a billing admin set,
+/// or a delegated-admin request someone allowed to offer it made, stays
+/// acceptable when someone without that right saves again.
+#[derive(Default)]
+struct Saved<'a> {
+    lines: &'a [OfferLine],
+    delegated_admin: Option<&'a DelegatedAdminRequest>,
+}
+
+/// Checks a draft against what it held before (`saved`).
 fn validate_draft(
     conn: &Connection,
     actor: &Actor,
     input: &OfferDraftInput,
-    existing: &[OfferLine],
+    saved: &Saved<'_>,
 ) -> Result<ValidDraft> {
     let customer_id = match input.customer_id.as_deref().map(str::trim) {
         Some(id) if !id.is_empty() => Some(parse_id("customer_id", id)?),
@@ -623,7 +631,7 @@ fn validate_draft(
             ));
         }
         let (catalog_price_minor, currency) = catalog_price(conn, &service_id)?;
-        let kept = existing.iter().any(|e| {
+        let kept = saved.lines.iter().any(|e| {
             e.position as usize == position
                 && e.service_id == service_id
                 && e.unit_price_minor == line.unit_price_minor
@@ -642,6 +650,14 @@ fn validate_draft(
             discount_bp: line.discount_bp,
         });
     }
+    let delegated_admin = input.delegated_admin.clone().map(|mut request| {
+        request.display_name = request.display_name.trim().to_owned();
+        request
+    });
+    // Only the request's content may be half-typed; who may add it is decided now.
+    if delegated_admin.as_ref() != saved.delegated_admin {
+        require_to_offer_delegated_admin(conn, actor, delegated_admin.as_ref())?;
+    }
     Ok(ValidDraft {
         customer_id,
         prospect_name,
@@ -650,22 +666,19 @@ fn validate_draft(
         valid_until: date.to_string(),
         expires_at: to_rfc3339(expires)?,
         note,
-        delegated_admin: input.delegated_admin.clone(),
+        delegated_admin,
         lines,
     })
 }
 
-/// Refuses delegated administration when the partner is not authorized for it.
-fn check_delegated_admin(conn: &Connection, request: &DelegatedAdminRequest) -> Result<()> {
-    if !partner_authorizations(conn)?.delegated_admin {
-        return Err(Error::forbidden(
-            DenialReason::PartnerNotDelegatedAdmin.key(),
-            text!(
-                "The partner is not authorized for delegated administration, so an offer cannot include it.",
-                "Partner nie ma autoryzacji do administracji delegowanej, więc oferta nie może jej obejmować."
-            ),
-        ));
-    }
+/// Refuses delegated administration in an offer unless `actor` may offer it
+/// alone (the same row of the table, decision 0027), then checks the request.
+fn check_delegated_admin(
+    conn: &Connection,
+    actor: &Actor,
+    request: &DelegatedAdminRequest,
+) -> Result<()> {
+    require_to_offer_delegated_admin(conn, actor, Some(request))?;
     // The customer may not exist yet (a prospect): any id stands in for it.
     relationships::check_offer(&RelationshipOffer {
         customer_id: new_id(),
@@ -678,7 +691,12 @@ fn check_delegated_admin(conn: &Connection, request: &DelegatedAdminRequest) -> 
 }
 
 /// What sending needs beyond a saved draft.
-fn check_ready(conn: &Connection, offer: &PurchaseOffer, now: OffsetDateTime) -> Result<()> {
+fn check_ready(
+    conn: &Connection,
+    actor: &Actor,
+    offer: &PurchaseOffer,
+    now: OffsetDateTime,
+) -> Result<()> {
     // The offer's link carries the partner ID as advisor code.
     crate::links::advisor_code(&crate::company::read_profile(conn)?)?;
     if offer.customer_id.is_none() {
@@ -702,7 +720,7 @@ fn check_ready(conn: &Connection, offer: &PurchaseOffer, now: OffsetDateTime) ->
         ));
     }
     if let Some(request) = &offer.delegated_admin {
-        check_delegated_admin(conn, request)?;
+        check_delegated_admin(conn, actor, request)?;
     }
     Ok(())
 }
@@ -722,7 +740,7 @@ fn write_draft(tx: &Connection, id: &str, draft: &ValidDraft, now: &str) -> Resu
             draft.valid_until,
             draft.expires_at,
             draft.note,
-            da.map(|d| d.display_name.trim().to_owned()),
+            da.map(|d| d.display_name.clone()),
             da.map(|d| d.roles.join(",")),
             da.map(|d| d.duration_days),
             da.map(|d| d.auto_extend),
@@ -803,7 +821,7 @@ pub fn create(
         blank_target(None),
         |tx| {
             require(tx, actor, Action::ManagePurchaseOffers)?;
-            let draft = validate_draft(tx, actor, input, &[])?;
+            let draft = validate_draft(tx, actor, input, &Saved::default())?;
             insert_row(
                 tx,
                 &id,
@@ -857,8 +875,12 @@ pub fn update_draft(
                     "Oferta ma stan „{status_pl}”; zmieniać można tylko szkic (aby zmienić liczby licencji, utwórz nową wersję)"
                 )));
             }
-            let existing = lines_of(tx, &id)?;
-            let draft = validate_draft(tx, actor, input, &existing)?;
+            let lines = lines_of(tx, &id)?;
+            let saved = Saved {
+                lines: &lines,
+                delegated_admin: before.delegated_admin.as_ref(),
+            };
+            let draft = validate_draft(tx, actor, input, &saved)?;
             write_draft(tx, &id, &draft, &now)?;
             detail(tx, &id)
         },
@@ -955,7 +977,7 @@ pub fn send(
             let before = load(tx, &id)?;
             match before.status {
                 OfferStatus::Draft => {
-                    check_ready(tx, &before, now)?;
+                    check_ready(tx, actor, &before, now)?;
                     if let Some(previous_id) = &before.previous_id {
                         let previous = load(tx, previous_id)?;
                         match previous.status {
@@ -985,6 +1007,10 @@ pub fn send(
                     apply(tx, &before, OfferEvent::Send, &who, &now_text)?;
                 }
                 OfferStatus::Sent => {
+                    // Sending again offers the delegated administration to more people.
+                    if let Some(request) = &before.delegated_admin {
+                        check_delegated_admin(tx, actor, request)?;
+                    }
                     if recipients.is_empty() {
                         return Err(Error::validation(
                             "recipients",

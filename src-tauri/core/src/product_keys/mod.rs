@@ -15,7 +15,10 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_read, guarded_write, require, Action};
+use crate::access::{
+    guarded_read, guarded_write, require, require_for_customer, require_to_offer_delegated_admin,
+    Action,
+};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -637,6 +640,15 @@ pub fn redeem(
         audit_target,
         |tx| {
             require(tx, actor, Action::RedeemProductKeys)?;
+            require_to_offer_delegated_admin(tx, actor, redemption.relationship.as_ref())?;
+            // A key may set up the first subscription of a customer the partner
+            // has never set up; anything else it does administers the tenant
+            // and needs the customer gate (decision 0027).
+            let sets_up = redemption.mode == RedeemMode::NewSubscription
+                && subscriptions::never_set_up(tx, &customer_id)?;
+            if !sets_up {
+                require_for_customer(tx, actor, Action::ManageSubscriptions, &customer_id)?;
+            }
             let who = actor.audit_ref();
             let before = load(tx, &key_id, true)?;
             if before.status != "available" {
@@ -717,12 +729,12 @@ pub fn redeem(
                         )),
                     })?;
                     if mode == RedeemMode::ExtendTerm {
-                        subscriptions::extend_term_in(tx, clock, &who, &id, &before.term, &reason)?
+                        subscriptions::extend_term_in(tx, clock, actor, &id, &before.term, &reason)?
                     } else {
                         subscriptions::add_licences_in(
                             tx,
                             clock,
-                            &who,
+                            actor,
                             &id,
                             before.quantity,
                             &reason,
@@ -748,7 +760,7 @@ pub fn redeem(
                 return Err(already_redeemed(&load(tx, &key_id, true)?));
             }
             let relationship = match &redemption.relationship {
-                Some(offer) => Some(relationships::request_in(tx, clock, &who, offer)?),
+                Some(offer) => Some(relationships::request_in(tx, clock, actor, offer)?),
                 None => None,
             };
             let after = load(tx, &key_id, false)?;

@@ -349,13 +349,15 @@ pub fn check_offer(offer: &RelationshipOffer) -> Result<()> {
 
 /// Requests delegated administration (approval pending, the link usable at
 /// once) inside a write under way: a redeemed product key that includes it.
-/// The caller has checked who may.
+/// Asks the same row of the table as offering it alone (decision 0027).
 pub fn request_in(
     tx: &Connection,
     clock: &dyn Clock,
-    who: &ActorRef,
+    actor: &Actor,
     offer: &RelationshipOffer,
 ) -> Result<Relationship> {
+    require(tx, actor, Action::ManageRelationships)?;
+    let who = &actor.audit_ref();
     let valid = validate_offer(offer)?;
     let id = new_id();
     let now_text = to_rfc3339(clock.now())?;
@@ -370,13 +372,16 @@ pub fn request_in(
 
 /// Creates a relationship the customer has already accepted (now) inside a
 /// write under way: a trial sign-up or an accepted offer that included
-/// delegated administration. The caller has checked who may.
+/// delegated administration. Asks the same row of the table as offering it
+/// alone and recording its acceptance (decision 0027).
 pub fn create_accepted_in(
     tx: &Connection,
     clock: &dyn Clock,
-    who: &ActorRef,
+    actor: &Actor,
     offer: &RelationshipOffer,
 ) -> Result<Relationship> {
+    require(tx, actor, Action::ManageRelationships)?;
+    let who = &actor.audit_ref();
     let valid = validate_offer(offer)?;
     let id = new_id();
     let now = clock.now();

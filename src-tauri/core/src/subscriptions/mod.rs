@@ -911,16 +911,20 @@ pub fn active_trial_of(
         .optional()?)
 }
 
-/// [`convert_trial`] inside a write already under way (an accepted offer), audited.
+/// [`convert_trial`] inside a write already under way (an accepted offer),
+/// audited. It administers the customer's tenant, so it asks the same customer
+/// gate as [`convert_trial`] itself, whoever calls it (decision 0027).
 pub fn convert_trial_in(
     tx: &Connection,
     clock: &dyn Clock,
-    who: &ActorRef,
+    actor: &Actor,
     id: &str,
     conversion: &TrialConversion,
 ) -> Result<Subscription> {
     let now = clock.now();
     let before = load(tx, id)?;
+    require_for_customer(tx, actor, Action::ManageSubscriptions, &before.customer_id)?;
+    let who = &actor.audit_ref();
     apply_conversion(tx, who, &before, conversion, (now, &to_rfc3339(now)?))?;
     let after = load(tx, id)?;
     crate::notifications::subscription_changed(tx, clock, &before, &after, "convert_trial")?;
@@ -930,6 +934,23 @@ pub fn convert_trial_in(
     );
     audit::append(tx, clock, &event)?;
     Ok(after)
+}
+
+/// Whether the partner has never set the customer up: no relationship was
+/// ever offered to it and it has no subscription of any kind, live or ended.
+/// A product key may set up such a customer's first subscription without a
+/// relationship (DESIGN §1 row 7); any other customer's subscriptions change
+/// only behind the customer gate (decision 0027).
+pub fn never_set_up(tx: &Connection, customer_id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT c.relationship_state = 'none'
+                    AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = c.id)
+             FROM customers c WHERE c.id = ?1",
+        )?
+        .query_row([customer_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// The customer's live, paid subscription of `service_id` — the one `chosen`,
@@ -976,16 +997,19 @@ fn audit_in(
 }
 
 /// Extends a live, paid subscription's end by one `term` inside a write under
-/// way (a redeemed product key), with a history row and an audit entry.
+/// way (a redeemed product key), with a history row and an audit entry; behind
+/// the customer gate, as every change to an existing subscription is.
 pub fn extend_term_in(
     tx: &Connection,
     clock: &dyn Clock,
-    who: &ActorRef,
+    actor: &Actor,
     id: &str,
     term: &str,
     reason: &str,
 ) -> Result<Subscription> {
     let before = load(tx, id)?;
+    require_for_customer(tx, actor, Action::ManageSubscriptions, &before.customer_id)?;
+    let who = &actor.audit_ref();
     if !before.status.is_live() || before.trial {
         let (title, customer) = (&before.service_title, &before.customer_name);
         let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
@@ -1015,16 +1039,19 @@ pub fn extend_term_in(
 }
 
 /// Adds `quantity` licences to a live, paid subscription inside a write under
-/// way (a redeemed product key), with a history row and an audit entry.
+/// way (a redeemed product key), with a history row and an audit entry; behind
+/// the customer gate, as every change to an existing subscription is.
 pub fn add_licences_in(
     tx: &Connection,
     clock: &dyn Clock,
-    who: &ActorRef,
+    actor: &Actor,
     id: &str,
     quantity: u32,
     reason: &str,
 ) -> Result<Subscription> {
     let before = load(tx, id)?;
+    require_for_customer(tx, actor, Action::ManageSubscriptions, &before.customer_id)?;
+    let who = &actor.audit_ref();
     if !before.status.is_live() || before.trial {
         let (title, customer) = (&before.service_title, &before.customer_name);
         let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());

@@ -13,7 +13,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, Action};
+use crate::access::{guarded_write, require, require_to_offer_delegated_admin, Action};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -562,6 +562,7 @@ pub fn create(
         target(&id, &valid.name),
         |tx| {
             require(tx, actor, Action::ManageTrialInvitations)?;
+            require_to_offer_delegated_admin(tx, actor, valid.relationship.as_ref())?;
             check_trial_service(tx, &valid.service_id)?;
             let language = language_or_default(tx, &valid.language)?;
             let (include, roles, days, extend) = relationship_columns(&valid.relationship);
@@ -632,6 +633,10 @@ pub fn update(
             require(tx, actor, Action::ManageTrialInvitations)?;
             let before = load(tx, &id)?;
             check_event(&before, InvitationEvent::Edit)?;
+            // A request someone allowed to offer it made stays when others edit the rest.
+            if valid.relationship != before.relationship {
+                require_to_offer_delegated_admin(tx, actor, valid.relationship.as_ref())?;
+            }
             check_trial_service(tx, &valid.service_id)?;
             let language = language_or_default(tx, &valid.language)?;
             let (include, roles, days, extend) = relationship_columns(&valid.relationship);
@@ -685,7 +690,9 @@ fn move_to(
         match event {
             InvitationEvent::Activate => {
                 // The content is fixed from now on: it must still hold a trial,
-                // and its link must be buildable.
+                // and its link must be buildable. Publishing the link offers
+                // what the invitation includes.
+                require_to_offer_delegated_admin(tx, actor, before.relationship.as_ref())?;
                 check_trial_service(tx, &before.service_id)?;
                 link(tx, &id)?;
                 tx.execute(
@@ -881,6 +888,7 @@ pub fn record_sent(
             require(tx, actor, Action::ManageTrialInvitations)?;
             let invitation = load(tx, &id)?;
             check_event(&invitation, InvitationEvent::Send)?;
+            require_to_offer_delegated_admin(tx, actor, invitation.relationship.as_ref())?;
             let message = compose(tx, &invitation, &recipients)?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO trial_invitation_recipients (invitation_id, email, sent_at, sent_by_id, sent_by)
@@ -958,6 +966,7 @@ pub fn record_signup(
             require(tx, actor, Action::ManageTrialInvitations)?;
             let invitation = load(tx, &id)?;
             check_event(&invitation, InvitationEvent::RecordSignup)?;
+            require_to_offer_delegated_admin(tx, actor, invitation.relationship.as_ref())?;
             let (customer_id, new_customer) = match &who {
                 Who::Existing(customer_id) => {
                     customers::load(tx, customer_id)?;
@@ -1001,7 +1010,7 @@ pub fn record_signup(
                     Some(relationships::create_accepted_in(
                         tx,
                         clock,
-                        &actor.audit_ref(),
+                        actor,
                         &as_offer(request, &customer_id, &name),
                     )?)
                 }

@@ -340,7 +340,10 @@ fn sending_records_each_recipient_with_time_and_sender_and_composes_the_mail() {
     assert_eq!(none.field(), Some("recipients"));
     assert_eq!(count(&w, "trial_invitation_recipients"), 0);
 
-    let sales = w.staff("Piotr Sales", R::None, A::Limited);
+    // The invitation includes delegated administration, so sending it offers
+    // that too: full access (decision 0027; limited access is walked in
+    // access/paths_tests.rs).
+    let sales = w.staff("Piotr Sales", R::None, A::Full);
     let (sent, change) = record_sent(
         &w.store,
         &w.clock,

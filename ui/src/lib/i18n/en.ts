@@ -74,6 +74,7 @@ export const en = {
   "status.active": "Active",
   "status.blocked": "Blocked",
   "status.removed": "Removed",
+  "delegatedAdmin.refused": "Only staff who may offer delegated administration can include it, send it or record its acceptance. {reason}",
   "reason.role_required": "Allowed only for: {roles}.",
   "reason.customer_access_required": "You need full or limited access to customers.",
   "reason.full_customer_access_required": "You need full access to customers.",

@@ -75,6 +75,7 @@ export const pl: Record<MessageKey, string> = {
   "status.active": "Aktywny",
   "status.blocked": "Zablokowany",
   "status.removed": "Usunięty",
+  "delegatedAdmin.refused": "Administrację delegowaną może dołączać, wysyłać i zapisywać jej zatwierdzenie tylko ktoś, kto może ją oferować. {reason}",
   "reason.role_required": "Dozwolone tylko dla ról: {roles}.",
   "reason.customer_access_required": "Potrzebujesz pełnego lub ograniczonego dostępu do klientów.",
   "reason.full_customer_access_required": "Potrzebujesz pełnego dostępu do klientów.",

@@ -67,11 +67,14 @@ function detail(state: "draft" | "active" | "retired"): TrialInvitationDetail {
   };
 }
 
-function signIn(allowed: boolean): void {
+function signIn(allowed: boolean, offersDelegatedAdmin = allowed): void {
   const permission: Permission = allowed
     ? { action: "manage_trial_invitations", allowed: true, allowed_roles: [] }
     : { action: "manage_trial_invitations", allowed: false, reason: "customer_access_required", message: "x", allowed_roles: [] };
-  session.info = { permissions: [permission] } as unknown as SessionInfo;
+  const admin: Permission = offersDelegatedAdmin
+    ? { action: "manage_relationships", allowed: true, allowed_roles: [] }
+    : { action: "manage_relationships", allowed: false, reason: "full_customer_access_required", message: "x", allowed_roles: [] };
+  session.info = { permissions: [permission, admin] } as unknown as SessionInfo;
 }
 
 beforeEach(() => {
@@ -135,5 +138,18 @@ describe("InvitationDetail", () => {
     expect(api.activateTrialInvitation).not.toHaveBeenCalled();
     await fireEvent.click(screen.getByTestId("confirm"));
     expect(api.activateTrialInvitation).toHaveBeenCalledWith("i1");
+  });
+
+  it("with limited access, what would offer the included delegated administration is disabled with the reason", async () => {
+    signIn(true, false);
+    api.getTrialInvitation.mockResolvedValue(detail("active"));
+    render(InvitationDetail, { id: "i1" });
+    const signup = await screen.findByTestId("record-signup");
+    expect(signup.hasAttribute("disabled")).toBe(true);
+    expect(signup.getAttribute("title")).toContain("You need full access to customers.");
+    await fireEvent.input(screen.getByTestId("invitation-recipients"), { target: { value: "a@b.pl" } });
+    expect(screen.getByTestId("send-invitation").hasAttribute("disabled")).toBe(true);
+    expect(screen.getByTestId("retire-invitation").hasAttribute("disabled")).toBe(false);
+    expect(screen.getByTestId("invitation-admin-reason").textContent).toContain("offer delegated administration");
   });
 });

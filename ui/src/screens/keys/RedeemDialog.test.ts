@@ -1,11 +1,14 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Permission } from "../../lib/bindings/Permission";
 import type { ProductKey } from "../../lib/bindings/ProductKey";
 import type { SessionInfo } from "../../lib/bindings/SessionInfo";
 
 const api = vi.hoisted(() => ({
   listCustomers: vi.fn(),
+  listSubscriptions: vi.fn(),
+  customerPermissions: vi.fn(),
   redeemProductKey: vi.fn(),
 }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: () => Promise.resolve(() => {}) }));
@@ -33,10 +36,21 @@ const key: ProductKey = {
   added_by: "Anna Admin",
 };
 
+const allowed = (action: Permission["action"]): Permission => ({ action, allowed: true, allowed_roles: [] });
+const refused = (action: Permission["action"], reason: Permission["reason"]): Permission => ({
+  action,
+  allowed: false,
+  reason,
+  message: "x",
+  allowed_roles: [],
+});
+
 beforeEach(() => {
   i18n.locale = "en";
   for (const fn of Object.values(api)) fn.mockReset();
-  session.info = { permissions: [] } as unknown as SessionInfo;
+  api.listSubscriptions.mockResolvedValue({ rows: [] });
+  api.customerPermissions.mockResolvedValue([allowed("manage_subscriptions")]);
+  session.info = { permissions: [allowed("manage_relationships")] } as unknown as SessionInfo;
 });
 afterEach(() => {
   cleanup();
@@ -78,5 +92,24 @@ describe("RedeemDialog", () => {
     await fireEvent.click(screen.getByTestId("redeem-submit"));
     expect(await screen.findByText(/already redeemed/)).toBeTruthy();
     expect(onredeemed).not.toHaveBeenCalled();
+  });
+
+  it("disables what the core would refuse, with its reasons: the request without the right, extending without the customer's gate", async () => {
+    session.info = { permissions: [refused("manage_relationships", "full_customer_access_required")] } as unknown as SessionInfo;
+    api.customerPermissions.mockResolvedValue([refused("manage_subscriptions", "no_active_relationship")]);
+    api.listCustomers.mockResolvedValue({ rows: [{ id: "c1", company_name: "Alfa" }] });
+    render(RedeemDialog, { key, onclose: () => {}, onredeemed: () => {} });
+    expect(screen.getByTestId("redeem-delegated").hasAttribute("disabled")).toBe(true);
+    expect(screen.getByTestId("redeem-delegated-reason").textContent).toContain("You need full access to customers.");
+    await fireEvent.input(screen.getByTestId("redeem-customer-search"), { target: { value: "Alf" } });
+    await fireEvent.click(await screen.findByTestId("redeem-customer-choice"));
+    await fireEvent.click(screen.getByTestId("redeem-mode-extend_term"));
+    expect((await screen.findByTestId("redeem-gate-reason")).textContent).toContain("no active delegated-administration relationship");
+    expect(screen.getByTestId("redeem-submit").hasAttribute("disabled")).toBe(true);
+    // A new subscription may set up a customer the partner never set up: the core decides that.
+    await fireEvent.click(screen.getByTestId("redeem-mode-new_subscription"));
+    expect(screen.queryByTestId("redeem-gate-reason")).toBeNull();
+    expect(screen.getByTestId("redeem-submit").hasAttribute("disabled")).toBe(false);
+    expect(api.redeemProductKey).not.toHaveBeenCalled();
   });
 });

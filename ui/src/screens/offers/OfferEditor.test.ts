@@ -3,9 +3,10 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/sv
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { OfferDraftInput } from "../../lib/bindings/OfferDraftInput";
 import type { PurchaseOfferDetail } from "../../lib/bindings/PurchaseOfferDetail";
+import type { SessionInfo } from "../../lib/bindings/SessionInfo";
 
 // The editor against a fake core: every change is saved, once, after typing stops.
-const core = vi.hoisted(() => ({ saves: [] as OfferDraftInput[] }));
+const core = vi.hoisted(() => ({ saves: [] as OfferDraftInput[], delegated: false }));
 
 function draft(note = ""): PurchaseOfferDetail {
   return {
@@ -22,6 +23,9 @@ function draft(note = ""): PurchaseOfferDetail {
       valid_until: "2026-12-24",
       expires_at: "2026-12-25T00:00:00Z",
       note,
+      delegated_admin: core.delegated
+        ? { display_name: "Gamma GDAP", roles: ["user_admin"], duration_days: 730, auto_extend: false }
+        : undefined,
       created_by: "Anna",
       created_at: "2026-11-25T09:00:00Z",
       updated_at: "2026-11-25T09:00:00Z",
@@ -53,10 +57,13 @@ vi.mock("../../lib/api", async (original) => {
 });
 
 const { default: OfferEditor } = await import("./OfferEditor.svelte");
+const { session } = await import("../../lib/session.svelte");
 
 afterEach(() => {
   cleanup();
   core.saves = [];
+  core.delegated = false;
+  session.info = null;
 });
 
 describe("OfferEditor", () => {
@@ -69,5 +76,28 @@ describe("OfferEditor", () => {
     expect(core.saves[0]?.note).toBe("Ceny netto");
     expect(core.saves[0]?.prospect_name).toBe("Gamma");
     await waitFor(() => expect(screen.getByTestId("offer-saved").textContent).toBe("Saved"));
+  });
+
+  it("without the right to offer delegated administration, keeps a request someone added but will not send it", async () => {
+    core.delegated = true;
+    session.info = {
+      permissions: [
+        { action: "manage_purchase_offers", allowed: true, allowed_roles: [] },
+        { action: "manage_relationships", allowed: false, reason: "full_customer_access_required", message: "x", allowed_roles: [] },
+      ],
+    } as unknown as SessionInfo;
+    render(OfferEditor, { id: "o1" });
+    const include = (await screen.findByTestId("offer-include-delegated")) as HTMLInputElement;
+    expect(include.checked).toBe(true);
+    expect(include.disabled).toBe(false);
+    expect((screen.getByLabelText("Relationship name (at most 50 characters)") as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByTestId("offer-delegated-reason").textContent).toContain("You need full access to customers.");
+    const send = screen.getByTestId("offer-send");
+    expect(send.hasAttribute("disabled")).toBe(true);
+    expect(send.getAttribute("title")).toContain("offer delegated administration");
+    // Removing the request needs no right; then the draft can be sent.
+    await fireEvent.click(include);
+    expect(include.disabled).toBe(true);
+    expect(send.hasAttribute("disabled")).toBe(false);
   });
 });
