@@ -71,17 +71,22 @@ impl Seed {
     }
 }
 
+/// Makes what a path needs (as the first admin, the partner fully authorized).
+type SeedFn = fn(&Fixture, &mut Seed);
+/// Runs the path as `actor`.
+type RunFn = fn(&Fixture, &Actor, &Seed) -> Result<()>;
+/// Panics unless the path's effect happened.
+type EffectFn = fn(&Fixture, &Seed);
+
 struct Path {
     name: &'static str,
     on: On,
     asks: &'static [Ask],
     /// The audit action a refusal is recorded under.
     audit: &'static str,
-    /// Makes what the path needs (as the first admin, the partner fully authorized).
-    seed: fn(&Fixture, &mut Seed),
-    run: fn(&Fixture, &Actor, &Seed) -> Result<()>,
-    /// Panics unless the path's effect happened.
-    effect: fn(&Fixture, &Seed),
+    seed: SeedFn,
+    run: RunFn,
+    effect: EffectFn,
 }
 
 const BOTH: PartnerAuthorizations = PARTNERS[3];
@@ -878,11 +883,7 @@ fn key_path(name: &'static str, mode: RedeemMode, delegated: bool, has_subscript
         (false, true) => &[Row(KEYS), Gate(SUBSCRIPTIONS)],
         (true, true) => &[Row(KEYS), Row(DELEGATED_ADMIN), Gate(SUBSCRIPTIONS)],
     };
-    let (seed, run, effect): (
-        fn(&Fixture, &mut Seed),
-        fn(&Fixture, &Actor, &Seed) -> Result<()>,
-        fn(&Fixture, &Seed),
-    ) = match (mode, delegated, has_subscription) {
+    let (seed, run, effect): (SeedFn, RunFn, EffectFn) = match (mode, delegated, has_subscription) {
         (RedeemMode::NewSubscription, _, false) => (
             |f, s| f.key(s),
             new_key_subscription_run(delegated),
@@ -928,7 +929,7 @@ fn key_path(name: &'static str, mode: RedeemMode, delegated: bool, has_subscript
     }
 }
 
-fn new_key_subscription_run(delegated: bool) -> fn(&Fixture, &Actor, &Seed) -> Result<()> {
+fn new_key_subscription_run(delegated: bool) -> RunFn {
     if delegated {
         |f, a, s| f.redeem(a, s, RedeemMode::NewSubscription, true)
     } else {
