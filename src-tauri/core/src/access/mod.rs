@@ -9,7 +9,10 @@ mod guard;
 #[cfg(test)]
 mod tests;
 
-pub use guard::{guarded_read, guarded_write, require, require_for_customer};
+pub(crate) use guard::read_target;
+pub use guard::{
+    allows, guarded_read, guarded_write, require, require_any, require_for_customer, Guarded,
+};
 
 use crate::text::Text;
 use serde::Serialize;

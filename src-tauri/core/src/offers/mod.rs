@@ -18,12 +18,12 @@ pub mod money;
 #[cfg(test)]
 mod tests;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, Time};
 use ts_rs::TS;
 
-use crate::access::{decide, guarded_write, require, Action, DenialReason};
+use crate::access::{decide, guarded_read, guarded_write, require, Action, DenialReason, Guarded};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
@@ -448,9 +448,15 @@ pub(crate) fn detail(conn: &Connection, id: &str) -> Result<PurchaseOfferDetail>
     })
 }
 
-pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<PurchaseOfferDetail> {
+pub fn get(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<PurchaseOfferDetail> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
+    let target = blank_target(Some(&id));
+    guarded_read(store, clock, actor, "purchase_offer.view", target, |conn| {
         require(conn, actor, Action::ManagePurchaseOffers)?;
         detail(conn, &id)
     })
@@ -464,7 +470,7 @@ fn target_of(offer: &PurchaseOffer) -> Target {
     }
 }
 
-fn blank_target(id: Option<&str>) -> Target {
+pub(crate) fn blank_target(id: Option<&str>) -> Target {
     Target {
         kind: "purchase_offer",
         id: id.map(str::to_owned),
@@ -536,7 +542,7 @@ fn catalog_price(conn: &Connection, service_id: &str) -> Result<(i64, String)> {
 /// Checks a draft; `existing` are the lines saved before, so a price a billing
 /// admin set stays acceptable when someone without that right saves again.
 fn validate_draft(
-    conn: &Connection,
+    conn: &Guarded<'_, Transaction<'_>>,
     actor: &Actor,
     input: &OfferDraftInput,
     existing: &[OfferLine],

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, Action};
+use crate::access::{guarded_read, guarded_write, read_target, require, Action};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -217,11 +217,13 @@ fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
 
 pub fn list_for_customer(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     customer_id: &str,
 ) -> Result<Vec<Relationship>> {
     let customer_id = parse_id("customer_id", customer_id)?;
-    store.read(|conn| {
+    let target = read_target("customer", Some(&customer_id), "relationships");
+    guarded_read(store, clock, actor, "relationship.list", target, |conn| {
         require(conn, actor, Action::ViewCustomers)?;
         customers::load(conn, &customer_id)?;
         let rows = conn

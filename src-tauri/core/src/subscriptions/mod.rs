@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, require_for_customer, Action};
+use crate::access::{
+    guarded_read, guarded_write, read_target, require, require_for_customer, Action,
+};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -257,7 +259,8 @@ pub fn get(
     id: &str,
 ) -> Result<SubscriptionDetail> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
+    let target = read_target("subscription", Some(&id), "");
+    guarded_read(store, clock, actor, "subscription.view", target, |conn| {
         require(conn, actor, Action::ViewSubscriptions)?;
         let subscription = load(conn, &id)?;
         let closes = parse_rfc3339(
