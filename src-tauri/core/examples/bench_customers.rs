@@ -27,7 +27,7 @@ use std::path::Path;
 use std::time::{Duration as StdDuration, Instant};
 
 use partnerdesk_core::auth::Actor;
-use partnerdesk_core::clock::{to_rfc3339, Clock, ManualClock};
+use partnerdesk_core::clock::{to_rfc3339, Clock, ManualClock, SystemClock};
 use partnerdesk_core::customers::{
     self, Customer, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary,
 };
@@ -880,7 +880,7 @@ fn round(
         let mut same = true;
         let mut first_page = None;
         for (q, sql) in case.queries.iter().zip(&sqls) {
-            let core_page = customers::list(store, actor, q)?;
+            let core_page = customers::list(store, &SystemClock, actor, q)?;
             let raw_page = raw_list(raw, sql)?;
             // A later page may leave the total out (the first page gave it).
             same &= core_page.rows == raw_page.rows
@@ -891,11 +891,14 @@ fn round(
         let first_page = first_page.ok_or("a case without a query")?;
         let (core, raw_stats) = measure_pair(
             |i| {
-                Ok(
-                    customers::list(store, actor, &case.queries[i % case.queries.len()])?
-                        .rows
-                        .len(),
-                )
+                Ok(customers::list(
+                    store,
+                    &SystemClock,
+                    actor,
+                    &case.queries[i % case.queries.len()],
+                )?
+                .rows
+                .len())
             },
             |i| Ok(raw_list(raw, &sqls[i % sqls.len()])?.rows.len()),
         )?;
@@ -946,13 +949,15 @@ fn round(
     eprintln!("  timing get and create ...");
     let mut same = true;
     for id in ids.iter().take(100) {
-        same &= customers::get(store, actor, id)? == raw_get(raw, id)?;
+        same &= customers::get(store, &SystemClock, actor, id)? == raw_get(raw, id)?;
     }
     let (core, raw_stats) = measure_pair(
         |i| {
-            Ok(customers::get(store, actor, &ids[i % ids.len()])?
-                .tags
-                .len())
+            Ok(
+                customers::get(store, &SystemClock, actor, &ids[i % ids.len()])?
+                    .tags
+                    .len(),
+            )
         },
         |i| Ok(raw_get(raw, &ids[i % ids.len()])?.tags.len()),
     )?;

@@ -42,7 +42,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use partnerdesk_core::auth::Actor;
 use partnerdesk_core::catalog;
-use partnerdesk_core::clock::{parse_rfc3339, to_rfc3339, Clock, ManualClock};
+use partnerdesk_core::clock::{parse_rfc3339, to_rfc3339, Clock, ManualClock, SystemClock};
 use partnerdesk_core::company::CompanyProfile;
 use partnerdesk_core::dashboard;
 use partnerdesk_core::notifications::{self, NotificationQuery};
@@ -180,7 +180,7 @@ struct Svc {
 }
 
 fn load_services(store: &Store, actor: &Actor) -> BenchResult<Vec<Svc>> {
-    let mut services: Vec<Svc> = catalog::list(store, actor)?
+    let mut services: Vec<Svc> = catalog::list(store, &SystemClock, actor)?
         .into_iter()
         .map(|s| {
             let weight = match s.title.as_str() {
@@ -3094,7 +3094,7 @@ fn main() -> BenchResult<()> {
         goal: Goal::List,
         stats,
     });
-    let overview = dashboard::overview(&store, &actor)?;
+    let overview = dashboard::overview(&store, &clock, &actor)?;
     rows.push(Row {
         name: format!(
             "`dashboard::overview` ({} customers, {} active subscriptions, {} services)",
@@ -3104,7 +3104,9 @@ fn main() -> BenchResult<()> {
         ),
         goal: Goal::Screen,
         stats: measure(|_| {
-            Ok(dashboard::overview(&store, &actor)?.partner.delegated_admin as usize)
+            Ok(dashboard::overview(&store, &clock, &actor)?
+                .partner
+                .delegated_admin as usize)
         })?,
     });
     let calendar = dashboard::calendar(&store, &clock, &actor)?;
@@ -3122,14 +3124,18 @@ fn main() -> BenchResult<()> {
         kind: None,
         limit: Some(PAGE),
     };
-    let first = notifications::list(&store, &actor, &bell)?;
+    let first = notifications::list(&store, &clock, &actor, &bell)?;
     rows.push(Row {
         name: format!(
             "`notifications::list` (the bell: newest {PAGE} and the unread count, {} unread)",
             first.unread
         ),
         goal: Goal::List,
-        stats: measure(|_| Ok(notifications::list(&store, &actor, &bell)?.items.len()))?,
+        stats: measure(|_| {
+            Ok(notifications::list(&store, &clock, &actor, &bell)?
+                .items
+                .len())
+        })?,
     });
     let unread_only = NotificationQuery {
         unread_only: true,
@@ -3139,7 +3145,7 @@ fn main() -> BenchResult<()> {
         name: "`notifications::list`, unread only".into(),
         goal: Goal::List,
         stats: measure(|_| {
-            Ok(notifications::list(&store, &actor, &unread_only)?
+            Ok(notifications::list(&store, &clock, &actor, &unread_only)?
                 .items
                 .len())
         })?,

@@ -5,11 +5,11 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::guarded_write;
+use crate::access::{guarded_write, Guarded};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::Change;
@@ -253,7 +253,7 @@ pub(crate) fn apply<T>(
     mode: ImportMode,
     progress: &dyn Fn(u32, u32),
     cancel: &AtomicBool,
-    prepare: impl FnOnce(&Connection) -> Result<(Vec<T>, ImportReport)>,
+    prepare: impl FnOnce(&Guarded<'_, Transaction<'_>>) -> Result<(Vec<T>, ImportReport)>,
     mut insert: impl FnMut(&Transaction<'_>, &T) -> Result<String>,
 ) -> Result<(ImportReport, Option<Change>)> {
     let ImportJob {

@@ -243,7 +243,7 @@ impl World {
 
     /// The catalog service whose title starts with `title_starts`.
     pub fn service(&self, title_starts: &str) -> crate::catalog::Service {
-        crate::catalog::list(&self.store, &self.admin)
+        crate::catalog::list(&self.store, &self.clock, &self.admin)
             .expect("catalog")
             .into_iter()
             .find(|s| s.title.starts_with(title_starts))

@@ -7,7 +7,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn list_catalog(state: State<'_, AppState>) -> Result<Vec<Service>, ApiError> {
-    as_actor(&state, |cx| catalog::list(cx.store, &cx.actor)).await
+    as_actor(&state, |cx| catalog::list(cx.store, cx.clock, &cx.actor)).await
 }
 
 #[tauri::command]

@@ -7,7 +7,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn get_company_profile(state: State<'_, AppState>) -> Result<CompanyView, ApiError> {
-    as_actor(&state, |cx| company::get(cx.store, &cx.actor)).await
+    as_actor(&state, |cx| company::get(cx.store, cx.clock, &cx.actor)).await
 }
 
 #[tauri::command]

@@ -1,10 +1,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use partnerdesk_core::access::Permission;
-use partnerdesk_core::audit::AuditPage;
 use partnerdesk_core::change::Change;
 use partnerdesk_core::customers::{
-    self, Customer, CustomerInput, CustomerPage, CustomerQuery, ImportMode, ImportReport,
+    self, ActivityPage, Customer, CustomerInput, CustomerPage, CustomerQuery, ImportMode,
+    ImportReport,
 };
 use partnerdesk_core::exports::ExportedFile;
 use partnerdesk_core::store::export_dir;
@@ -30,14 +30,17 @@ pub async fn list_customers(
     query: CustomerQuery,
 ) -> Result<CustomerPage, ApiError> {
     as_actor(&state, move |cx| {
-        customers::list(cx.store, &cx.actor, &query)
+        customers::list(cx.store, cx.clock, &cx.actor, &query)
     })
     .await
 }
 
 #[tauri::command]
 pub async fn get_customer(state: State<'_, AppState>, id: String) -> Result<Customer, ApiError> {
-    as_actor(&state, move |cx| customers::get(cx.store, &cx.actor, &id)).await
+    as_actor(&state, move |cx| {
+        customers::get(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
 }
 
 /// What the signed-in staff member may do for this customer (its
@@ -48,7 +51,7 @@ pub async fn customer_permissions(
     customer_id: String,
 ) -> Result<Vec<Permission>, ApiError> {
     as_actor(&state, move |cx| {
-        customers::permissions(cx.store, &cx.actor, &customer_id)
+        customers::permissions(cx.store, cx.clock, &cx.actor, &customer_id)
     })
     .await
 }
@@ -97,7 +100,7 @@ pub async fn preview_customer_import(
     csv: String,
 ) -> Result<ImportReport, ApiError> {
     as_actor(&state, move |cx| {
-        customers::preview_import(cx.store, &cx.actor, &csv)
+        customers::preview_import(cx.store, cx.clock, &cx.actor, &csv)
     })
     .await
 }
@@ -173,9 +176,9 @@ pub async fn customer_activity(
     state: State<'_, AppState>,
     id: String,
     before_seq: Option<i64>,
-) -> Result<AuditPage, ApiError> {
+) -> Result<ActivityPage, ApiError> {
     as_actor(&state, move |cx| {
-        customers::activity(cx.store, &cx.actor, &id, before_seq)
+        customers::activity(cx.store, cx.clock, &cx.actor, &id, before_seq)
     })
     .await
 }

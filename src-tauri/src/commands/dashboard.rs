@@ -9,7 +9,10 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn dashboard_overview(state: State<'_, AppState>) -> Result<Overview, ApiError> {
-    as_actor(&state, move |cx| dashboard::overview(cx.store, &cx.actor)).await
+    as_actor(&state, move |cx| {
+        dashboard::overview(cx.store, cx.clock, &cx.actor)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -11,7 +11,7 @@ pub async fn list_notifications(
     query: NotificationQuery,
 ) -> Result<NotificationList, ApiError> {
     as_actor(&state, move |cx| {
-        notifications::list(cx.store, &cx.actor, &query)
+        notifications::list(cx.store, cx.clock, &cx.actor, &query)
     })
     .await
 }
@@ -44,7 +44,7 @@ pub async fn get_notification_kinds(
     state: State<'_, AppState>,
 ) -> Result<Vec<KindSetting>, ApiError> {
     as_actor(&state, move |cx| {
-        notifications::kind_settings(cx.store, &cx.actor)
+        notifications::kind_settings(cx.store, cx.clock, &cx.actor)
     })
     .await
 }
@@ -56,7 +56,7 @@ pub async fn set_notification_kinds<R: Runtime>(
     settings: Vec<KindSetting>,
 ) -> Result<Vec<KindSetting>, ApiError> {
     write_as_actor(&app, &state, move |cx| {
-        notifications::set_kind_settings(cx.store, &cx.actor, &settings)
+        notifications::set_kind_settings(cx.store, cx.clock, &cx.actor, &settings)
     })
     .await
 }

@@ -13,7 +13,10 @@ pub async fn list_offers(
     state: State<'_, AppState>,
     query: OfferQuery,
 ) -> Result<OfferPage, ApiError> {
-    as_actor(&state, move |cx| offers::list(cx.store, &cx.actor, &query)).await
+    as_actor(&state, move |cx| {
+        offers::list(cx.store, cx.clock, &cx.actor, &query)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -21,7 +24,10 @@ pub async fn get_offer(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<PurchaseOfferDetail, ApiError> {
-    as_actor(&state, move |cx| offers::get(cx.store, &cx.actor, &id)).await
+    as_actor(&state, move |cx| {
+        offers::get(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -80,7 +86,7 @@ pub async fn send_offer_email<R: Runtime>(
     })
     .await?;
     let message = as_actor(&state, move |cx| {
-        offers::message(cx.store, &cx.actor, &id, &recipients)
+        offers::message(cx.store, cx.clock, &cx.actor, &id, &recipients)
     })
     .await?;
     super::mail::open_mail_client(message.mailto).await?;
@@ -94,14 +100,17 @@ pub async fn offer_message(
     recipients: Vec<String>,
 ) -> Result<OfferMessage, ApiError> {
     as_actor(&state, move |cx| {
-        offers::message(cx.store, &cx.actor, &id, &recipients)
+        offers::message(cx.store, cx.clock, &cx.actor, &id, &recipients)
     })
     .await
 }
 
 #[tauri::command]
 pub async fn offer_document(state: State<'_, AppState>, id: String) -> Result<String, ApiError> {
-    as_actor(&state, move |cx| offers::document(cx.store, &cx.actor, &id)).await
+    as_actor(&state, move |cx| {
+        offers::document(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -18,7 +18,7 @@ pub async fn list_product_keys(
     query: ProductKeyQuery,
 ) -> Result<ProductKeyPage, ApiError> {
     as_actor(&state, move |cx| {
-        product_keys::list(cx.store, &cx.actor, &query)
+        product_keys::list(cx.store, cx.clock, &cx.actor, &query)
     })
     .await
 }

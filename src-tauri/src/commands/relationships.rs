@@ -13,7 +13,7 @@ pub async fn list_relationships(
     customer_id: String,
 ) -> Result<Vec<Relationship>, ApiError> {
     as_actor(&state, move |cx| {
-        relationships::list_for_customer(cx.store, &cx.actor, &customer_id)
+        relationships::list_for_customer(cx.store, cx.clock, &cx.actor, &customer_id)
     })
     .await
 }
@@ -73,7 +73,7 @@ pub async fn relationship_message(
     id: String,
 ) -> Result<RelationshipMessage, ApiError> {
     as_actor(&state, move |cx| {
-        relationships::message(cx.store, &cx.actor, &id)
+        relationships::message(cx.store, cx.clock, &cx.actor, &id)
     })
     .await
 }
@@ -85,7 +85,7 @@ pub async fn send_relationship_email(
     id: String,
 ) -> Result<(), ApiError> {
     let message = as_actor(&state, move |cx| {
-        relationships::message(cx.store, &cx.actor, &id)
+        relationships::message(cx.store, cx.clock, &cx.actor, &id)
     })
     .await?;
     super::mail::open_mail_client(message.mailto).await
@@ -93,7 +93,10 @@ pub async fn send_relationship_email(
 
 #[tauri::command]
 pub async fn get_link_templates(state: State<'_, AppState>) -> Result<LinkTemplates, ApiError> {
-    as_actor(&state, |cx| relationships::get_templates(cx.store)).await
+    as_actor(&state, |cx| {
+        relationships::get_templates(cx.store, cx.clock, &cx.actor)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -14,7 +14,7 @@ pub async fn service_request_queue(
     query: ServiceRequestQuery,
 ) -> Result<ServiceRequestPage, ApiError> {
     as_actor(&state, move |cx| {
-        service_requests::queue(cx.store, &cx.actor, &query)
+        service_requests::queue(cx.store, cx.clock, &cx.actor, &query)
     })
     .await
 }
@@ -26,7 +26,7 @@ pub async fn list_customer_service_requests(
     query: ServiceRequestQuery,
 ) -> Result<CustomerServiceRequests, ApiError> {
     as_actor(&state, move |cx| {
-        service_requests::list_for_customer(cx.store, &cx.actor, &customer_id, &query)
+        service_requests::list_for_customer(cx.store, cx.clock, &cx.actor, &customer_id, &query)
     })
     .await
 }
@@ -37,7 +37,7 @@ pub async fn get_service_request(
     id: String,
 ) -> Result<ServiceRequestView, ApiError> {
     as_actor(&state, move |cx| {
-        service_requests::get(cx.store, &cx.actor, &id)
+        service_requests::get(cx.store, cx.clock, &cx.actor, &id)
     })
     .await
 }

@@ -14,7 +14,7 @@ pub async fn list_trial_invitations(
     query: TrialInvitationQuery,
 ) -> Result<TrialInvitationPage, ApiError> {
     as_actor(&state, move |cx| {
-        trial_invitations::list(cx.store, &cx.actor, &query)
+        trial_invitations::list(cx.store, cx.clock, &cx.actor, &query)
     })
     .await
 }
@@ -25,7 +25,7 @@ pub async fn get_trial_invitation(
     id: String,
 ) -> Result<TrialInvitationDetail, ApiError> {
     as_actor(&state, move |cx| {
-        trial_invitations::get(cx.store, &cx.actor, &id)
+        trial_invitations::get(cx.store, cx.clock, &cx.actor, &id)
     })
     .await
 }
@@ -35,7 +35,7 @@ pub async fn list_trial_services(
     state: State<'_, AppState>,
 ) -> Result<Vec<TrialService>, ApiError> {
     as_actor(&state, move |cx| {
-        trial_invitations::trial_services(cx.store, &cx.actor)
+        trial_invitations::trial_services(cx.store, cx.clock, &cx.actor)
     })
     .await
 }
@@ -97,7 +97,7 @@ pub async fn trial_invitation_message(
     recipients: Vec<String>,
 ) -> Result<TrialInvitationMessage, ApiError> {
     as_actor(&state, move |cx| {
-        trial_invitations::message(cx.store, &cx.actor, &id, &recipients)
+        trial_invitations::message(cx.store, cx.clock, &cx.actor, &id, &recipients)
     })
     .await
 }

@@ -10,6 +10,7 @@ import type { NotificationQuery } from "./bindings/NotificationQuery";
 import type { Overview } from "./bindings/Overview";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
+import type { ActivityPage } from "./bindings/ActivityPage";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { AuditVerification } from "./bindings/AuditVerification";
@@ -208,7 +209,7 @@ export const api = {
   exportCustomersCsv: (query: CustomerQuery) =>
     call<ExportedFile>("export_customers_csv", { query }),
   customerActivity: (id: string, beforeSeq?: number) =>
-    call<AuditPage>("customer_activity", { id, beforeSeq: beforeSeq ?? null }),
+    call<ActivityPage>("customer_activity", { id, beforeSeq: beforeSeq ?? null }),
   customerPermissions: (customerId: string) =>
     call<Permission[]>("customer_permissions", { customerId }),
 

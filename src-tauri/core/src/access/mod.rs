@@ -11,8 +11,10 @@ mod paths_tests;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use guard::read_target;
 pub use guard::{
-    guarded_read, guarded_write, require, require_for_customer, require_to_offer_delegated_admin,
+    allows, guarded_read, guarded_write, require, require_any, require_for_customer, require_to_offer_delegated_admin,
+    Guarded,
 };
 
 use crate::text::Text;

@@ -221,7 +221,7 @@ fn a_temporary_password_allows_only_changing_it() {
         .iter()
         .all(|p| p.allowed == (p.action == crate::access::Action::ChangeOwnPassword)));
     let tom = w.sessions.actor(&w.store, &w.clock).unwrap();
-    let blocked = crate::company::get(&w.store, &tom).unwrap_err();
+    let blocked = crate::company::get(&w.store, &w.clock, &tom).unwrap_err();
     assert_eq!(ApiReason::of(&blocked), Some("password_change_required"));
 
     let same = change_own_password(
@@ -262,7 +262,7 @@ fn a_temporary_password_allows_only_changing_it() {
     .unwrap();
     assert!(!info.staff.must_change_password);
     let tom = w.sessions.actor(&w.store, &w.clock).unwrap();
-    assert!(crate::company::get(&w.store, &tom).is_ok());
+    assert!(crate::company::get(&w.store, &w.clock, &tom).is_ok());
 }
 
 #[test]

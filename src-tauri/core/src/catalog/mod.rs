@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, Action};
+use crate::access::{guarded_read, guarded_write, read_target, require, Action};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -204,8 +204,9 @@ pub(crate) fn seed_samples(conn: &Connection, now: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn list(store: &Store, actor: &Actor) -> Result<Vec<Service>> {
-    store.read(|conn| {
+pub fn list(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<Service>> {
+    let target = read_target("catalog", None, "service catalog");
+    guarded_read(store, clock, actor, "catalog.view", target, |conn| {
         require(conn, actor, Action::ViewCatalog)?;
         let rows = conn
             .prepare_cached(&format!(

@@ -6,7 +6,7 @@ use crate::testing::world;
 #[test]
 fn the_first_run_seeds_a_marked_sample_catalog() {
     let w = world();
-    let services = list(&w.store, &w.admin).unwrap();
+    let services = list(&w.store, &w.clock, &w.admin).unwrap();
     assert_eq!(services.len(), 7);
     assert!(services
         .iter()
@@ -65,7 +65,7 @@ Added,Bad Price,CFQ7TTC0YYYY,0001,Bad,Microsoft,PL,PLN,free,P1M,Monthly,x\n";
         .map(|p| (p.line, p.field.as_str()))
         .collect();
     assert_eq!(lines, vec![(4, "term"), (5, "unit_price_minor")]);
-    let services = list(&w.store, &w.admin).unwrap();
+    let services = list(&w.store, &w.clock, &w.admin).unwrap();
     assert_eq!(services.len(), 8);
     let updated = services
         .iter()
@@ -92,7 +92,7 @@ fn only_billing_and_global_admins_change_prices() {
     let w = world();
     let billing = w.staff("Bea", R::BillingAdmin, A::None);
     let staff = w.staff("Zenon", R::None, A::Full);
-    let service = list(&w.store, &staff).unwrap().remove(0);
+    let service = list(&w.store, &w.clock, &staff).unwrap().remove(0);
     let input = ServiceUpdate {
         title: service.title.clone(),
         unit_price_minor: 9_900,

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, Action};
+use crate::access::{guarded_read, guarded_write, read_target, require, Action};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -282,8 +282,9 @@ fn view(conn: &Connection) -> Result<CompanyView> {
 }
 
 /// Everyone signed in may read the profile.
-pub fn get(store: &Store, actor: &Actor) -> Result<CompanyView> {
-    store.read(|conn| {
+pub fn get(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<CompanyView> {
+    let target = read_target("company", None, "company profile");
+    guarded_read(store, clock, actor, "company.view", target, |conn| {
         require(conn, actor, Action::ViewCompanyProfile)?;
         view(conn)
     })

@@ -154,12 +154,12 @@ fn completeness_lists_what_is_missing_before_the_first_customer_contact() {
 fn only_global_admins_edit_and_each_edit_is_audited_with_before_and_after() {
     let w = world();
     let billing = w.staff("Bea", CompanyRole::BillingAdmin, CustomerAccess::None);
-    let view = get(&w.store, &billing).expect("everyone reads");
+    let view = get(&w.store, &w.clock, &billing).expect("everyone reads");
     assert_eq!(view.issues.len(), 7);
     let refused = update(&w.store, &w.clock, &billing, &complete_profile()).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
     assert_eq!(
-        get(&w.store, &billing).unwrap().profile.city,
+        get(&w.store, &w.clock, &billing).unwrap().profile.city,
         "",
         "nothing written"
     );
@@ -197,5 +197,8 @@ fn a_rejected_edit_keeps_the_stored_profile() {
             .field(),
         Some("phone")
     );
-    assert_eq!(get(&w.store, &w.admin).unwrap().profile.city, "Warszawa");
+    assert_eq!(
+        get(&w.store, &w.clock, &w.admin).unwrap().profile.city,
+        "Warszawa"
+    );
 }

@@ -5,12 +5,10 @@
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 
-use rusqlite::Connection;
-
 use super::{
     check_placement, customer_for_write, insert, validate_input, CustomerUserInput, ValidUser,
 };
-use crate::access::{guarded_read, require_for_customer, Action};
+use crate::access::{guarded_read, require_for_customer, Action, Guarded};
 use crate::audit::Target;
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -48,13 +46,14 @@ fn parse(csv_text: &str) -> Result<ParsedRows<ValidUser>> {
 
 /// Checks the permission, the customer, and each row's domain and uniqueness
 /// against the database and the rows before it in the file.
-fn prepare(
-    conn: &Connection,
+fn prepare<C>(
+    guarded: &Guarded<'_, C>,
     actor: &Actor,
     customer_id: &str,
     parsed: ParsedRows<ValidUser>,
 ) -> Result<(Vec<ValidUser>, ImportReport)> {
-    require_for_customer(conn, actor, Action::ManageCustomerUsers, customer_id)?;
+    require_for_customer(guarded, actor, Action::ManageCustomerUsers, customer_id)?;
+    let conn = guarded.connection();
     let customer = customer_for_write(conn, customer_id)?;
     let mut seen = HashSet::new();
     imports::check(parsed, |user| {

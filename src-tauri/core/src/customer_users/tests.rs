@@ -986,7 +986,7 @@ fn a_customers_permissions_follow_its_relationship_for_the_ui() {
     let (customer_id, relationship_id) = w.active_customer("Żółć Sp. z o.o.", "zolc", &["zolc.pl"]);
     let limited = w.staff("Lena", R::None, A::Limited);
     let find = |action: Action| {
-        customers::permissions(&w.store, &limited, &customer_id)
+        customers::permissions(&w.store, &w.clock, &limited, &customer_id)
             .unwrap()
             .into_iter()
             .find(|p| p.action == action)
@@ -1010,7 +1010,7 @@ fn a_customers_permissions_follow_its_relationship_for_the_ui() {
     );
     let nobody = w.staff("Nina", R::GlobalAdmin, A::None);
     assert_eq!(
-        customers::permissions(&w.store, &nobody, &customer_id)
+        customers::permissions(&w.store, &w.clock, &nobody, &customer_id)
             .unwrap_err()
             .code(),
         ErrorCode::Forbidden

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 
 use super::{check_unique, insert, validate_input, CustomerInput, ValidCustomer};
-use crate::access::{require, Action};
+use crate::access::{guarded_read, require, Action};
+use crate::audit::Target;
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
@@ -90,10 +91,24 @@ fn check_all(
     })
 }
 
+fn import_target() -> Target {
+    Target {
+        kind: "customer",
+        id: None,
+        label: "CSV import".into(),
+    }
+}
+
 /// What an import would do, without writing anything.
-pub fn preview_import(store: &Store, actor: &Actor, csv_text: &str) -> Result<ImportReport> {
+pub fn preview_import(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    csv_text: &str,
+) -> Result<ImportReport> {
     let parsed = parse(csv_text)?;
-    store.read(|conn| {
+    let target = import_target();
+    guarded_read(store, clock, actor, "customer.import", target, |conn| {
         require(conn, actor, Action::ManageCustomers)?;
         Ok(check_all(conn, parsed)?.1)
     })
@@ -114,11 +129,7 @@ pub fn apply_import(
     let now = to_rfc3339(clock.now())?;
     let job = ImportJob {
         audit_action: "customer.import",
-        target: crate::audit::Target {
-            kind: "customer",
-            id: None,
-            label: "CSV import".into(),
-        },
+        target: import_target(),
         change: Change::of(Entity::Customer),
         noun: text!("customer", "klienta"),
     };

@@ -7,8 +7,9 @@ use rusqlite::{params_from_iter, Connection, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{require, Action};
+use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::paging;
@@ -291,8 +292,14 @@ fn page(conn: &Connection, query: &CustomerQuery) -> Result<CustomerPage> {
     })
 }
 
-pub fn list(store: &Store, actor: &Actor, query: &CustomerQuery) -> Result<CustomerPage> {
-    store.read(|conn| {
+pub fn list(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    query: &CustomerQuery,
+) -> Result<CustomerPage> {
+    let target = read_target("customer", None, "customer list");
+    guarded_read(store, clock, actor, "customer.list", target, |conn| {
         require(conn, actor, Action::ViewCustomers)?;
         page(conn, query)
     })
@@ -302,13 +309,17 @@ pub fn list(store: &Store, actor: &Actor, query: &CustomerQuery) -> Result<Custo
 /// columns the import reads, so an export can be edited and imported back.
 pub fn export_csv(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     query: &CustomerQuery,
     out: impl Write,
 ) -> Result<u64> {
-    store.read(|conn| {
+    let target = read_target("customer", None, "customer list");
+    guarded_read(store, clock, actor, "customer.export", target, |conn| {
         require(conn, actor, Action::ViewCustomers)?;
-        let Filter { clauses, values, .. } = filter(query)?;
+        let Filter {
+            clauses, values, ..
+        } = filter(query)?;
         let order = match query.sort {
             CustomerSort::Name => "c.name_key, c.id",
             CustomerSort::Added => "c.created_at DESC, c.id DESC",
@@ -327,7 +338,11 @@ pub fn export_csv(
         let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
         let mut writer = csv::Writer::from_writer(out);
         writer
-            .write_record(super::import::COLUMNS.iter().chain(["relationship_state"].iter()))
+            .write_record(
+                super::import::COLUMNS
+                    .iter()
+                    .chain(["relationship_state"].iter()),
+            )
             .map_err(csv_error)?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
@@ -335,7 +350,11 @@ pub fn export_csv(
             for i in 0..15 {
                 let value: String = row.get(i)?;
                 // Other domains are kept one per line; the CSV uses semicolons.
-                record.push(if i == 2 { value.replace('\n', ";") } else { value });
+                record.push(if i == 2 {
+                    value.replace('\n', ";")
+                } else {
+                    value
+                });
             }
             writer.write_record(&record).map_err(csv_error)?;
             count += 1;

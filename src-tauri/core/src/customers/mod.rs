@@ -1,6 +1,7 @@
 //! The partner's customers: one record per customer tenant, found by instant
 //! substring search and paged by keyset, never loaded whole.
 
+mod activity;
 mod import;
 mod list;
 #[cfg(test)]
@@ -10,7 +11,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, permissions_for_customer, require, Action, Permission};
+use crate::access::{
+    guarded_read, guarded_write, permissions_for_customer, require, Action, Permission,
+};
 use crate::audit::{self, Event, Target};
 use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
@@ -23,6 +26,7 @@ use crate::store::Store;
 use crate::validate::{self, check_country, check_phone, check_postal_code, check_tenant_id};
 
 pub use crate::imports::{ImportMode, ImportProblem, ImportReport};
+pub use activity::{activity, ActivityEntry, ActivityPage, Hidden};
 pub use import::{apply_import, preview_import};
 #[cfg(test)]
 pub(crate) use list::RELATIONSHIP_STATES;
@@ -431,28 +435,47 @@ pub(crate) fn insert(conn: &Connection, valid: &ValidCustomer, id: &str, now: &s
     write_tags(conn, id, &valid.tags)
 }
 
-pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<Customer> {
+pub fn get(store: &Store, clock: &dyn Clock, actor: &Actor, id: &str) -> Result<Customer> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
-        require(conn, actor, Action::ViewCustomers)?;
-        load(conn, &id)
-    })
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "customer.view",
+        target(&id, ""),
+        |conn| {
+            require(conn, actor, Action::ViewCustomers)?;
+            load(conn, &id)
+        },
+    )
 }
 
 /// What `actor` may do for this customer, its customer gate (the
 /// delegated-administration state) included: the UI disables what is refused
 /// and shows why, without working out a rule itself.
-pub fn permissions(store: &Store, actor: &Actor, id: &str) -> Result<Vec<Permission>> {
+pub fn permissions(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<Vec<Permission>> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
-        require(conn, actor, Action::ViewCustomers)?;
-        let customer = load(conn, &id)?;
-        Ok(permissions_for_customer(
-            actor.subject(),
-            partner_authorizations(conn)?,
-            &customer.relationship_state,
-        ))
-    })
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "customer.view",
+        target(&id, ""),
+        |conn| {
+            require(conn, actor, Action::ViewCustomers)?;
+            let customer = load(conn, &id)?;
+            Ok(permissions_for_customer(
+                actor.subject(),
+                partner_authorizations(conn)?,
+                &customer.relationship_state,
+            ))
+        },
+    )
 }
 
 pub fn create(
@@ -604,21 +627,6 @@ pub fn export_as(
     dir: &std::path::Path,
 ) -> Result<crate::exports::ExportedFile> {
     crate::exports::write_csv_audited(store, clock, actor, dir, "customer", |out| {
-        export_csv(store, actor, query, out)
-    })
-}
-
-/// The customer's Activity tab: its own audit entries and those of everything of theirs.
-pub fn activity(
-    store: &Store,
-    actor: &Actor,
-    id: &str,
-    before_seq: Option<i64>,
-) -> Result<audit::AuditPage> {
-    let id = parse_id("id", id)?;
-    store.read(|conn| {
-        require(conn, actor, Action::ViewCustomers)?;
-        load(conn, &id)?;
-        audit::list_for_customer(conn, &id, before_seq, 50)
+        export_csv(store, clock, actor, query, out)
     })
 }

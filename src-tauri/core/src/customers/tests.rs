@@ -132,7 +132,7 @@ fn each_bad_field_is_named_and_nothing_is_written() {
         assert_eq!(error.field(), Some(field), "{error}");
     }
     assert_eq!(
-        list(&w.store, &w.admin, &CustomerQuery::default())
+        list(&w.store, &w.clock, &w.admin, &CustomerQuery::default())
             .unwrap()
             .total
             .unwrap(),
@@ -225,6 +225,7 @@ fn search_ignores_case_and_polish_diacritics_and_finds_any_field() {
     let search = |text: &str| {
         let page = list(
             &w.store,
+            &w.clock,
             &w.admin,
             &CustomerQuery {
                 search: Some(text.into()),
@@ -280,6 +281,7 @@ fn pages_walk_every_customer_once_in_both_sort_orders() {
         loop {
             let page = list(
                 &w.store,
+                &w.clock,
                 &w.admin,
                 &CustomerQuery {
                     sort,
@@ -332,13 +334,14 @@ fn archived_customers_are_hidden_filtered_and_restorable() {
     let (gone, _) = create(&w.store, &w.clock, &w.admin, &input("Gone", "gone")).unwrap();
     set_archived(&w.store, &w.clock, &w.admin, &gone.id, true).unwrap();
     assert_eq!(
-        names(&list(&w.store, &w.admin, &CustomerQuery::default()).unwrap()),
+        names(&list(&w.store, &w.clock, &w.admin, &CustomerQuery::default()).unwrap()),
         vec!["Kept"]
     );
     assert_eq!(
         names(
             &list(
                 &w.store,
+                &w.clock,
                 &w.admin,
                 &CustomerQuery {
                     archived: true,
@@ -357,7 +360,7 @@ fn archived_customers_are_hidden_filtered_and_restorable() {
     );
     set_archived(&w.store, &w.clock, &w.admin, &gone.id, false).unwrap();
     assert_eq!(
-        list(&w.store, &w.admin, &CustomerQuery::default())
+        list(&w.store, &w.clock, &w.admin, &CustomerQuery::default())
             .unwrap()
             .total
             .unwrap(),
@@ -365,6 +368,7 @@ fn archived_customers_are_hidden_filtered_and_restorable() {
     );
     let vip = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &CustomerQuery {
             tag: Some("vip".into()),
@@ -378,6 +382,7 @@ fn archived_customers_are_hidden_filtered_and_restorable() {
     );
     let none = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &CustomerQuery {
             relationship_state: Some("none".into()),
@@ -388,6 +393,7 @@ fn archived_customers_are_hidden_filtered_and_restorable() {
     assert_eq!(none.total, Some(2));
     let bad = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &CustomerQuery {
             relationship_state: Some("happy".into()),
@@ -405,7 +411,7 @@ fn customer_access_and_the_partner_authorization_gate_every_customer_action() {
     let nobody = w.staff("Nina", R::GlobalAdmin, A::None);
     create(&w.store, &w.clock, &w.admin, &input("Contoso", "contoso")).unwrap();
     assert_eq!(
-        list(&w.store, &limited, &CustomerQuery::default())
+        list(&w.store, &w.clock, &limited, &CustomerQuery::default())
             .unwrap()
             .total
             .unwrap(),
@@ -415,7 +421,7 @@ fn customer_access_and_the_partner_authorization_gate_every_customer_action() {
     assert_eq!(refused.code(), ErrorCode::Forbidden);
     assert!(refused.to_string().contains("full access to customers"));
     assert_eq!(
-        list(&w.store, &nobody, &CustomerQuery::default())
+        list(&w.store, &w.clock, &nobody, &CustomerQuery::default())
             .unwrap_err()
             .code(),
         ErrorCode::Forbidden
@@ -424,7 +430,7 @@ fn customer_access_and_the_partner_authorization_gate_every_customer_action() {
     let mut profile = crate::testing::company();
     profile.authorized_delegated_admin = false;
     crate::company::update(&w.store, &w.clock, &w.admin, &profile).unwrap();
-    let gate = list(&w.store, &w.admin, &CustomerQuery::default()).unwrap_err();
+    let gate = list(&w.store, &w.clock, &w.admin, &CustomerQuery::default()).unwrap_err();
     assert!(
         gate.to_string()
             .contains("not authorized for delegated administration"),
@@ -443,7 +449,7 @@ Epsilon,epsilon,,x,not-an-email\n";
 #[test]
 fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
     let w = world();
-    let report = preview_import(&w.store, &w.admin, CSV).unwrap();
+    let report = preview_import(&w.store, &w.clock, &w.admin, CSV).unwrap();
     assert_eq!((report.rows, report.valid, report.imported), (6, 2, 0));
     let problems: Vec<(u32, &str)> = report
         .problems
@@ -472,7 +478,7 @@ fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
         .pl
         .contains("nie jest adresem e-mail"));
     assert_eq!(
-        list(&w.store, &w.admin, &CustomerQuery::default())
+        list(&w.store, &w.clock, &w.admin, &CustomerQuery::default())
             .unwrap()
             .total
             .unwrap(),
@@ -497,7 +503,7 @@ fn import_modes_keep_the_valid_rows_or_none() {
     assert_eq!(report.imported, 0);
     assert!(change.is_none());
     assert_eq!(
-        list(&w.store, &w.admin, &CustomerQuery::default())
+        list(&w.store, &w.clock, &w.admin, &CustomerQuery::default())
             .unwrap()
             .total
             .unwrap(),
@@ -518,7 +524,7 @@ fn import_modes_keep_the_valid_rows_or_none() {
     assert_eq!(report.imported, 2);
     assert_eq!(change.unwrap().ids.len(), 2);
     assert_eq!(seen.lock().unwrap().last(), Some(&(2, 2)));
-    let page = list(&w.store, &w.admin, &CustomerQuery::default()).unwrap();
+    let page = list(&w.store, &w.clock, &w.admin, &CustomerQuery::default()).unwrap();
     assert_eq!(names(&page), vec!["Alfa", "Beta"]);
     assert_eq!(page.rows[0].tags, vec!["a", "b"]);
 }
@@ -539,16 +545,18 @@ fn a_cancelled_import_leaves_nothing_behind() {
     .unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidState);
     assert_eq!(
-        list(&w.store, &w.admin, &CustomerQuery::default())
+        list(&w.store, &w.clock, &w.admin, &CustomerQuery::default())
             .unwrap()
             .total
             .unwrap(),
         0
     );
-    assert!(preview_import(&w.store, &w.admin, "name,domain\nx,y\n")
-        .unwrap_err()
-        .to_string()
-        .contains("company_name"));
+    assert!(
+        preview_import(&w.store, &w.clock, &w.admin, "name,domain\nx,y\n")
+            .unwrap_err()
+            .to_string()
+            .contains("company_name")
+    );
 }
 
 #[test]
@@ -568,7 +576,14 @@ fn an_export_imports_back_unchanged() {
     .unwrap();
     let mut out = Vec::new();
     assert_eq!(
-        export_csv(&w.store, &w.admin, &CustomerQuery::default(), &mut out).unwrap(),
+        export_csv(
+            &w.store,
+            &w.clock,
+            &w.admin,
+            &CustomerQuery::default(),
+            &mut out
+        )
+        .unwrap(),
         1
     );
     let exported = String::from_utf8(out).unwrap();
@@ -584,12 +599,17 @@ fn an_export_imports_back_unchanged() {
     )
     .unwrap();
     assert_eq!(report.imported, 1, "{:?}", report.problems);
-    let id = list(&other.store, &other.admin, &CustomerQuery::default())
-        .unwrap()
-        .rows[0]
+    let id = list(
+        &other.store,
+        &other.clock,
+        &other.admin,
+        &CustomerQuery::default(),
+    )
+    .unwrap()
+    .rows[0]
         .id
         .clone();
-    let back = get(&other.store, &other.admin, &id).unwrap();
+    let back = get(&other.store, &other.clock, &other.admin, &id).unwrap();
     assert_eq!(back.company_name, "Alfa, \"the first\"");
     assert_eq!(back.other_domains, vec!["alfa.pl", "alfa.com"]);
     assert_eq!(back.tags, vec!["x", "y"]);
@@ -618,14 +638,18 @@ fn the_activity_tab_holds_the_customer_and_its_relationships() {
         request_approval: true,
     };
     crate::relationships::offer(&w.store, &w.clock, &w.admin, &offer).unwrap();
-    let page = activity(&w.store, &w.admin, &c.id, None).unwrap();
-    let actions: Vec<&str> = page.entries.iter().map(|e| e.action.as_str()).collect();
+    let page = activity(&w.store, &w.clock, &w.admin, &c.id, None).unwrap();
+    let actions: Vec<&str> = page
+        .entries
+        .iter()
+        .map(|e| e.entry.action.as_str())
+        .collect();
     assert_eq!(
         actions,
         vec!["relationship.offer", "customer.update", "customer.create"]
     );
     assert_eq!(
-        activity(&w.store, &w.admin, &other.id, None)
+        activity(&w.store, &w.clock, &w.admin, &other.id, None)
             .unwrap()
             .entries
             .len(),
@@ -652,7 +676,7 @@ fn the_activity_tab_holds_what_was_done_to_everything_of_the_customer() {
     let w = world();
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
     let (beta, _) = w.active_customer("Beta", "beta", &[]);
-    let service = crate::catalog::list(&w.store, &w.admin).unwrap()[0]
+    let service = crate::catalog::list(&w.store, &w.clock, &w.admin).unwrap()[0]
         .id
         .clone();
     for customer in [&alfa, &beta] {
@@ -685,8 +709,12 @@ fn the_activity_tab_holds_what_was_done_to_everything_of_the_customer() {
         };
         crate::service_requests::create(&w.store, &w.clock, &w.admin, customer, &request).unwrap();
     }
-    let page = activity(&w.store, &w.admin, &alfa, None).unwrap();
-    let actions: Vec<&str> = page.entries.iter().map(|e| e.action.as_str()).collect();
+    let page = activity(&w.store, &w.clock, &w.admin, &alfa, None).unwrap();
+    let actions: Vec<&str> = page
+        .entries
+        .iter()
+        .map(|e| e.entry.action.as_str())
+        .collect();
     for expected in [
         "service_request.create",
         "customer_user.create",
@@ -696,19 +724,19 @@ fn the_activity_tab_holds_what_was_done_to_everything_of_the_customer() {
     ] {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
-    let of_beta = activity(&w.store, &w.admin, &beta, None).unwrap();
+    let of_beta = activity(&w.store, &w.clock, &w.admin, &beta, None).unwrap();
     assert!(of_beta
         .entries
         .iter()
-        .any(|e| e.action == "customer_user.create"));
+        .any(|e| e.entry.action == "customer_user.create"));
     assert!(
         of_beta
             .entries
             .iter()
-            .all(|b| page.entries.iter().all(|a| a.seq != b.seq)),
+            .all(|b| page.entries.iter().all(|a| a.entry.seq != b.entry.seq)),
         "nothing of another customer's"
     );
-    let newest_first: Vec<i64> = page.entries.iter().map(|e| e.seq).collect();
+    let newest_first: Vec<i64> = page.entries.iter().map(|e| e.entry.seq).collect();
     assert!(newest_first.windows(2).all(|p| p[0] > p[1]));
 }
 
@@ -730,7 +758,7 @@ fn counts_from_the_search_and_tag_indexes_leave_archived_customers_out() {
     }
     set_archived(&w.store, &w.clock, &w.admin, &ids[2], true).unwrap();
     let count = |q: CustomerQuery| {
-        let page = list(&w.store, &w.admin, &q).unwrap();
+        let page = list(&w.store, &w.clock, &w.admin, &q).unwrap();
         (
             page.total,
             names(&page)

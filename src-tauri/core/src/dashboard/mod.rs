@@ -11,7 +11,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 use ts_rs::TS;
 
-use crate::access::{require, Action, PartnerAuthorizations};
+use crate::access::{allows, guarded_read, read_target, require, Action, PartnerAuthorizations};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::clock::{to_rfc3339, Clock};
@@ -81,8 +81,12 @@ pub struct CalendarEntry {
     pub date: String,
 }
 
-fn allowed(conn: &Connection, actor: &Actor, action: Action) -> bool {
-    require(conn, actor, action).is_ok()
+fn calendar_target() -> Target {
+    Target {
+        kind: "calendar",
+        id: None,
+        label: "expiry calendar".into(),
+    }
 }
 
 fn counts(conn: &Connection, sql: &str) -> Result<Vec<Count>> {
@@ -97,12 +101,13 @@ fn counts(conn: &Connection, sql: &str) -> Result<Vec<Count>> {
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-pub fn overview(store: &Store, actor: &Actor) -> Result<Overview> {
-    store.read(|conn| {
+pub fn overview(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Overview> {
+    let target = read_target("dashboard", None, "overview");
+    guarded_read(store, clock, actor, "dashboard.view", target, |conn| {
         require(conn, actor, Action::ViewDashboard)?;
-        let customers = allowed(conn, actor, Action::ViewCustomers);
-        let subscriptions = allowed(conn, actor, Action::ViewSubscriptions);
-        let offers = allowed(conn, actor, Action::ManagePurchaseOffers);
+        let customers = allows(conn, actor, Action::ViewCustomers)?;
+        let subscriptions = allows(conn, actor, Action::ViewSubscriptions)?;
+        let offers = allows(conn, actor, Action::ManagePurchaseOffers)?;
         let count = |sql: &str| -> Result<u32> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
         Ok(Overview {
             partner: crate::auth::actor::partner_authorizations(conn)?,
@@ -300,7 +305,7 @@ fn collect(
     let mut total = 0_u32;
     let cap = limit.map_or(-1, i64::from);
     for source in sources(now)? {
-        if !allowed(conn, actor, source.needs) {
+        if !allows(conn, actor, source.needs)? {
             continue;
         }
         let Source {
@@ -339,11 +344,18 @@ fn collect(
 /// Everything the staff member may see that ends in the next 90 days: the
 /// soonest [`CALENDAR_SHOWN`] and how many in all.
 pub fn calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Calendar> {
-    store.read(|conn| {
-        require(conn, actor, Action::ViewDashboard)?;
-        let (entries, total) = collect(conn, actor, clock.now(), Some(CALENDAR_SHOWN))?;
-        Ok(Calendar { entries, total })
-    })
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "calendar.view",
+        calendar_target(),
+        |conn| {
+            require(conn, actor, Action::ViewDashboard)?;
+            let (entries, total) = collect(conn, actor, clock.now(), Some(CALENDAR_SHOWN))?;
+            Ok(Calendar { entries, total })
+        },
+    )
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
@@ -441,10 +453,17 @@ pub fn export_calendar(
     actor: &Actor,
     dir: &Path,
 ) -> Result<ExportedFile> {
-    let found = store.read(|conn| {
-        require(conn, actor, Action::ViewDashboard)?;
-        Ok(collect(conn, actor, clock.now(), None)?.0)
-    })?;
+    let found = guarded_read(
+        store,
+        clock,
+        actor,
+        "calendar.export",
+        calendar_target(),
+        |conn| {
+            require(conn, actor, Action::ViewDashboard)?;
+            Ok(collect(conn, actor, clock.now(), None)?.0)
+        },
+    )?;
     let text = to_ics(&found, clock.now())?;
     let exported = write_file(dir, "calendar", "ics", clock, |out: &mut dyn Write| {
         out.write_all(text.as_bytes())?;
@@ -452,15 +471,7 @@ pub fn export_calendar(
     })?;
     let event = Event {
         detail: format!("{} calendar entries to {}", exported.rows, exported.path),
-        ..Event::done(
-            actor.audit_ref(),
-            "calendar.export",
-            Target {
-                kind: "calendar",
-                id: None,
-                label: "expiry calendar".into(),
-            },
-        )
+        ..Event::done(actor.audit_ref(), "calendar.export", calendar_target())
     };
     audit::record(store, clock, &event)?;
     Ok(exported)

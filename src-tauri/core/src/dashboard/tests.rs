@@ -9,7 +9,7 @@ use crate::subscriptions::{self, SubscriptionInput};
 use crate::testing::{world, World};
 
 fn add(w: &World, customer: &str, title: &str, quantity: u32, trial: bool) -> String {
-    let service = catalog::list(&w.store, &w.admin)
+    let service = catalog::list(&w.store, &w.clock, &w.admin)
         .unwrap()
         .into_iter()
         .find(|s| s.title.starts_with(title))
@@ -38,7 +38,7 @@ fn the_overview_counts_what_the_staff_member_may_see() {
     add(&w, &alfa, "Microsoft 365 Business Basic", 10, false);
     add(&w, &beta, "Microsoft 365 Business Basic", 5, false);
     add(&w, &beta, "Microsoft 365 Business Standard", 3, false);
-    let o = overview(&w.store, &w.admin).unwrap();
+    let o = overview(&w.store, &w.clock, &w.admin).unwrap();
     assert_eq!((o.customers, o.active_subscriptions), (Some(2), Some(3)));
     let by_service = o.licences_by_service.unwrap();
     assert_eq!(
@@ -59,7 +59,7 @@ fn the_overview_counts_what_the_staff_member_may_see() {
 
     // No customer access: the dashboard shows no customer, subscription or offer counts.
     let bob = w.staff("Bob", CompanyRole::BillingAdmin, CustomerAccess::None);
-    let o = overview(&w.store, &bob).unwrap();
+    let o = overview(&w.store, &w.clock, &bob).unwrap();
     assert!(o.partner.delegated_admin);
     assert_eq!(
         (o.customers, o.active_subscriptions, o.offers_by_status),

@@ -12,7 +12,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{require, Action};
+use crate::access::{allows, guarded_read, guarded_write, require, Action};
+use crate::audit::Target;
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
@@ -241,21 +242,27 @@ const WANTED: &str =
 
 /// The notifications' objects the staff member may open: customers' subscriptions
 /// and relationships need customer access, offers the offers permission.
-fn visible(conn: &Connection, actor: &Actor) -> String {
+fn visible(conn: &Connection, actor: &Actor) -> Result<String> {
     let mut kinds = vec!["'company'"];
-    if require(conn, actor, Action::ViewSubscriptions).is_ok() {
-        kinds.push("'subscription'");
+    for (action, kind) in [
+        (Action::ViewSubscriptions, "'subscription'"),
+        (Action::ViewCustomers, "'relationship'"),
+        (Action::ManagePurchaseOffers, "'offer'"),
+        (Action::ViewProductKeys, "'product_key'"),
+    ] {
+        if allows(conn, actor, action)? {
+            kinds.push(kind);
+        }
     }
-    if require(conn, actor, Action::ViewCustomers).is_ok() {
-        kinds.push("'relationship'");
+    Ok(format!("n.object_kind IN ({})", kinds.join(", ")))
+}
+
+fn notifications_target() -> Target {
+    Target {
+        kind: "notification",
+        id: None,
+        label: "own notifications".into(),
     }
-    if require(conn, actor, Action::ManagePurchaseOffers).is_ok() {
-        kinds.push("'offer'");
-    }
-    if require(conn, actor, Action::ViewProductKeys).is_ok() {
-        kinds.push("'product_key'");
-    }
-    format!("n.object_kind IN ({})", kinds.join(", "))
 }
 
 fn notification(row: &Row<'_>) -> rusqlite::Result<Notification> {
@@ -280,7 +287,7 @@ fn notification(row: &Row<'_>) -> rusqlite::Result<Notification> {
 /// notifications there are. A read mark is unique per notification and staff
 /// member, so the difference is the count of unread ones.
 fn unread(conn: &Connection, actor: &Actor) -> Result<u32> {
-    let visible = visible(conn, actor);
+    let visible = visible(conn, actor)?;
     Ok(conn
         .prepare_cached(&format!(
             "SELECT coalesce((SELECT sum(n.notifications) FROM notification_tally n
@@ -292,7 +299,12 @@ fn unread(conn: &Connection, actor: &Actor) -> Result<u32> {
 }
 
 /// The signed-in staff member's notifications, of the kinds they want, newest first.
-pub fn list(store: &Store, actor: &Actor, query: &NotificationQuery) -> Result<NotificationList> {
+pub fn list(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    query: &NotificationQuery,
+) -> Result<NotificationList> {
     let limit = page_size(query.limit, text!("notifications", "powiadomień"))?;
     let kind = query.kind.as_deref().filter(|k| !k.is_empty());
     if let Some(kind) = kind {
@@ -306,14 +318,15 @@ pub fn list(store: &Store, actor: &Actor, query: &NotificationQuery) -> Result<N
             ));
         }
     }
-    store.read(|conn| {
+    let target = notifications_target();
+    guarded_read(store, clock, actor, "notification.list", target, |conn| {
         require(conn, actor, Action::ViewNotifications)?;
         let items = conn
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM {FROM}
                  WHERE {WANTED} AND {} AND (?2 = 0 OR r.read_at IS NULL) AND (?3 IS NULL OR n.kind = ?3)
                  ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4",
-                visible(conn, actor)
+                visible(conn, actor)?
             ))?
             .query_map(
                 params![actor.id, query.unread_only, kind, limit],
@@ -331,7 +344,8 @@ pub fn list(store: &Store, actor: &Actor, query: &NotificationQuery) -> Result<N
 pub fn mark_read(store: &Store, clock: &dyn Clock, actor: &Actor, id: &str) -> Result<Change> {
     let id = parse_id("id", id)?;
     let now = to_rfc3339(clock.now())?;
-    store.write(|tx| {
+    let target = notifications_target();
+    guarded_write(store, clock, actor, "notification.read", target, |tx| {
         require(tx, actor, Action::ViewNotifications)?;
         let exists: Option<String> = tx
             .prepare_cached("SELECT id FROM notifications WHERE id = ?1")?
@@ -355,13 +369,14 @@ pub fn mark_read(store: &Store, clock: &dyn Clock, actor: &Actor, id: &str) -> R
 /// Marks every notification of the wanted kinds read for the signed-in staff member.
 pub fn mark_all_read(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Change> {
     let now = to_rfc3339(clock.now())?;
-    store.write(|tx| {
+    let target = notifications_target();
+    guarded_write(store, clock, actor, "notification.read", target, |tx| {
         require(tx, actor, Action::ViewNotifications)?;
         tx.execute(
             &format!(
                 "INSERT OR IGNORE INTO notification_reads (notification_id, staff_id, read_at)
                  SELECT n.id, ?1, ?2 FROM notifications n WHERE {WANTED} AND {}",
-                visible(tx, actor)
+                visible(tx, actor)?
             ),
             params![actor.id, now],
         )?;
@@ -370,8 +385,9 @@ pub fn mark_all_read(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<
 }
 
 /// Which kinds the signed-in staff member wants, every kind listed.
-pub fn kind_settings(store: &Store, actor: &Actor) -> Result<Vec<KindSetting>> {
-    store.read(|conn| {
+pub fn kind_settings(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<KindSetting>> {
+    let target = notifications_target();
+    guarded_read(store, clock, actor, "notification.kinds", target, |conn| {
         require(conn, actor, Action::ViewNotifications)?;
         let muted: Vec<String> = conn
             .prepare_cached("SELECT kind FROM notification_muted_kinds WHERE staff_id = ?1")?
@@ -390,6 +406,7 @@ pub fn kind_settings(store: &Store, actor: &Actor) -> Result<Vec<KindSetting>> {
 /// Saves which kinds the signed-in staff member wants; kinds not named keep their setting.
 pub fn set_kind_settings(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     settings: &[KindSetting],
 ) -> Result<(Vec<KindSetting>, Change)> {
@@ -405,7 +422,8 @@ pub fn set_kind_settings(
             }));
         }
     }
-    store.write(|tx| {
+    let target = notifications_target();
+    guarded_write(store, clock, actor, "notification.kinds", target, |tx| {
         require(tx, actor, Action::ViewNotifications)?;
         for setting in settings {
             if setting.enabled {
@@ -423,7 +441,7 @@ pub fn set_kind_settings(
         Ok(())
     })?;
     Ok((
-        kind_settings(store, actor)?,
+        kind_settings(store, clock, actor)?,
         Change::of(Entity::Notification),
     ))
 }

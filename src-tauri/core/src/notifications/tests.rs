@@ -10,7 +10,7 @@ use crate::subscriptions::{self, SubscriptionEvent, SubscriptionInput};
 use crate::testing::{world, World};
 
 fn service(w: &World, title_starts: &str) -> catalog::Service {
-    catalog::list(&w.store, &w.admin)
+    catalog::list(&w.store, &w.clock, &w.admin)
         .unwrap()
         .into_iter()
         .find(|s| s.title.starts_with(title_starts))
@@ -37,6 +37,7 @@ fn subscription(w: &World, customer: &str, title: &str, trial: bool, auto_renew:
 fn all(w: &World, actor: &Actor) -> Vec<Notification> {
     list(
         &w.store,
+        &w.clock,
         actor,
         &NotificationQuery {
             limit: Some(500),
@@ -266,7 +267,7 @@ fn an_incomplete_company_profile_notifies_once_per_set_of_gaps() {
             Ok(())
         })
         .unwrap();
-    assert!(crate::company::get(&w.store, &w.admin)
+    assert!(crate::company::get(&w.store, &w.clock, &w.admin)
         .unwrap()
         .issues
         .is_empty());
@@ -287,7 +288,7 @@ fn read_state_and_wanted_kinds_are_per_staff_member() {
     subscriptions::set_partner_of_record(&w.store, &w.clock, &w.admin, &id, true).unwrap();
     apply_clock(&w.store, &w.clock).unwrap();
     let unread = |a: &Actor| {
-        list(&w.store, a, &NotificationQuery::default())
+        list(&w.store, &w.clock, a, &NotificationQuery::default())
             .unwrap()
             .unread
     };
@@ -301,6 +302,7 @@ fn read_state_and_wanted_kinds_are_per_staff_member() {
     // Bob wants no partner-of-record notifications: they vanish from his list and count.
     let (settings, _) = set_kind_settings(
         &w.store,
+        &w.clock,
         &bob,
         &[KindSetting {
             kind: KIND_PARTNER_OF_RECORD.into(),
@@ -327,6 +329,7 @@ fn read_state_and_wanted_kinds_are_per_staff_member() {
     assert_eq!(unread(&w.admin), total - 1);
     let unread_only = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &NotificationQuery {
             unread_only: true,
@@ -342,6 +345,7 @@ fn read_state_and_wanted_kinds_are_per_staff_member() {
     // Filter by kind; unknown kinds are refused.
     let company = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &NotificationQuery {
             kind: Some("company_profile".into()),
@@ -354,9 +358,10 @@ fn read_state_and_wanted_kinds_are_per_staff_member() {
         kind: Some("nope".into()),
         ..Default::default()
     };
-    assert!(list(&w.store, &w.admin, &bad).is_err());
+    assert!(list(&w.store, &w.clock, &w.admin, &bad).is_err());
     assert!(set_kind_settings(
         &w.store,
+        &w.clock,
         &bob,
         &[KindSetting {
             kind: "nope".into(),
@@ -448,7 +453,7 @@ fn unread_by_counting(w: &World, actor: &Actor) -> u32 {
             Ok(conn.query_row(
                 &format!(
                     "SELECT count(*) FROM {FROM} WHERE r.read_at IS NULL AND {WANTED} AND {}",
-                    visible(conn, actor)
+                    visible(conn, actor).unwrap()
                 ),
                 [&actor.id],
                 |r| r.get(0),
@@ -541,7 +546,7 @@ fn the_unread_count_stays_exact_through_reads_mutes_and_pruning() {
     apply_clock(&w.store, &w.clock).unwrap();
     let check = |when: &str| {
         for actor in [&w.admin, &bob, &nina] {
-            let unread = list(&w.store, actor, &NotificationQuery::default())
+            let unread = list(&w.store, &w.clock, actor, &NotificationQuery::default())
                 .unwrap()
                 .unread;
             assert_eq!(
@@ -561,6 +566,7 @@ fn the_unread_count_stays_exact_through_reads_mutes_and_pruning() {
     check("after reading one each, one twice");
     set_kind_settings(
         &w.store,
+        &w.clock,
         &bob,
         &[KindSetting {
             kind: "trial_ending".into(),

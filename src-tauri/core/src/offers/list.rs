@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{lines_of, offer_row, totals_of, OfferStatus, PurchaseOffer, COLUMNS, FROM};
-use crate::access::{require, Action};
+use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
+use crate::clock::Clock;
 use crate::error::Result;
 use crate::fold::fold;
 use crate::ids::parse_id;
@@ -59,9 +60,15 @@ pub struct OfferPage {
     pub next_cursor: Option<String>,
 }
 
-pub fn list(store: &Store, actor: &Actor, query: &OfferQuery) -> Result<OfferPage> {
+pub fn list(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    query: &OfferQuery,
+) -> Result<OfferPage> {
     let limit = paging::page_size(query.limit, text!("offers", "ofert"))?;
-    store.read(|conn| {
+    let target = read_target("purchase_offer", None, "offer list");
+    guarded_read(store, clock, actor, "purchase_offer.list", target, |conn| {
         require(conn, actor, Action::ManagePurchaseOffers)?;
         let mut clauses = vec!["1 = 1".to_owned()];
         let mut values: Vec<SqlValue> = Vec::new();
@@ -108,9 +115,8 @@ pub fn list(store: &Store, actor: &Actor, query: &OfferQuery) -> Result<OfferPag
             .prepare_cached(&sql)?
             .query_map(params_from_iter(values.iter()), offer_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let next_cursor = paging::next_cursor(&mut rows, limit, |o| {
-            (o.created_at.clone(), o.id.clone())
-        });
+        let next_cursor =
+            paging::next_cursor(&mut rows, limit, |o| (o.created_at.clone(), o.id.clone()));
         let rows = rows
             .into_iter()
             .map(|offer| {

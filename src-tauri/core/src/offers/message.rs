@@ -6,9 +6,10 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{lines_of, load, totals_of, OfferLine, OfferStatus, PurchaseOffer};
-use crate::access::{require, Action};
+use super::{blank_target, lines_of, load, totals_of, OfferLine, OfferStatus, PurchaseOffer};
+use crate::access::{guarded_read, require, Action};
 use crate::auth::Actor;
+use crate::clock::Clock;
 use crate::company::CompanyProfile;
 use crate::error::{Error, Result};
 use crate::ids::parse_id;
@@ -88,38 +89,46 @@ fn line_text(line: &OfferLine, language: &str) -> String {
 /// addresses (the customer's contact or the prospect's when empty).
 pub fn message(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     id: &str,
     recipients: &[String],
 ) -> Result<OfferMessage> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
-        require(conn, actor, Action::ManagePurchaseOffers)?;
-        let offer = load(conn, &id)?;
-        if offer.status != OfferStatus::Sent && offer.status != OfferStatus::Draft {
-            let (status, status_pl) = (offer.status.as_str(), offer.status.describe_pl());
-            return Err(Error::invalid_state(text!(
-                "the offer is {status}; only an open offer has a link to send",
-                "Oferta ma stan „{status_pl}”; link do wysłania ma tylko otwarta oferta"
-            )));
-        }
-        let company = crate::company::read_profile(conn)?;
-        let link = link_of(conn, &offer, &company)?;
-        let lines = lines_of(conn, &id)?;
-        let pl = offer.language == "pl";
-        let list = lines
-            .iter()
-            .map(|l| line_text(l, &offer.language))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let totals = totals_text(&totals_of(&lines)?, &offer.language);
-        let note = if offer.note.is_empty() {
-            String::new()
-        } else {
-            format!("{}\n\n", offer.note)
-        };
-        let (subject, body, anchor) = if pl {
-            (
+    let target = blank_target(Some(&id));
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "purchase_offer.message",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManagePurchaseOffers)?;
+            let offer = load(conn, &id)?;
+            if offer.status != OfferStatus::Sent && offer.status != OfferStatus::Draft {
+                let (status, status_pl) = (offer.status.as_str(), offer.status.describe_pl());
+                return Err(Error::invalid_state(text!(
+                    "the offer is {status}; only an open offer has a link to send",
+                    "Oferta ma stan „{status_pl}”; link do wysłania ma tylko otwarta oferta"
+                )));
+            }
+            let company = crate::company::read_profile(conn)?;
+            let link = link_of(conn, &offer, &company)?;
+            let lines = lines_of(conn, &id)?;
+            let pl = offer.language == "pl";
+            let list = lines
+                .iter()
+                .map(|l| line_text(l, &offer.language))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let totals = totals_text(&totals_of(&lines)?, &offer.language);
+            let note = if offer.note.is_empty() {
+                String::new()
+            } else {
+                format!("{}\n\n", offer.note)
+            };
+            let (subject, body, anchor) = if pl {
+                (
                 format!("{}: oferta dla {}", company.legal_name, offer.company_name),
                 format!(
                     "Dzień dobry,\n\nprzesyłamy ofertę dla {}:\n{}\nRazem miesięcznie (netto): {}\nOferta jest ważna do {}.\n\n{}Aby ją przyjąć, otwórz link:\n{}\n\nZ poważaniem\n{}",
@@ -127,8 +136,8 @@ pub fn message(
                 ),
                 "Zobacz ofertę i kup",
             )
-        } else {
-            (
+            } else {
+                (
                 format!("{}: offer for {}", company.legal_name, offer.company_name),
                 format!(
                     "Hello,\n\nhere is our offer for {}:\n{}\nTotal per month (net): {}\nThe offer is valid until {}.\n\n{}To accept it, open:\n{}\n\nKind regards\n{}",
@@ -136,26 +145,27 @@ pub fn message(
                 ),
                 "See the offer and buy",
             )
-        };
-        let to: Vec<&str> = if recipients.iter().any(|r| !r.trim().is_empty()) {
-            recipients
-                .iter()
-                .map(|r| r.trim())
-                .filter(|r| !r.is_empty())
-                .collect()
-        } else {
-            vec![offer.contact_email.as_str()]
-        };
-        let mailto = links::mailto(&to, &subject, &body);
-        let html_snippet = links::html_link(&link, anchor);
-        Ok(OfferMessage {
-            link,
-            subject,
-            body,
-            mailto,
-            html_snippet,
-        })
-    })
+            };
+            let to: Vec<&str> = if recipients.iter().any(|r| !r.trim().is_empty()) {
+                recipients
+                    .iter()
+                    .map(|r| r.trim())
+                    .filter(|r| !r.is_empty())
+                    .collect()
+            } else {
+                vec![offer.contact_email.as_str()]
+            };
+            let mailto = links::mailto(&to, &subject, &body);
+            let html_snippet = links::html_link(&link, anchor);
+            Ok(OfferMessage {
+                link,
+                subject,
+                body,
+                mailto,
+                html_snippet,
+            })
+        },
+    )
 }
 
 struct Words {
@@ -223,56 +233,76 @@ fn percent(bp: u32, language: &str) -> String {
 
 /// The printable offer: a whole HTML page (the app shows it and prints it
 /// to PDF through the system dialog). Every value is escaped.
-pub fn document(store: &Store, actor: &Actor, id: &str) -> Result<String> {
+pub fn document(store: &Store, clock: &dyn Clock, actor: &Actor, id: &str) -> Result<String> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
-        require(conn, actor, Action::ManagePurchaseOffers)?;
-        let offer = load(conn, &id)?;
-        let company = crate::company::read_profile(conn)?;
-        let link = link_of(conn, &offer, &company)?;
-        let lines = lines_of(conn, &id)?;
-        let totals = totals_of(&lines)?;
-        let lang = offer.language.as_str();
-        let w = if lang == "pl" { &PL } else { &EN };
-        let e = escape_html;
-        let address = |street: &str, postal: &str, city: &str, country: &str| {
-            [street.to_owned(), format!("{postal} {city}").trim().to_owned(), country.to_owned()]
+    let target = blank_target(Some(&id));
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "purchase_offer.document",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManagePurchaseOffers)?;
+            let offer = load(conn, &id)?;
+            let company = crate::company::read_profile(conn)?;
+            let link = link_of(conn, &offer, &company)?;
+            let lines = lines_of(conn, &id)?;
+            let totals = totals_of(&lines)?;
+            let lang = offer.language.as_str();
+            let w = if lang == "pl" { &PL } else { &EN };
+            let e = escape_html;
+            let address = |street: &str, postal: &str, city: &str, country: &str| {
+                [
+                    street.to_owned(),
+                    format!("{postal} {city}").trim().to_owned(),
+                    country.to_owned(),
+                ]
                 .into_iter()
                 .filter(|s| !s.is_empty())
                 .map(|s| e(&s))
                 .collect::<Vec<_>>()
                 .join("<br>")
-        };
-        let from = format!(
-            "<strong>{}</strong><br>{}<br>{}<br>{}: {}",
-            e(&company.legal_name),
-            address(&company.street, &company.postal_code, &company.city, &company.country),
-            [company.phone.as_str(), company.email.as_str(), company.website.as_str()]
+            };
+            let from = format!(
+                "<strong>{}</strong><br>{}<br>{}<br>{}: {}",
+                e(&company.legal_name),
+                address(
+                    &company.street,
+                    &company.postal_code,
+                    &company.city,
+                    &company.country
+                ),
+                [
+                    company.phone.as_str(),
+                    company.email.as_str(),
+                    company.website.as_str()
+                ]
                 .iter()
                 .filter(|s| !s.is_empty())
                 .map(|s| e(s))
                 .collect::<Vec<_>>()
                 .join(" · "),
-            w.partner_id,
-            e(&company.partner_id)
-        );
-        let to = match &offer.customer_id {
-            Some(customer_id) => {
-                let c = crate::customers::load(conn, customer_id)?;
-                format!(
-                    "<strong>{}</strong><br>{}<br>{}",
-                    e(&c.company_name),
-                    address(&c.street, &c.postal_code, &c.city, &c.country),
-                    e(&c.contact_email)
-                )
-            }
-            None => format!(
-                "<strong>{}</strong><br>{}",
-                e(&offer.prospect_name),
-                e(&offer.prospect_email)
-            ),
-        };
-        let rows = lines
+                w.partner_id,
+                e(&company.partner_id)
+            );
+            let to = match &offer.customer_id {
+                Some(customer_id) => {
+                    let c = crate::customers::load(conn, customer_id)?;
+                    format!(
+                        "<strong>{}</strong><br>{}<br>{}",
+                        e(&c.company_name),
+                        address(&c.street, &c.postal_code, &c.city, &c.country),
+                        e(&c.contact_email)
+                    )
+                }
+                None => format!(
+                    "<strong>{}</strong><br>{}",
+                    e(&offer.prospect_name),
+                    e(&offer.prospect_email)
+                ),
+            };
+            let rows = lines
             .iter()
             .map(|l| {
                 format!(
@@ -287,22 +317,22 @@ pub fn document(store: &Store, actor: &Actor, id: &str) -> Result<String> {
                 )
             })
             .collect::<String>();
-        let note = if offer.note.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "<h2>{}</h2><p class=\"note\">{}</p>",
-                w.note,
-                e(&offer.note)
-            )
-        };
-        let delegated = if offer.delegated_admin.is_some() {
-            format!("<p>{}.</p>", w.delegated)
-        } else {
-            String::new()
-        };
-        Ok(format!(
-            r#"<!doctype html>
+            let note = if offer.note.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<h2>{}</h2><p class=\"note\">{}</p>",
+                    w.note,
+                    e(&offer.note)
+                )
+            };
+            let delegated = if offer.delegated_admin.is_some() {
+                format!("<p>{}.</p>", w.delegated)
+            } else {
+                String::new()
+            };
+            Ok(format!(
+                r#"<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title} — {company}</title>
 <style>
 body {{ font: 11pt/1.4 system-ui, sans-serif; color: #111; margin: 2cm; }}
@@ -326,24 +356,25 @@ a {{ word-break: break-all; }}
 <p>{link_word}: <a href="{href}">{link}</a></p>
 </body></html>
 "#,
-            title = w.title,
-            company = e(&company.legal_name),
-            revision_word = w.revision,
-            revision = offer.revision,
-            valid_word = w.valid,
-            valid = e(&offer.valid_until),
-            from_word = w.from,
-            to_word = w.to,
-            service = w.service,
-            licences = w.licences,
-            unit = w.unit,
-            discount = w.discount,
-            total = w.total,
-            totals_word = w.totals,
-            totals = e(&totals_text(&totals, lang)),
-            link_word = w.link,
-            href = e(&link),
-            link = e(&link),
-        ))
-    })
+                title = w.title,
+                company = e(&company.legal_name),
+                revision_word = w.revision,
+                revision = offer.revision,
+                valid_word = w.valid,
+                valid = e(&offer.valid_until),
+                from_word = w.from,
+                to_word = w.to,
+                service = w.service,
+                licences = w.licences,
+                unit = w.unit,
+                discount = w.discount,
+                total = w.total,
+                totals_word = w.totals,
+                totals = e(&totals_text(&totals, lang)),
+                link_word = w.link,
+                href = e(&link),
+                link = e(&link),
+            ))
+        },
+    )
 }

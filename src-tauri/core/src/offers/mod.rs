@@ -18,12 +18,15 @@ pub mod money;
 #[cfg(test)]
 mod tests;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, Time};
 use ts_rs::TS;
 
-use crate::access::{decide, guarded_write, require, require_to_offer_delegated_admin, Action};
+use crate::access::{
+    decide, guarded_read, guarded_write, require, require_to_offer_delegated_admin, Action,
+    Guarded,
+};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
@@ -448,9 +451,15 @@ pub(crate) fn detail(conn: &Connection, id: &str) -> Result<PurchaseOfferDetail>
     })
 }
 
-pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<PurchaseOfferDetail> {
+pub fn get(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<PurchaseOfferDetail> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
+    let target = blank_target(Some(&id));
+    guarded_read(store, clock, actor, "purchase_offer.view", target, |conn| {
         require(conn, actor, Action::ManagePurchaseOffers)?;
         detail(conn, &id)
     })
@@ -464,7 +473,7 @@ fn target_of(offer: &PurchaseOffer) -> Target {
     }
 }
 
-fn blank_target(id: Option<&str>) -> Target {
+pub(crate) fn blank_target(id: Option<&str>) -> Target {
     Target {
         kind: "purchase_offer",
         id: id.map(str::to_owned),
@@ -544,7 +553,7 @@ struct Saved<'a> {
 
 /// Checks a draft against what it held before (`saved`).
 fn validate_draft(
-    conn: &Connection,
+    conn: &Guarded<'_, Transaction<'_>>,
     actor: &Actor,
     input: &OfferDraftInput,
     saved: &Saved<'_>,
@@ -674,7 +683,7 @@ fn validate_draft(
 /// Refuses delegated administration in an offer unless `actor` may offer it
 /// alone (the same row of the table, decision 0027), then checks the request.
 fn check_delegated_admin(
-    conn: &Connection,
+    conn: &Guarded<'_, Transaction<'_>>,
     actor: &Actor,
     request: &DelegatedAdminRequest,
 ) -> Result<()> {
@@ -692,7 +701,7 @@ fn check_delegated_admin(
 
 /// What sending needs beyond a saved draft.
 fn check_ready(
-    conn: &Connection,
+    conn: &Guarded<'_, Transaction<'_>>,
     actor: &Actor,
     offer: &PurchaseOffer,
     now: OffsetDateTime,

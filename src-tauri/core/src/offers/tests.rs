@@ -9,7 +9,7 @@ use crate::subscriptions::{self, SubscriptionInput};
 use crate::testing::{world, World};
 
 fn service(w: &World, title_starts: &str) -> (String, i64) {
-    let s = catalog::list(&w.store, &w.admin)
+    let s = catalog::list(&w.store, &w.clock, &w.admin)
         .unwrap()
         .into_iter()
         .find(|s| s.title.starts_with(title_starts))
@@ -180,7 +180,7 @@ fn a_draft_saves_on_every_change_and_shows_totals_per_currency() {
         vec![("EUR", 46_500), ("PLN", 23_400)]
     );
     // Saved for good: read back from the database.
-    let read = get(&w.store, &w.admin, &draft.offer.id).unwrap();
+    let read = get(&w.store, &w.clock, &w.admin, &draft.offer.id).unwrap();
     assert_eq!(read.lines.len(), 2);
     // A half-typed prospect is fine in a draft, refused when sending.
     let (prospect, _) = create(
@@ -321,7 +321,7 @@ fn sending_fixes_the_content_records_recipients_and_builds_the_link() {
     .unwrap()
     .0;
     assert_eq!(again.recipients.len(), 2);
-    let m = message(&w.store, &w.admin, &offer.offer.id, &[]).unwrap();
+    let m = message(&w.store, &w.clock, &w.admin, &offer.offer.id, &[]).unwrap();
     assert!(m
         .link
         .contains(&format!("type=Purchase&id={}", offer.offer.id)));
@@ -329,7 +329,7 @@ fn sending_fixes_the_content_records_recipients_and_builds_the_link() {
     assert!(m
         .html_snippet
         .starts_with("<a href=\"https://portal.office.com/"));
-    let doc = document(&w.store, &w.admin, &offer.offer.id).unwrap();
+    let doc = document(&w.store, &w.clock, &w.admin, &offer.offer.id).unwrap();
     assert!(doc.contains("260,00 PLN"), "{doc}");
     assert!(doc.contains("Oferta zakupu"));
 }
@@ -343,7 +343,7 @@ fn the_document_escapes_every_value_and_speaks_english_to_english_customers() {
     input.language = "en".into();
     input.note = "\"quoted\" <b>".into();
     let (draft, _) = create(&w.store, &w.clock, &w.admin, &input).unwrap();
-    let doc = document(&w.store, &w.admin, &draft.offer.id).unwrap();
+    let doc = document(&w.store, &w.clock, &w.admin, &draft.offer.id).unwrap();
     assert!(!doc.contains("<script>alert"));
     assert!(doc.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
     assert!(doc.contains("&quot;quoted&quot; &lt;b&gt;"));
@@ -382,18 +382,22 @@ fn a_revision_supersedes_the_previous_one_when_it_is_sent_and_shows_what_changed
     assert_eq!(second.lines[1].quantity, 2);
     // Drafting does not touch the sent revision; only one revision follows it.
     assert_eq!(
-        get(&w.store, &w.admin, &first.offer.id)
+        get(&w.store, &w.clock, &w.admin, &first.offer.id)
             .unwrap()
             .offer
             .status,
         OfferStatus::Sent
     );
-    assert!(!get(&w.store, &w.admin, &first.offer.id).unwrap().can_revise);
+    assert!(
+        !get(&w.store, &w.clock, &w.admin, &first.offer.id)
+            .unwrap()
+            .can_revise
+    );
     let twice = revise(&w.store, &w.clock, &w.admin, &first.offer.id, &[]).unwrap_err();
     assert_eq!(twice.code(), ErrorCode::Conflict);
     let (second, _) = send(&w.store, &w.clock, &w.admin, &second.offer.id, &[]).unwrap();
     assert_eq!(second.offer.status, OfferStatus::Sent);
-    let first_now = get(&w.store, &w.admin, &first.offer.id).unwrap();
+    let first_now = get(&w.store, &w.clock, &w.admin, &first.offer.id).unwrap();
     assert_eq!(first_now.offer.status, OfferStatus::Superseded);
     assert_eq!(second.revisions.len(), 2);
     assert_eq!(second.revisions[0].status, OfferStatus::Superseded);
@@ -408,11 +412,12 @@ fn a_revision_supersedes_the_previous_one_when_it_is_sent_and_shows_what_changed
         }]
     );
     // The list shows the offer once, by its latest revision.
-    let page = list(&w.store, &w.admin, &OfferQuery::default()).unwrap();
+    let page = list(&w.store, &w.clock, &w.admin, &OfferQuery::default()).unwrap();
     assert_eq!(page.rows.len(), 1);
     assert_eq!(page.rows[0].offer.revision, 2);
     let all = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &OfferQuery {
             all_revisions: true,
@@ -452,7 +457,7 @@ fn the_clock_expires_sent_offers_after_their_validity_date() {
     w.clock.advance(Duration::minutes(1));
     let change = apply_clock(&w.store, &w.clock).unwrap().unwrap();
     assert_eq!(change.ids, vec![offer.offer.id.clone()]);
-    let after = get(&w.store, &w.admin, &offer.offer.id).unwrap();
+    let after = get(&w.store, &w.clock, &w.admin, &offer.offer.id).unwrap();
     assert_eq!(after.offer.status, OfferStatus::Expired);
     assert_eq!(
         after.offer.closed_by.as_deref(),
@@ -461,7 +466,7 @@ fn the_clock_expires_sent_offers_after_their_validity_date() {
     assert!(after.can_revise, "an expired offer can get a new revision");
     // A draft does not expire; it cannot be sent with a past date.
     assert_eq!(
-        get(&w.store, &w.admin, &draft.offer.id)
+        get(&w.store, &w.clock, &w.admin, &draft.offer.id)
             .unwrap()
             .offer
             .status,
@@ -574,6 +579,7 @@ fn accepting_a_prospects_offer_creates_the_customer() {
     assert_eq!(customer.default_domain, "gamma.onmicrosoft.com");
     let on_their_tab = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &OfferQuery {
             customer_id: Some(customer_id.clone()),
@@ -647,7 +653,7 @@ fn a_failed_acceptance_writes_nothing() {
         count(&w, "SELECT count(*) FROM audit_log"),
     );
     assert_eq!(before, after);
-    let still = get(&w.store, &w.admin, &offer.offer.id).unwrap();
+    let still = get(&w.store, &w.clock, &w.admin, &offer.offer.id).unwrap();
     assert_eq!(still.offer.status, OfferStatus::Sent);
     assert!(still.lines.iter().all(|l| l.accepted_quantity.is_none()));
     // Nothing bought at all is a decline, not an acceptance.
@@ -743,6 +749,7 @@ fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
     }
     let first = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &OfferQuery {
             limit: Some(2),
@@ -755,6 +762,7 @@ fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
     assert_eq!(first.rows[0].totals[0].amount_minor, 3 * 2_600);
     let second = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &OfferQuery {
             limit: Some(2),
@@ -769,6 +777,7 @@ fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
     let search = |text: &str| {
         list(
             &w.store,
+            &w.clock,
             &w.admin,
             &OfferQuery {
                 search: Some(text.into()),
@@ -792,6 +801,7 @@ fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
     let of_customer = |id: &str| {
         list(
             &w.store,
+            &w.clock,
             &w.admin,
             &OfferQuery {
                 customer_id: Some(id.into()),
@@ -810,7 +820,7 @@ fn the_list_pages_newest_first_and_finds_customers_and_prospects() {
     );
     let nobody = w.staff("No Access", CompanyRole::None, CustomerAccess::None);
     assert_eq!(
-        list(&w.store, &nobody, &OfferQuery::default())
+        list(&w.store, &w.clock, &nobody, &OfferQuery::default())
             .unwrap_err()
             .code(),
         ErrorCode::Forbidden

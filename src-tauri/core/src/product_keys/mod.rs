@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::access::{
-    guarded_read, guarded_write, require, require_for_customer, require_to_offer_delegated_admin,
-    Action,
+    allows, guarded_read, guarded_write, read_target, require, require_for_customer,
+    require_to_offer_delegated_admin, Action, Guarded,
 };
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
@@ -227,11 +227,7 @@ fn load(conn: &Connection, id: &str, full: bool) -> Result<ProductKey> {
 
 /// Whether `actor` sees keys in full.
 fn sees_full(conn: &Connection, actor: &Actor) -> Result<bool> {
-    match require(conn, actor, Action::ViewFullProductKeys) {
-        Ok(()) => Ok(true),
-        Err(Error::Forbidden { .. }) => Ok(false),
-        Err(other) => Err(other),
-    }
+    allows(conn, actor, Action::ViewFullProductKeys)
 }
 
 /// The audit target: never the full key.
@@ -248,9 +244,15 @@ fn target(id: Option<String>, key_text: &str) -> Target {
 }
 
 /// The inventory, newest first, masked per permission.
-pub fn list(store: &Store, actor: &Actor, query: &ProductKeyQuery) -> Result<ProductKeyPage> {
+pub fn list(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    query: &ProductKeyQuery,
+) -> Result<ProductKeyPage> {
     let limit = paging::page_size(query.limit, text!("product keys", "kluczy produktów"))?;
-    store.read(|conn| {
+    let target = read_target("product_key", None, "inventory");
+    guarded_read(store, clock, actor, "product_key.list", target, |conn| {
         require(conn, actor, Action::ViewProductKeys)?;
         let full = sees_full(conn, actor)?;
         let mut clauses = vec!["1 = 1".to_owned()];
@@ -523,12 +525,13 @@ fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
 
 /// Checks the permission and each row: its service, and that its key is
 /// neither in the inventory nor earlier in the file (naming that line).
-fn prepare(
-    conn: &Connection,
+fn prepare<C>(
+    guarded: &Guarded<'_, C>,
     actor: &Actor,
     parsed: ParsedRows<ValidKey>,
 ) -> Result<(Vec<ValidKey>, ImportReport)> {
-    require(conn, actor, Action::ManageProductKeys)?;
+    require(guarded, actor, Action::ManageProductKeys)?;
+    let conn = guarded.connection();
     let mut first_line: HashMap<String, u32> = HashMap::new();
     imports::check(parsed, |valid| {
         if let Some(first) = first_line.get(&valid.key) {

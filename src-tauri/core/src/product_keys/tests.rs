@@ -11,7 +11,7 @@ use crate::testing::{world, World};
 const KEY: &str = "BCDFG-HJKMP-QRTVW-XY234-6789B";
 
 fn service(w: &World) -> String {
-    catalog::list(&w.store, &w.admin)
+    catalog::list(&w.store, &w.clock, &w.admin)
         .unwrap()
         .into_iter()
         .find(|s| s.title.starts_with("Microsoft 365 Business Basic"))
@@ -176,9 +176,9 @@ fn only_billing_and_global_admins_add_keys_and_see_them_in_full() {
     .unwrap();
 
     let query = ProductKeyQuery::default();
-    let full = list(&w.store, &billing, &query).unwrap();
+    let full = list(&w.store, &w.clock, &billing, &query).unwrap();
     assert!(full.rows.iter().all(|k| !k.masked && !k.key.contains('•')));
-    let masked = list(&w.store, &seller, &query).unwrap();
+    let masked = list(&w.store, &w.clock, &seller, &query).unwrap();
     assert_eq!(masked.rows.len(), 2);
     for k in &masked.rows {
         assert!(k.masked);
@@ -202,7 +202,7 @@ fn keys_need_the_subscription_advisor_authorization() {
         .unwrap();
     let e = add(&w.store, &w.clock, &w.admin, &input(&w, KEY)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
-    assert!(list(&w.store, &w.admin, &ProductKeyQuery::default()).is_err());
+    assert!(list(&w.store, &w.clock, &w.admin, &ProductKeyQuery::default()).is_err());
     assert!(w
         .audit_actions()
         .iter()
@@ -318,6 +318,7 @@ fn redeeming_creates_a_subscription_once() {
     assert!(e.to_string().contains("already redeemed"), "{e}");
     let redeemed = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &ProductKeyQuery {
             status: Some("redeemed".into()),
@@ -328,6 +329,7 @@ fn redeeming_creates_a_subscription_once() {
     assert_eq!(redeemed.rows.len(), 1);
     let available = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &ProductKeyQuery {
             status: Some("available".into()),
@@ -398,7 +400,7 @@ fn redeeming_extends_the_term_or_adds_licences_of_the_existing_subscription() {
         .unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidState, "{e}");
     }
-    let still = list(&w.store, &w.admin, &ProductKeyQuery::default()).unwrap();
+    let still = list(&w.store, &w.clock, &w.admin, &ProductKeyQuery::default()).unwrap();
     assert!(still
         .rows
         .iter()

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{load, RelationshipState};
-use crate::access::{guarded_write, require, Action};
+use crate::access::{guarded_read, guarded_write, read_target, require, require_any, Action};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -78,8 +78,36 @@ pub(crate) fn get_templates_in(conn: &Connection) -> Result<LinkTemplates> {
     Ok(templates)
 }
 
-pub fn get_templates(store: &Store) -> Result<LinkTemplates> {
-    store.read(get_templates_in)
+/// Who sees the templates: those who edit them, and those who send what they
+/// build — delegated-administration requests, trial invitations, purchase
+/// offers (docs/decisions/0028).
+pub const TEMPLATE_READERS: [Action; 4] = [
+    Action::EditLinkTemplates,
+    Action::ManageRelationships,
+    Action::ManageTrialInvitations,
+    Action::ManagePurchaseOffers,
+];
+
+fn templates_target() -> Target {
+    Target {
+        kind: "settings",
+        id: None,
+        label: "link templates".into(),
+    }
+}
+
+pub fn get_templates(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<LinkTemplates> {
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "link_templates.view",
+        templates_target(),
+        |conn| {
+            require_any(conn, actor, &TEMPLATE_READERS)?;
+            get_templates_in(conn)
+        },
+    )
 }
 
 pub fn update_templates(
@@ -99,11 +127,7 @@ pub fn update_templates(
         checked.push(links::check_template(field, value, placeholder)?);
     }
     let now = to_rfc3339(clock.now())?;
-    let target = Target {
-        kind: "settings",
-        id: None,
-        label: "link templates".into(),
-    };
+    let target = templates_target();
     let saved = guarded_write(
         store,
         clock,
@@ -144,36 +168,48 @@ pub struct RelationshipMessage {
     pub html_snippet: String,
 }
 
-pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMessage> {
+pub fn message(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<RelationshipMessage> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
-        require(conn, actor, Action::ManageRelationships)?;
-        let relationship = load(conn, &id)?;
-        if relationship.state != RelationshipState::ApprovalPending {
-            let name = &relationship.display_name;
-            let (state, state_pl) = (
-                relationship.state.describe(),
-                relationship.state.describe_pl(),
-            );
-            return Err(Error::invalid_state(text!(
+    let target = read_target("relationship", Some(&id), "");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "relationship.message",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManageRelationships)?;
+            let relationship = load(conn, &id)?;
+            if relationship.state != RelationshipState::ApprovalPending {
+                let name = &relationship.display_name;
+                let (state, state_pl) = (
+                    relationship.state.describe(),
+                    relationship.state.describe_pl(),
+                );
+                return Err(Error::invalid_state(text!(
                 "'{name}' is {state}; only a relationship waiting for approval has a link to send",
                 "Relacja „{name}” ma stan: {state_pl}; link do wysłania ma tylko relacja czekająca na zatwierdzenie"
             )));
-        }
-        let customer = customers::load(conn, &relationship.customer_id)?;
-        let company = crate::company::read_profile(conn)?;
-        let templates = get_templates_in(conn)?;
-        let link = links::build(
-            &templates.granular_relationship,
-            &[
-                ("{relationship}", &relationship.id),
-                ("{partner_tenant}", &company.partner_tenant_id),
-                ("{advisor}", &company.partner_id),
-            ],
-        )?;
-        let roles = relationship.roles.join(", ");
-        let (subject, body, anchor) = if customer.language == "pl" {
-            (
+            }
+            let customer = customers::load(conn, &relationship.customer_id)?;
+            let company = crate::company::read_profile(conn)?;
+            let templates = get_templates_in(conn)?;
+            let link = links::build(
+                &templates.granular_relationship,
+                &[
+                    ("{relationship}", &relationship.id),
+                    ("{partner_tenant}", &company.partner_tenant_id),
+                    ("{advisor}", &company.partner_id),
+                ],
+            )?;
+            let roles = relationship.roles.join(", ");
+            let (subject, body, anchor) = if customer.language == "pl" {
+                (
                 format!("{}: prośba o administrację delegowaną", company.legal_name),
                 format!(
                     "Dzień dobry,\n\nprosimy o zatwierdzenie relacji administracji delegowanej „{}” dla {} (role: {}; czas trwania: {} dni).\n\nAby ją zatwierdzić, zaloguj się jako administrator globalny i otwórz link:\n{}\n\nZ poważaniem\n{}",
@@ -181,8 +217,8 @@ pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMes
                 ),
                 "Zatwierdź administrację delegowaną",
             )
-        } else {
-            (
+            } else {
+                (
                 format!("{}: request for delegated administration", company.legal_name),
                 format!(
                     "Hello,\n\nplease approve the delegated-administration relationship \"{}\" for {} (roles: {}; duration: {} days).\n\nTo approve it, sign in as a global admin and open:\n{}\n\nKind regards\n{}",
@@ -190,9 +226,16 @@ pub fn message(store: &Store, actor: &Actor, id: &str) -> Result<RelationshipMes
                 ),
                 "Approve delegated administration",
             )
-        };
-        let mailto = links::mailto(&[&customer.contact_email], &subject, &body);
-        let html_snippet = links::html_link(&link, anchor);
-        Ok(RelationshipMessage { link, subject, body, mailto, html_snippet })
-    })
+            };
+            let mailto = links::mailto(&[&customer.contact_email], &subject, &body);
+            let html_snippet = links::html_link(&link, anchor);
+            Ok(RelationshipMessage {
+                link,
+                subject,
+                body,
+                mailto,
+                html_snippet,
+            })
+        },
+    )
 }

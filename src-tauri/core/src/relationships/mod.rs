@@ -7,12 +7,12 @@ mod machine;
 #[cfg(test)]
 mod tests;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, Action};
+use crate::access::{guarded_read, guarded_write, read_target, require, Action, Guarded};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -217,11 +217,13 @@ fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
 
 pub fn list_for_customer(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     customer_id: &str,
 ) -> Result<Vec<Relationship>> {
     let customer_id = parse_id("customer_id", customer_id)?;
-    store.read(|conn| {
+    let target = read_target("customer", Some(&customer_id), "relationships");
+    guarded_read(store, clock, actor, "relationship.list", target, |conn| {
         require(conn, actor, Action::ViewCustomers)?;
         customers::load(conn, &customer_id)?;
         let rows = conn
@@ -351,7 +353,7 @@ pub fn check_offer(offer: &RelationshipOffer) -> Result<()> {
 /// once) inside a write under way: a redeemed product key that includes it.
 /// Asks the same row of the table as offering it alone (decision 0027).
 pub fn request_in(
-    tx: &Connection,
+    tx: &Guarded<'_, Transaction<'_>>,
     clock: &dyn Clock,
     actor: &Actor,
     offer: &RelationshipOffer,
@@ -375,7 +377,7 @@ pub fn request_in(
 /// delegated administration. Asks the same row of the table as offering it
 /// alone and recording its acceptance (decision 0027).
 pub fn create_accepted_in(
-    tx: &Connection,
+    tx: &Guarded<'_, Transaction<'_>>,
     clock: &dyn Clock,
     actor: &Actor,
     offer: &RelationshipOffer,

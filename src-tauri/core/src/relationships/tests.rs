@@ -126,6 +126,7 @@ fn acceptance_activates_for_the_duration_and_the_customer_shows_it() {
     assert_eq!(r.state, RelationshipState::ApprovalPending);
     let pending = customers::list(
         &w.store,
+        &w.clock,
         &w.admin,
         &CustomerQuery {
             relationship_state: Some("approval_pending".into()),
@@ -157,6 +158,7 @@ fn acceptance_activates_for_the_duration_and_the_customer_shows_it() {
     assert_eq!(active.ends_at.as_deref(), Some("2027-11-27T09:00:00Z"));
     let listed = customers::list(
         &w.store,
+        &w.clock,
         &w.admin,
         &CustomerQuery {
             relationship_state: Some("active".into()),
@@ -245,7 +247,9 @@ fn an_unapproved_request_lapses_after_ninety_days_and_terminate_ends_any_live_st
     .unwrap();
     assert_eq!(draft.state, RelationshipState::Created);
     assert_eq!(
-        message(&w.store, &w.admin, &draft.id).unwrap_err().code(),
+        message(&w.store, &w.clock, &w.admin, &draft.id)
+            .unwrap_err()
+            .code(),
         ErrorCode::InvalidState
     );
     terminate(&w.store, &w.clock, &w.admin, &stopped.id).unwrap();
@@ -267,7 +271,7 @@ fn an_unapproved_request_lapses_after_ninety_days_and_terminate_ends_any_live_st
         w.store.read(|c| load(c, &waiting.id)).unwrap().state,
         RelationshipState::Expired
     );
-    let customer_state = customers::get(&w.store, &w.admin, &id)
+    let customer_state = customers::get(&w.store, &w.clock, &w.admin, &id)
         .unwrap()
         .relationship_state;
     assert_eq!(
@@ -281,7 +285,7 @@ fn the_message_carries_the_link_in_the_customers_language_signed_by_the_company(
     let w = world();
     let id = customer(&w);
     let (r, _) = offer(&w.store, &w.clock, &w.admin, &offer_input(&id, "Support")).unwrap();
-    let m = message(&w.store, &w.admin, &r.id).unwrap();
+    let m = message(&w.store, &w.clock, &w.admin, &r.id).unwrap();
     assert_eq!(m.link, format!("https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/{}", r.id));
     assert!(
         m.subject.contains("prośba o administrację delegowaną"),
@@ -321,7 +325,7 @@ fn the_message_carries_the_link_in_the_customers_language_signed_by_the_company(
     };
     update_templates(&w.store, &w.clock, &w.admin, &custom).unwrap();
     assert_eq!(
-        message(&w.store, &w.admin, &r.id).unwrap().link,
+        message(&w.store, &w.clock, &w.admin, &r.id).unwrap().link,
         format!("https://partner.example.com/gdap/{}?p=", r.id)
     );
     let billing = w.staff("Bea", R::BillingAdmin, A::None);

@@ -10,8 +10,9 @@ use super::{
     manage_permission, parse_category, parse_severity, parse_status, reference, require_view,
     sees_all, ServiceRequestCategory, ServiceRequestSeverity, ServiceRequestStatus,
 };
-use crate::access::{require, Action, Permission};
+use crate::access::{guarded_read, read_target, require, Action, Permission};
 use crate::auth::Actor;
+use crate::clock::Clock;
 use crate::error::Result;
 use crate::fold::fold;
 use crate::ids::parse_id;
@@ -320,37 +321,55 @@ fn page(
 /// an active delegated-admin relationship; anyone else is refused.
 pub fn queue(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     query: &ServiceRequestQuery,
 ) -> Result<ServiceRequestPage> {
-    store.read(|conn| {
-        let scope = if sees_all(conn, actor)? {
-            Scope::Every
-        } else {
-            require(conn, actor, Action::ViewServiceRequests)?;
-            Scope::ActiveRelationships
-        };
-        page(conn, query, scope)
-    })
+    let target = read_target("service_request", None, "queue");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "service_request.queue",
+        target,
+        |conn| {
+            let scope = if sees_all(conn, actor)? {
+                Scope::Every
+            } else {
+                require(conn, actor, Action::ViewServiceRequests)?;
+                Scope::ActiveRelationships
+            };
+            page(conn, query, scope)
+        },
+    )
 }
 
 /// One customer's requests, with whether the reader may work on them.
 pub fn list_for_customer(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     customer_id: &str,
     query: &ServiceRequestQuery,
 ) -> Result<CustomerServiceRequests> {
     let customer_id = parse_id("customer_id", customer_id)?;
-    store.read(|conn| {
-        require_view(conn, actor, &customer_id)?;
-        let query = ServiceRequestQuery {
-            customer_id: Some(customer_id.clone()),
-            ..query.clone()
-        };
-        Ok(CustomerServiceRequests {
-            page: page(conn, &query, Scope::Every)?,
-            manage: manage_permission(conn, actor, &customer_id)?,
-        })
-    })
+    let target = read_target("customer", Some(&customer_id), "service requests");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "service_request.list",
+        target,
+        |conn| {
+            require_view(conn, actor, &customer_id)?;
+            let query = ServiceRequestQuery {
+                customer_id: Some(customer_id.clone()),
+                ..query.clone()
+            };
+            Ok(CustomerServiceRequests {
+                page: page(conn, &query, Scope::Every)?,
+                manage: manage_permission(conn, actor, &customer_id)?,
+            })
+        },
+    )
 }

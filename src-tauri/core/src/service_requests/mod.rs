@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::access::{
-    guarded_write, permissions_for_customer, require, require_for_customer, Action, Permission,
+    allows, guarded_read, guarded_write, permissions_for_customer, read_target,
+    require_for_customer, Action, Guarded, Permission,
 };
 use crate::audit::{self, Event, Target};
 use crate::auth::actor::partner_authorizations;
@@ -400,15 +401,15 @@ fn view(conn: &Connection, actor: &Actor, request: ServiceRequest) -> Result<Ser
 
 /// Service and global admins see every customer's requests.
 pub(crate) fn sees_all(conn: &Connection, actor: &Actor) -> Result<bool> {
-    match require(conn, actor, Action::ViewAllServiceRequests) {
-        Ok(()) => Ok(true),
-        Err(Error::Forbidden { .. }) => Ok(false),
-        Err(other) => Err(other),
-    }
+    allows(conn, actor, Action::ViewAllServiceRequests)
 }
 
 /// Seeing one customer's requests: the whole queue, or that customer's with its gate.
-pub(crate) fn require_view(conn: &Connection, actor: &Actor, customer_id: &str) -> Result<()> {
+pub(crate) fn require_view(
+    conn: &Guarded<'_, Connection>,
+    actor: &Actor,
+    customer_id: &str,
+) -> Result<()> {
     if sees_all(conn, actor)? {
         // The customer must still exist.
         customers::load(conn, customer_id)?;
@@ -730,11 +731,24 @@ pub fn add_note(
 }
 
 /// One request with its notes, for whoever may see its customer's requests.
-pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<ServiceRequestView> {
+pub fn get(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<ServiceRequestView> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
-        let found = load(conn, &id)?;
-        require_view(conn, actor, &found.customer_id)?;
-        view(conn, actor, found)
-    })
+    let target = read_target("service_request", Some(&id), "");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "service_request.view",
+        target,
+        |conn| {
+            let found = load(conn, &id)?;
+            require_view(conn, actor, &found.customer_id)?;
+            view(conn, actor, found)
+        },
+    )
 }

@@ -55,7 +55,13 @@ fn in_status(w: &World, customer_id: &str, status: ServiceRequestStatus) -> Stri
     for event in path {
         run(w, &w.admin, &id, *event).unwrap();
     }
-    assert_eq!(get(&w.store, &w.admin, &id).unwrap().request.status, status);
+    assert_eq!(
+        get(&w.store, &w.clock, &w.admin, &id)
+            .unwrap()
+            .request
+            .status,
+        status
+    );
     id
 }
 
@@ -107,13 +113,13 @@ fn every_event_in_every_status_does_what_the_table_says() {
             match transition(status, event) {
                 Some(Next::Status(next)) => {
                     result.unwrap_or_else(|e| panic!("{status:?} + {event:?}: {e}"));
-                    let after = get(&w.store, &w.admin, &id).unwrap();
+                    let after = get(&w.store, &w.clock, &w.admin, &id).unwrap();
                     assert_eq!(after.request.status, next, "{status:?} + {event:?}");
                     assert_eq!(after.events, allowed_events(next));
                 }
                 Some(Next::Discarded) => {
                     result.unwrap();
-                    let gone = get(&w.store, &w.admin, &id).unwrap_err();
+                    let gone = get(&w.store, &w.clock, &w.admin, &id).unwrap_err();
                     assert_eq!(gone.code(), ErrorCode::NotFound);
                 }
                 None => {
@@ -127,7 +133,13 @@ fn every_event_in_every_status_does_what_the_table_says() {
                         refused.to_string().contains(status.describe()),
                         "names the current state: {refused}"
                     );
-                    assert_eq!(get(&w.store, &w.admin, &id).unwrap().request.status, status);
+                    assert_eq!(
+                        get(&w.store, &w.clock, &w.admin, &id)
+                            .unwrap()
+                            .request
+                            .status,
+                        status
+                    );
                 }
             }
         }
@@ -139,7 +151,7 @@ fn status_times_are_stamped_and_reopening_clears_the_close() {
     let w = world();
     let cid = w.active_customer("Contoso", "contoso", &[]).0;
     let id = draft(&w, &cid, "Teams").request.id;
-    assert!(get(&w.store, &w.admin, &id)
+    assert!(get(&w.store, &w.clock, &w.admin, &id)
         .unwrap()
         .request
         .submitted_at
@@ -235,7 +247,9 @@ fn each_bad_field_is_named_and_nothing_is_written() {
     }
     assert_eq!(count_requests(&w), 1, "nothing half-written");
     assert_eq!(
-        get(&w.store, &w.admin, &existing.id).unwrap().request,
+        get(&w.store, &w.clock, &w.admin, &existing.id)
+            .unwrap()
+            .request,
         existing
     );
     let bad_customer = create(&w.store, &w.clock, &w.admin, "42", &input("X")).unwrap_err();
@@ -461,7 +475,10 @@ fn notes_form_a_thread_by_their_authors_and_closed_requests_take_none() {
     .unwrap_err();
     assert_eq!(refused.field(), Some("note"));
     assert_eq!(
-        get(&w.store, &w.admin, &id).unwrap().request.status,
+        get(&w.store, &w.clock, &w.admin, &id)
+            .unwrap()
+            .request
+            .status,
         S::Open
     );
 }
@@ -564,13 +581,16 @@ fn without_an_active_relationship_every_write_is_refused_and_audited() {
     }
     for (status, id) in &ids {
         assert_eq!(
-            get(&w.store, &w.admin, id).unwrap().request.status,
+            get(&w.store, &w.clock, &w.admin, id)
+                .unwrap()
+                .request
+                .status,
             *status,
             "unchanged"
         );
     }
     // The admin still sees them (the whole queue), but may not work on them, and is told why.
-    let view = get(&w.store, &w.admin, &ids[0].1).unwrap();
+    let view = get(&w.store, &w.clock, &w.admin, &ids[0].1).unwrap();
     assert!(!view.manage.allowed);
     assert_eq!(view.manage.reason, Some(DenialReason::NoActiveRelationship));
 }
@@ -588,7 +608,7 @@ fn working_on_requests_needs_customer_access() {
     let id = in_status(&w, &cid, S::Open);
     let refused = add_note(&w.store, &w.clock, &sam, &id, "Hello").unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
-    let view = get(&w.store, &sam, &id).unwrap();
+    let view = get(&w.store, &w.clock, &sam, &id).unwrap();
     assert_eq!(
         view.manage.reason,
         Some(DenialReason::CustomerAccessRequired)
@@ -633,27 +653,27 @@ fn the_queue_shows_each_reader_the_customers_they_may_see() {
     let everyone = ServiceRequestQuery::default();
 
     let sam = w.staff("Sam Service", R::ServiceAdmin, A::None);
-    let page = queue(&w.store, &sam, &everyone).unwrap();
+    let page = queue(&w.store, &w.clock, &sam, &everyone).unwrap();
     assert_eq!(titles(&page), ["Ended customer's", "Active customer's"]);
     assert_eq!(page.total, 2);
-    assert!(get(&w.store, &sam, &hidden).is_ok());
+    assert!(get(&w.store, &w.clock, &sam, &hidden).is_ok());
 
     let lena = w.staff("Lena Limited", R::None, A::Limited);
-    let page = queue(&w.store, &lena, &everyone).unwrap();
+    let page = queue(&w.store, &w.clock, &lena, &everyone).unwrap();
     assert_eq!(titles(&page), ["Active customer's"]);
     assert_eq!(page.total, 1);
     let counted: u32 = page.counts.iter().map(|c| c.count).sum();
     assert_eq!(counted, 1, "counts follow the same visibility");
-    let refused = get(&w.store, &lena, &hidden).unwrap_err();
+    let refused = get(&w.store, &w.clock, &lena, &hidden).unwrap_err();
     assert_eq!(reason(&refused).as_deref(), Some("no_active_relationship"));
-    let refused = list_for_customer(&w.store, &lena, &ended, &everyone).unwrap_err();
+    let refused = list_for_customer(&w.store, &w.clock, &lena, &ended, &everyone).unwrap_err();
     assert_eq!(reason(&refused).as_deref(), Some("no_active_relationship"));
-    let mine = list_for_customer(&w.store, &lena, &active, &everyone).unwrap();
+    let mine = list_for_customer(&w.store, &w.clock, &lena, &active, &everyone).unwrap();
     assert_eq!(titles(&mine.page), ["Active customer's"]);
     assert!(mine.manage.allowed);
 
     let bella = w.staff("Bella Billing", R::BillingAdmin, A::None);
-    let refused = queue(&w.store, &bella, &everyone).unwrap_err();
+    let refused = queue(&w.store, &w.clock, &bella, &everyone).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
     assert_eq!(
         reason(&refused).as_deref(),
@@ -661,7 +681,7 @@ fn the_queue_shows_each_reader_the_customers_they_may_see() {
     );
 
     // A customer's own list holds only that customer's requests.
-    let admin_view = list_for_customer(&w.store, &w.admin, &never, &everyone).unwrap();
+    let admin_view = list_for_customer(&w.store, &w.clock, &w.admin, &never, &everyone).unwrap();
     assert!(admin_view.page.rows.is_empty());
     assert_eq!(
         admin_view.manage.reason,
@@ -708,7 +728,13 @@ fn the_queue_counts_by_severity_and_status_and_filters() {
     make(&b, "Phishing mail", "critical", "security", S::Open);
     make(&a, "Draft idea", "minimal", "other", S::Draft);
 
-    let all = queue(&w.store, &w.admin, &ServiceRequestQuery::default()).unwrap();
+    let all = queue(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &ServiceRequestQuery::default(),
+    )
+    .unwrap();
     assert_eq!(all.total, 6);
     assert_eq!(all.counts.len(), 12, "every severity × status pair");
     let count = |page: &ServiceRequestPage, severity: &str, status: &str| {
@@ -728,7 +754,7 @@ fn the_queue_counts_by_severity_and_status_and_filters() {
     let q = |f: &dyn Fn(&mut ServiceRequestQuery)| {
         let mut query = ServiceRequestQuery::default();
         f(&mut query);
-        queue(&w.store, &w.admin, &query).unwrap()
+        queue(&w.store, &w.clock, &w.admin, &query).unwrap()
     };
     let critical_open = q(&|q| {
         q.severity = Some("critical".into());
@@ -787,7 +813,7 @@ fn the_queue_counts_by_severity_and_status_and_filters() {
             "category" => query.category = Some(bad.into()),
             _ => query.customer_id = Some(bad.into()),
         }
-        let refused = queue(&w.store, &w.admin, &query).unwrap_err();
+        let refused = queue(&w.store, &w.clock, &w.admin, &query).unwrap_err();
         assert_eq!(refused.field(), Some(field));
     }
 }
@@ -814,7 +840,7 @@ fn pages_walk_every_request_once_newest_activity_first() {
             cursor: cursor.clone(),
             ..Default::default()
         };
-        let page = queue(&w.store, &w.admin, &query).unwrap();
+        let page = queue(&w.store, &w.clock, &w.admin, &query).unwrap();
         assert_eq!(page.total, 7);
         seen.extend(
             page.rows
@@ -831,10 +857,17 @@ fn pages_walk_every_request_once_newest_activity_first() {
     let mut sorted = seen.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(seen, sorted, "newest activity first, ties by id");
-    let first = queue(&w.store, &w.admin, &ServiceRequestQuery::default()).unwrap();
+    let first = queue(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &ServiceRequestQuery::default(),
+    )
+    .unwrap();
     assert_eq!(first.rows[0].note_count, 1);
     let refused = queue(
         &w.store,
+        &w.clock,
         &w.admin,
         &ServiceRequestQuery {
             limit: Some(0),

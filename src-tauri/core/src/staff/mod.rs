@@ -8,7 +8,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_read, guarded_write, require, Action, CompanyRole, CustomerAccess};
+use crate::access::{
+    guarded_read, guarded_write, require, Action, CompanyRole, CustomerAccess, Guarded,
+};
 use crate::audit::{self, Event, Target};
 use crate::auth::actor::{parse_access, parse_role};
 use crate::auth::{password, Actor};
@@ -177,7 +179,7 @@ fn action_state(action: StaffAction, check: Result<()>) -> Result<StaffActionSta
 
 /// The same checks the commands make, asked without doing anything.
 fn row_actions(
-    conn: &Connection,
+    conn: &Guarded<'_, Connection>,
     actor: &Actor,
     member: &StaffMember,
 ) -> Result<Vec<StaffActionState>> {

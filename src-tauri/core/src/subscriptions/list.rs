@@ -10,7 +10,7 @@ use time::Duration;
 use ts_rs::TS;
 
 use super::{subscription, Subscription, SubscriptionStatus, COLUMNS, FROM};
-use crate::access::{require, Action};
+use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
 use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
@@ -295,7 +295,8 @@ pub fn list(
     actor: &Actor,
     query: &SubscriptionQuery,
 ) -> Result<SubscriptionPage> {
-    store.read(|conn| {
+    let target = read_target("subscription", None, "subscription list");
+    guarded_read(store, clock, actor, "subscription.list", target, |conn| {
         require(conn, actor, Action::ViewSubscriptions)?;
         page(conn, clock, query)
     })
@@ -327,7 +328,8 @@ pub fn export_csv(
     query: &SubscriptionQuery,
     out: impl Write,
 ) -> Result<u64> {
-    store.read(|conn| {
+    let target = read_target("subscription", None, "subscription list");
+    guarded_read(store, clock, actor, "subscription.export", target, |conn| {
         require(conn, actor, Action::ViewSubscriptions)?;
         let (clauses, values) = Filters::parse(query, clock)?.clauses(|_| true);
         let sql = format!(

@@ -8,12 +8,15 @@ mod term;
 #[cfg(test)]
 mod tests;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, require_for_customer, Action};
+use crate::access::{
+    guarded_read, guarded_write, read_target, require, require_for_customer, Action,
+    Guarded,
+};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -257,7 +260,8 @@ pub fn get(
     id: &str,
 ) -> Result<SubscriptionDetail> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
+    let target = read_target("subscription", Some(&id), "");
+    guarded_read(store, clock, actor, "subscription.view", target, |conn| {
         require(conn, actor, Action::ViewSubscriptions)?;
         let subscription = load(conn, &id)?;
         let closes = parse_rfc3339(
@@ -915,7 +919,7 @@ pub fn active_trial_of(
 /// audited. It administers the customer's tenant, so it asks the same customer
 /// gate as [`convert_trial`] itself, whoever calls it (decision 0027).
 pub fn convert_trial_in(
-    tx: &Connection,
+    tx: &Guarded<'_, Transaction<'_>>,
     clock: &dyn Clock,
     actor: &Actor,
     id: &str,
@@ -1000,7 +1004,7 @@ fn audit_in(
 /// way (a redeemed product key), with a history row and an audit entry; behind
 /// the customer gate, as every change to an existing subscription is.
 pub fn extend_term_in(
-    tx: &Connection,
+    tx: &Guarded<'_, Transaction<'_>>,
     clock: &dyn Clock,
     actor: &Actor,
     id: &str,
@@ -1042,7 +1046,7 @@ pub fn extend_term_in(
 /// way (a redeemed product key), with a history row and an audit entry; behind
 /// the customer gate, as every change to an existing subscription is.
 pub fn add_licences_in(
-    tx: &Connection,
+    tx: &Guarded<'_, Transaction<'_>>,
     clock: &dyn Clock,
     actor: &Actor,
     id: &str,

@@ -10,7 +10,7 @@ use crate::relationships;
 use crate::testing::{world, World};
 
 fn service(w: &World, title_starts: &str) -> String {
-    catalog::list(&w.store, &w.admin)
+    catalog::list(&w.store, &w.clock, &w.admin)
         .unwrap()
         .into_iter()
         .find(|s| s.title.starts_with(title_starts))
@@ -525,6 +525,7 @@ fn the_partner_of_record_flag_filters_customers_and_lists_filter_subscriptions()
     let of_record = |flag| {
         customers::list(
             &w.store,
+            &w.clock,
             &w.admin,
             &CustomerQuery {
                 partner_of_record: Some(flag),

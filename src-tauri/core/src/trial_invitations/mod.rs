@@ -13,7 +13,9 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access::{guarded_write, require, require_to_offer_delegated_admin, Action};
+use crate::access::{
+    guarded_read, guarded_write, read_target, require, require_to_offer_delegated_admin, Action,
+};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
@@ -334,12 +336,25 @@ fn detail(conn: &Connection, id: &str) -> Result<TrialInvitationDetail> {
     })
 }
 
-pub fn get(store: &Store, actor: &Actor, id: &str) -> Result<TrialInvitationDetail> {
+pub fn get(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<TrialInvitationDetail> {
     let id = parse_id("id", id)?;
-    store.read(|conn| {
-        require(conn, actor, Action::ManageTrialInvitations)?;
-        detail(conn, &id)
-    })
+    let target = target(&id, "");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "trial_invitation.view",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManageTrialInvitations)?;
+            detail(conn, &id)
+        },
+    )
 }
 
 const STATES: &[&str] = &["draft", "active", "retired"];
@@ -347,6 +362,7 @@ const STATES: &[&str] = &["draft", "active", "retired"];
 /// Most recently changed first, a keyset page at a time.
 pub fn list(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     query: &TrialInvitationQuery,
 ) -> Result<TrialInvitationPage> {
@@ -381,42 +397,62 @@ pub fn list(
     } else {
         clauses.join(" AND ")
     };
-    store.read(|conn| {
-        require(conn, actor, Action::ManageTrialInvitations)?;
-        let mut rows = conn
-            .prepare(&format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE {where_sql}
+    let target = read_target("trial_invitation", None, "invitation list");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "trial_invitation.list",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManageTrialInvitations)?;
+            let mut rows = conn
+                .prepare(&format!(
+                    "SELECT {COLUMNS} FROM {FROM} WHERE {where_sql}
                  ORDER BY i.updated_at DESC, i.id DESC LIMIT ?"
-            ))?
-            .query_map(params_from_iter(values), invitation)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let next_cursor =
-            paging::next_cursor(&mut rows, limit, |r| (r.updated_at.clone(), r.id.clone()));
-        Ok(TrialInvitationPage { rows, next_cursor })
-    })
+                ))?
+                .query_map(params_from_iter(values), invitation)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let next_cursor =
+                paging::next_cursor(&mut rows, limit, |r| (r.updated_at.clone(), r.id.clone()));
+            Ok(TrialInvitationPage { rows, next_cursor })
+        },
+    )
 }
 
 /// The catalog services an invitation may hold: those that offer a trial.
-pub fn trial_services(store: &Store, actor: &Actor) -> Result<Vec<TrialService>> {
-    store.read(|conn| {
-        require(conn, actor, Action::ManageTrialInvitations)?;
-        let rows = conn
-            .prepare_cached(
-                "SELECT id, title, trial_seats, trial_days FROM catalog_services
+pub fn trial_services(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+) -> Result<Vec<TrialService>> {
+    let target = read_target("catalog", None, "services with a trial");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "trial_invitation.services",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManageTrialInvitations)?;
+            let rows = conn
+                .prepare_cached(
+                    "SELECT id, title, trial_seats, trial_days FROM catalog_services
                  WHERE trial_seats IS NOT NULL AND trial_days IS NOT NULL
                  ORDER BY title COLLATE NOCASE, id",
-            )?
-            .query_map([], |r| {
-                Ok(TrialService {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    trial_seats: r.get(2)?,
-                    trial_days: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    })
+                )?
+                .query_map([], |r| {
+                    Ok(TrialService {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        trial_seats: r.get(2)?,
+                        trial_days: r.get(3)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        },
+    )
 }
 
 // ---------------------------------------------------------------- drafting
@@ -848,6 +884,7 @@ fn compose(
 /// and the HTML snippet; only an active invitation has them.
 pub fn message(
     store: &Store,
+    clock: &dyn Clock,
     actor: &Actor,
     id: &str,
     recipients: &[String],
@@ -858,12 +895,20 @@ pub fn message(
     } else {
         check_recipients(recipients)?
     };
-    store.read(|conn| {
-        require(conn, actor, Action::ManageTrialInvitations)?;
-        let invitation = load(conn, &id)?;
-        check_event(&invitation, InvitationEvent::Send)?;
-        compose(conn, &invitation, &recipients)
-    })
+    let target = target(&id, "");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "trial_invitation.message",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManageTrialInvitations)?;
+            let invitation = load(conn, &id)?;
+            check_event(&invitation, InvitationEvent::Send)?;
+            compose(conn, &invitation, &recipients)
+        },
+    )
 }
 
 /// Records that the invitation was sent to `recipients` (now, by `actor`)

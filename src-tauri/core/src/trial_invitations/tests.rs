@@ -7,7 +7,7 @@ use InvitationEvent as E;
 use InvitationState as S;
 
 fn service(w: &World, title_starts: &str) -> String {
-    crate::catalog::list(&w.store, &w.admin)
+    crate::catalog::list(&w.store, &w.clock, &w.admin)
         .unwrap()
         .into_iter()
         .find(|s| s.title.starts_with(title_starts))
@@ -102,7 +102,10 @@ fn in_state(w: &World, state: InvitationState) -> String {
         run(w, &id, *event, 0).unwrap();
     }
     assert_eq!(
-        get(&w.store, &w.admin, &id).unwrap().invitation.state,
+        get(&w.store, &w.clock, &w.admin, &id)
+            .unwrap()
+            .invitation
+            .state,
         state
     );
     id
@@ -147,7 +150,7 @@ fn every_event_in_every_state_does_what_the_table_says() {
             match transition(state, event) {
                 Some(next) => {
                     result.unwrap_or_else(|e| panic!("{state:?} + {event:?}: {e}"));
-                    let after = get(&w.store, &w.admin, &id).unwrap();
+                    let after = get(&w.store, &w.clock, &w.admin, &id).unwrap();
                     assert_eq!(after.invitation.state, next, "{state:?} + {event:?}");
                     assert_eq!(after.events, allowed_events(next));
                     assert_eq!(after.link.is_some(), next != S::Draft);
@@ -163,7 +166,7 @@ fn every_event_in_every_state_does_what_the_table_says() {
                         refused.to_string().contains(state.describe()),
                         "names the current state: {refused}"
                     );
-                    let after = get(&w.store, &w.admin, &id).unwrap();
+                    let after = get(&w.store, &w.clock, &w.admin, &id).unwrap();
                     assert_eq!(after.invitation.state, state);
                     assert!(after.recipients.is_empty() && after.signups.is_empty());
                 }
@@ -226,7 +229,7 @@ fn a_draft_holds_one_service_with_a_trial_and_a_valid_relationship_request() {
     assert_eq!(i.language, "pl", "the company's default language");
     assert_eq!(i.relationship.as_ref().unwrap().duration_days, 180);
     assert!(created.link.is_none(), "a draft never leaves the machine");
-    let refused = message(&w.store, &w.admin, &i.id, &[]).unwrap_err();
+    let refused = message(&w.store, &w.clock, &w.admin, &i.id, &[]).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);
 
     // Edits change the draft; activating fixes it.
@@ -265,7 +268,7 @@ fn the_link_embeds_the_advisor_code_and_the_id_and_hostile_values_stay_in_their_
     let id = active(&w, false);
     // A partner ID that tries to add parameters or a fragment stays one value.
     w.set_partner_id("12&type=Purchase#x <b>\"");
-    let sent = message(&w.store, &w.admin, &id, &[]).unwrap();
+    let sent = message(&w.store, &w.clock, &w.admin, &id, &[]).unwrap();
     let url = url::Url::parse(&sent.link).unwrap();
     assert_eq!(url.host_str(), Some("portal.office.com"));
     assert_eq!(url.fragment(), None);
@@ -290,7 +293,7 @@ fn the_link_embeds_the_advisor_code_and_the_id_and_hostile_values_stay_in_their_
             Ok(())
         })
         .unwrap();
-    let sent = message(&w.store, &w.admin, &id, &[]).unwrap();
+    let sent = message(&w.store, &w.clock, &w.admin, &id, &[]).unwrap();
     assert!(
         sent.html_snippet
             .ends_with(">Wypróbuj &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co za darmo</a>"),
@@ -298,7 +301,7 @@ fn the_link_embeds_the_advisor_code_and_the_id_and_hostile_values_stay_in_their_
         sent.html_snippet
     );
     // An id that is not a UUID never reaches a link.
-    let refused = message(&w.store, &w.admin, "x&msppid=evil", &[]).unwrap_err();
+    let refused = message(&w.store, &w.clock, &w.admin, "x&msppid=evil", &[]).unwrap_err();
     assert_eq!(refused.field(), Some("id"));
     assert!(sent
         .html_snippet
@@ -318,9 +321,12 @@ fn the_link_embeds_the_advisor_code_and_the_id_and_hostile_values_stay_in_their_
         })
         .unwrap();
     w.set_partner_id("evil.com/");
-    let refused = message(&w.store, &w.admin, &id, &[]).unwrap_err();
+    let refused = message(&w.store, &w.clock, &w.admin, &id, &[]).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);
-    assert!(get(&w.store, &w.admin, &id).unwrap().link.is_none());
+    assert!(get(&w.store, &w.clock, &w.admin, &id)
+        .unwrap()
+        .link
+        .is_none());
 }
 
 #[test]
@@ -370,7 +376,7 @@ fn sending_records_each_recipient_with_time_and_sender_and_composes_the_mail() {
     assert!(sent.body.contains(&sent.link));
     assert!(sent.body.contains("Contoso Partner Sp. z o.o."), "signed");
 
-    let shown = get(&w.store, &w.admin, &id).unwrap();
+    let shown = get(&w.store, &w.clock, &w.admin, &id).unwrap();
     let who: Vec<_> = shown
         .recipients
         .iter()
@@ -403,7 +409,7 @@ fn english_invitations_are_written_in_english() {
         .invitation
         .id;
     activate(&w.store, &w.clock, &w.admin, &id).unwrap();
-    let m = message(&w.store, &w.admin, &id, &[]).unwrap();
+    let m = message(&w.store, &w.clock, &w.admin, &id, &[]).unwrap();
     assert!(m.body.starts_with("Hello,"), "{}", m.body);
     assert!(m.body.contains("25 licenses for 30 days"));
     assert!(!m.body.contains("delegated administration"));
@@ -462,10 +468,16 @@ fn two_customers_sign_up_through_one_invitation() {
         assert_eq!(sub.quantity, 25);
         assert_eq!(sub.source, "trial_invitation");
         assert_eq!(sub.customer_id, signup.customer_id);
-        let customer = crate::customers::get(&w.store, &w.admin, &signup.customer_id).unwrap();
+        let customer =
+            crate::customers::get(&w.store, &w.clock, &w.admin, &signup.customer_id).unwrap();
         assert_eq!(customer.relationship_state, "active");
-        let rels = crate::relationships::list_for_customer(&w.store, &w.admin, &signup.customer_id)
-            .unwrap();
+        let rels = crate::relationships::list_for_customer(
+            &w.store,
+            &w.clock,
+            &w.admin,
+            &signup.customer_id,
+        )
+        .unwrap();
         assert_eq!(rels.len(), 1);
         assert_eq!(Some(&rels[0].id), signup.relationship_id.as_ref());
         assert_eq!(rels[0].roles, vec!["user_admin", "helpdesk_admin"]);
@@ -601,7 +613,10 @@ fn a_failed_signup_writes_nothing() {
     );
     assert!(failed.is_err());
     assert_eq!(counts(&w), snapshot, "nothing was written");
-    assert!(get(&w.store, &w.admin, &id).unwrap().signups.is_empty());
+    assert!(get(&w.store, &w.clock, &w.admin, &id)
+        .unwrap()
+        .signups
+        .is_empty());
 }
 
 #[test]
@@ -610,8 +625,14 @@ fn who_may_manage_invitations_and_refusals_are_audited() {
     let id = active(&w, false);
     let nobody = w.staff("Olga Outsider", R::GlobalAdmin, A::None);
     let limited = w.staff("Lena Limited", R::None, A::Limited);
-    assert!(list(&w.store, &limited, &TrialInvitationQuery::default()).is_ok());
-    assert!(trial_services(&w.store, &limited)
+    assert!(list(
+        &w.store,
+        &w.clock,
+        &limited,
+        &TrialInvitationQuery::default()
+    )
+    .is_ok());
+    assert!(trial_services(&w.store, &w.clock, &limited)
         .unwrap()
         .iter()
         .all(|s| s.trial_days > 0));
@@ -636,7 +657,7 @@ fn who_may_manage_invitations_and_refusals_are_audited() {
         })
         .unwrap();
     assert_eq!(
-        get(&w.store, &w.admin, &id).unwrap_err().code(),
+        get(&w.store, &w.clock, &w.admin, &id).unwrap_err().code(),
         ErrorCode::Forbidden
     );
 }
@@ -668,7 +689,7 @@ fn the_list_pages_newest_change_first_and_filters() {
     let mut seen = Vec::new();
     let mut cursor = None;
     loop {
-        let page = list(&w.store, &w.admin, &query(cursor)).unwrap();
+        let page = list(&w.store, &w.clock, &w.admin, &query(cursor)).unwrap();
         seen.extend(page.rows.iter().map(|r| r.name.clone()));
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -687,6 +708,7 @@ fn the_list_pages_newest_change_first_and_filters() {
     );
     let drafts = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &TrialInvitationQuery {
             state: Some("active".into()),
@@ -697,6 +719,7 @@ fn the_list_pages_newest_change_first_and_filters() {
     assert_eq!(drafts.rows.len(), 1);
     let found = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &TrialInvitationQuery {
             search: Some("kampania 3".into()),
@@ -707,6 +730,7 @@ fn the_list_pages_newest_change_first_and_filters() {
     assert_eq!(found.rows.len(), 1);
     let bad = list(
         &w.store,
+        &w.clock,
         &w.admin,
         &TrialInvitationQuery {
             state: Some("sent".into()),

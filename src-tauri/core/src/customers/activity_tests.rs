@@ -1,0 +1,243 @@
+use super::*;
+use crate::access::{CompanyRole as R, CustomerAccess as A};
+use crate::error::ErrorCode;
+use crate::testing::{world, World};
+
+const NOTE: &str = "The mailbox password is Tajne-Haslo-7f3a";
+const USER_NAME: &str = "Ewa Zielińska-Poufna";
+const KINDS: [&str; 7] = [
+    "customer",
+    "relationship",
+    "subscription",
+    "customer_user",
+    "service_request",
+    "purchase_offer",
+    "product_key",
+];
+
+/// An active customer with one record of every kind the tab shows, and a
+/// service-request note whose text must never reach who may not see requests.
+fn busy_customer(w: &World) -> (String, String) {
+    let (customer, relationship) = w.active_customer("Alfa", "alfa", &[]);
+    let service = crate::catalog::list(&w.store, &w.clock, &w.admin).unwrap()[0]
+        .id
+        .clone();
+    let subscription = crate::subscriptions::SubscriptionInput {
+        customer_id: customer.clone(),
+        service_id: service.clone(),
+        quantity: 5,
+        term: Some("P1M".into()),
+        billing_plan: Some("monthly".into()),
+        starts_at: None,
+        auto_renew: true,
+        trial: false,
+    };
+    crate::subscriptions::add(&w.store, &w.clock, &w.admin, &subscription).unwrap();
+    let user = crate::customer_users::CustomerUserInput {
+        display_name: USER_NAME.into(),
+        user_name: "ewa@alfa.onmicrosoft.com".into(),
+        ..Default::default()
+    };
+    crate::customer_users::create(&w.store, &w.clock, &w.admin, &customer, &user).unwrap();
+    let request = crate::service_requests::ServiceRequestInput {
+        title: "Mailbox locked".into(),
+        description: "Since the morning.".into(),
+        category: "email_and_calendar".into(),
+        severity: "moderate".into(),
+        contact_name: "Jan".into(),
+        contact_email: "jan@alfa.pl".into(),
+        contact_phone: String::new(),
+    };
+    let (created, _) =
+        crate::service_requests::create(&w.store, &w.clock, &w.admin, &customer, &request).unwrap();
+    crate::service_requests::add_note(&w.store, &w.clock, &w.admin, &created.request.id, NOTE)
+        .unwrap();
+    let offer = crate::offers::OfferDraftInput {
+        customer_id: Some(customer.clone()),
+        valid_until: "2999-12-31".into(),
+        ..Default::default()
+    };
+    crate::offers::create(&w.store, &w.clock, &w.admin, &offer).unwrap();
+    let key = crate::product_keys::ProductKeyInput {
+        key: "BCDFG-HJKMP-QRTVW-XY234-6789B".into(),
+        service_id: service,
+        quantity: 10,
+        term: "P1Y".into(),
+    };
+    let (key, _) = crate::product_keys::add(&w.store, &w.clock, &w.admin, &key).unwrap();
+    let redemption = crate::product_keys::Redemption {
+        key_id: key.id,
+        customer_id: customer.clone(),
+        mode: crate::product_keys::RedeemMode::NewSubscription,
+        auto_renew: true,
+        relationship: None,
+        subscription_id: None,
+    };
+    crate::product_keys::redeem(&w.store, &w.clock, &w.admin, &redemption).unwrap();
+    (customer, relationship)
+}
+
+/// Every kind the page holds, each with the reason it is hidden (none: shown).
+fn hidden_by_kind(page: &ActivityPage) -> Vec<(String, Option<DenialReason>)> {
+    let mut kinds: Vec<(String, Option<DenialReason>)> = Vec::new();
+    for e in &page.entries {
+        let seen = (
+            e.entry.target_kind.clone(),
+            e.hidden.as_ref().map(|h| h.reason),
+        );
+        if !kinds.contains(&seen) {
+            kinds.push(seen);
+        }
+    }
+    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    kinds
+}
+
+/// What each hidden entry still says, and what it no longer says.
+fn assert_redacted_honestly(page: &ActivityPage) {
+    for e in &page.entries {
+        match &e.hidden {
+            Some(hidden) => {
+                assert!(e.entry.before_json.is_none() && e.entry.after_json.is_none());
+                assert!(e.entry.target_label.is_empty() && e.entry.detail.is_empty());
+                assert!(e.entry.target_id.is_none());
+                assert!(!e.entry.action.is_empty() && !e.entry.at.is_empty());
+                assert_eq!(e.entry.actor_name, "Anna Admin", "who did it stays");
+                assert_eq!(hidden.text, hidden.reason.text(hidden.action));
+                assert!(!hidden.text.pl.is_empty());
+            }
+            None if e.entry.action.ends_with(".create") || e.entry.action.ends_with(".add") => {
+                assert!(e.entry.after_json.is_some(), "{} in full", e.entry.action);
+            }
+            None => {}
+        }
+    }
+}
+
+fn expect(hidden: &[(&str, DenialReason)]) -> Vec<(String, Option<DenialReason>)> {
+    let mut kinds: Vec<(String, Option<DenialReason>)> = KINDS
+        .iter()
+        .map(|kind| {
+            let reason = hidden.iter().find(|(k, _)| k == kind).map(|(_, r)| *r);
+            ((*kind).to_owned(), reason)
+        })
+        .collect();
+    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    kinds
+}
+
+#[test]
+fn each_entry_is_shown_in_full_only_to_who_may_see_its_kind_of_record() {
+    let w = world();
+    let (customer, relationship) = busy_customer(&w);
+    let global = w.admin.clone();
+    let limited = w.staff("Lena Limited", R::None, A::Limited);
+    let service = w.staff("Sam Service", R::ServiceAdmin, A::Limited);
+    let page = |who: &Actor| activity(&w.store, &w.clock, who, &customer, None).unwrap();
+
+    // An active relationship and both authorizations: everyone with customer access sees it all.
+    for who in [&global, &limited, &service] {
+        let shown = page(who);
+        assert_eq!(hidden_by_kind(&shown), expect(&[]), "{}", who.display_name);
+        assert_redacted_honestly(&shown);
+    }
+
+    // Without an active relationship the tenant's users and requests are
+    // refused on their tabs; service and global admins still read every request.
+    crate::relationships::terminate(&w.store, &w.clock, &w.admin, &relationship).unwrap();
+    use DenialReason::{NoActiveRelationship as GATE, PartnerNotSubscriptionAdvisor as ADVISOR};
+    let cases: [(&Actor, Vec<(&str, DenialReason)>); 3] = [
+        (&global, vec![("customer_user", GATE)]),
+        (&service, vec![("customer_user", GATE)]),
+        (
+            &limited,
+            vec![("customer_user", GATE), ("service_request", GATE)],
+        ),
+    ];
+    for (who, hidden) in cases {
+        let shown = page(who);
+        assert_eq!(
+            hidden_by_kind(&shown),
+            expect(&hidden),
+            "{}",
+            who.display_name
+        );
+        assert_redacted_honestly(&shown);
+    }
+
+    // Offers and keys need the subscription-advisor authorization.
+    w.store
+        .write(|tx| {
+            tx.execute(
+                "UPDATE company_profile SET authorized_subscription_advisor = 0",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let shown = page(&limited);
+    assert_eq!(
+        hidden_by_kind(&shown),
+        expect(&[
+            ("customer_user", GATE),
+            ("service_request", GATE),
+            ("purchase_offer", ADVISOR),
+            ("product_key", ADVISOR),
+        ])
+    );
+    assert_redacted_honestly(&shown);
+    let offer = shown
+        .entries
+        .iter()
+        .find(|e| e.entry.target_kind == "purchase_offer")
+        .unwrap();
+    assert_eq!(
+        offer.hidden.as_ref().unwrap().action,
+        Action::ManagePurchaseOffers
+    );
+}
+
+#[test]
+fn a_refused_viewer_gets_no_trace_of_a_note_or_a_hidden_users_name() {
+    let w = world();
+    let (customer, relationship) = busy_customer(&w);
+    let limited = w.staff("Lena Limited", R::None, A::Limited);
+    let json = |who: &Actor| {
+        serde_json::to_string(&activity(&w.store, &w.clock, who, &customer, None).unwrap()).unwrap()
+    };
+    assert!(json(&limited).contains(NOTE), "the log holds the note");
+    assert!(json(&limited).contains(USER_NAME));
+
+    crate::relationships::terminate(&w.store, &w.clock, &w.admin, &relationship).unwrap();
+    let refused = json(&limited);
+    assert!(!refused.contains(NOTE), "{refused}");
+    assert!(!refused.contains("Tajne"), "{refused}");
+    assert!(!refused.contains(USER_NAME), "{refused}");
+    assert!(!refused.contains("Mailbox locked"), "{refused}");
+    assert!(
+        refused.contains("\"service_request.add_note\""),
+        "{refused}"
+    );
+    assert!(refused.contains("\"hidden\":{\"action\":\"view_service_requests\",\"reason\":\"no_active_relationship\""), "{refused}");
+    // Service admins read every request in the queue, so here too.
+    let service = w.staff("Sam Service", R::ServiceAdmin, A::Limited);
+    assert!(json(&service).contains(NOTE));
+}
+
+#[test]
+fn a_refused_activity_tab_is_audited() {
+    let w = world();
+    let (customer, _) = busy_customer(&w);
+    let nobody = w.staff("Nina None", R::None, A::None);
+    let refused = activity(&w.store, &w.clock, &nobody, &customer, None).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    let last = w.audit_actions().pop().unwrap();
+    assert_eq!(
+        last,
+        (
+            "customer.activity".into(),
+            "refused".into(),
+            "Nina None".into()
+        )
+    );
+}
