@@ -374,15 +374,7 @@ fn link_templates_show_to_who_edits_them_or_sends_what_they_build() {
     );
 
     // Without the advisor authorization, limited access sends nothing they build.
-    w.store
-        .write(|tx| {
-            tx.execute(
-                "UPDATE company_profile SET authorized_subscription_advisor = 0",
-                [],
-            )?;
-            Ok(())
-        })
-        .unwrap();
+    w.withdraw_subscription_advisor();
     assert_eq!(
         get_templates(&w.store, &w.clock, &limited)
             .unwrap_err()
