@@ -1,60 +1,19 @@
 //! IPC round trips through Tauri's mock runtime, with the real configuration
 //! and capabilities: what the webview sends, what it gets back.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use partnerdesk_core::clock::SystemClock;
 use partnerdesk_core::Store;
 use partnerdesk_lib::commands::names::COMMANDS;
 use partnerdesk_lib::commands::CHANGE_EVENT;
-use partnerdesk_lib::{app_builder, state::AppState};
+use partnerdesk_lib::state::AppState;
 use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Listener, WebviewWindow, WebviewWindowBuilder};
+use tauri::Listener;
 
-struct Harness {
-    _dir: tempfile::TempDir,
-    app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-fn harness() -> Harness {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("partnerdesk.sqlite3"));
-    let state = AppState::new(store.map_err(Into::into), Arc::new(SystemClock));
-    harness_with(dir, state)
-}
-
-fn harness_with(dir: tempfile::TempDir, state: AppState) -> Harness {
-    let app = app_builder(mock_builder(), state)
-        .build(tauri::generate_context!())
-        .expect("app builds");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("main window");
-    Harness {
-        _dir: dir,
-        app,
-        window,
-    }
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().expect("json body"))
-}
+use support::{harness, harness_with, invoke, setup_input};
 
 #[test]
 fn settings_round_trip_and_announce_the_change() {
@@ -363,18 +322,6 @@ fn mark_as_written_by_newer_build(path: &std::path::Path) {
     let mut bytes = std::fs::read(path).expect("read db");
     bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
     std::fs::write(path, bytes).expect("write db");
-}
-
-fn setup_input() -> Value {
-    json!({"input": {
-        "company": {
-            "legal_name": "Contoso Partner Sp. z o.o.", "street": "", "city": "", "postal_code": "",
-            "country": "PL", "phone": "", "email": "", "website": "", "partner_id": "",
-            "partner_tenant_id": "", "authorized_delegated_admin": true,
-            "authorized_subscription_advisor": false, "default_currency": "PLN", "default_language": "pl"
-        },
-        "display_name": "Anna Admin", "email": "anna@contoso.pl", "password": "a long enough password"
-    }})
 }
 
 #[test]

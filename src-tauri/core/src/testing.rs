@@ -250,6 +250,20 @@ impl World {
             .expect("service in the sample catalog")
     }
 
+    /// Withdraws the partner's subscription-advisor authorization behind the
+    /// profile's back, as if Microsoft had.
+    pub fn withdraw_subscription_advisor(&self) {
+        self.store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE company_profile SET authorized_subscription_advisor = 0",
+                    [],
+                )?;
+                Ok(())
+            })
+            .expect("withdraw the authorization");
+    }
+
     pub fn audit_actions(&self) -> Vec<(String, String, String)> {
         self.store
             .read(|c| {

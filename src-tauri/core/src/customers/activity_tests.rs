@@ -166,15 +166,7 @@ fn each_entry_is_shown_in_full_only_to_who_may_see_its_kind_of_record() {
     }
 
     // Offers and keys need the subscription-advisor authorization.
-    w.store
-        .write(|tx| {
-            tx.execute(
-                "UPDATE company_profile SET authorized_subscription_advisor = 0",
-                [],
-            )?;
-            Ok(())
-        })
-        .unwrap();
+    w.withdraw_subscription_advisor();
     let shown = page(&limited);
     assert_eq!(
         hidden_by_kind(&shown),

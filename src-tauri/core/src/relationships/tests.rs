@@ -336,3 +336,53 @@ fn the_message_carries_the_link_in_the_customers_language_signed_by_the_company(
         ErrorCode::Forbidden
     );
 }
+
+#[test]
+fn link_templates_show_to_who_edits_them_or_sends_what_they_build() {
+    let w = world();
+    let limited = w.staff("Lena Limited", R::None, A::Limited);
+    let billing = w.staff("Bill Billing", R::BillingAdmin, A::None);
+    let full = w.staff("Fred Full", R::None, A::Full);
+    for who in [&w.admin, &limited, &full] {
+        let shown = get_templates(&w.store, &w.clock, who).unwrap();
+        assert!(
+            shown.purchase_offer.contains("{offer}"),
+            "{}",
+            who.display_name
+        );
+    }
+    let refused = get_templates(&w.store, &w.clock, &billing).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
+    let Error::Forbidden { reason, text } = &refused else {
+        unreachable!()
+    };
+    assert_eq!(*reason, "role_required");
+    assert!(
+        text.en.contains("Only global admins may change the link"),
+        "{}",
+        text.en
+    );
+    assert!(text.en.contains("access to customers"), "{}", text.en);
+    assert!(text.pl.contains("dostępu do klientów"), "{}", text.pl);
+    assert_eq!(
+        w.audit_actions().pop().unwrap(),
+        (
+            "link_templates.view".into(),
+            "refused".into(),
+            "Bill Billing".into()
+        )
+    );
+
+    // Without the advisor authorization, limited access sends nothing they build.
+    w.withdraw_subscription_advisor();
+    assert_eq!(
+        get_templates(&w.store, &w.clock, &limited)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Forbidden
+    );
+    assert!(
+        get_templates(&w.store, &w.clock, &full).is_ok(),
+        "full access offers delegated admin"
+    );
+}
