@@ -260,7 +260,7 @@ fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
             needs: Action::ViewCustomers,
             columns: format!(
                 "'approval_request', 'lapses', r.id, c.company_name || ' — ' || r.display_name,
-                 strftime('%Y-%m-%dT%H:%M:%SZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
+                 strftime('%Y-%m-%dT%H:%M:%fZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
                  r.customer_id"
             ),
             table: "relationships r",

@@ -158,7 +158,7 @@ fn a_draft_saves_on_every_change_and_shows_totals_per_currency() {
     assert_eq!(draft.offer.revision, 1);
     assert_eq!(draft.offer.root_id, draft.offer.id);
     assert_eq!(draft.offer.company_name, "Alfa");
-    assert_eq!(draft.offer.expires_at, "2026-12-25T00:00:00Z");
+    assert_eq!(draft.offer.expires_at, "2026-12-25T00:00:00.000Z");
     let mut discounted = line(&basic, 10);
     discounted.discount_bp = 1_000;
     let (saved, _) = update_draft(
