@@ -239,6 +239,7 @@ pub fn check_currency(field: &str, value: &str) -> Result<String> {
     iso_currency::Currency::from_code(&code)
         .map(|_| code.clone())
         .ok_or_else(|| {
+            let value = shown(value);
             Error::validation(
                 field,
                 text!(
@@ -268,7 +269,7 @@ pub fn filter_choice(
 ) -> Result<Option<String>> {
     match filter_value(value) {
         Some(v) if !allowed.contains(&v.as_str()) => {
-            let Text { en, pl } = what;
+            let (Text { en, pl }, v) = (what, shown(&v));
             Err(Error::validation(
                 field,
                 text!("'{v}' is not {en}", "„{v}” nie jest {pl}"),

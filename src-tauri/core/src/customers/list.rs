@@ -119,7 +119,7 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
     let mut clauses = vec!["c.archived = ?".to_owned()];
     let mut values = vec![SqlValue::Integer(i64::from(query.archived))];
     let mut only = Vec::new();
-    if let Some(search) = filter_value(&query.search) {
+    if let Some(search) = crate::validate::search("search", &query.search)? {
         let folded = fold(&search);
         // The trigram index holds current customers only (migration 0004):
         // archived ones, and fragments too short for a trigram, scan the text.

@@ -8,13 +8,13 @@ use std::path::Path;
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::access::{require, Action, PartnerAuthorizations};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
-use crate::clock::{to_rfc3339, Clock};
+use crate::clock::{add_days, to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::exports::{write_file, ExportedFile};
 use crate::relationships::APPROVAL_LAPSES_DAYS;
@@ -214,12 +214,12 @@ struct Source {
 fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
     let window = (
         to_rfc3339(now)?,
-        to_rfc3339(now + Duration::days(CALENDAR_DAYS))?,
+        to_rfc3339(add_days(now, CALENDAR_DAYS)?)?,
     );
     // An unapproved request lapses 90 days after it was made.
     let lapses = (
-        to_rfc3339(now - Duration::days(APPROVAL_LAPSES_DAYS))?,
-        to_rfc3339(now + Duration::days(CALENDAR_DAYS - APPROVAL_LAPSES_DAYS))?,
+        to_rfc3339(add_days(now, -APPROVAL_LAPSES_DAYS)?)?,
+        to_rfc3339(add_days(now, CALENDAR_DAYS - APPROVAL_LAPSES_DAYS)?)?,
     );
     Ok(vec![
         Source {

@@ -6,13 +6,12 @@ use std::io::Write;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
-use time::Duration;
 use ts_rs::TS;
 
 use super::{subscription, Subscription, SubscriptionStatus, COLUMNS, FROM};
 use crate::access::{require, Action};
 use crate::auth::Actor;
-use crate::clock::{to_rfc3339, Clock};
+use crate::clock::{add_days, to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::ids::parse_id;
 use crate::paging;
@@ -120,7 +119,7 @@ impl Filters {
                     ),
                 ))
             }
-            Some(days) => Some(to_rfc3339(clock.now() + Duration::days(i64::from(days)))?),
+            Some(days) => Some(to_rfc3339(add_days(clock.now(), i64::from(days))?)?),
             None => None,
         };
         Ok(Filters {
