@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::clock::{parse_business_time, to_rfc3339};
 use crate::error::{Error, Result};
+use crate::exports::write_record;
 use crate::store::Store;
 use crate::limits;
 use crate::validate::{bounded_filter, filter_value};
@@ -218,9 +219,9 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values))?;
         let mut writer = csv::Writer::from_writer(out);
-        let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
-        writer
-            .write_record([
+        write_record(
+            &mut writer,
+            [
                 "seq",
                 "at",
                 "actor_id",
@@ -233,13 +234,14 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
                 "detail",
                 "before",
                 "after",
-            ])
-            .map_err(csv_error)?;
+            ],
+        )?;
         let mut count = 0_u64;
         while let Some(row) = rows.next()? {
             let e = entry(row)?;
-            writer
-                .write_record([
+            write_record(
+                &mut writer,
+                [
                     e.seq.to_string(),
                     e.at,
                     e.actor_id.unwrap_or_default(),
@@ -252,8 +254,8 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
                     e.detail,
                     e.before_json.unwrap_or_default(),
                     e.after_json.unwrap_or_default(),
-                ])
-                .map_err(csv_error)?;
+                ],
+            )?;
             count += 1;
         }
         writer.flush()?;

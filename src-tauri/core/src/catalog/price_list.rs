@@ -182,6 +182,7 @@ pub fn import_price_list(
     actor: &Actor,
     csv_text: &str,
 ) -> Result<(PriceListReport, Change)> {
+    crate::imports::check_size(csv_text.len() as u64)?;
     let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -237,6 +238,7 @@ pub fn import_price_list(
                 .iter()
                 .position(|h| h == name)
                 .and_then(|i| record.get(i))
+                .map(crate::exports::restore_cell)
                 .unwrap_or_default()
                 .to_owned()
         };

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::access::{require, Action};
 use crate::auth::Actor;
 use crate::error::{Error, Result};
+use crate::exports::write_record;
 use crate::fold::fold;
 use crate::paging;
 use crate::store::Store;
@@ -322,11 +323,11 @@ pub fn export_csv(
         );
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values.iter()))?;
-        let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
         let mut writer = csv::Writer::from_writer(out);
-        writer
-            .write_record(super::import::COLUMNS.iter().chain(["relationship_state"].iter()))
-            .map_err(csv_error)?;
+        write_record(
+            &mut writer,
+            super::import::COLUMNS.iter().chain(["relationship_state"].iter()),
+        )?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
             let mut record: Vec<String> = Vec::with_capacity(15);
@@ -335,7 +336,7 @@ pub fn export_csv(
                 // Other domains are kept one per line; the CSV uses semicolons.
                 record.push(if i == 2 { value.replace('\n', ";") } else { value });
             }
-            writer.write_record(&record).map_err(csv_error)?;
+            write_record(&mut writer, &record)?;
             count += 1;
         }
         writer.flush()?;

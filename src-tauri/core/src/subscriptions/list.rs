@@ -13,6 +13,7 @@ use crate::access::{require, Action};
 use crate::auth::Actor;
 use crate::clock::{add_days, to_rfc3339, Clock};
 use crate::error::{Error, Result};
+use crate::exports::write_record;
 use crate::ids::parse_id;
 use crate::paging;
 use crate::store::Store;
@@ -336,15 +337,15 @@ pub fn export_csv(
         );
         let mut statement = conn.prepare(&sql)?;
         let rows = statement.query_map(params_from_iter(values.iter()), subscription)?;
-        let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
         let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(EXPORT_COLUMNS).map_err(csv_error)?;
+        write_record(&mut writer, EXPORT_COLUMNS)?;
         let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
         let mut count = 0;
         for row in rows {
             let s = row?;
-            writer
-                .write_record([
+            write_record(
+                &mut writer,
+                [
                     s.customer_name,
                     s.service_title,
                     s.status.as_str().to_owned(),
@@ -360,8 +361,8 @@ pub fn export_csv(
                     s.source,
                     yes_no(s.partner_of_record),
                     s.id,
-                ])
-                .map_err(csv_error)?;
+                ],
+            )?;
             count += 1;
         }
         writer.flush()?;
