@@ -185,12 +185,18 @@ mod tests {
     fn old_forms_are_still_read() {
         for (old, at) in [
             ("2026-11-25T09:30:00Z", datetime!(2026-11-25 09:30:00 UTC)),
-            ("2026-11-25T09:30:00.17Z", datetime!(2026-11-25 09:30:00.17 UTC)),
+            (
+                "2026-11-25T09:30:00.17Z",
+                datetime!(2026-11-25 09:30:00.17 UTC),
+            ),
             (
                 "2026-11-25T09:30:00.123456789Z",
                 datetime!(2026-11-25 09:30:00.123456789 UTC),
             ),
-            ("2026-11-25T10:30:00+01:00", datetime!(2026-11-25 09:30:00 UTC)),
+            (
+                "2026-11-25T10:30:00+01:00",
+                datetime!(2026-11-25 09:30:00 UTC),
+            ),
         ] {
             assert_eq!(parse_rfc3339("at", old).unwrap(), at, "{old}");
         }
@@ -200,7 +206,11 @@ mod tests {
     fn typed_times_lie_in_the_business_years() {
         assert!(parse_business_time("starts_at", "2100-12-31T23:59:59Z").is_ok());
         assert!(parse_business_time("starts_at", "2000-01-01T00:00:00Z").is_ok());
-        for far in ["9999-12-31T23:59:59Z", "1999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"] {
+        for far in [
+            "9999-12-31T23:59:59Z",
+            "1999-12-31T23:59:59Z",
+            "0001-01-01T00:00:00Z",
+        ] {
             let error = parse_business_time("starts_at", far).unwrap_err();
             assert_eq!(error.field(), Some("starts_at"));
             assert_eq!(

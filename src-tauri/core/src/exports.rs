@@ -77,7 +77,11 @@ const MAX_SUFFIX: u32 = 1_000;
 /// renamed in the meantime is seen.
 fn reserve(dir: &Path, base: &str, extension: &str) -> Result<(PathBuf, PathBuf, std::fs::File)> {
     for n in 1..=MAX_SUFFIX {
-        let suffix = if n == 1 { String::new() } else { format!(" ({n})") };
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!(" ({n})")
+        };
         let path = dir.join(format!("{base}{suffix}.{extension}"));
         let partial = path.with_extension(format!("{extension}.part"));
         if path.exists() {
@@ -143,7 +147,11 @@ pub fn write_record<W: Write, S: AsRef<str>>(
     cells: impl IntoIterator<Item = S>,
 ) -> Result<()> {
     writer
-        .write_record(cells.into_iter().map(|c| neutralise_cell(c.as_ref()).into_owned()))
+        .write_record(
+            cells
+                .into_iter()
+                .map(|c| neutralise_cell(c.as_ref()).into_owned()),
+        )
         .map_err(|e| Error::Internal(format!("cannot write CSV: {e}")))
 }
 
@@ -185,20 +193,42 @@ mod tests {
 
     #[test]
     fn cells_a_spreadsheet_would_run_are_written_as_text() {
-        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"x\")"] {
-            assert_eq!(neutralise_cell(formula), format!("'{formula}"), "{formula:?}");
+        for formula in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(
+                neutralise_cell(formula),
+                format!("'{formula}"),
+                "{formula:?}"
+            );
         }
         for plain in ["Contoso", "12", "", "a=b", "'quoted", "'"] {
             assert_eq!(neutralise_cell(plain), plain, "{plain:?}");
         }
-        assert_eq!(neutralise_cell("'=1"), "''=1", "a quote before a formula is kept");
+        assert_eq!(
+            neutralise_cell("'=1"),
+            "''=1",
+            "a quote before a formula is kept"
+        );
     }
 
     #[test]
     fn every_neutralised_cell_reads_back_as_it_was() {
-        for value in ["=1", "'=1", "''=1", "'", "''", "'abc", "-5", "plain", "@", "'@x"] {
+        for value in [
+            "=1", "'=1", "''=1", "'", "''", "'abc", "-5", "plain", "@", "'@x",
+        ] {
             let written = neutralise_cell(value);
-            assert_eq!(restore_cell(&written), value, "{value:?} written as {written:?}");
+            assert_eq!(
+                restore_cell(&written),
+                value,
+                "{value:?} written as {written:?}"
+            );
         }
     }
 
@@ -214,14 +244,33 @@ mod tests {
             .unwrap()
         };
         let (first, second, third) = (export("first"), export("second"), export("third"));
-        let name = |p: &str| Path::new(p).file_name().unwrap().to_string_lossy().into_owned();
-        assert_eq!(name(&first.path), "partnerdesk-customers-20261125-093000-250.csv");
-        assert_eq!(name(&second.path), "partnerdesk-customers-20261125-093000-250 (2).csv");
-        assert_eq!(name(&third.path), "partnerdesk-customers-20261125-093000-250 (3).csv");
+        let name = |p: &str| {
+            Path::new(p)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        assert_eq!(
+            name(&first.path),
+            "partnerdesk-customers-20261125-093000-250.csv"
+        );
+        assert_eq!(
+            name(&second.path),
+            "partnerdesk-customers-20261125-093000-250 (2).csv"
+        );
+        assert_eq!(
+            name(&third.path),
+            "partnerdesk-customers-20261125-093000-250 (3).csv"
+        );
         for (file, text) in [(first, "first"), (second, "second"), (third, "third")] {
             assert_eq!(std::fs::read_to_string(&file.path).unwrap(), text);
         }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3, "no .part left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            3,
+            "no .part left"
+        );
     }
 
     #[test]
@@ -237,7 +286,10 @@ mod tests {
         let mut out = Vec::new();
         crate::customers::export_csv(&w.store, &w.admin, &Default::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("\"'=HYPERLINK(\"\"https://evil.example\"\";\"\"Contoso\"\")\""), "{text}");
+        assert!(
+            text.contains("\"'=HYPERLINK(\"\"https://evil.example\"\";\"\"Contoso\"\")\""),
+            "{text}"
+        );
         assert!(text.contains(",'-Kraków,"), "{text}");
         let elsewhere = crate::testing::world();
         let (report, _) = crate::customers::apply_import(
@@ -250,9 +302,13 @@ mod tests {
             &std::sync::atomic::AtomicBool::new(false),
         )
         .unwrap();
-        assert_eq!((report.imported, report.problems.len()), (1, 0), "{report:?}");
-        let page =
-            crate::customers::list(&elsewhere.store, &elsewhere.admin, &Default::default()).unwrap();
+        assert_eq!(
+            (report.imported, report.problems.len()),
+            (1, 0),
+            "{report:?}"
+        );
+        let page = crate::customers::list(&elsewhere.store, &elsewhere.admin, &Default::default())
+            .unwrap();
         let imported =
             crate::customers::get(&elsewhere.store, &elsewhere.admin, &page.rows[0].id).unwrap();
         assert_eq!(imported.company_name, input.company_name);

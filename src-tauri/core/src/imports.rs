@@ -347,7 +347,10 @@ mod tests {
             )
         );
         let one_more = check_size(limits::IMPORT_BYTES + 1).unwrap_err();
-        assert!(one_more.to_string().starts_with("the file has 50.1 MB;"), "never shown as the limit");
+        assert!(
+            one_more.to_string().starts_with("the file has 50.1 MB;"),
+            "never shown as the limit"
+        );
     }
 
     #[test]
@@ -374,7 +377,10 @@ mod tests {
         ];
         for error in refusals {
             assert_eq!(error.field(), Some("file"), "{error:?}");
-            assert!(error.to_string().starts_with("the file has 50.1 MB;"), "{error}");
+            assert!(
+                error.to_string().starts_with("the file has 50.1 MB;"),
+                "{error}"
+            );
         }
     }
 }

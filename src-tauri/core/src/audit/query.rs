@@ -10,8 +10,8 @@ use ts_rs::TS;
 use crate::clock::{parse_business_time, to_rfc3339};
 use crate::error::{Error, Result};
 use crate::exports::write_record;
-use crate::store::Store;
 use crate::limits;
+use crate::store::Store;
 use crate::validate::{bounded_filter, filter_value};
 
 const DEFAULT_PAGE: u32 = 100;

@@ -162,7 +162,11 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (Str
             "product_id",
             limits::PRICE_LIST_ID,
         )?,
-        sku_id: bounded(required("skuid", "sku_id")?, "sku_id", limits::PRICE_LIST_ID)?,
+        sku_id: bounded(
+            required("skuid", "sku_id")?,
+            "sku_id",
+            limits::PRICE_LIST_ID,
+        )?,
         market: bounded(
             required("market", "market")?.to_uppercase(),
             "market",

@@ -116,9 +116,10 @@ pub fn validate_profile(input: &CompanyProfile) -> Result<CompanyProfile> {
         legal_name: validate::required_text("legal_name", &input.legal_name, limits::COMPANY_NAME)?,
         street: text("street", &input.street, limits::STREET)?,
         city: text("city", &input.city, limits::CITY)?,
-        postal_code: present(text("postal_code", &input.postal_code, limits::POSTAL_CODE)?, &|v| {
-            check_postal_code("postal_code", v, &country)
-        })?,
+        postal_code: present(
+            text("postal_code", &input.postal_code, limits::POSTAL_CODE)?,
+            &|v| check_postal_code("postal_code", v, &country),
+        )?,
         phone: present(text("phone", &input.phone, limits::PHONE)?, &|v| {
             check_phone("phone", v)
         })?,
@@ -128,11 +129,16 @@ pub fn validate_profile(input: &CompanyProfile) -> Result<CompanyProfile> {
         website: present(text("website", &input.website, limits::WEBSITE)?, &|v| {
             check_website("website", v)
         })?,
-        partner_id: present(text("partner_id", &input.partner_id, limits::PARTNER_ID)?, &|v| {
-            check_partner_id("partner_id", v)
-        })?,
+        partner_id: present(
+            text("partner_id", &input.partner_id, limits::PARTNER_ID)?,
+            &|v| check_partner_id("partner_id", v),
+        )?,
         partner_tenant_id: present(
-            text("partner_tenant_id", &input.partner_tenant_id, limits::TENANT_ID)?,
+            text(
+                "partner_tenant_id",
+                &input.partner_tenant_id,
+                limits::TENANT_ID,
+            )?,
             &|v| check_tenant_id("partner_tenant_id", v),
         )?,
         authorized_delegated_admin: input.authorized_delegated_admin,

@@ -213,15 +213,22 @@ fn check_role(text: &str) -> Result<CompanyRole> {
 }
 
 pub(crate) fn validate_input(input: &CustomerUserInput) -> Result<ValidUser> {
-    let display_name =
-        validate::required_text("display_name", &input.display_name, limits::USER_DISPLAY_NAME)?;
+    let display_name = validate::required_text(
+        "display_name",
+        &input.display_name,
+        limits::USER_DISPLAY_NAME,
+    )?;
     let (user_name, domain) = check_user_name(&input.user_name)?;
     Ok(ValidUser {
         display_name,
         user_name_key: user_name.to_lowercase(),
         user_name,
         domain,
-        first_name: validate::optional_text("first_name", &input.first_name, limits::USER_NAME_PART)?,
+        first_name: validate::optional_text(
+            "first_name",
+            &input.first_name,
+            limits::USER_NAME_PART,
+        )?,
         last_name: validate::optional_text("last_name", &input.last_name, limits::USER_NAME_PART)?,
         job_title: validate::optional_text("job_title", &input.job_title, limits::JOB_TITLE)?,
         admin_role: check_role(&input.admin_role)?,

@@ -243,7 +243,11 @@ pub(crate) fn validate_input(input: &CustomerInput) -> Result<ValidCustomer> {
     };
     let tenant = validate::optional_text("tenant_id", &input.tenant_id, limits::TENANT_ID)?;
     Ok(ValidCustomer {
-        company_name: validate::required_text("company_name", &input.company_name, limits::COMPANY_NAME)?,
+        company_name: validate::required_text(
+            "company_name",
+            &input.company_name,
+            limits::COMPANY_NAME,
+        )?,
         default_domain,
         other_domains,
         tenant_id: if tenant.is_empty() {
@@ -257,7 +261,11 @@ pub(crate) fn validate_input(input: &CustomerInput) -> Result<ValidCustomer> {
             validate::optional_text("postal_code", &input.postal_code, limits::POSTAL_CODE)?,
             &|v| check_postal_code("postal_code", v, &country),
         )?,
-        contact_name: validate::optional_text("contact_name", &input.contact_name, limits::CONTACT_NAME)?,
+        contact_name: validate::optional_text(
+            "contact_name",
+            &input.contact_name,
+            limits::CONTACT_NAME,
+        )?,
         contact_email: present(
             validate::optional_text("contact_email", &input.contact_email, limits::EMAIL)?,
             &|v| validate::email("contact_email", v),

@@ -212,10 +212,7 @@ struct Source {
 }
 
 fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
-    let window = (
-        to_rfc3339(now)?,
-        to_rfc3339(add_days(now, CALENDAR_DAYS)?)?,
-    );
+    let window = (to_rfc3339(now)?, to_rfc3339(add_days(now, CALENDAR_DAYS)?)?);
     // An unapproved request lapses 90 days after it was made.
     let lapses = (
         to_rfc3339(add_days(now, -APPROVAL_LAPSES_DAYS)?)?,

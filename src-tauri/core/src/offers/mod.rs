@@ -569,7 +569,11 @@ fn validate_draft(
                 }
             };
             (
-                validate::optional_text("prospect_name", &input.prospect_name, limits::COMPANY_NAME)?,
+                validate::optional_text(
+                    "prospect_name",
+                    &input.prospect_name,
+                    limits::COMPANY_NAME,
+                )?,
                 validate::optional_text("prospect_email", &input.prospect_email, limits::EMAIL)?,
                 language,
             )

@@ -145,7 +145,11 @@ fn line_totals_and_prices_stay_within_what_javascript_holds_exactly() {
     );
     assert!(line_total(u32::MAX, i64::MAX, 0).is_err());
     let price = line_total(1, MONEY_MINOR + 1, 10_000).unwrap_err();
-    assert_eq!(price.field(), Some("unit_price_minor"), "refused even at 100 % off");
+    assert_eq!(
+        price.field(),
+        Some("unit_price_minor"),
+        "refused even at 100 % off"
+    );
 }
 
 #[test]

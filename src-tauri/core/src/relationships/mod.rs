@@ -165,7 +165,11 @@ struct ValidOffer {
 
 fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
     let customer_id = parse_id("customer_id", &offer.customer_id)?;
-    let display_name = validate::required_text("display_name", &offer.display_name, crate::limits::RELATIONSHIP_NAME)?;
+    let display_name = validate::required_text(
+        "display_name",
+        &offer.display_name,
+        crate::limits::RELATIONSHIP_NAME,
+    )?;
     let mut roles: Vec<String> = Vec::new();
     for role in &offer.roles {
         let role = role.trim();

@@ -251,7 +251,11 @@ struct ValidInput {
 }
 
 fn validate_input(input: &StaffInput) -> Result<ValidInput> {
-    let display_name = validate::required_text("display_name", &input.display_name, crate::limits::STAFF_NAME)?;
+    let display_name = validate::required_text(
+        "display_name",
+        &input.display_name,
+        crate::limits::STAFF_NAME,
+    )?;
     let email = validate::email("email", &input.email)?;
     let role = CompanyRole::parse(input.role.trim()).ok_or_else(|| {
         Error::validation("role", {

@@ -104,11 +104,8 @@ fn every_earlier_version_has_each_stored_instant_rewritten_to_the_fixed_form() {
         store
             .read(|conn| {
                 for (table, column, old) in &seeded {
-                    let now: String = conn.query_row(
-                        &format!("SELECT {column} FROM {table}"),
-                        [],
-                        |r| r.get(0),
-                    )?;
+                    let now: String =
+                        conn.query_row(&format!("SELECT {column} FROM {table}"), [], |r| r.get(0))?;
                     let expected = if table == "audit_log" {
                         old.clone()
                     } else {
@@ -196,7 +193,11 @@ fn after_the_migration_an_index_ordered_query_returns_time_order() {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    assert_eq!(old_order, ["b", "a", "c"], "the same-second bug, before 0012");
+    assert_eq!(
+        old_order,
+        ["b", "a", "c"],
+        "the same-second bug, before 0012"
+    );
     drop(conn);
     let store = open_latest(&path);
     let (plan, order): (String, Vec<String>) = store

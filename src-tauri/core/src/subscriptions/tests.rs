@@ -222,7 +222,10 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     apply_clock(&w.store, &w.clock).unwrap();
     let renewed = get(&w.store, &w.clock, &w.admin, &s.id).unwrap();
     assert_eq!(renewed.subscription.status, SubscriptionStatus::Active);
-    assert_eq!(renewed.subscription.term_started_at, "2027-11-25T09:00:00.000Z");
+    assert_eq!(
+        renewed.subscription.term_started_at,
+        "2027-11-25T09:00:00.000Z"
+    );
     assert_eq!(renewed.subscription.ends_at, "2028-11-25T09:00:00.000Z");
     change_quantity(&w.store, &w.clock, &w.admin, &s.id, 5, "after renewal").unwrap();
     w.clock.set(datetime!(2027-12-02 09:00 UTC));
@@ -891,7 +894,20 @@ fn the_clock_ends_what_ended_and_not_what_ends_later_in_the_same_second() {
     assert_eq!(later.ends_at, "2026-12-25T09:00:00.170Z");
     w.clock.set(datetime!(2026-12-25 09:00:00.1 UTC));
     apply_clock(&w.store, &w.clock).unwrap();
-    let status = |id: &str| get(&w.store, &w.clock, &w.admin, id).unwrap().subscription.status;
-    assert_eq!(status(&whole.id), SubscriptionStatus::Expired, "ended 100 ms ago");
-    assert_eq!(status(&later.id), SubscriptionStatus::Active, "ends in 70 ms");
+    let status = |id: &str| {
+        get(&w.store, &w.clock, &w.admin, id)
+            .unwrap()
+            .subscription
+            .status
+    };
+    assert_eq!(
+        status(&whole.id),
+        SubscriptionStatus::Expired,
+        "ended 100 ms ago"
+    );
+    assert_eq!(
+        status(&later.id),
+        SubscriptionStatus::Active,
+        "ends in 70 ms"
+    );
 }
