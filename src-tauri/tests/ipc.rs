@@ -406,7 +406,7 @@ fn a_purchase_offer_is_drafted_sent_by_mail_and_accepted_over_ipc() {
     let draft = invoke(
         &h.window,
         "create_offer",
-        json!({"input": {"customer_id": customer["id"], "valid_until": "2999-12-31", "lines": []}}),
+        json!({"input": {"customer_id": customer["id"], "valid_until": "2099-12-31", "lines": []}}),
     )
     .expect("draft");
     let id = draft["offer"]["id"].clone();
@@ -416,7 +416,7 @@ fn a_purchase_offer_is_drafted_sent_by_mail_and_accepted_over_ipc() {
     let saved = invoke(
         &h.window,
         "update_offer_draft",
-        json!({"id": id, "input": {"customer_id": customer["id"], "valid_until": "2999-12-31", "lines": [line]}}),
+        json!({"id": id, "input": {"customer_id": customer["id"], "valid_until": "2099-12-31", "lines": [line]}}),
     )
     .expect("autosave");
     assert_eq!(saved["lines"][0]["quantity"], 3);

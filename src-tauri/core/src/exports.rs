@@ -1,5 +1,6 @@
 //! Writing an export file: complete or not at all.
 
+use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,9 @@ pub fn write_csv(
 }
 
 /// Writes `dir/partnerdesk-<name>-<time>.<extension>` the same way as
-/// [`write_csv`]: a `.part` file renamed only when complete.
+/// [`write_csv`]: a `.part` file renamed only when complete. The time has
+/// milliseconds, and a name already taken (two exports in one millisecond, or a
+/// file left there) gets " (2)", " (3)"…: an export never replaces a file.
 pub fn write_file(
     dir: &Path,
     name: &str,
@@ -42,13 +45,13 @@ pub fn write_file(
     std::fs::create_dir_all(dir)?;
     let stamp = clock
         .now()
+        .to_offset(time::UtcOffset::UTC)
         .format(time::macros::format_description!(
-            "[year][month][day]-[hour][minute][second]"
+            "[year][month][day]-[hour][minute][second]-[subsecond digits:3]"
         ))
         .map_err(|e| Error::Internal(e.to_string()))?;
-    let path: PathBuf = dir.join(format!("partnerdesk-{name}-{stamp}.{extension}"));
-    let partial = path.with_extension(format!("{extension}.part"));
-    let mut out = BufWriter::new(std::fs::File::create(&partial)?);
+    let (path, partial, file) = reserve(dir, &format!("partnerdesk-{name}-{stamp}"), extension)?;
+    let mut out = BufWriter::new(file);
     let rows = match write(&mut out).and_then(|rows| Ok(out.flush().map(|()| rows)?)) {
         Ok(rows) => rows,
         Err(error) => {
@@ -63,6 +66,93 @@ pub fn write_file(
         path: path.display().to_string(),
         rows,
     })
+}
+
+/// How many " (n)" suffixes are tried before giving up.
+const MAX_SUFFIX: u32 = 1_000;
+
+/// The first free name `<base>[ (n)].<extension>` with its `.part` file, created
+/// here: holding the `.part` (created only if new) reserves the name against
+/// another export, and the final name is checked free after that, so one
+/// renamed in the meantime is seen.
+fn reserve(dir: &Path, base: &str, extension: &str) -> Result<(PathBuf, PathBuf, std::fs::File)> {
+    for n in 1..=MAX_SUFFIX {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!(" ({n})")
+        };
+        let path = dir.join(format!("{base}{suffix}.{extension}"));
+        let partial = path.with_extension(format!("{extension}.part"));
+        if path.exists() {
+            continue;
+        }
+        let file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&partial)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if path.exists() {
+            drop(file);
+            let _ = std::fs::remove_file(&partial);
+            continue;
+        }
+        return Ok((path, partial, file));
+    }
+    Err(Error::invalid_state(text!(
+        "{MAX_SUFFIX} exports of this name already exist in this folder; move some away",
+        "w tym folderze jest już {MAX_SUFFIX} eksportów o tej nazwie; przenieś część z nich"
+    )))
+}
+
+/// The characters that make a spreadsheet read a cell as a formula (OWASP,
+/// "CSV Injection"): a cell starting with one of them is written with a
+/// leading `'`, which spreadsheets show as text and do not evaluate.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a cell would be read as a formula, or is one behind quotes that
+/// [`restore_cell`] would take off: `'=1` must itself be quoted to come back.
+fn needs_quote(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A cell as an export writes it: text a spreadsheet could run gets a leading
+/// `'`, so that [`restore_cell`] gives every value back exactly.
+pub fn neutralise_cell(cell: &str) -> Cow<'_, str> {
+    if needs_quote(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// The value an exported cell stood for: what an import reads, so that an
+/// exported file imports back unchanged.
+pub fn restore_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// Writes one CSV record, every cell through [`neutralise_cell`]. Numbers
+/// the core writes (counts, sequence numbers) are never negative, so they are
+/// never altered.
+pub fn write_record<W: Write, S: AsRef<str>>(
+    writer: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> Result<()> {
+    writer
+        .write_record(
+            cells
+                .into_iter()
+                .map(|c| neutralise_cell(c.as_ref()).into_owned()),
+        )
+        .map_err(|e| Error::Internal(format!("cannot write CSV: {e}")))
 }
 
 /// [`write_csv`], then an audit entry saying who exported how many `kind` rows where.
@@ -93,4 +183,146 @@ pub fn write_csv_audited(
     };
     audit::record(store, clock, &event)?;
     Ok(exported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use time::macros::datetime;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        for formula in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(
+                neutralise_cell(formula),
+                format!("'{formula}"),
+                "{formula:?}"
+            );
+        }
+        for plain in ["Contoso", "12", "", "a=b", "'quoted", "'"] {
+            assert_eq!(neutralise_cell(plain), plain, "{plain:?}");
+        }
+        assert_eq!(
+            neutralise_cell("'=1"),
+            "''=1",
+            "a quote before a formula is kept"
+        );
+    }
+
+    #[test]
+    fn every_neutralised_cell_reads_back_as_it_was() {
+        for value in [
+            "=1", "'=1", "''=1", "'", "''", "'abc", "-5", "plain", "@", "'@x",
+        ] {
+            let written = neutralise_cell(value);
+            assert_eq!(
+                restore_cell(&written),
+                value,
+                "{value:?} written as {written:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn exports_in_the_same_millisecond_never_overwrite_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::at(datetime!(2026-11-25 09:30:00.250 UTC));
+        let export = |text: &'static str| {
+            write_csv(dir.path(), "customers", &clock, move |out| {
+                out.write_all(text.as_bytes())?;
+                Ok(1)
+            })
+            .unwrap()
+        };
+        let (first, second, third) = (export("first"), export("second"), export("third"));
+        let name = |p: &str| {
+            Path::new(p)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        assert_eq!(
+            name(&first.path),
+            "partnerdesk-customers-20261125-093000-250.csv"
+        );
+        assert_eq!(
+            name(&second.path),
+            "partnerdesk-customers-20261125-093000-250 (2).csv"
+        );
+        assert_eq!(
+            name(&third.path),
+            "partnerdesk-customers-20261125-093000-250 (3).csv"
+        );
+        for (file, text) in [(first, "first"), (second, "second"), (third, "third")] {
+            assert_eq!(std::fs::read_to_string(&file.path).unwrap(), text);
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            3,
+            "no .part left"
+        );
+    }
+
+    #[test]
+    fn a_customer_named_like_a_formula_exports_as_text_and_imports_back_unchanged() {
+        let w = crate::testing::world();
+        let input = crate::customers::CustomerInput {
+            company_name: "=HYPERLINK(\"https://evil.example\";\"Contoso\")".into(),
+            default_domain: "alfa".into(),
+            city: "-Kraków".into(),
+            ..Default::default()
+        };
+        crate::customers::create(&w.store, &w.clock, &w.admin, &input).unwrap();
+        let mut out = Vec::new();
+        crate::customers::export_csv(&w.store, &w.clock, &w.admin, &Default::default(), &mut out)
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("\"'=HYPERLINK(\"\"https://evil.example\"\";\"\"Contoso\"\")\""),
+            "{text}"
+        );
+        assert!(text.contains(",'-Kraków,"), "{text}");
+        let elsewhere = crate::testing::world();
+        let (report, _) = crate::customers::apply_import(
+            &elsewhere.store,
+            &elsewhere.clock,
+            &elsewhere.admin,
+            &text,
+            crate::imports::ImportMode::AllOrNothing,
+            &|_, _| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(
+            (report.imported, report.problems.len()),
+            (1, 0),
+            "{report:?}"
+        );
+        let page = crate::customers::list(
+            &elsewhere.store,
+            &elsewhere.clock,
+            &elsewhere.admin,
+            &Default::default(),
+        )
+        .unwrap();
+        let imported = crate::customers::get(
+            &elsewhere.store,
+            &elsewhere.clock,
+            &elsewhere.admin,
+            &page.rows[0].id,
+        )
+        .unwrap();
+        assert_eq!(imported.company_name, input.company_name);
+        assert_eq!(imported.city, "-Kraków");
+    }
 }

@@ -15,6 +15,7 @@ use crate::auth::Actor;
 use crate::change::Change;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::store::Store;
 use crate::text::Text;
 
@@ -85,12 +86,14 @@ impl CsvRow<'_> {
         self.line
     }
 
-    /// The cell under `column` (trimmed), or empty when the file has no such column.
+    /// The cell under `column` (trimmed, and without the `'` an export puts
+    /// before a formula character), or empty when the file has no such column.
     pub fn get(&self, column: &str) -> String {
         self.headers
             .iter()
             .position(|h| h == column)
             .and_then(|p| self.record.get(p))
+            .map(crate::exports::restore_cell)
             .unwrap_or_default()
             .to_owned()
     }
@@ -106,6 +109,34 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Refuses an imported file over [`limits::IMPORT_BYTES`], naming its size
+/// and the limit. The UI checks the same before it reads a chosen file; this
+/// is the check for every other way text reaches an import.
+pub fn check_size(bytes: u64) -> Result<()> {
+    if bytes <= limits::IMPORT_BYTES {
+        return Ok(());
+    }
+    let (found_en, found_pl) = megabytes(bytes);
+    let (max_en, max_pl) = megabytes(limits::IMPORT_BYTES);
+    Err(Error::validation(
+        "file",
+        text!(
+            "the file has {found_en}; import at most {max_en} at once (split it into parts)",
+            "plik ma {found_pl}; importuj najwyżej {max_pl} naraz (podziel go na części)"
+        ),
+    ))
+}
+
+/// "52.4 MB" and "52,4 MB" (decimal megabytes, one digit, never rounded down to the limit).
+fn megabytes(bytes: u64) -> (String, String) {
+    let tenths = bytes.div_ceil(100_000);
+    let (whole, tenth) = (tenths / 10, tenths % 10);
+    if tenth == 0 {
+        return (format!("{whole} MB"), format!("{whole} MB"));
+    }
+    (format!("{whole}.{tenth} MB"), format!("{whole},{tenth} MB"))
+}
+
 /// Reads `csv_text` (a UTF-8 byte-order mark is accepted): headers are matched
 /// case-insensitively, unknown columns ignored, and each `required` column must
 /// be present. `build` validates one row; its error becomes that line's problem.
@@ -115,6 +146,7 @@ pub(crate) fn parse<T>(
     required: &[&str],
     build: impl Fn(&CsvRow<'_>) -> Result<T>,
 ) -> Result<ParsedRows<T>> {
+    check_size(csv_text.len() as u64)?;
     let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -295,4 +327,60 @@ pub(crate) fn apply<T>(
         audit::append(tx, clock, &event)?;
         Ok((report, Some(change)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::world;
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_naming_its_size_and_the_limit() {
+        assert!(check_size(limits::IMPORT_BYTES).is_ok());
+        let error = check_size(52_428_800).unwrap_err();
+        assert_eq!(error.field(), Some("file"));
+        assert_eq!(
+            error.text(),
+            text!(
+                "the file has 52.5 MB; import at most 50 MB at once (split it into parts)",
+                "plik ma 52,5 MB; importuj najwyżej 50 MB naraz (podziel go na części)"
+            )
+        );
+        let one_more = check_size(limits::IMPORT_BYTES + 1).unwrap_err();
+        assert!(
+            one_more.to_string().starts_with("the file has 50.1 MB;"),
+            "never shown as the limit"
+        );
+    }
+
+    #[test]
+    fn every_import_refuses_a_file_over_the_limit() {
+        let w = world();
+        let customer = w.customer("Alfa", "alfa", &[]);
+        let mut csv = String::from("company_name,default_domain\n");
+        csv.push_str(&"a".repeat(limits::IMPORT_BYTES as usize));
+        let refusals = [
+            crate::customers::preview_import(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
+            crate::customer_users::preview_import(&w.store, &w.clock, &w.admin, &customer, &csv)
+                .unwrap_err(),
+            crate::catalog::import_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
+            crate::product_keys::preview_import(
+                &w.store,
+                &w.clock,
+                &w.admin,
+                &crate::product_keys::KeyImport {
+                    text: csv.clone(),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err(),
+        ];
+        for error in refusals {
+            assert_eq!(error.field(), Some("file"), "{error:?}");
+            assert!(
+                error.to_string().starts_with("the file has 50.1 MB;"),
+                "{error}"
+            );
+        }
+    }
 }

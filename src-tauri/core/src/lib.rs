@@ -12,6 +12,7 @@ pub mod clock;
 pub mod error;
 pub mod exports;
 pub mod ids;
+pub mod limits;
 pub mod links;
 pub mod money;
 pub mod notifications;

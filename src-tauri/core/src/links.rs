@@ -42,6 +42,7 @@ fn https_host(text: &str) -> Option<String> {
 /// with sample values, is an https URL with a host and no credentials.
 pub fn check_template(field: &str, template: &str, placeholder: &str) -> Result<String> {
     let template = template.trim();
+    crate::validate::check_length(field, template, crate::limits::LINK_TEMPLATE)?;
     if !template.contains(placeholder) {
         return Err(Error::validation(
             field,

@@ -4,12 +4,13 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::limits;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Money {
-    /// Amount in the currency's minor unit (grosze, cents). JavaScript numbers
-    /// hold integers exactly up to 2^53, far beyond any licence bill.
+    /// Amount in the currency's minor unit (grosze, cents), at most
+    /// [`limits::MONEY_MINOR`] (2^53 − 1), which JavaScript holds exactly.
     #[ts(type = "number")]
     pub amount_minor: i64,
     /// ISO 4217 alphabetic code, upper case (PLN, EUR, USD).
@@ -19,7 +20,7 @@ pub struct Money {
 impl Money {
     pub fn new(amount_minor: i64, currency: &str) -> Result<Self> {
         Ok(Money {
-            amount_minor,
+            amount_minor: check_amount("amount_minor", amount_minor)?,
             currency: parse_currency("currency", currency)?,
         })
     }
@@ -36,12 +37,44 @@ impl Money {
         let amount_minor = self
             .amount_minor
             .checked_add(other.amount_minor)
-            .ok_or_else(|| Error::invalid_state(text!("amount too large", "kwota jest za duża")))?;
+            .filter(|sum| sum.abs() <= limits::MONEY_MINOR)
+            .ok_or_else(|| {
+                let max = limits::MONEY_MINOR;
+                Error::invalid_state(text!(
+                    "the total is more than {max} minor units, the most an amount can be",
+                    "suma przekracza {max} jednostek podstawowych, najwyższą możliwą kwotę"
+                ))
+            })?;
         Ok(Money {
             amount_minor,
             currency: self.currency.clone(),
         })
     }
+}
+
+/// An amount accepted or computed anywhere: 0 to [`limits::MONEY_MINOR`]
+/// minor units; the refusal names the amount as given.
+pub fn check_amount(field: &str, amount_minor: i64) -> Result<i64> {
+    let max = limits::MONEY_MINOR;
+    if amount_minor < 0 {
+        return Err(Error::validation(
+            field,
+            text!(
+                "{amount_minor} is negative; an amount cannot be",
+                "{amount_minor} to kwota ujemna; kwota nie może być ujemna"
+            ),
+        ));
+    }
+    if amount_minor > max {
+        return Err(Error::validation(
+            field,
+            text!(
+                "{amount_minor} is more than {max} minor units, the most an amount can be",
+                "{amount_minor} przekracza {max} jednostek podstawowych, najwyższą możliwą kwotę"
+            ),
+        ));
+    }
+    Ok(amount_minor)
 }
 
 /// Accepts "pln" or " PLN " and returns "PLN"; anything but three letters is refused.
@@ -80,8 +113,21 @@ mod tests {
         assert_eq!(a.checked_add(&b).unwrap().amount_minor, 19_99);
         let euros = Money::new(1, "EUR").unwrap();
         assert!(a.checked_add(&euros).is_err());
-        let max = Money::new(i64::MAX, "PLN").unwrap();
-        assert!(max.checked_add(&a).is_err());
+        let max = Money::new(limits::MONEY_MINOR, "PLN").unwrap();
+        assert!(max.checked_add(&a).is_err(), "past 2^53 − 1");
+    }
+
+    #[test]
+    fn amounts_stay_exact_in_javascript() {
+        assert_eq!(limits::MONEY_MINOR, 9_007_199_254_740_991);
+        assert!(Money::new(limits::MONEY_MINOR, "PLN").is_ok());
+        let error = Money::new(limits::MONEY_MINOR + 1, "PLN").unwrap_err();
+        assert_eq!(error.field(), Some("amount_minor"));
+        assert_eq!(
+            error.to_string(),
+            "9007199254740992 is more than 9007199254740991 minor units, the most an amount can be"
+        );
+        assert!(check_amount("unit_price_minor", -1).is_err());
     }
 
     #[test]

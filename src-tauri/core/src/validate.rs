@@ -1,6 +1,7 @@
 //! Field checks shared by every form: each names its field in the error.
 
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::text::Text;
 
 /// Trimmed, non-empty, at most `max` characters.
@@ -18,12 +19,7 @@ pub fn required_text(field: &str, text: &str, max: usize) -> Result<String> {
 /// Trimmed, possibly empty, at most `max` characters.
 pub fn optional_text(field: &str, text: &str, max: usize) -> Result<String> {
     let value = text.trim();
-    if value.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            text!("use at most {max} characters", "użyj najwyżej {max} znaków"),
-        ));
-    }
+    check_length(field, value, max)?;
     if value.chars().any(|c| c.is_control()) {
         return Err(Error::validation(
             field,
@@ -36,9 +32,82 @@ pub fn optional_text(field: &str, text: &str, max: usize) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// At most `max` characters; the refusal says how many were written.
+pub fn check_length(field: &str, value: &str, max: usize) -> Result<()> {
+    // A string of n bytes holds at most n characters: short ones need no count.
+    if value.len() <= max {
+        return Ok(());
+    }
+    let length = value.chars().count();
+    if length <= max {
+        return Ok(());
+    }
+    Err(Error::validation(
+        field,
+        text!(
+            "use at most {max} characters (this has {length})",
+            "użyj najwyżej {max} znaków (wpisano {length})"
+        ),
+    ))
+}
+
+/// Text of several lines (a description, a note): trimmed, `\r\n` read as
+/// `\n`, at most `max` characters, no control characters but line breaks and
+/// tabs; `required` refuses it empty.
+pub fn long_text(field: &str, text: &str, max: usize, required: bool) -> Result<String> {
+    let value = text.trim().replace("\r\n", "\n");
+    if required && value.is_empty() {
+        return Err(Error::validation(
+            field,
+            text!("this field is required", "to pole jest wymagane"),
+        ));
+    }
+    check_length(field, &value, max)?;
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Error::validation(
+            field,
+            text!("remove the control characters", "usuń znaki sterujące"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A list's search string: trimmed, `None` when blank, refused beyond
+/// [`limits::SEARCH`] characters (longer finds nothing more, only costs more).
+pub fn search(field: &str, value: &Option<String>) -> Result<Option<String>> {
+    bounded_filter(field, value, limits::SEARCH)
+}
+
+/// A free-text filter value: trimmed, `None` when blank, at most `max` characters.
+pub fn bounded_filter(field: &str, value: &Option<String>, max: usize) -> Result<Option<String>> {
+    let value = filter_value(value);
+    if let Some(v) = &value {
+        check_length(field, v, max)?;
+    }
+    Ok(value)
+}
+
+/// A value as an error shows it: whole when short, else its start and its
+/// length, so a pasted megabyte does not travel back in a message.
+pub fn shown(value: &str) -> String {
+    const SHOWN: usize = 40;
+    if value.len() <= SHOWN {
+        return value.to_owned();
+    }
+    let length = value.chars().count();
+    if length <= SHOWN {
+        return value.to_owned();
+    }
+    let start: String = value.chars().take(SHOWN).collect();
+    format!("{start}… ({length})")
+}
+
 /// A syntactically valid e-mail address (RFC 5322 as the `email_address` crate reads it).
 pub fn email(field: &str, text: &str) -> Result<String> {
-    let value = required_text(field, text, 254)?;
+    let value = required_text(field, text, limits::EMAIL)?;
     let valid = email_address::EmailAddress::parse_with_options(
         &value,
         email_address::Options::default().without_display_text(),
@@ -170,6 +239,7 @@ pub fn check_currency(field: &str, value: &str) -> Result<String> {
     iso_currency::Currency::from_code(&code)
         .map(|_| code.clone())
         .ok_or_else(|| {
+            let value = shown(value);
             Error::validation(
                 field,
                 text!(
@@ -199,7 +269,7 @@ pub fn filter_choice(
 ) -> Result<Option<String>> {
     match filter_value(value) {
         Some(v) if !allowed.contains(&v.as_str()) => {
-            let Text { en, pl } = what;
+            let (Text { en, pl }, v) = (what, shown(&v));
             Err(Error::validation(
                 field,
                 text!("'{v}' is not {en}", "„{v}” nie jest {pl}"),
@@ -308,7 +378,7 @@ mod tests {
             )
         );
         let long = optional_text("name", "abcdefghijk", 10).unwrap_err().text();
-        assert_eq!(long.pl, "użyj najwyżej 10 znaków");
+        assert_eq!(long.pl, "użyj najwyżej 10 znaków (wpisano 11)");
     }
 
     #[test]

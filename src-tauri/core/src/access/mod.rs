@@ -13,8 +13,8 @@ mod tests;
 
 pub(crate) use guard::read_target;
 pub use guard::{
-    allows, guarded_read, guarded_write, require, require_any, require_for_customer, require_to_offer_delegated_admin,
-    Guarded,
+    allows, guarded_read, guarded_write, require, require_any, require_for_customer,
+    require_to_offer_delegated_admin, Guarded,
 };
 
 use crate::text::Text;

@@ -7,10 +7,12 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::clock::{parse_rfc3339, to_rfc3339};
+use crate::clock::{parse_business_time, to_rfc3339};
 use crate::error::{Error, Result};
+use crate::exports::write_record;
+use crate::limits;
 use crate::store::Store;
-use crate::validate::filter_value;
+use crate::validate::{bounded_filter, filter_value};
 
 const DEFAULT_PAGE: u32 = 100;
 const MAX_PAGE: u32 = 500;
@@ -98,19 +100,19 @@ fn first_seq_at_or_after(conn: &Connection, at: &str) -> Result<Option<i64>> {
 fn where_clause(conn: &Connection, query: &AuditQuery) -> Result<(String, Vec<SqlValue>)> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<SqlValue> = Vec::new();
-    if let Some(actor) = filter_value(&query.actor_id) {
+    if let Some(actor) = bounded_filter("actor_id", &query.actor_id, limits::FILTER)? {
         clauses.push("actor_id = ?");
         values.push(SqlValue::Text(actor.to_owned()));
     }
-    if let Some(action) = filter_value(&query.action) {
+    if let Some(action) = bounded_filter("action", &query.action, limits::FILTER)? {
         clauses.push("action = ?");
         values.push(SqlValue::Text(action.to_owned()));
     }
-    if let Some(kind) = filter_value(&query.target_kind) {
+    if let Some(kind) = bounded_filter("target_kind", &query.target_kind, limits::FILTER)? {
         clauses.push("target_kind = ?");
         values.push(SqlValue::Text(kind.to_owned()));
     }
-    if let Some(id) = filter_value(&query.target_id) {
+    if let Some(id) = bounded_filter("target_id", &query.target_id, limits::FILTER)? {
         clauses.push("target_id = ?");
         values.push(SqlValue::Text(id.to_owned()));
     }
@@ -118,14 +120,14 @@ fn where_clause(conn: &Connection, query: &AuditQuery) -> Result<(String, Vec<Sq
     // each become one seq bound: SQLite searches by a single range, and a second
     // upper bound would be checked row by row from the end of the range.
     if let Some(from) = filter_value(&query.from) {
-        let from = to_rfc3339(parse_rfc3339("from", &from)?)?;
+        let from = to_rfc3339(parse_business_time("from", &from)?)?;
         clauses.push("seq >= ?");
         values.push(SqlValue::Integer(
             first_seq_at_or_after(conn, &from)?.unwrap_or(i64::MAX),
         ));
     }
     let to_bound = match filter_value(&query.to) {
-        Some(to) => first_seq_at_or_after(conn, &to_rfc3339(parse_rfc3339("to", &to)?)?)?,
+        Some(to) => first_seq_at_or_after(conn, &to_rfc3339(parse_business_time("to", &to)?)?)?,
         None => None,
     };
     let upper = match (to_bound, query.before_seq) {
@@ -217,9 +219,9 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values))?;
         let mut writer = csv::Writer::from_writer(out);
-        let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
-        writer
-            .write_record([
+        write_record(
+            &mut writer,
+            [
                 "seq",
                 "at",
                 "actor_id",
@@ -232,13 +234,14 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
                 "detail",
                 "before",
                 "after",
-            ])
-            .map_err(csv_error)?;
+            ],
+        )?;
         let mut count = 0_u64;
         while let Some(row) = rows.next()? {
             let e = entry(row)?;
-            writer
-                .write_record([
+            write_record(
+                &mut writer,
+                [
                     e.seq.to_string(),
                     e.at,
                     e.actor_id.unwrap_or_default(),
@@ -251,8 +254,8 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
                     e.detail,
                     e.before_json.unwrap_or_default(),
                     e.after_json.unwrap_or_default(),
-                ])
-                .map_err(csv_error)?;
+                ],
+            )?;
             count += 1;
         }
         writer.flush()?;

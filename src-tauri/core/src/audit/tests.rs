@@ -180,8 +180,8 @@ fn filters_by_actor_action_target_and_date_range() {
     let in_range = list(
         &store,
         &AuditQuery {
-            from: Some("2026-11-25T09:02:00Z".into()),
-            to: Some("2026-11-25T09:05:00Z".into()),
+            from: Some("2026-11-25T09:02:00.000Z".into()),
+            to: Some("2026-11-25T09:05:00.000Z".into()),
             action: Some("staff.update".into()),
             ..Default::default()
         },
@@ -193,7 +193,7 @@ fn filters_by_actor_action_target_and_date_range() {
     let none = list(
         &store,
         &AuditQuery {
-            from: Some("2027-01-01T00:00:00Z".into()),
+            from: Some("2027-01-01T00:00:00.000Z".into()),
             ..Default::default()
         },
     )
@@ -311,8 +311,8 @@ fn paging_inside_a_date_range_stays_inside_it() {
     let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
     seed(&store, &clock, 30); // one a minute from 09:00
     let range = |before_seq| AuditQuery {
-        from: Some("2026-11-25T09:05:00Z".into()),
-        to: Some("2026-11-25T09:20:00Z".into()),
+        from: Some("2026-11-25T09:05:00.000Z".into()),
+        to: Some("2026-11-25T09:20:00.000Z".into()),
         before_seq,
         limit: Some(4),
         ..Default::default()

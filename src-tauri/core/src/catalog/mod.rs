@@ -226,13 +226,8 @@ pub fn update(
     input: &ServiceUpdate,
 ) -> Result<(Service, Change)> {
     let id = parse_id("id", id)?;
-    let title = validate::required_text("title", &input.title, 200)?;
-    if input.unit_price_minor < 0 {
-        return Err(Error::validation(
-            "unit_price_minor",
-            text!("a price cannot be negative", "cena nie może być ujemna"),
-        ));
-    }
+    let title = validate::required_text("title", &input.title, crate::limits::SERVICE_TITLE)?;
+    crate::money::check_amount("unit_price_minor", input.unit_price_minor)?;
     let currency = check_currency("currency", &input.currency)?;
     match (input.trial_seats, input.trial_days) {
         (None, None) => {}

@@ -14,6 +14,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::customers::ImportProblem;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
+use crate::limits;
 use crate::store::Store;
 use crate::text::Text;
 
@@ -39,38 +40,59 @@ struct PriceRow {
 
 /// Parses a decimal price ("12.5", "1234,56") into minor units of `currency`,
 /// exactly, then to a monthly price for the billing plan (rounded half up).
+/// The digits are counted before any arithmetic, and the arithmetic is
+/// checked, so no cell can overflow; the result is at most [`limits::MONEY_MINOR`].
 fn monthly_minor(text: &str, currency: &str, billing_plan: &str) -> std::result::Result<i64, Text> {
     let digits = iso_currency::Currency::from_code(currency)
         .and_then(|c| c.exponent())
-        .unwrap_or(2) as u32;
-    let text = text.trim().replace(',', ".");
+        .unwrap_or(2) as usize;
+    let written = text.trim();
+    let text = written.replace(',', ".");
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let shown = crate::validate::shown(written);
     if whole.is_empty()
         || !whole.bytes().all(|b| b.is_ascii_digit())
         || !fraction.bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(text!("'{text}' is not a price", "„{text}” nie jest ceną"));
+        return Err(text!("'{shown}' is not a price", "„{shown}” nie jest ceną"));
     }
-    let scale = 10_i128.pow(digits);
-    let too_large = || text!("'{text}' is too large", "„{text}” to za duża kwota");
-    let whole: i128 = whole.parse().map_err(|_| too_large())?;
+    let (whole_max, fraction_max) = (limits::PRICE_WHOLE_DIGITS, limits::PRICE_FRACTION_DIGITS);
+    if whole.len() > whole_max || fraction.len() > fraction_max {
+        return Err(text!(
+            "'{shown}' has too many digits for a price: at most {whole_max} before the decimal point and {fraction_max} after",
+            "„{shown}” ma za dużo cyfr jak na cenę: najwyżej {whole_max} przed przecinkiem i {fraction_max} po nim"
+        ));
+    }
     // Keep one digit more than the currency has, to round half up.
-    let mut frac = fraction
+    let frac: String = fraction
         .chars()
-        .take(digits as usize + 1)
-        .collect::<String>();
-    while frac.len() < digits as usize + 1 {
-        frac.push('0');
-    }
-    let frac: i128 = frac.parse().unwrap_or(0);
-    let tenths = whole * scale * 10 + frac;
-    let months = match billing_plan {
+        .chain(std::iter::repeat('0'))
+        .take(digits + 1)
+        .collect();
+    let months: i128 = match billing_plan {
         "annual" => 12,
         "triennial" => 36,
         _ => 1,
     };
-    let monthly = (tenths + 5 * months) / (10 * months);
-    i64::try_from(monthly).map_err(|_| too_large())
+    let max = limits::MONEY_MINOR;
+    let too_large = || {
+        text!(
+            "'{shown}' is more than {max} minor units a month, the most an amount can be",
+            "„{shown}” przekracza {max} jednostek podstawowych miesięcznie, najwyższą możliwą kwotę"
+        )
+    };
+    // At most 16 + 5 digits: far inside i128, and checked all the same.
+    let tenths = format!("{whole}{frac}")
+        .parse::<i128>()
+        .map_err(|_| too_large())?;
+    let monthly = tenths
+        .checked_add(5 * months)
+        .and_then(|t| t.checked_div(10 * months))
+        .ok_or_else(too_large)?;
+    i64::try_from(monthly)
+        .ok()
+        .filter(|m| *m <= max)
+        .ok_or_else(too_large)
 }
 
 fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (String, Text)> {
@@ -129,11 +151,28 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (Str
         &billing_plan,
     )
     .map_err(|m| ("unit_price_minor".to_owned(), m))?;
+    let bounded = |value: String, field: &str, max: usize| {
+        crate::validate::check_length(field, &value, max)
+            .map(|()| value)
+            .map_err(|e| (field.to_owned(), e.text()))
+    };
     Ok(PriceRow {
-        product_id: required("productid", "product_id")?,
-        sku_id: required("skuid", "sku_id")?,
-        market: required("market", "market")?.to_uppercase(),
-        title,
+        product_id: bounded(
+            required("productid", "product_id")?,
+            "product_id",
+            limits::PRICE_LIST_ID,
+        )?,
+        sku_id: bounded(
+            required("skuid", "sku_id")?,
+            "sku_id",
+            limits::PRICE_LIST_ID,
+        )?,
+        market: bounded(
+            required("market", "market")?.to_uppercase(),
+            "market",
+            limits::MARKET,
+        )?,
+        title: bounded(title, "title", limits::SERVICE_TITLE)?,
         term,
         billing_plan,
         currency,
@@ -147,6 +186,7 @@ pub fn import_price_list(
     actor: &Actor,
     csv_text: &str,
 ) -> Result<(PriceListReport, Change)> {
+    crate::imports::check_size(csv_text.len() as u64)?;
     let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -202,6 +242,7 @@ pub fn import_price_list(
                 .iter()
                 .position(|h| h == name)
                 .and_then(|i| record.get(i))
+                .map(crate::exports::restore_cell)
                 .unwrap_or_default()
                 .to_owned()
         };

@@ -50,6 +50,55 @@ fn prices_convert_exactly_to_monthly_minor_units() {
 }
 
 #[test]
+fn absurd_prices_are_refused_with_their_digits_not_overflowed() {
+    let monthly = price_list::tests_support::monthly;
+    // 38 digits parse as an i128; multiplied by 1000 they overflowed (a panic).
+    let huge = "9".repeat(38);
+    let error = monthly(&huge, "PLN", "monthly").unwrap_err();
+    assert_eq!(
+        error.en,
+        format!("'{huge}' has too many digits for a price: at most 16 before the decimal point and 12 after")
+    );
+    let longer = monthly(&"9".repeat(1_000_000), "PLN", "monthly").unwrap_err();
+    assert!(longer.en.starts_with(&format!(
+        "'{}… (1000000)' has too many digits",
+        "9".repeat(40)
+    )));
+    assert_eq!(
+        monthly("90071992547409.91", "PLN", "monthly"),
+        Ok(9_007_199_254_740_991)
+    );
+    assert_eq!(
+        monthly("90071992547409.92", "PLN", "monthly").unwrap_err().en,
+        "'90071992547409.92' is more than 9007199254740991 minor units a month, the most an amount can be"
+    );
+    assert!(monthly(&format!("1.{}", "0".repeat(13)), "PLN", "monthly").is_err());
+    assert_eq!(
+        monthly(&format!("1.{}", "0".repeat(12)), "PLN", "monthly"),
+        Ok(100)
+    );
+    assert!(monthly(&"9".repeat(17), "JPY", "monthly").is_err());
+}
+
+#[test]
+fn price_list_cells_have_ceilings_too() {
+    let w = world();
+    let sku = "S".repeat(65);
+    let csv = format!(
+        "ProductTitle,ProductId,SkuId,Market,Currency,UnitPrice,TermDuration,BillingPlan\n\
+         Long,CFQ7TTC0ZZZZ,{sku},PL,PLN,1.00,P1M,Monthly\n"
+    );
+    let (report, _) = import_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap();
+    assert_eq!(report.added, 0);
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(report.problems[0].field, "sku_id");
+    assert_eq!(
+        report.problems[0].message,
+        "use at most 64 characters (this has 65)"
+    );
+}
+
+#[test]
 fn the_price_list_maps_by_header_updates_in_place_and_reports_bad_lines() {
     let w = world();
     let csv = "\u{feff}ChangeIndicator,ProductTitle,ProductId,SkuId,SkuTitle,Publisher,Market,Currency,UnitPrice,TermDuration,BillingPlan,Extra\n\

@@ -14,6 +14,7 @@ use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::store::Store;
 use crate::text::Text;
 use crate::validate::{
@@ -98,7 +99,7 @@ pub fn validate_profile(input: &CompanyProfile) -> Result<CompanyProfile> {
             check(&value)
         }
     };
-    let country = present(text("country", &input.country, 2)?, &|v| {
+    let country = present(text("country", &input.country, limits::COUNTRY)?, &|v| {
         check_country("country", v)
     })?;
     let language = input.default_language.trim();
@@ -112,26 +113,32 @@ pub fn validate_profile(input: &CompanyProfile) -> Result<CompanyProfile> {
         ));
     }
     Ok(CompanyProfile {
-        legal_name: validate::required_text("legal_name", &input.legal_name, 200)?,
-        street: text("street", &input.street, 200)?,
-        city: text("city", &input.city, 100)?,
-        postal_code: present(text("postal_code", &input.postal_code, 16)?, &|v| {
-            check_postal_code("postal_code", v, &country)
-        })?,
-        phone: present(text("phone", &input.phone, 40)?, &|v| {
+        legal_name: validate::required_text("legal_name", &input.legal_name, limits::COMPANY_NAME)?,
+        street: text("street", &input.street, limits::STREET)?,
+        city: text("city", &input.city, limits::CITY)?,
+        postal_code: present(
+            text("postal_code", &input.postal_code, limits::POSTAL_CODE)?,
+            &|v| check_postal_code("postal_code", v, &country),
+        )?,
+        phone: present(text("phone", &input.phone, limits::PHONE)?, &|v| {
             check_phone("phone", v)
         })?,
-        email: present(text("email", &input.email, 254)?, &|v| {
+        email: present(text("email", &input.email, limits::EMAIL)?, &|v| {
             validate::email("email", v)
         })?,
-        website: present(text("website", &input.website, 300)?, &|v| {
+        website: present(text("website", &input.website, limits::WEBSITE)?, &|v| {
             check_website("website", v)
         })?,
-        partner_id: present(text("partner_id", &input.partner_id, 10)?, &|v| {
-            check_partner_id("partner_id", v)
-        })?,
+        partner_id: present(
+            text("partner_id", &input.partner_id, limits::PARTNER_ID)?,
+            &|v| check_partner_id("partner_id", v),
+        )?,
         partner_tenant_id: present(
-            text("partner_tenant_id", &input.partner_tenant_id, 40)?,
+            text(
+                "partner_tenant_id",
+                &input.partner_tenant_id,
+                limits::TENANT_ID,
+            )?,
             &|v| check_tenant_id("partner_tenant_id", v),
         )?,
         authorized_delegated_admin: input.authorized_delegated_admin,

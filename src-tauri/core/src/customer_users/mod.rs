@@ -27,19 +27,17 @@ use crate::customers::{self, Customer};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::ids::{new_id, parse_id};
+use crate::limits;
 use crate::paging;
 use crate::store::Store;
 use crate::text::Text;
-use crate::validate::{self, filter_value, like_escape};
+use crate::validate::{self, like_escape};
 
 pub use import::{apply_import, preview_import, COLUMNS};
 pub use password::{reset_action, reset_password, TemporaryPassword, PASSWORD_LENGTH};
 
 /// Microsoft 365 limits (Microsoft Entra ID user properties).
-const MAX_DISPLAY_NAME: usize = 256;
-const MAX_NAME: usize = 64;
-const MAX_JOB_TITLE: usize = 128;
-const MAX_LOCAL_PART: usize = 64;
+const MAX_LOCAL_PART: usize = limits::USER_NAME_LOCAL_PART;
 /// Besides ASCII letters and digits, what the part of a user name before the @ may hold.
 const LOCAL_PART_SYMBOLS: &str = "'.-_!#^~";
 
@@ -137,7 +135,7 @@ pub(crate) struct ValidUser {
 /// Splits and checks a sign-in name; returns it with the domain in lower case,
 /// and the domain.
 fn check_user_name(text: &str) -> Result<(String, String)> {
-    let value = validate::required_text("user_name", text, MAX_LOCAL_PART + 1 + 253)?;
+    let value = validate::required_text("user_name", text, MAX_LOCAL_PART + 1 + limits::DOMAIN)?;
     let bad = |why: Text| {
         let Text { en, pl } = why;
         Error::validation("user_name", text!("'{value}': {en}", "„{value}”: {pl}"))
@@ -215,17 +213,24 @@ fn check_role(text: &str) -> Result<CompanyRole> {
 }
 
 pub(crate) fn validate_input(input: &CustomerUserInput) -> Result<ValidUser> {
-    let display_name =
-        validate::required_text("display_name", &input.display_name, MAX_DISPLAY_NAME)?;
+    let display_name = validate::required_text(
+        "display_name",
+        &input.display_name,
+        limits::USER_DISPLAY_NAME,
+    )?;
     let (user_name, domain) = check_user_name(&input.user_name)?;
     Ok(ValidUser {
         display_name,
         user_name_key: user_name.to_lowercase(),
         user_name,
         domain,
-        first_name: validate::optional_text("first_name", &input.first_name, MAX_NAME)?,
-        last_name: validate::optional_text("last_name", &input.last_name, MAX_NAME)?,
-        job_title: validate::optional_text("job_title", &input.job_title, MAX_JOB_TITLE)?,
+        first_name: validate::optional_text(
+            "first_name",
+            &input.first_name,
+            limits::USER_NAME_PART,
+        )?,
+        last_name: validate::optional_text("last_name", &input.last_name, limits::USER_NAME_PART)?,
+        job_title: validate::optional_text("job_title", &input.job_title, limits::JOB_TITLE)?,
         admin_role: check_role(&input.admin_role)?,
     })
 }
@@ -388,7 +393,7 @@ fn page(
     let limit = paging::page_size(query.limit, text!("users", "użytkowników"))?;
     let mut clauses = vec!["customer_id = ?".to_owned()];
     let mut values = vec![SqlValue::Text(customer_id.to_owned())];
-    if let Some(search) = filter_value(&query.search) {
+    if let Some(search) = validate::search("search", &query.search)? {
         clauses.push(
             "(fold(display_name) LIKE ? ESCAPE '\\' OR user_name_key LIKE ? ESCAPE '\\')".into(),
         );

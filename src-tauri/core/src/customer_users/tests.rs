@@ -768,7 +768,7 @@ fn a_reset_flags_the_user_and_keeps_a_blocked_user_blocked() {
     assert!(user.blocked, "a reset does not unblock");
     assert_eq!(
         user.password_reset_at.as_deref(),
-        Some("2026-11-25T10:00:00Z")
+        Some("2026-11-25T10:00:00.000Z")
     );
     assert_eq!(count_audit(&w, "customer_user.reset_password", "done"), 1);
     let shown = format!("{issued:?}");

@@ -11,6 +11,7 @@ use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::exports::write_record;
 use crate::fold::fold;
 use crate::paging;
 use crate::store::Store;
@@ -122,7 +123,7 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
     let mut clauses = vec!["c.archived = ?".to_owned()];
     let mut values = vec![SqlValue::Integer(i64::from(query.archived))];
     let mut only = Vec::new();
-    if let Some(search) = filter_value(&query.search) {
+    if let Some(search) = crate::validate::search("search", &query.search)? {
         let folded = fold(&search);
         // The trigram index holds current customers only (migration 0004):
         // archived ones, and fragments too short for a trigram, scan the text.
@@ -335,15 +336,13 @@ pub fn export_csv(
         );
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values.iter()))?;
-        let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
         let mut writer = csv::Writer::from_writer(out);
-        writer
-            .write_record(
-                super::import::COLUMNS
-                    .iter()
-                    .chain(["relationship_state"].iter()),
-            )
-            .map_err(csv_error)?;
+        write_record(
+            &mut writer,
+            super::import::COLUMNS
+                .iter()
+                .chain(["relationship_state"].iter()),
+        )?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
             let mut record: Vec<String> = Vec::with_capacity(15);
@@ -356,7 +355,7 @@ pub fn export_csv(
                     value
                 });
             }
-            writer.write_record(&record).map_err(csv_error)?;
+            write_record(&mut writer, &record)?;
             count += 1;
         }
         writer.flush()?;

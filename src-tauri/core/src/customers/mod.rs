@@ -22,6 +22,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::ids::{new_id, parse_id};
+use crate::limits;
 use crate::store::Store;
 use crate::validate::{self, check_country, check_phone, check_postal_code, check_tenant_id};
 
@@ -33,7 +34,6 @@ pub(crate) use list::RELATIONSHIP_STATES;
 pub use list::{export_csv, list, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary};
 
 const INITIAL_DOMAIN_SUFFIX: &str = ".onmicrosoft.com";
-const MAX_TAGS: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -133,6 +133,7 @@ impl ValidCustomer {
 }
 
 fn check_initial_domain(text: &str) -> Result<String> {
+    validate::check_length("default_domain", text.trim(), limits::DOMAIN)?;
     let lower = text.trim().to_lowercase();
     let name = lower.strip_suffix(INITIAL_DOMAIN_SUFFIX).unwrap_or(&lower);
     let valid = (1..=27).contains(&name.len())
@@ -152,6 +153,7 @@ fn check_initial_domain(text: &str) -> Result<String> {
 }
 
 fn check_domain(text: &str) -> Result<String> {
+    validate::check_length("other_domains", text.trim(), limits::DOMAIN)?;
     let domain = text.trim().trim_end_matches('.').to_lowercase();
     let labels: Vec<&str> = domain.split('.').collect();
     let label_ok = |l: &&str| {
@@ -176,29 +178,13 @@ fn check_domain(text: &str) -> Result<String> {
 }
 
 fn check_notes(text: &str) -> Result<String> {
-    let notes = text.trim();
-    if notes.chars().count() > 4000 {
-        return Err(Error::validation(
-            "notes",
-            text!("use at most 4000 characters", "użyj najwyżej 4000 znaków"),
-        ));
-    }
-    if notes
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(Error::validation(
-            "notes",
-            text!("remove the control characters", "usuń znaki sterujące"),
-        ));
-    }
-    Ok(notes.replace("\r\n", "\n"))
+    validate::long_text("notes", text, limits::CUSTOMER_NOTES, false)
 }
 
 fn check_tags(tags: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
-        let tag = validate::optional_text("tags", tag, 40)?;
+        let tag = validate::optional_text("tags", tag, limits::TAG)?;
         if tag.is_empty() {
             continue;
         }
@@ -215,12 +201,13 @@ fn check_tags(tags: &[String]) -> Result<Vec<String>> {
             out.push(tag);
         }
     }
-    if out.len() > MAX_TAGS {
+    if out.len() > limits::TAGS {
+        let (max, count) = (limits::TAGS, out.len());
         return Err(Error::validation(
             "tags",
             text!(
-                "use at most {MAX_TAGS} tags",
-                "użyj najwyżej {MAX_TAGS} tagów"
+                "use at most {max} tags (this has {count})",
+                "użyj najwyżej {max} tagów (wpisano {count})"
             ),
         ));
     }
@@ -244,7 +231,7 @@ pub(crate) fn validate_input(input: &CustomerInput) -> Result<ValidCustomer> {
         }
     }
     let country = present(
-        validate::optional_text("country", &input.country, 2)?,
+        validate::optional_text("country", &input.country, limits::COUNTRY)?,
         &|v| check_country("country", v),
     )?;
     let language = match input.language.trim() {
@@ -260,9 +247,13 @@ pub(crate) fn validate_input(input: &CustomerInput) -> Result<ValidCustomer> {
             ))
         }
     };
-    let tenant = validate::optional_text("tenant_id", &input.tenant_id, 40)?;
+    let tenant = validate::optional_text("tenant_id", &input.tenant_id, limits::TENANT_ID)?;
     Ok(ValidCustomer {
-        company_name: validate::required_text("company_name", &input.company_name, 200)?,
+        company_name: validate::required_text(
+            "company_name",
+            &input.company_name,
+            limits::COMPANY_NAME,
+        )?,
         default_domain,
         other_domains,
         tenant_id: if tenant.is_empty() {
@@ -270,19 +261,23 @@ pub(crate) fn validate_input(input: &CustomerInput) -> Result<ValidCustomer> {
         } else {
             Some(check_tenant_id("tenant_id", &tenant)?)
         },
-        street: validate::optional_text("street", &input.street, 200)?,
-        city: validate::optional_text("city", &input.city, 100)?,
+        street: validate::optional_text("street", &input.street, limits::STREET)?,
+        city: validate::optional_text("city", &input.city, limits::CITY)?,
         postal_code: present(
-            validate::optional_text("postal_code", &input.postal_code, 16)?,
+            validate::optional_text("postal_code", &input.postal_code, limits::POSTAL_CODE)?,
             &|v| check_postal_code("postal_code", v, &country),
         )?,
-        contact_name: validate::optional_text("contact_name", &input.contact_name, 200)?,
+        contact_name: validate::optional_text(
+            "contact_name",
+            &input.contact_name,
+            limits::CONTACT_NAME,
+        )?,
         contact_email: present(
-            validate::optional_text("contact_email", &input.contact_email, 254)?,
+            validate::optional_text("contact_email", &input.contact_email, limits::EMAIL)?,
             &|v| validate::email("contact_email", v),
         )?,
         contact_phone: present(
-            validate::optional_text("contact_phone", &input.contact_phone, 40)?,
+            validate::optional_text("contact_phone", &input.contact_phone, limits::PHONE)?,
             &|v| check_phone("contact_phone", v),
         )?,
         language,

@@ -8,13 +8,13 @@ use std::path::Path;
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::access::{allows, guarded_read, read_target, require, Action, PartnerAuthorizations};
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
-use crate::clock::{to_rfc3339, Clock};
+use crate::clock::{add_days, to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::exports::{write_file, ExportedFile};
 use crate::relationships::APPROVAL_LAPSES_DAYS;
@@ -217,14 +217,11 @@ struct Source {
 }
 
 fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
-    let window = (
-        to_rfc3339(now)?,
-        to_rfc3339(now + Duration::days(CALENDAR_DAYS))?,
-    );
+    let window = (to_rfc3339(now)?, to_rfc3339(add_days(now, CALENDAR_DAYS)?)?);
     // An unapproved request lapses 90 days after it was made.
     let lapses = (
-        to_rfc3339(now - Duration::days(APPROVAL_LAPSES_DAYS))?,
-        to_rfc3339(now + Duration::days(CALENDAR_DAYS - APPROVAL_LAPSES_DAYS))?,
+        to_rfc3339(add_days(now, -APPROVAL_LAPSES_DAYS)?)?,
+        to_rfc3339(add_days(now, CALENDAR_DAYS - APPROVAL_LAPSES_DAYS)?)?,
     );
     Ok(vec![
         Source {
@@ -265,7 +262,7 @@ fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
             needs: Action::ViewCustomers,
             columns: format!(
                 "'approval_request', 'lapses', r.id, c.company_name || ' — ' || r.display_name,
-                 strftime('%Y-%m-%dT%H:%M:%SZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
+                 strftime('%Y-%m-%dT%H:%M:%fZ', r.requested_at, '+{APPROVAL_LAPSES_DAYS} days'),
                  r.customer_id"
             ),
             table: "relationships r",

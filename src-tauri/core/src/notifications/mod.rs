@@ -217,7 +217,7 @@ pub const RETENTION_DAYS: i64 = 180;
 /// a change when anything was made or dropped.
 pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
     let now = clock.now();
-    let cutoff = to_rfc3339(now - time::Duration::days(RETENTION_DAYS))?;
+    let cutoff = to_rfc3339(crate::clock::add_days(now, -RETENTION_DAYS)?)?;
     store.write(|tx| {
         let mut made = Vec::new();
         for rule in CLOCK_RULES {

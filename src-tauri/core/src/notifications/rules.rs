@@ -4,10 +4,10 @@
 //! [`CLOCK_RULES`] (its `kind` then appears in every staff member's settings).
 
 use rusqlite::{params, Connection};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 use super::{date, Draft, KIND_PARTNER_OF_RECORD};
-use crate::clock::to_rfc3339;
+use crate::clock::{add_days, to_rfc3339};
 use crate::error::Result;
 
 /// A trial ends within this many days.
@@ -101,7 +101,7 @@ fn due_on(
 fn trials_ending(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
     let (now_text, soon) = (
         to_rfc3339(now)?,
-        to_rfc3339(now + Duration::days(TRIAL_ENDING_DAYS))?,
+        to_rfc3339(add_days(now, TRIAL_ENDING_DAYS)?)?,
     );
     let found = rows(
         conn,
@@ -127,7 +127,7 @@ fn trials_ending(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
 fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
     let (now_text, soon) = (
         to_rfc3339(now)?,
-        to_rfc3339(now + Duration::days(POR_EXPIRY_DAYS))?,
+        to_rfc3339(add_days(now, POR_EXPIRY_DAYS)?)?,
     );
     let found = rows(
         conn,
@@ -176,7 +176,7 @@ fn relationships_expiring(conn: &Connection, _now: OffsetDateTime) -> Result<Vec
 fn offers_expiring(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
     let (now_text, soon) = (
         to_rfc3339(now)?,
-        to_rfc3339(now + Duration::days(OFFER_EXPIRING_DAYS))?,
+        to_rfc3339(add_days(now, OFFER_EXPIRING_DAYS)?)?,
     );
     let found = rows(
         conn,
@@ -234,7 +234,7 @@ fn company_profile_incomplete(conn: &Connection, _now: OffsetDateTime) -> Result
 /// Keys bought 90 days ago or earlier and still not redeemed; the subject shows
 /// the key masked, as every staff member may see it.
 fn product_keys_unredeemed(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
-    let before = to_rfc3339(now - Duration::days(UNREDEEMED_KEY_DAYS))?;
+    let before = to_rfc3339(add_days(now, -UNREDEEMED_KEY_DAYS)?)?;
     let found = rows(
         conn,
         &format!(

@@ -87,7 +87,7 @@ pub fn list(
             values.push(SqlValue::Text(customer.clone()));
             values.push(SqlValue::Text(customer));
         }
-        if let Some(search) = filter_value(&query.search) {
+        if let Some(search) = crate::validate::search("search", &query.search)? {
             // The customer's folded search text, or the prospect's name and
             // e-mail folded alike, so "zrodlo" finds "Źródło" either way.
             clauses.push(

@@ -24,8 +24,7 @@ use time::{Date, OffsetDateTime, Time};
 use ts_rs::TS;
 
 use crate::access::{
-    decide, guarded_read, guarded_write, require, require_to_offer_delegated_admin, Action,
-    Guarded,
+    decide, guarded_read, guarded_write, require, require_to_offer_delegated_admin, Action, Guarded,
 };
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
@@ -35,6 +34,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::customers;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, parse_id};
+use crate::limits;
 use crate::money::Money;
 use crate::relationships::{self, RelationshipOffer};
 use crate::store::Store;
@@ -46,7 +46,6 @@ pub use list::{list, OfferPage, OfferQuery, OfferSummary};
 pub use machine::{transition, OfferEvent, OfferStatus};
 pub use message::{document, message, OfferMessage};
 
-const NOTE_MAX: usize = 2000;
 const MAX_LINES: usize = 50;
 const MAX_RECIPIENTS: usize = 20;
 
@@ -502,6 +501,7 @@ pub(crate) fn parse_valid_until(text: &str) -> Result<(Date, OffsetDateTime)> {
             ),
         )
     })?;
+    let date = crate::clock::check_business_date("valid_until", date)?;
     let next = date.next_day().ok_or_else(|| {
         Error::validation(
             "valid_until",
@@ -585,24 +585,19 @@ fn validate_draft(
                 }
             };
             (
-                validate::optional_text("prospect_name", &input.prospect_name, 200)?,
-                validate::optional_text("prospect_email", &input.prospect_email, 254)?,
+                validate::optional_text(
+                    "prospect_name",
+                    &input.prospect_name,
+                    limits::COMPANY_NAME,
+                )?,
+                validate::optional_text("prospect_email", &input.prospect_email, limits::EMAIL)?,
                 language,
             )
         }
     };
     let language = if language == "pl" { "pl" } else { "en" }.to_owned();
     let (date, expires) = parse_valid_until(&input.valid_until)?;
-    let note = input.note.trim().replace("\r\n", "\n");
-    if note.chars().count() > NOTE_MAX {
-        return Err(Error::validation(
-            "note",
-            text!(
-                "use at most {NOTE_MAX} characters",
-                "użyj najwyżej {NOTE_MAX} znaków"
-            ),
-        ));
-    }
+    let note = validate::long_text("note", &input.note, limits::OFFER_NOTE, false)?;
     if input.lines.len() > MAX_LINES {
         return Err(Error::validation(
             "lines",
@@ -709,7 +704,7 @@ fn check_ready(
     // The offer's link carries the partner ID as advisor code.
     crate::links::advisor_code(&crate::company::read_profile(conn)?)?;
     if offer.customer_id.is_none() {
-        validate::required_text("prospect_name", &offer.prospect_name, 200)?;
+        validate::required_text("prospect_name", &offer.prospect_name, limits::COMPANY_NAME)?;
         validate::email("prospect_email", &offer.prospect_email)?;
     }
     if lines_of(conn, &offer.id)?.is_empty() {

@@ -9,18 +9,14 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::money::Money;
+use crate::limits;
+use crate::money::{check_amount, Money};
 
 pub const FULL_BP: u32 = 10_000;
 
 /// The rounded total of one line, in minor units.
 pub fn line_total(count: u32, unit_price_minor: i64, discount_bp: u32) -> Result<i64> {
-    if unit_price_minor < 0 {
-        return Err(Error::validation(
-            "unit_price_minor",
-            text!("a price cannot be negative", "cena nie może być ujemna"),
-        ));
-    }
+    check_amount("unit_price_minor", unit_price_minor)?;
     if discount_bp > FULL_BP {
         return Err(Error::validation(
             "discount_bp",
@@ -30,16 +26,22 @@ pub fn line_total(count: u32, unit_price_minor: i64, discount_bp: u32) -> Result
             ),
         ));
     }
-    let numerator =
-        i128::from(count) * i128::from(unit_price_minor) * i128::from(FULL_BP - discount_bp);
     let divisor = i128::from(FULL_BP);
-    let rounded = (numerator + divisor / 2) / divisor;
-    i64::try_from(rounded).map_err(|_| {
-        Error::validation(
+    let rounded = i128::from(count)
+        .checked_mul(i128::from(unit_price_minor))
+        .and_then(|n| n.checked_mul(i128::from(FULL_BP - discount_bp)))
+        .map(|n| (n + divisor / 2) / divisor);
+    let max = limits::MONEY_MINOR;
+    match rounded.and_then(|total| i64::try_from(total).ok()) {
+        Some(total) if total <= max => Ok(total),
+        _ => Err(Error::validation(
             "quantity",
-            text!("the amount is too large", "kwota jest za duża"),
-        )
-    })
+            text!(
+                "{count} × {unit_price_minor} is more than {max} minor units, the most an amount can be",
+                "{count} × {unit_price_minor} przekracza {max} jednostek podstawowych, najwyższą możliwą kwotę"
+            ),
+        )),
+    }
 }
 
 /// Sums `(currency, amount)` pairs into one total per currency, ordered by code.

@@ -493,6 +493,7 @@ fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
             term: check_term(&term)?,
         })
     };
+    imports::check_size(import.text.len() as u64)?;
     let text = import.text.strip_prefix('\u{feff}').unwrap_or(&import.text);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let is_csv = first

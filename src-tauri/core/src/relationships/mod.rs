@@ -16,7 +16,7 @@ use crate::access::{guarded_read, guarded_write, read_target, require, Action, G
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
-use crate::clock::{parse_rfc3339, to_rfc3339, Clock};
+use crate::clock::{add_days, parse_business_time, parse_rfc3339, to_rfc3339, Clock};
 use crate::customers;
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -165,7 +165,11 @@ struct ValidOffer {
 
 fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
     let customer_id = parse_id("customer_id", &offer.customer_id)?;
-    let display_name = validate::required_text("display_name", &offer.display_name, 50)?;
+    let display_name = validate::required_text(
+        "display_name",
+        &offer.display_name,
+        crate::limits::RELATIONSHIP_NAME,
+    )?;
     let mut roles: Vec<String> = Vec::new();
     for role in &offer.roles {
         let role = role.trim();
@@ -396,7 +400,7 @@ pub fn create_accepted_in(
         &valid,
         (&id, pending, Some(now_text.clone())),
     )?;
-    let ends = now + Duration::days(i64::from(valid.duration_days));
+    let ends = add_days(now, i64::from(valid.duration_days))?;
     tx.execute(
         "UPDATE relationships SET state = ?1, accepted_at = ?2, accepted_recorded_by = ?3,
              ends_at = ?4, updated_at = ?2 WHERE id = ?5",
@@ -501,7 +505,7 @@ pub fn record_acceptance(
 ) -> Result<(Relationship, Change)> {
     let now = clock.now();
     let accepted = match accepted_at.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(text) => parse_rfc3339("accepted_at", text)?,
+        Some(text) => parse_business_time("accepted_at", text)?,
         None => now,
     };
     if accepted > now {
@@ -532,7 +536,7 @@ pub fn record_acceptance(
                     ));
                 }
             }
-            let ends = accepted + Duration::days(i64::from(r.duration_days));
+            let ends = add_days(accepted, i64::from(r.duration_days))?;
             let state = state_by_end(ends, now);
             tx.execute(
                 "UPDATE relationships SET state = ?1, accepted_at = ?2, accepted_recorded_by = ?3,
@@ -598,8 +602,8 @@ fn system() -> ActorRef {
 pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
     let now = clock.now();
     let now_text = to_rfc3339(now)?;
-    let lapse_before = to_rfc3339(now - Duration::days(APPROVAL_LAPSES_DAYS))?;
-    let soon = to_rfc3339(now + Duration::days(EXPIRING_DAYS))?;
+    let lapse_before = to_rfc3339(add_days(now, -APPROVAL_LAPSES_DAYS)?)?;
+    let soon = to_rfc3339(add_days(now, EXPIRING_DAYS)?)?;
     store.write(|tx| {
         let due: Vec<Relationship> = tx
             .prepare_cached(&format!(
@@ -632,7 +636,7 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
                 // Renew by whole periods until the end is in the future (the app may have been closed).
                 let mut end = ends.unwrap_or(now);
                 while end <= now {
-                    end += Duration::days(AUTO_EXTEND_DAYS);
+                    end = add_days(end, AUTO_EXTEND_DAYS)?;
                 }
                 ends = Some(end);
                 next = state_by_end(end, now);

@@ -155,7 +155,7 @@ fn acceptance_activates_for_the_duration_and_the_customer_shows_it() {
     let (active, _) = record_acceptance(&w.store, &w.clock, &w.admin, &r.id, None).unwrap();
     assert_eq!(active.state, RelationshipState::Active);
     assert_eq!(active.accepted_recorded_by.as_deref(), Some("Anna Admin"));
-    assert_eq!(active.ends_at.as_deref(), Some("2027-11-27T09:00:00Z"));
+    assert_eq!(active.ends_at.as_deref(), Some("2027-11-27T09:00:00.000Z"));
     let listed = customers::list(
         &w.store,
         &w.clock,
@@ -219,7 +219,7 @@ fn the_clock_moves_relationships_to_expiring_renewed_or_expired() {
     assert_eq!(renewed.state, RelationshipState::Active);
     assert_eq!(
         renewed.ends_at.as_deref(),
-        Some("2027-07-23T09:00:00Z"),
+        Some("2027-07-23T09:00:00.000Z"),
         "60 + 180 days after acceptance"
     );
     assert_eq!(state(&ending.id).state, RelationshipState::Expired);

@@ -154,7 +154,7 @@ fn filter(query: &ServiceRequestQuery, scope: Scope) -> Result<Filter> {
         base.push("sr.category = ?".into());
         base_values.push(SqlValue::Text(category));
     }
-    if let Some(search) = filter_value(&query.search) {
+    if let Some(search) = crate::validate::search("search", &query.search)? {
         // Titles and customer names both folded, so "blad" finds "Błąd" and
         // "zolc" finds "Żółć". Titles keep no folded copy: the scan stays
         // within the filtered requests, which a queue keeps few.

@@ -24,6 +24,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::customers;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, parse_id};
+use crate::limits;
 use crate::store::Store;
 use crate::validate;
 
@@ -33,10 +34,6 @@ pub use list::{
 };
 pub use machine::{allowed_events, transition, Next, ServiceRequestEvent, ServiceRequestStatus};
 
-pub const MAX_TITLE: usize = 200;
-pub const MAX_DESCRIPTION: usize = 10_000;
-pub const MAX_NOTE: usize = 10_000;
-const MAX_CONTACT_NAME: usize = 200;
 /// The highest number ever issued, so a discarded draft's number is never reused.
 const LAST_NUMBER_KEY: &str = "service_requests.last_number";
 
@@ -187,33 +184,6 @@ struct Valid {
     contact_phone: String,
 }
 
-/// Trimmed, required, at most `max` characters; line breaks and tabs allowed.
-fn long_text(field: &str, text: &str, max: usize) -> Result<String> {
-    let value = text.trim().replace("\r\n", "\n");
-    if value.is_empty() {
-        return Err(Error::validation(
-            field,
-            text!("this field is required", "to pole jest wymagane"),
-        ));
-    }
-    if value.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            text!("use at most {max} characters", "użyj najwyżej {max} znaków"),
-        ));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(Error::validation(
-            field,
-            text!("remove the control characters", "usuń znaki sterujące"),
-        ));
-    }
-    Ok(value)
-}
-
 fn choice<T: Copy>(
     field: &str,
     text: &str,
@@ -243,10 +213,15 @@ fn choice<T: Copy>(
 }
 
 fn validate_input(input: &ServiceRequestInput) -> Result<Valid> {
-    let phone = validate::optional_text("contact_phone", &input.contact_phone, 40)?;
+    let phone = validate::optional_text("contact_phone", &input.contact_phone, limits::PHONE)?;
     Ok(Valid {
-        title: validate::required_text("title", &input.title, MAX_TITLE)?,
-        description: long_text("description", &input.description, MAX_DESCRIPTION)?,
+        title: validate::required_text("title", &input.title, limits::REQUEST_TITLE)?,
+        description: validate::long_text(
+            "description",
+            &input.description,
+            limits::REQUEST_DESCRIPTION,
+            true,
+        )?,
         category: choice(
             "category",
             &input.category,
@@ -264,7 +239,7 @@ fn validate_input(input: &ServiceRequestInput) -> Result<Valid> {
         contact_name: validate::required_text(
             "contact_name",
             &input.contact_name,
-            MAX_CONTACT_NAME,
+            limits::CONTACT_NAME,
         )?,
         contact_email: validate::email("contact_email", &input.contact_email)?,
         contact_phone: if phone.is_empty() {
@@ -278,7 +253,7 @@ fn validate_input(input: &ServiceRequestInput) -> Result<Valid> {
 /// An optional note with a status change: blank means none.
 fn optional_note(note: Option<&str>) -> Result<Option<String>> {
     match note.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(text) => long_text("note", text, MAX_NOTE).map(Some),
+        Some(text) => validate::long_text("note", text, limits::REQUEST_NOTE, true).map(Some),
         None => Ok(None),
     }
 }
@@ -718,7 +693,7 @@ pub fn add_note(
     id: &str,
     body: &str,
 ) -> Result<(ServiceRequestView, Change)> {
-    let body = long_text("body", body, MAX_NOTE)?;
+    let body = validate::long_text("body", body, limits::REQUEST_NOTE, true)?;
     applied(apply(
         store,
         clock,

@@ -162,7 +162,7 @@ fn status_times_are_stamped_and_reopening_clears_the_close() {
         .0;
     assert_eq!(
         open.request.submitted_at.as_deref(),
-        Some("2026-11-25T10:00:00Z")
+        Some("2026-11-25T10:00:00.000Z")
     );
     w.clock.advance(Duration::hours(1));
     let closed = change_status(&w.store, &w.clock, &w.admin, &id, E::Close, None)
@@ -170,9 +170,9 @@ fn status_times_are_stamped_and_reopening_clears_the_close() {
         .0;
     assert_eq!(
         closed.request.closed_at.as_deref(),
-        Some("2026-11-25T11:00:00Z")
+        Some("2026-11-25T11:00:00.000Z")
     );
-    assert_eq!(closed.request.updated_at, "2026-11-25T11:00:00Z");
+    assert_eq!(closed.request.updated_at, "2026-11-25T11:00:00.000Z");
     let reopened = change_status(&w.store, &w.clock, &w.admin, &id, E::Reopen, None)
         .unwrap()
         .0;
@@ -399,18 +399,18 @@ fn notes_form_a_thread_by_their_authors_and_closed_requests_take_none() {
                 "Called the customer.",
                 "Anna Admin",
                 Some(w.admin.id.as_str()),
-                "2026-11-25T09:00:00Z"
+                "2026-11-25T09:00:00.000Z"
             ),
             (
                 "Reset the mailbox.\nWaiting.",
                 "Lena Limited",
                 Some(lena.id.as_str()),
-                "2026-11-25T09:05:00Z"
+                "2026-11-25T09:05:00.000Z"
             ),
         ]
     );
     assert_eq!(
-        view.request.updated_at, "2026-11-25T09:05:00Z",
+        view.request.updated_at, "2026-11-25T09:05:00.000Z",
         "a note is activity"
     );
 

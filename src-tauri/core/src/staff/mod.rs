@@ -253,7 +253,11 @@ struct ValidInput {
 }
 
 fn validate_input(input: &StaffInput) -> Result<ValidInput> {
-    let display_name = validate::required_text("display_name", &input.display_name, 100)?;
+    let display_name = validate::required_text(
+        "display_name",
+        &input.display_name,
+        crate::limits::STAFF_NAME,
+    )?;
     let email = validate::email("email", &input.email)?;
     let role = CompanyRole::parse(input.role.trim()).ok_or_else(|| {
         Error::validation("role", {
@@ -406,7 +410,7 @@ pub fn list(
     actor: &Actor,
     filter: &StaffFilter,
 ) -> Result<Vec<StaffRow>> {
-    let search = validate::filter_value(&filter.search)
+    let search = validate::search("search", &filter.search)?
         .map(|s| format!("%{}%", validate::like_escape(&s.to_lowercase())));
     let roles: Vec<&str> = CompanyRole::ALL.iter().map(|r| r.as_str()).collect();
     let role = validate::filter_choice(

@@ -30,6 +30,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0010_list_indexes_and_tallies.sql"
     )),
+    M::up(include_str!(
+        "../../migrations/0012_fixed_width_timestamps.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -5,6 +5,8 @@ mod migrations;
 mod paths;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod timestamp_tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -6,14 +6,14 @@ use std::io::Write;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
-use time::Duration;
 use ts_rs::TS;
 
 use super::{subscription, Subscription, SubscriptionStatus, COLUMNS, FROM};
 use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
-use crate::clock::{to_rfc3339, Clock};
+use crate::clock::{add_days, to_rfc3339, Clock};
 use crate::error::{Error, Result};
+use crate::exports::write_record;
 use crate::ids::parse_id;
 use crate::paging;
 use crate::store::Store;
@@ -120,7 +120,7 @@ impl Filters {
                     ),
                 ))
             }
-            Some(days) => Some(to_rfc3339(clock.now() + Duration::days(i64::from(days)))?),
+            Some(days) => Some(to_rfc3339(add_days(clock.now(), i64::from(days))?)?),
             None => None,
         };
         Ok(Filters {
@@ -339,15 +339,15 @@ pub fn export_csv(
         );
         let mut statement = conn.prepare(&sql)?;
         let rows = statement.query_map(params_from_iter(values.iter()), subscription)?;
-        let csv_error = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
         let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(EXPORT_COLUMNS).map_err(csv_error)?;
+        write_record(&mut writer, EXPORT_COLUMNS)?;
         let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
         let mut count = 0;
         for row in rows {
             let s = row?;
-            writer
-                .write_record([
+            write_record(
+                &mut writer,
+                [
                     s.customer_name,
                     s.service_title,
                     s.status.as_str().to_owned(),
@@ -363,8 +363,8 @@ pub fn export_csv(
                     s.source,
                     yes_no(s.partner_of_record),
                     s.id,
-                ])
-                .map_err(csv_error)?;
+                ],
+            )?;
             count += 1;
         }
         writer.flush()?;

@@ -14,13 +14,12 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::access::{
-    guarded_read, guarded_write, read_target, require, require_for_customer, Action,
-    Guarded,
+    guarded_read, guarded_write, read_target, require, require_for_customer, Action, Guarded,
 };
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
-use crate::clock::{parse_rfc3339, to_rfc3339, Clock};
+use crate::clock::{add_days, parse_business_time, parse_rfc3339, to_rfc3339, Clock};
 use crate::customers;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, parse_id};
@@ -35,7 +34,6 @@ pub use term::{add_term, check_billing_plan, TERMS};
 
 /// Most licences one subscription may hold (Microsoft's own per-SKU ceiling).
 pub const MAX_QUANTITY: u32 = 300_000;
-const REASON_MAX: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -154,7 +152,7 @@ fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
         &time::format_description::well_known::Rfc3339,
     )
     .ok()
-    .map(|t| term::decrease_window_closes(t, window_days))
+    .and_then(|t| term::decrease_window_closes(t, window_days).ok())
     .and_then(|t| to_rfc3339(t).ok())
     .unwrap_or_default();
     Ok(Subscription {
@@ -384,10 +382,10 @@ pub fn insert(
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        Some(text) => parse_rfc3339("starts_at", text)?,
+        Some(text) => parse_business_time("starts_at", text)?,
         None => now,
     };
-    if starts < now - time::Duration::days(1) {
+    if starts < add_days(now, -1)? {
         return Err(Error::validation(
             "starts_at",
             text!(
@@ -416,7 +414,7 @@ pub fn insert(
             }));
         };
         check_first_trial(tx, &customer_id, &service)?;
-        let ends = starts + time::Duration::days(i64::from(days));
+        let ends = add_days(starts, i64::from(days))?;
         (seats, service.term.clone(), "none".to_owned(), ends)
     } else {
         let term = input.term.clone().unwrap_or(service.term.clone());
@@ -571,7 +569,7 @@ pub fn change_quantity(
     reason: &str,
 ) -> Result<(Subscription, Change)> {
     let quantity = check_quantity(quantity)?;
-    let reason = validate::optional_text("reason", reason, REASON_MAX)?;
+    let reason = validate::optional_text("reason", reason, crate::limits::REASON)?;
     change_subscription(
         store,
         clock,
@@ -655,7 +653,7 @@ pub fn apply_event(
             }))
         }
     };
-    let reason = validate::optional_text("reason", reason, REASON_MAX)?;
+    let reason = validate::optional_text("reason", reason, crate::limits::REASON)?;
     change_subscription(
         store,
         clock,

@@ -1,6 +1,6 @@
 //! Terms and the quantity-decrease window, in calendar arithmetic.
 
-use time::{Date, Duration, Month, OffsetDateTime};
+use time::{Date, Month, OffsetDateTime};
 
 use crate::error::{Error, Result};
 
@@ -79,8 +79,8 @@ pub fn add_term(from: OffsetDateTime, term: &str) -> Result<OffsetDateTime> {
 }
 
 /// The last moment the licence count may fall: `days` after the term started.
-pub fn decrease_window_closes(term_started: OffsetDateTime, days: u32) -> OffsetDateTime {
-    term_started + Duration::days(i64::from(days))
+pub fn decrease_window_closes(term_started: OffsetDateTime, days: u32) -> Result<OffsetDateTime> {
+    crate::clock::add_days(term_started, i64::from(days))
 }
 
 #[cfg(test)]

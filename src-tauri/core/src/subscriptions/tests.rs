@@ -75,8 +75,8 @@ fn a_subscription_is_added_from_the_catalog_with_its_history_and_audit() {
         (s.quantity, s.term.as_str(), s.billing_plan.as_str()),
         (10, "P1Y", "monthly")
     );
-    assert_eq!(s.ends_at, "2027-11-25T09:00:00Z");
-    assert_eq!(s.decrease_window_closes_at, "2026-12-02T09:00:00Z");
+    assert_eq!(s.ends_at, "2027-11-25T09:00:00.000Z");
+    assert_eq!(s.decrease_window_closes_at, "2026-12-02T09:00:00.000Z");
     assert_eq!(s.source, "manual");
     assert_eq!(change.entity, Entity::Subscription);
     let detail = get(&w.store, &w.clock, &w.admin, &s.id).unwrap();
@@ -116,7 +116,7 @@ fn bad_input_names_its_field_and_writes_nothing() {
         ),
         (
             SubscriptionInput {
-                starts_at: Some("2026-01-01T00:00:00Z".into()),
+                starts_at: Some("2026-01-01T00:00:00.000Z".into()),
                 ..input(&customer, &basic, 5)
             },
             "starts_at",
@@ -156,7 +156,7 @@ fn a_later_start_is_pending_until_the_clock_starts_it() {
         &w.clock,
         &w.admin,
         &SubscriptionInput {
-            starts_at: Some("2026-12-01T00:00:00Z".into()),
+            starts_at: Some("2026-12-01T00:00:00.000Z".into()),
             ..input(&customer, &basic, 3)
         },
     )
@@ -222,8 +222,11 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     apply_clock(&w.store, &w.clock).unwrap();
     let renewed = get(&w.store, &w.clock, &w.admin, &s.id).unwrap();
     assert_eq!(renewed.subscription.status, SubscriptionStatus::Active);
-    assert_eq!(renewed.subscription.term_started_at, "2027-11-25T09:00:00Z");
-    assert_eq!(renewed.subscription.ends_at, "2028-11-25T09:00:00Z");
+    assert_eq!(
+        renewed.subscription.term_started_at,
+        "2027-11-25T09:00:00.000Z"
+    );
+    assert_eq!(renewed.subscription.ends_at, "2028-11-25T09:00:00.000Z");
     change_quantity(&w.store, &w.clock, &w.admin, &s.id, 5, "after renewal").unwrap();
     w.clock.set(datetime!(2027-12-02 09:00 UTC));
     assert!(change_quantity(&w.store, &w.clock, &w.admin, &s.id, 4, "").is_err());
@@ -274,8 +277,8 @@ fn without_auto_renew_the_term_ends_and_a_long_closed_app_renews_whole_terms() {
         .unwrap()
         .subscription;
     assert_eq!(renewed.status, SubscriptionStatus::Active);
-    assert_eq!(renewed.term_started_at, "2027-12-25T09:00:00Z");
-    assert_eq!(renewed.ends_at, "2028-01-25T09:00:00Z");
+    assert_eq!(renewed.term_started_at, "2027-12-25T09:00:00.000Z");
+    assert_eq!(renewed.ends_at, "2028-01-25T09:00:00.000Z");
     assert_eq!(
         apply_clock(&w.store, &w.clock).unwrap(),
         None,
@@ -332,7 +335,7 @@ fn suspend_reactivate_cancel_follow_the_table_and_refunds_are_flagged() {
     assert!(cancelled.refundable, "cancelled within the window");
     assert_eq!(
         cancelled.cancelled_at.as_deref(),
-        Some("2026-11-25T09:00:00Z")
+        Some("2026-11-25T09:00:00.000Z")
     );
 
     let (late, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 1)).unwrap();
@@ -374,7 +377,7 @@ fn one_trial_per_service_per_customer_even_after_conversion() {
     assert!(t.trial && !t.auto_renew);
     assert_eq!(
         (t.quantity, t.ends_at.as_str()),
-        (25, "2026-12-25T09:00:00Z")
+        (25, "2026-12-25T09:00:00.000Z")
     );
     let second = add(&w.store, &w.clock, &w.admin, &trial).unwrap_err();
     assert_eq!(second.code(), ErrorCode::Conflict);
@@ -397,8 +400,8 @@ fn one_trial_per_service_per_customer_even_after_conversion() {
     .unwrap();
     assert!(!paid.trial);
     assert_eq!(paid.id, t.id, "the same subscription continues");
-    assert_eq!(paid.term_started_at, "2026-12-05T09:00:00Z");
-    assert_eq!(paid.ends_at, "2027-12-05T09:00:00Z");
+    assert_eq!(paid.term_started_at, "2026-12-05T09:00:00.000Z");
+    assert_eq!(paid.ends_at, "2027-12-05T09:00:00.000Z");
     assert!(
         add(&w.store, &w.clock, &w.admin, &trial).is_err(),
         "still one trial, ever"
@@ -652,7 +655,7 @@ fn the_partner_of_record_keeps_when_and_who_and_needs_the_advisor_authorization(
     assert!(on.partner_of_record);
     assert_eq!(
         on.partner_of_record_at.as_deref(),
-        Some("2026-11-25T11:00:00Z")
+        Some("2026-11-25T11:00:00.000Z")
     );
     assert_eq!(on.partner_of_record_by.as_deref(), Some("Anna Admin"));
     let (off, _) = set_partner_of_record(&w.store, &w.clock, &w.admin, &s.id, false).unwrap();
@@ -714,7 +717,7 @@ fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
     });
     add_one(monthly(&beta, &basic, 3, false));
     add_one(SubscriptionInput {
-        starts_at: Some("2026-12-05T09:00:00Z".into()),
+        starts_at: Some("2026-12-05T09:00:00.000Z".into()),
         ..input(&beta, &e3, 5)
     });
     let b3 = add_one(input(&beta, &premium, 2));
@@ -872,4 +875,40 @@ fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
         }
     }
     assert_eq!(checked, 2 * 3 * 6 * 3 * 3 * 2 * 2);
+}
+
+#[test]
+fn the_clock_ends_what_ended_and_not_what_ends_later_in_the_same_second() {
+    let w = world();
+    let (first, _) = w.active_customer("Alfa", "alfa", &[]);
+    let (second, _) = w.active_customer("Beta", "beta", &[]);
+    let basic = service(&w, "Microsoft 365 Business Basic");
+    let monthly = |customer: &str| SubscriptionInput {
+        term: Some("P1M".into()),
+        auto_renew: false,
+        ..input(customer, &basic, 1)
+    };
+    let (whole, _) = add(&w.store, &w.clock, &w.admin, &monthly(&first)).unwrap();
+    w.clock.set(datetime!(2026-11-25 09:00:00.17 UTC));
+    let (later, _) = add(&w.store, &w.clock, &w.admin, &monthly(&second)).unwrap();
+    assert_eq!(whole.ends_at, "2026-12-25T09:00:00.000Z");
+    assert_eq!(later.ends_at, "2026-12-25T09:00:00.170Z");
+    w.clock.set(datetime!(2026-12-25 09:00:00.1 UTC));
+    apply_clock(&w.store, &w.clock).unwrap();
+    let status = |id: &str| {
+        get(&w.store, &w.clock, &w.admin, id)
+            .unwrap()
+            .subscription
+            .status
+    };
+    assert_eq!(
+        status(&whole.id),
+        SubscriptionStatus::Expired,
+        "ended 100 ms ago"
+    );
+    assert_eq!(
+        status(&later.id),
+        SubscriptionStatus::Active,
+        "ends in 70 ms"
+    );
 }

@@ -29,11 +29,10 @@ use crate::paging;
 use crate::relationships::{self, RelationshipOffer};
 use crate::store::Store;
 use crate::subscriptions::{self, SubscriptionInput};
-use crate::validate::{self, filter_choice, filter_value, like_escape};
+use crate::validate::{self, filter_choice, like_escape};
 
 pub use machine::{allowed_events, transition, InvitationEvent, InvitationState};
 
-const NAME_MAX: usize = 100;
 /// Most recipients one "send by e-mail" may address.
 pub const MAX_RECIPIENTS: usize = 50;
 
@@ -378,7 +377,7 @@ pub fn list(
         clauses.push("i.state = ?".into());
         values.push(SqlValue::Text(state));
     }
-    if let Some(search) = filter_value(&query.search) {
+    if let Some(search) = validate::search("search", &query.search)? {
         clauses.push("(i.name_key LIKE ? ESCAPE '\\' OR cs.title LIKE ? ESCAPE '\\')".into());
         values.push(SqlValue::Text(format!("%{}%", like_escape(&fold(&search)))));
         values.push(SqlValue::Text(format!("%{}%", like_escape(&search))));
@@ -482,7 +481,7 @@ fn as_offer(
 }
 
 fn validate_input(input: &TrialInvitationInput) -> Result<ValidInput> {
-    let name = validate::required_text("name", &input.name, NAME_MAX)?;
+    let name = validate::required_text("name", &input.name, crate::limits::INVITATION_NAME)?;
     let service_id = parse_id("service_id", &input.service_id)?;
     let language = match input.language.trim() {
         "" => String::new(),

@@ -385,8 +385,8 @@ fn sending_records_each_recipient_with_time_and_sender_and_composes_the_mail() {
     assert_eq!(
         who,
         vec![
-            ("ewa@firma.pl", "Piotr Sales", "2026-11-25T09:00:00Z"),
-            ("jan@zolc.pl", "Piotr Sales", "2026-11-25T09:00:00Z"),
+            ("ewa@firma.pl", "Piotr Sales", "2026-11-25T09:00:00.000Z"),
+            ("jan@zolc.pl", "Piotr Sales", "2026-11-25T09:00:00.000Z"),
         ]
     );
     assert_eq!(shown.invitation.recipient_count, 2);

@@ -2,8 +2,8 @@
 
 export type Money = { 
 /**
- * Amount in the currency's minor unit (grosze, cents). JavaScript numbers
- * hold integers exactly up to 2^53, far beyond any licence bill.
+ * Amount in the currency's minor unit (grosze, cents), at most
+ * [`limits::MONEY_MINOR`] (2^53 − 1), which JavaScript holds exactly.
  */
 amount_minor: number, 
 /**

@@ -282,6 +282,7 @@ export const en = {
   "import.title": "Import customers from CSV",
   "import.columns": "Columns by header name: company_name, default_domain (required), other_domains, tenant_id, street, city, postal_code, country, contact_name, contact_email, contact_phone, language, notes, tags. Lists are separated by semicolons.",
   "import.file": "CSV file",
+  "import.tooLarge": "the file has {found}; import at most {max} at once (split it into parts)",
   "import.preview": "{file}: {rows} rows, {valid} valid.",
   "import.line": "Line",
   "import.field": "Field",

@@ -283,6 +283,7 @@ export const pl: Record<MessageKey, string> = {
   "import.title": "Import klientów z pliku CSV",
   "import.columns": "Kolumny według nagłówka: company_name, default_domain (wymagane), other_domains, tenant_id, street, city, postal_code, country, contact_name, contact_email, contact_phone, language, notes, tags. Listy rozdziela średnik.",
   "import.file": "Plik CSV",
+  "import.tooLarge": "plik ma {found}; importuj najwyżej {max} naraz (podziel go na części)",
   "import.preview": "{file}: wierszy {rows}, poprawnych {valid}.",
   "import.line": "Wiersz",
   "import.field": "Pole",
