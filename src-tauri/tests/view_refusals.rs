@@ -512,7 +512,7 @@ fn records(h: &Harness) -> Ids {
         h,
         "create_offer",
         json!({"input": {"customer_id": customer,
-        "valid_until": "2999-12-31", "lines": []}}),
+        "valid_until": "2099-12-31", "lines": []}}),
     )["offer"]["id"]
         .clone();
     Ids {
