@@ -54,7 +54,7 @@ fn busy_customer(w: &World) -> (String, String) {
         .unwrap();
     let offer = crate::offers::OfferDraftInput {
         customer_id: Some(customer.clone()),
-        valid_until: "2999-12-31".into(),
+        valid_until: "2099-12-31".into(),
         ..Default::default()
     };
     crate::offers::create(&w.store, &w.clock, &w.admin, &offer).unwrap();
