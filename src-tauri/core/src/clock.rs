@@ -85,7 +85,7 @@ impl Clock for ManualClock {
 /// width, so text order is time order, which keyset paging and every
 /// `at <= ?` comparison in SQL rely on. Milliseconds, not nanoseconds: they are
 /// what JavaScript's `Date` and SQLite's `strftime('%f')` hold, so a value
-/// survives a round trip through the UI and migration 0012 could rewrite old
+/// survives a round trip through the UI and migration 0011 could rewrite old
 /// rows in SQL alone (docs/decisions/0032-input-limits-and-timestamps.md).
 const STORED: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
     "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"

@@ -31,7 +31,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0010_list_indexes_and_tallies.sql"
     )),
     M::up(include_str!(
-        "../../migrations/0012_fixed_width_timestamps.sql"
+        "../../migrations/0011_fixed_width_timestamps.sql"
     )),
 ];
 

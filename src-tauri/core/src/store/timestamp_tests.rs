@@ -1,4 +1,4 @@
-//! Migration 0012: every stored instant in the one fixed-width form, from any
+//! Migration 0011: every stored instant in the one fixed-width form, from any
 //! earlier schema version, the audit log's rows excepted.
 
 use rusqlite::Connection;
@@ -117,7 +117,7 @@ fn every_earlier_version_has_each_stored_instant_rewritten_to_the_fixed_form() {
             })
             .unwrap();
         // Whatever the version, every instant column of the latest schema was
-        // seeded: a table added later than 0012 would need 0012's successor.
+        // seeded: a table added later than 0011 would need 0011's successor.
         let instants = store
             .read(|conn| Ok(columns(conn)))
             .unwrap()
@@ -196,7 +196,7 @@ fn after_the_migration_an_index_ordered_query_returns_time_order() {
     assert_eq!(
         old_order,
         ["b", "a", "c"],
-        "the same-second bug, before 0012"
+        "the same-second bug, before 0011"
     );
     drop(conn);
     let store = open_latest(&path);
