@@ -14,6 +14,7 @@ use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::Change;
 use crate::clock::Clock;
+use crate::csv_file::{self, Column, Record};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::store::Store;
@@ -75,34 +76,25 @@ pub(crate) type ParsedRows<T> = Vec<(u32, std::result::Result<T, ImportProblem>)
 
 /// One data row, its cells looked up by column name.
 pub(crate) struct CsvRow<'a> {
-    headers: &'a [String],
-    record: &'a csv::StringRecord,
-    line: u32,
+    columns: &'a [Column],
+    record: &'a Record,
 }
 
 impl CsvRow<'_> {
     /// The row's line in the file (the header is line 1).
     pub fn line(&self) -> u32 {
-        self.line
+        self.record.line
     }
 
     /// The cell under `column` (trimmed, and without the `'` an export puts
     /// before a formula character), or empty when the file has no such column.
     pub fn get(&self, column: &str) -> String {
-        self.headers
+        self.columns
             .iter()
-            .position(|h| h == column)
-            .and_then(|p| self.record.get(p))
-            .map(crate::exports::restore_cell)
+            .position(|c| c.name == column)
+            .map(|at| self.record.cell(at).to_owned())
             .unwrap_or_default()
-            .to_owned()
     }
-}
-
-fn line_of(position: Option<&csv::Position>, fallback: u32) -> u32 {
-    position
-        .map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX))
-        .unwrap_or(fallback)
 }
 
 fn count(n: usize) -> u32 {
@@ -137,75 +129,39 @@ fn megabytes(bytes: u64) -> (String, String) {
     (format!("{whole}.{tenth} MB"), format!("{whole},{tenth} MB"))
 }
 
-/// Reads `csv_text` (a UTF-8 byte-order mark is accepted): headers are matched
-/// case-insensitively, unknown columns ignored, and each `required` column must
-/// be present. `build` validates one row; its error becomes that line's problem.
+/// Reads `csv_text` with the one CSV reader ([`csv_file::read`]): the
+/// delimiter found from the header, headers matched by name, unknown columns
+/// ignored, each `required` column present, every record on the file's own
+/// line. `build` validates one row; its error becomes that line's problem.
 pub(crate) fn parse<T>(
     csv_text: &str,
-    columns: &[&str],
+    columns: &[&'static str],
     required: &[&str],
     build: impl Fn(&CsvRow<'_>) -> Result<T>,
 ) -> Result<ParsedRows<T>> {
     check_size(csv_text.len() as u64)?;
-    let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            Error::validation(
-                "file",
-                text!("the file is not CSV: {e}", "plik nie jest plikiem CSV: {e}"),
-            )
-        })?
+    let columns: Vec<Column> = columns
         .iter()
-        .map(|h| h.trim().to_lowercase())
+        .map(|&name| match required.contains(&name) {
+            true => Column::required(name, &[]),
+            false => Column::optional(name, &[]),
+        })
         .collect();
-    for column in required {
-        if !headers.iter().any(|h| h == column) {
-            let columns = columns.join(", ");
-            return Err(Error::validation(
-                "file",
-                text!(
-                    "the header row has no '{column}' column (columns read: {columns})",
-                    "wiersz nagłówka nie ma kolumny „{column}” (odczytywane kolumny: {columns})"
-                ),
-            ));
-        }
-    }
-    let mut rows = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let fallback_line = count(index + 2);
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = line_of(e.position(), fallback_line);
-                let problem = ImportProblem::new(
-                    line,
-                    "file",
-                    text!(
-                        "this line cannot be read: {e}",
-                        "nie można odczytać tego wiersza: {e}"
-                    ),
-                );
-                rows.push((line, Err(problem)));
-                continue;
-            }
-        };
-        let line = line_of(record.position(), fallback_line);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
+    let table = csv_file::read(csv_text, None, &columns)?;
+    let mut rows: ParsedRows<T> = table
+        .problems
+        .into_iter()
+        .map(|problem| (problem.line, Err(problem)))
+        .collect();
+    for record in &table.records {
         let row = CsvRow {
-            headers: &headers,
-            record: &record,
-            line,
+            columns: &columns,
+            record,
         };
-        let result = build(&row).map_err(|e| ImportProblem::of_error(line, &e, "file"));
-        rows.push((line, result));
+        let result = build(&row).map_err(|e| ImportProblem::of_error(record.line, &e, "file"));
+        rows.push((record.line, result));
     }
+    rows.sort_by_key(|(line, _)| *line);
     Ok(rows)
 }
 

@@ -33,6 +33,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod company;
+pub mod csv_file;
 pub mod customer_users;
 pub mod customers;
 pub mod dashboard;
