@@ -11,8 +11,9 @@ use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
+use crate::csv_file::{self, Column};
 use crate::customers::ImportProblem;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::new_id;
 use crate::limits;
 use crate::store::Store;
@@ -39,10 +40,13 @@ struct PriceRow {
 }
 
 /// Parses a decimal price ("12.5", "1234,56") into minor units of `currency`,
-/// exactly, then to a monthly price for the billing plan (rounded half up).
+/// exactly, then to a monthly price (rounded half up). Microsoft's `UnitPrice`
+/// is the price of the row's whole term whatever its billing plan — an annual
+/// term billed monthly shows the annual amount (docs/decisions/0033) — so it is
+/// divided by the months in `term`, never by the billing plan.
 /// The digits are counted before any arithmetic, and the arithmetic is
 /// checked, so no cell can overflow; the result is at most [`limits::MONEY_MINOR`].
-fn monthly_minor(text: &str, currency: &str, billing_plan: &str) -> std::result::Result<i64, Text> {
+fn monthly_minor(text: &str, currency: &str, term: &str) -> std::result::Result<i64, Text> {
     let digits = iso_currency::Currency::from_code(currency)
         .and_then(|c| c.exponent())
         .unwrap_or(2) as usize;
@@ -69,9 +73,9 @@ fn monthly_minor(text: &str, currency: &str, billing_plan: &str) -> std::result:
         .chain(std::iter::repeat('0'))
         .take(digits + 1)
         .collect();
-    let months: i128 = match billing_plan {
-        "annual" => 12,
-        "triennial" => 36,
+    let months: i128 = match term {
+        "P1Y" => 12,
+        "P3Y" => 36,
         _ => 1,
     };
     let max = limits::MONEY_MINOR;
@@ -148,7 +152,7 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (Str
     let monthly_minor = monthly_minor(
         &required("unitprice", "unit_price_minor")?,
         &currency,
-        &billing_plan,
+        &term,
     )
     .map_err(|m| ("unit_price_minor".to_owned(), m))?;
     let bounded = |value: String, field: &str, max: usize| {
@@ -180,6 +184,20 @@ fn parse_row(get: &dyn Fn(&str) -> String) -> std::result::Result<PriceRow, (Str
     })
 }
 
+/// The columns of Microsoft's license-based price list that the import reads
+/// (docs/decisions/0033 lists them all); the others are ignored.
+const PRICE_LIST_COLUMNS: [Column; 9] = [
+    Column::required("productid", &[]),
+    Column::required("skuid", &[]),
+    Column::required("termduration", &[]),
+    Column::required("currency", &[]),
+    Column::required("unitprice", &[]),
+    Column::required("market", &[]),
+    Column::optional("producttitle", &[]),
+    Column::optional("skutitle", &[]),
+    Column::optional("billingplan", &[]),
+];
+
 pub fn import_price_list(
     store: &Store,
     clock: &dyn Clock,
@@ -187,70 +205,23 @@ pub fn import_price_list(
     csv_text: &str,
 ) -> Result<(PriceListReport, Change)> {
     crate::imports::check_size(csv_text.len() as u64)?;
-    let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            Error::validation(
-                "file",
-                text!("the file is not CSV: {e}", "plik nie jest plikiem CSV: {e}"),
-            )
-        })?
-        .iter()
-        .map(|h| h.trim().replace(' ', "").to_lowercase())
-        .collect();
-    for needed in [
-        "productid",
-        "skuid",
-        "termduration",
-        "currency",
-        "unitprice",
-        "market",
-    ] {
-        if !headers.iter().any(|h| h == needed) {
-            return Err(Error::validation(
-                "file",
-                text!(
-                    "the price list has no '{needed}' column",
-                    "cennik nie ma kolumny „{needed}”"
-                ),
-            ));
-        }
-    }
+    let table = csv_file::read(csv_text, None, &PRICE_LIST_COLUMNS)?;
     let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            Error::validation(
-                "file",
-                text!(
-                    "the file cannot be read: {e}",
-                    "nie można odczytać pliku: {e}"
-                ),
-            )
-        })?;
-        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
+    let mut problems = table.problems;
+    for record in &table.records {
         let get = |name: &str| {
-            headers
+            PRICE_LIST_COLUMNS
                 .iter()
-                .position(|h| h == name)
-                .and_then(|i| record.get(i))
-                .map(crate::exports::restore_cell)
+                .position(|c| c.name == name)
+                .map(|at| record.cell(at).to_owned())
                 .unwrap_or_default()
-                .to_owned()
         };
         match parse_row(&get) {
             Ok(row) => rows.push(row),
-            Err((field, text)) => problems.push(ImportProblem::new(line, field, text)),
+            Err((field, text)) => problems.push(ImportProblem::new(record.line, field, text)),
         }
     }
+    problems.sort_by_key(|p| p.line);
     let now = to_rfc3339(clock.now())?;
     let target = Target {
         kind: "catalog",
@@ -315,7 +286,7 @@ pub fn import_price_list(
 
 #[cfg(test)]
 pub(crate) mod tests_support {
-    pub fn monthly(text: &str, currency: &str, plan: &str) -> Result<i64, crate::text::Text> {
-        super::monthly_minor(text, currency, plan)
+    pub fn monthly(text: &str, currency: &str, term: &str) -> Result<i64, crate::text::Text> {
+        super::monthly_minor(text, currency, term)
     }
 }
