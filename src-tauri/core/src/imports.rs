@@ -69,6 +69,8 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
     /// How many were written: 0 for a preview.
     pub imported: u32,
+    /// Lines read but not rows: blank lines and `#` comments of pasted keys.
+    pub skipped: u32,
 }
 
 /// Every non-blank data row of a file with its line: validated, or its problem.
@@ -210,6 +212,7 @@ pub(crate) fn check<T>(
         valid: count(valid.len()),
         problems,
         imported: 0,
+        skipped: 0,
     };
     Ok((valid, report))
 }

@@ -452,7 +452,19 @@ pub fn add(
 /// gives the service, licence count and term.
 pub const IMPORT_COLUMNS: [&str; 4] = ["key", "service", "quantity", "term"];
 
-fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
+/// A pasted file's rows, and how many of its lines were blank or comments.
+struct KeyRows {
+    rows: ParsedRows<ValidKey>,
+    skipped: u32,
+}
+
+/// A pasted line that is not a key: blank, or a `#` comment.
+fn is_skipped(line: &str) -> bool {
+    let line = line.trim();
+    line.is_empty() || line.starts_with('#')
+}
+
+fn parse_import(import: &KeyImport) -> Result<KeyRows> {
     let default_service = import.service_id.clone().unwrap_or_default();
     let default_quantity = import.quantity;
     let default_term = import.term.clone().unwrap_or_default();
@@ -495,12 +507,12 @@ fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
     };
     imports::check_size(import.text.len() as u64)?;
     let text = import.text.strip_prefix('\u{feff}').unwrap_or(&import.text);
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = text.lines().find(|l| !is_skipped(l)).unwrap_or("");
     let is_csv = first
-        .split(',')
+        .split([',', ';', '\t'])
         .any(|h| h.trim().trim_matches('"').eq_ignore_ascii_case("key"));
     if is_csv {
-        return imports::parse(text, &IMPORT_COLUMNS, &["key"], |row: &CsvRow<'_>| {
+        let rows = imports::parse(text, &IMPORT_COLUMNS, &["key"], |row: &CsvRow<'_>| {
             build(
                 row.line(),
                 &row.get("key"),
@@ -508,20 +520,28 @@ fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
                 row.get("quantity"),
                 row.get("term"),
             )
-        });
+        })?;
+        return Ok(KeyRows { rows, skipped: 0 });
     }
-    // Pasted lines: one key a line; line numbers are the text's own.
-    Ok(text
-        .lines()
+    // Pasted lines: one key a line; line numbers are the text's own; blank
+    // lines and `#` comments are counted, never reported as bad keys.
+    let lines: Vec<&str> = text.lines().collect();
+    let skipped = lines.iter().filter(|l| is_skipped(l)).count();
+    let rows = lines
+        .into_iter()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| !is_skipped(l))
         .map(|(index, l)| {
             let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
             let result = build(line, l, String::new(), String::new(), String::new())
                 .map_err(|e| ImportProblem::of_error(line, &e, "key"));
             (line, result)
         })
-        .collect())
+        .collect();
+    Ok(KeyRows {
+        rows,
+        skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
+    })
 }
 
 /// Checks the permission and each row: its service, and that its key is
@@ -529,12 +549,13 @@ fn parse_import(import: &KeyImport) -> Result<ParsedRows<ValidKey>> {
 fn prepare<C>(
     guarded: &Guarded<'_, C>,
     actor: &Actor,
-    parsed: ParsedRows<ValidKey>,
+    parsed: KeyRows,
 ) -> Result<(Vec<ValidKey>, ImportReport)> {
     require(guarded, actor, Action::ManageProductKeys)?;
     let conn = guarded.connection();
     let mut first_line: HashMap<String, u32> = HashMap::new();
-    imports::check(parsed, |valid| {
+    let KeyRows { rows, skipped } = parsed;
+    let (valid, mut report) = imports::check(rows, |valid| {
         if let Some(first) = first_line.get(&valid.key) {
             let masked = mask(&valid.key);
             return Ok(Some((
@@ -549,7 +570,9 @@ fn prepare<C>(
         service_id_of(conn, &valid.service)?;
         check_new(conn, &valid.key)?;
         Ok(None)
-    })
+    })?;
+    report.skipped = skipped;
+    Ok((valid, report))
 }
 
 fn import_target() -> Target {

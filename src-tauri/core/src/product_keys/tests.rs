@@ -210,6 +210,35 @@ fn keys_need_the_subscription_advisor_authorization() {
 }
 
 #[test]
+fn pasted_comments_and_blank_lines_are_counted_and_never_bad_keys() {
+    let w = world();
+    let pasted = KeyImport {
+        text: "# keys from the distributor, 2026-12\r\n\r\nFFFFF-FFFFF-FFFFF-FFFFF-FFFFF\r\n  # a second batch\r\nnot a key\r\n   \r\nGGGGG-GGGGG-GGGGG-GGGGG-GGGGG\r\n".into(),
+        service_id: Some(service(&w)),
+        quantity: Some(5),
+        term: Some("P1M".into()),
+    };
+    let report = preview_import(&w.store, &w.clock, &w.admin, &pasted).unwrap();
+    assert_eq!((report.rows, report.valid, report.skipped), (3, 2, 4));
+    let lines: Vec<u32> = report.problems.iter().map(|p| p.line).collect();
+    assert_eq!(
+        lines,
+        [5],
+        "only the line that is not a key, on its own line"
+    );
+    // A key CSV is read as CSV whatever its delimiter.
+    let csv = KeyImport {
+        text: format!(
+            "Key;Service;Quantity;Term\nHHHHH-HHHHH-HHHHH-HHHHH-HHHHH;{};3;P1Y\n",
+            service(&w)
+        ),
+        ..Default::default()
+    };
+    let report = preview_import(&w.store, &w.clock, &w.admin, &csv).unwrap();
+    assert_eq!((report.rows, report.valid), (1, 1), "{:?}", report.problems);
+}
+
+#[test]
 fn import_reports_the_line_of_the_first_copy() {
     let w = world();
     add_key(&w, "FFFFF-FFFFF-FFFFF-FFFFF-FFFFF");

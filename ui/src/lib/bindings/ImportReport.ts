@@ -5,4 +5,8 @@ export type ImportReport = { rows: number, valid: number, problems: Array<Import
 /**
  * How many were written: 0 for a preview.
  */
-imported: number, };
+imported: number, 
+/**
+ * Lines read but not rows: blank lines and `#` comments of pasted keys.
+ */
+skipped: number, };

@@ -284,6 +284,7 @@ export const en = {
   "import.file": "CSV file",
   "import.tooLarge": "the file has {found}; import at most {max} at once (split it into parts)",
   "import.preview": "{file}: {rows} rows, {valid} valid.",
+  "import.skipped": "{count} blank or comment lines (starting with #) were skipped.",
   "import.line": "Line",
   "import.field": "Field",
   "import.problem": "Problem",

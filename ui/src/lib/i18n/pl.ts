@@ -285,6 +285,7 @@ export const pl: Record<MessageKey, string> = {
   "import.file": "Plik CSV",
   "import.tooLarge": "plik ma {found}; importuj najwyżej {max} naraz (podziel go na części)",
   "import.preview": "{file}: wierszy {rows}, poprawnych {valid}.",
+  "import.skipped": "Pominięto puste wiersze i komentarze (zaczynające się od #): {count}.",
   "import.line": "Wiersz",
   "import.field": "Pole",
   "import.problem": "Problem",
