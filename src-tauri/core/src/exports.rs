@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::audit::{self, Event, Target};
 use crate::auth::Actor;
 use crate::clock::Clock;
+use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -21,14 +22,32 @@ pub struct ExportedFile {
 }
 
 /// Writes `dir/partnerdesk-<name>-<time>.csv` through `write`, first as a
-/// `.part` file that is renamed only when complete.
+/// `.part` file that is renamed only when complete. The file starts with a
+/// UTF-8 byte-order mark: without it Excel reads a CSV in the system's ANSI
+/// code page and garbles every "ł" (docs/decisions/0034).
 pub fn write_csv(
     dir: &Path,
     name: &str,
     clock: &dyn Clock,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
 ) -> Result<ExportedFile> {
-    write_file(dir, name, "csv", clock, write)
+    write_file(dir, name, "csv", clock, |out| {
+        out.write_all(UTF8_BOM.as_bytes())?;
+        write(out)
+    })
+}
+
+/// The byte-order mark every CSV export starts with.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+/// A CSV writer for an export: the chosen delimiter (semicolon is what Excel
+/// expects where the decimal separator is a comma, as in Poland) and CRLF
+/// line ends, as RFC 4180 and Excel write them.
+pub fn csv_writer<W: Write>(out: W, delimiter: Delimiter) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
 }
 
 /// Writes `dir/partnerdesk-<name>-<time>.<extension>` the same way as
@@ -264,7 +283,10 @@ mod tests {
             "partnerdesk-customers-20261125-093000-250 (3).csv"
         );
         for (file, text) in [(first, "first"), (second, "second"), (third, "third")] {
-            assert_eq!(std::fs::read_to_string(&file.path).unwrap(), text);
+            assert_eq!(
+                std::fs::read_to_string(&file.path).unwrap(),
+                format!("{UTF8_BOM}{text}")
+            );
         }
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
@@ -284,8 +306,15 @@ mod tests {
         };
         crate::customers::create(&w.store, &w.clock, &w.admin, &input).unwrap();
         let mut out = Vec::new();
-        crate::customers::export_csv(&w.store, &w.clock, &w.admin, &Default::default(), &mut out)
-            .unwrap();
+        crate::customers::export_csv(
+            &w.store,
+            &w.clock,
+            &w.admin,
+            &Default::default(),
+            Delimiter::Comma,
+            &mut out,
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains("\"'=HYPERLINK(\"\"https://evil.example\"\";\"\"Contoso\"\")\""),

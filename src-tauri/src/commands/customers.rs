@@ -2,6 +2,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use partnerdesk_core::access::Permission;
 use partnerdesk_core::change::Change;
+use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::customers::{
     self, ActivityPage, Customer, CustomerInput, CustomerPage, CustomerQuery, ImportMode,
     ImportReport,
@@ -164,9 +165,18 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Result<(), ApiError> {
 pub async fn export_customers_csv(
     state: State<'_, AppState>,
     query: CustomerQuery,
+    delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
+    let delimiter = delimiter.unwrap_or(Delimiter::Comma);
     as_actor(&state, move |cx| {
-        customers::export_as(cx.store, cx.clock, &cx.actor, &query, &export_dir()?)
+        customers::export_as(
+            cx.store,
+            cx.clock,
+            &cx.actor,
+            &query,
+            delimiter,
+            &export_dir()?,
+        )
     })
     .await
 }

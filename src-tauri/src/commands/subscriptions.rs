@@ -1,3 +1,4 @@
+use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::exports::ExportedFile;
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::subscriptions::{
@@ -116,9 +117,18 @@ pub async fn set_subscription_partner_of_record<R: Runtime>(
 pub async fn export_subscriptions_csv(
     state: State<'_, AppState>,
     query: SubscriptionQuery,
+    delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
+    let delimiter = delimiter.unwrap_or(Delimiter::Comma);
     as_actor(&state, move |cx| {
-        subscriptions::export_as(cx.store, cx.clock, &cx.actor, &query, &export_dir()?)
+        subscriptions::export_as(
+            cx.store,
+            cx.clock,
+            &cx.actor,
+            &query,
+            delimiter,
+            &export_dir()?,
+        )
     })
     .await
 }

@@ -2,6 +2,7 @@
 // bindings generated from the Rust types (ui/src/lib/bindings, never edited by hand).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Delimiter } from "./bindings/Delimiter";
 import type { ApiError } from "./bindings/ApiError";
 import type { Calendar } from "./bindings/Calendar";
 import type { KindSetting } from "./bindings/KindSetting";
@@ -206,8 +207,8 @@ export const api = {
   importCustomers: (csv: string, mode: ImportMode) =>
     call<ImportReport>("import_customers", { csv, mode }),
   cancelImport: () => call<null>("cancel_import"),
-  exportCustomersCsv: (query: CustomerQuery) =>
-    call<ExportedFile>("export_customers_csv", { query }),
+  exportCustomersCsv: (query: CustomerQuery, delimiter: Delimiter) =>
+    call<ExportedFile>("export_customers_csv", { query, delimiter }),
   customerActivity: (id: string, beforeSeq?: number) =>
     call<ActivityPage>("customer_activity", { id, beforeSeq: beforeSeq ?? null }),
   customerPermissions: (customerId: string) =>
@@ -291,8 +292,8 @@ export const api = {
     call<Subscription>("convert_trial_subscription", { id, conversion }),
   setSubscriptionPartnerOfRecord: (id: string, partnerOfRecord: boolean) =>
     call<Subscription>("set_subscription_partner_of_record", { id, partnerOfRecord }),
-  exportSubscriptionsCsv: (query: SubscriptionQuery) =>
-    call<ExportedFile>("export_subscriptions_csv", { query }),
+  exportSubscriptionsCsv: (query: SubscriptionQuery, delimiter: Delimiter) =>
+    call<ExportedFile>("export_subscriptions_csv", { query, delimiter }),
   serviceRequestQueue: (query: ServiceRequestQuery) =>
     call<ServiceRequestPage>("service_request_queue", { query }),
   listCustomerServiceRequests: (customerId: string, query: ServiceRequestQuery) =>

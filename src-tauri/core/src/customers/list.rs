@@ -10,8 +10,9 @@ use ts_rs::TS;
 use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
+use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
-use crate::exports::write_record;
+use crate::exports::{csv_writer, write_record};
 use crate::fold::fold;
 use crate::paging;
 use crate::store::Store;
@@ -313,6 +314,7 @@ pub fn export_csv(
     clock: &dyn Clock,
     actor: &Actor,
     query: &CustomerQuery,
+    delimiter: Delimiter,
     out: impl Write,
 ) -> Result<u64> {
     let target = read_target("customer", None, "customer list");
@@ -336,7 +338,7 @@ pub fn export_csv(
         );
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values.iter()))?;
-        let mut writer = csv::Writer::from_writer(out);
+        let mut writer = csv_writer(out, delimiter);
         write_record(
             &mut writer,
             super::import::COLUMNS

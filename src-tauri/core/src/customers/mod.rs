@@ -619,9 +619,10 @@ pub fn export_as(
     clock: &dyn Clock,
     actor: &Actor,
     query: &CustomerQuery,
+    delimiter: crate::csv_file::Delimiter,
     dir: &std::path::Path,
 ) -> Result<crate::exports::ExportedFile> {
     crate::exports::write_csv_audited(store, clock, actor, dir, "customer", |out| {
-        export_csv(store, clock, actor, query, out)
+        export_csv(store, clock, actor, query, delimiter, out)
     })
 }

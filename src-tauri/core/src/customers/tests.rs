@@ -581,6 +581,7 @@ fn an_export_imports_back_unchanged() {
             &w.clock,
             &w.admin,
             &CustomerQuery::default(),
+            crate::csv_file::Delimiter::Comma,
             &mut out
         )
         .unwrap(),
@@ -662,13 +663,14 @@ fn the_activity_tab_holds_the_customer_and_its_relationships() {
         &w.clock,
         &w.admin,
         &CustomerQuery::default(),
+        crate::csv_file::Delimiter::Comma,
         dir.path(),
     )
     .unwrap();
     assert_eq!(exported.rows, 2);
     assert!(std::fs::read_to_string(&exported.path)
         .unwrap()
-        .starts_with("company_name,default_domain"));
+        .starts_with("\u{feff}company_name,default_domain"));
 }
 
 #[test]
@@ -808,4 +810,61 @@ fn counts_from_the_search_and_tag_indexes_leave_archived_customers_out() {
         "a restored customer is back in the search index"
     );
     assert_eq!(count(search(true)).0, Some(0));
+}
+
+#[test]
+fn a_semicolon_export_for_excel_imports_back_unchanged() {
+    let w = world();
+    let input = CustomerInput {
+        other_domains: vec!["lodz.example.pl".into(), "alfa.com".into()],
+        tags: vec!["vip".into(), "północ".into()],
+        city: "Łódź".into(),
+        notes: "=not a formula; a \"quoted\", note\nover two lines".into(),
+        ..input("Zakład Alfa; \"pierwszy\"", "alfa")
+    };
+    create(&w.store, &w.clock, &w.admin, &input).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let query = CustomerQuery::default();
+    let semicolon = crate::csv_file::Delimiter::Semicolon;
+    let exported = export_as(&w.store, &w.clock, &w.admin, &query, semicolon, dir.path()).unwrap();
+    let bytes = std::fs::read(&exported.path).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBFcompany_name;default_domain;"),
+        "BOM, then semicolons"
+    );
+    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "CRLF line ends");
+    let text = crate::csv_file::decode(&bytes, None).unwrap().text;
+    let other = world();
+    let (report, _) = apply_import(
+        &other.store,
+        &other.clock,
+        &other.admin,
+        &text,
+        ImportMode::AllOrNothing,
+        &|_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(
+        (report.imported, report.problems.len()),
+        (1, 0),
+        "{:?}",
+        report.problems
+    );
+    let strip = |c: Customer| Customer {
+        id: String::new(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        ..c
+    };
+    let original = list(&w.store, &w.clock, &w.admin, &query).unwrap().rows;
+    let imported = list(&other.store, &other.clock, &other.admin, &query)
+        .unwrap()
+        .rows;
+    assert_eq!(imported.len(), 1);
+    let (original, imported) = (
+        get(&w.store, &w.clock, &w.admin, &original[0].id).unwrap(),
+        get(&other.store, &other.clock, &other.admin, &imported[0].id).unwrap(),
+    );
+    assert_eq!(strip(imported), strip(original));
 }

@@ -12,8 +12,9 @@ use super::{subscription, Subscription, SubscriptionStatus, COLUMNS, FROM};
 use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
 use crate::clock::{add_days, to_rfc3339, Clock};
+use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
-use crate::exports::write_record;
+use crate::exports::{csv_writer, write_record};
 use crate::ids::parse_id;
 use crate::paging;
 use crate::store::Store;
@@ -326,6 +327,7 @@ pub fn export_csv(
     clock: &dyn Clock,
     actor: &Actor,
     query: &SubscriptionQuery,
+    delimiter: Delimiter,
     out: impl Write,
 ) -> Result<u64> {
     let target = read_target("subscription", None, "subscription list");
@@ -339,7 +341,7 @@ pub fn export_csv(
         );
         let mut statement = conn.prepare(&sql)?;
         let rows = statement.query_map(params_from_iter(values.iter()), subscription)?;
-        let mut writer = csv::Writer::from_writer(out);
+        let mut writer = csv_writer(out, delimiter);
         write_record(&mut writer, EXPORT_COLUMNS)?;
         let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
         let mut count = 0;

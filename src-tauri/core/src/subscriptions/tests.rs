@@ -632,6 +632,7 @@ fn the_partner_of_record_flag_filters_customers_and_lists_filter_subscriptions()
         &w.clock,
         &w.admin,
         &SubscriptionQuery::default(),
+        crate::csv_file::Delimiter::Comma,
         &mut csv,
     )
     .unwrap();
