@@ -144,7 +144,7 @@ fn typed_emails_are_kept_trimmed_in_lower_case_and_only_when_they_are_addresses(
     }
     let labels: Vec<String> = audit(&w)
         .into_iter()
-        .filter(|(action, ..)| action == "session.sign_in")
+        .filter(|(action, outcome, ..)| action == "session.sign_in" && outcome == "failed")
         .map(|(_, _, label, _)| label)
         .collect();
     assert_eq!(
