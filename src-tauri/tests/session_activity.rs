@@ -58,14 +58,15 @@ fn every_background_command_is_a_command() {
 #[test]
 fn background_commands_do_not_keep_the_session_open() {
     let (h, clock) = signed_in();
-    for _ in 0..3 {
+    for _ in 0..2 {
         clock.advance(Duration::minutes(6));
         for command in BACKGROUND_COMMANDS {
             invoke(&h.window, command, background_args(command))
                 .unwrap_or_else(|e| panic!("{command} while signed in: {e}"));
         }
     }
-    // 18 minutes of the bell refreshing, and nothing the person did.
+    // 16 minutes of the bell refreshing, and nothing the person did.
+    clock.advance(Duration::minutes(4));
     assert_eq!(state_of(&h), "locked");
     let refused = invoke(&h.window, "list_notifications", background_args("list_notifications"))
         .expect_err("background commands are refused once locked");
@@ -75,12 +76,13 @@ fn background_commands_do_not_keep_the_session_open() {
 #[test]
 fn a_refresh_the_webview_marks_as_its_own_does_not_keep_the_session_open() {
     let (h, clock) = signed_in();
-    for _ in 0..3 {
+    for _ in 0..2 {
         clock.advance(Duration::minutes(6));
         // What the dashboard asks for when the hourly clock announces a change.
         invoke_with_headers(&h.window, "dashboard_overview", json!({}), marked_background())
             .expect("a refresh while signed in");
     }
+    clock.advance(Duration::minutes(4));
     assert_eq!(state_of(&h), "locked");
 }
 
