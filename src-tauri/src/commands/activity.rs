@@ -5,7 +5,6 @@
 //! event arrives, e.g. after the hourly clock). See
 //! docs/decisions/0031-session-and-lock.md.
 
-use partnerdesk_core::clock::Clock;
 use tauri::http::HeaderMap;
 use tauri::ipc::Invoke;
 use tauri::{Manager, Runtime};
