@@ -5,13 +5,14 @@ pub mod state;
 
 use tauri::{Builder, Manager, Runtime};
 
+use crate::commands::activity::CountsActivity;
 use crate::state::AppState;
 
 /// The app's commands and state on any runtime: the real one in `run`, the mock one in tests.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
-        .invoke_handler(commands::activity::counting_activity(tauri::generate_handler![
+        .invoke_handler_counting_activity(tauri::generate_handler![
             commands::system::app_info,
             commands::settings::get_settings,
             commands::settings::update_settings,
@@ -118,7 +119,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::trial_invitations::trial_invitation_message,
             commands::trial_invitations::send_trial_invitation_email,
             commands::trial_invitations::record_trial_invitation_signup,
-        ]))
+        ])
 }
 
 /// How often the clock-driven changes (relationship expiry, renewal) are applied.

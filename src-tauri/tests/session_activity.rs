@@ -22,7 +22,10 @@ fn signed_in() -> (Harness, Arc<ManualClock>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&dir.path().join("partnerdesk.sqlite3"));
     let clock = Arc::new(ManualClock::at(SystemClock.now()));
-    let state = AppState::new(store.map_err(Into::into), Arc::clone(&clock) as Arc<dyn Clock>);
+    let state = AppState::new(
+        store.map_err(Into::into),
+        Arc::clone(&clock) as Arc<dyn Clock>,
+    );
     let h = harness_with(dir, state);
     invoke(&h.window, "complete_setup", setup_input()).expect("set-up signs in");
     (h, clock)
@@ -68,8 +71,12 @@ fn background_commands_do_not_keep_the_session_open() {
     // 16 minutes of the bell refreshing, and nothing the person did.
     clock.advance(Duration::minutes(4));
     assert_eq!(state_of(&h), "locked");
-    let refused = invoke(&h.window, "list_notifications", background_args("list_notifications"))
-        .expect_err("background commands are refused once locked");
+    let refused = invoke(
+        &h.window,
+        "list_notifications",
+        background_args("list_notifications"),
+    )
+    .expect_err("background commands are refused once locked");
     assert_eq!(refused["code"], "locked");
 }
 
@@ -79,8 +86,13 @@ fn a_refresh_the_webview_marks_as_its_own_does_not_keep_the_session_open() {
     for _ in 0..2 {
         clock.advance(Duration::minutes(6));
         // What the dashboard asks for when the hourly clock announces a change.
-        invoke_with_headers(&h.window, "dashboard_overview", json!({}), marked_background())
-            .expect("a refresh while signed in");
+        invoke_with_headers(
+            &h.window,
+            "dashboard_overview",
+            json!({}),
+            marked_background(),
+        )
+        .expect("a refresh while signed in");
     }
     clock.advance(Duration::minutes(4));
     assert_eq!(state_of(&h), "locked");
@@ -94,9 +106,17 @@ fn commands_the_person_starts_keep_the_session_open() {
         invoke(&h.window, command, json!({})).unwrap_or_else(|e| panic!("{command}: {e}"));
     }
     clock.advance(Duration::minutes(10));
-    assert_eq!(state_of(&h), "signed_in", "30 minutes of work, never 15 idle");
+    assert_eq!(
+        state_of(&h),
+        "signed_in",
+        "30 minutes of work, never 15 idle"
+    );
     clock.advance(Duration::minutes(6));
-    assert_eq!(state_of(&h), "locked", "16 minutes since the last thing done");
+    assert_eq!(
+        state_of(&h),
+        "locked",
+        "16 minutes since the last thing done"
+    );
 }
 
 #[test]

@@ -40,3 +40,19 @@ where
         handler(invoke)
     }
 }
+
+/// [`tauri::Builder::invoke_handler`] through [`counting_activity`].
+pub trait CountsActivity<R: Runtime> {
+    fn invoke_handler_counting_activity<H>(self, handler: H) -> Self
+    where
+        H: Fn(Invoke<R>) -> bool + Send + Sync + 'static;
+}
+
+impl<R: Runtime> CountsActivity<R> for tauri::Builder<R> {
+    fn invoke_handler_counting_activity<H>(self, handler: H) -> Self
+    where
+        H: Fn(Invoke<R>) -> bool + Send + Sync + 'static,
+    {
+        self.invoke_handler(counting_activity(handler))
+    }
+}

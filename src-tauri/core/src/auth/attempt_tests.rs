@@ -95,7 +95,9 @@ fn a_wrong_current_password_counts_like_a_failed_sign_in_and_is_audited() {
     }
     let entries: Vec<_> = audit(&w)
         .into_iter()
-        .filter(|(action, outcome, ..)| action == "staff.change_own_password" && outcome == "failed")
+        .filter(|(action, outcome, ..)| {
+            action == "staff.change_own_password" && outcome == "failed"
+        })
         .collect();
     assert_eq!(entries.len() as i64, FREE_ATTEMPTS);
     assert_eq!(entries[4].3, "wrong password number 5 in a row");
@@ -104,8 +106,13 @@ fn a_wrong_current_password_counts_like_a_failed_sign_in_and_is_audited() {
         current_password: ADMIN_PASSWORD.into(),
         ..wrong.clone()
     };
-    let waiting = change_own_password(&w.store, &w.clock, &w.sessions, &w.admin, &right).unwrap_err();
-    assert_eq!(waiting.code(), ErrorCode::RateLimited, "the same wait as for signing in");
+    let waiting =
+        change_own_password(&w.store, &w.clock, &w.sessions, &w.admin, &right).unwrap_err();
+    assert_eq!(
+        waiting.code(),
+        ErrorCode::RateLimited,
+        "the same wait as for signing in"
+    );
     w.sessions.sign_out(&w.store, &w.clock).unwrap();
     let sign_in = w
         .sessions
@@ -119,7 +126,11 @@ fn a_wrong_current_password_counts_like_a_failed_sign_in_and_is_audited() {
         .unwrap();
     let admin = w.sessions.actor(&w.store, &w.clock).unwrap();
     change_own_password(&w.store, &w.clock, &w.sessions, &admin, &right).unwrap();
-    assert_eq!(failures_of(&w, ADMIN_EMAIL), None, "a right password forgets them");
+    assert_eq!(
+        failures_of(&w, ADMIN_EMAIL),
+        None,
+        "a right password forgets them"
+    );
 }
 
 #[test]
@@ -149,7 +160,14 @@ fn typed_emails_are_kept_trimmed_in_lower_case_and_only_when_they_are_addresses(
         .collect();
     assert_eq!(
         labels,
-        [ADMIN_EMAIL, NOT_AN_ADDRESS, NOT_AN_ADDRESS, NOT_AN_ADDRESS, NOT_AN_ADDRESS, NOT_AN_ADDRESS]
+        [
+            ADMIN_EMAIL,
+            NOT_AN_ADDRESS,
+            NOT_AN_ADDRESS,
+            NOT_AN_ADDRESS,
+            NOT_AN_ADDRESS,
+            NOT_AN_ADDRESS
+        ]
     );
     let keys: Vec<String> = w
         .store
@@ -181,7 +199,10 @@ fn typed_emails_are_kept_trimmed_in_lower_case_and_only_when_they_are_addresses(
 
 #[test]
 fn a_typed_email_is_an_address_or_nothing() {
-    assert_eq!(TypedEmail::of(" Ewa@Contoso.pl ").as_str(), "ewa@contoso.pl");
+    assert_eq!(
+        TypedEmail::of(" Ewa@Contoso.pl ").as_str(),
+        "ewa@contoso.pl"
+    );
     assert!(!TypedEmail::of("ewa contoso.pl").is_address());
     assert!(!TypedEmail::of("ewa@localhost").is_address());
     let at_limit = format!("{}@contoso.pl", "a".repeat(64));
@@ -209,7 +230,10 @@ fn only_the_persons_activity_renews_the_idle_time() {
     w.clock.advance(Duration::minutes(14));
     w.sessions.note_activity(w.clock.now());
     w.clock.advance(Duration::minutes(14));
-    assert!(w.sessions.actor(&w.store, &w.clock).is_ok(), "activity renews");
+    assert!(
+        w.sessions.actor(&w.store, &w.clock).is_ok(),
+        "activity renews"
+    );
 
     // Activity reported after the session ran out does not reopen it.
     w.clock.advance(Duration::minutes(16));

@@ -89,7 +89,10 @@ pub(crate) fn decide<T>(
         audit::append(
             tx,
             clock,
-            &failed(audit_as, "attempt made during the wait after wrong passwords"),
+            &failed(
+                audit_as,
+                "attempt made during the wait after wrong passwords",
+            ),
         )?;
         return Ok(Attempt::Waiting { seconds });
     }

@@ -1,11 +1,11 @@
 //! Who is acting: passwords, sessions, and the actor every command runs as.
 
 pub mod actor;
+#[cfg(test)]
+mod attempt_tests;
 pub mod attempts;
 pub mod password;
 pub mod session;
-#[cfg(test)]
-mod attempt_tests;
 #[cfg(test)]
 mod tests;
 

@@ -165,7 +165,8 @@ impl Sessions {
     pub fn note_activity(&self, at: OffsetDateTime) {
         if let Some(session) = self.lock_state().as_mut() {
             if !session.locked {
-                session.reported_activity = Some(session.reported_activity.map_or(at, |r| r.max(at)));
+                session.reported_activity =
+                    Some(session.reported_activity.map_or(at, |r| r.max(at)));
             }
         }
     }
@@ -179,7 +180,8 @@ impl Sessions {
         let session = state.as_mut().ok_or(Error::Unauthenticated)?;
         let limit = store.read(idle_limit)?;
         if let Some(at) = session.reported_activity.take() {
-            if !session.locked && at > session.last_activity && at - session.last_activity <= limit {
+            if !session.locked && at > session.last_activity && at - session.last_activity <= limit
+            {
                 session.last_activity = at;
             }
         }
