@@ -63,11 +63,15 @@ export function trackUnsaved(value: () => unknown): { saved: () => void } {
   };
 }
 
-/** Marks the calling component as holding unsaved work while `isUnsaved()` is true. */
-export function unsavedWhile(isUnsaved: () => boolean): void {
+/**
+ * Marks the calling component as holding unsaved work while `isUnsaved()` is
+ * true. `check()` updates the mark at once (after saving, before navigating).
+ */
+export function unsavedWhile(isUnsaved: () => boolean): { check: () => void } {
   const form = Symbol("form");
   $effect(() => {
     unsaved.mark(form, isUnsaved());
   });
   $effect(() => () => unsaved.release(form));
+  return { check: () => unsaved.mark(form, untrack(isUnsaved)) };
 }
