@@ -5,13 +5,14 @@ pub mod state;
 
 use tauri::{Builder, Manager, Runtime};
 
+use crate::commands::activity::CountsActivity;
 use crate::state::AppState;
 
 /// The app's commands and state on any runtime: the real one in `run`, the mock one in tests.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler_counting_activity(tauri::generate_handler![
             commands::system::app_info,
             commands::settings::get_settings,
             commands::settings::update_settings,

@@ -1,6 +1,7 @@
 //! Thin commands, one module per domain: parse input, call one core function,
 //! map its error, announce what changed.
 
+pub mod activity;
 pub mod audit;
 pub mod catalog;
 pub mod company;
@@ -65,7 +66,8 @@ pub fn announce<R: Runtime>(app: &AppHandle<R>, change: &Change) {
 }
 
 /// What a command's core call gets: the store, the clock, the sessions, and
-/// the signed-in staff member (checked, and counted as activity).
+/// the signed-in staff member (checked; whether the call counts as activity
+/// is decided before, in `activity::counting_activity`).
 pub(crate) struct Context<'a> {
     pub store: &'a Store,
     pub clock: &'a dyn Clock,

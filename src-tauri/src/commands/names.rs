@@ -109,3 +109,13 @@ pub const COMMANDS: &[&str] = &[
     "expiry_calendar",
     "export_calendar_ics",
 ];
+
+// Commands the webview calls on its own, never because the person did
+// something: they check the session but do not keep it from locking
+// (commands::activity). The bell's count and kinds, and the start-up status.
+#[allow(dead_code)] // build.rs includes this file for COMMANDS only
+pub const BACKGROUND_COMMANDS: &[&str] = &[
+    "session_status",
+    "list_notifications",
+    "get_notification_kinds",
+];

@@ -37,6 +37,16 @@ pub fn harness_with(dir: tempfile::TempDir, state: AppState) -> Harness {
 }
 
 pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_with_headers(window, cmd, args, Default::default())
+}
+
+/// [`invoke`] with request headers, as the webview's `invoke(cmd, args, { headers })` sends them.
+pub fn invoke_with_headers(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+    headers: tauri::http::HeaderMap,
+) -> Result<Value, Value> {
     get_ipc_response(
         window,
         InvokeRequest {
@@ -45,7 +55,7 @@ pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Re
             error: tauri::ipc::CallbackFn(1),
             url: "tauri://localhost".parse().expect("url"),
             body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
+            headers,
             invoke_key: INVOKE_KEY.to_string(),
         },
     )

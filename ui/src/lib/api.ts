@@ -155,9 +155,29 @@ export function toCommandError(raw: unknown): CommandError {
   return new CommandError({ code: "internal", message });
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** The header that tells the core a call is the app's own, not the person's (commands/activity.rs). */
+export const ACTIVITY_HEADER = "Partnerdesk-Activity";
+let ownCalls = 0;
+
+/**
+ * Runs `work` as the app's own doing: the commands it starts (before its
+ * first `await`) do not count as the person's activity, so refreshing after
+ * a change event — the hourly clock's, say — never keeps an idle session open.
+ */
+export function asAppsOwn<T>(work: () => T): T {
+  ownCalls += 1;
   try {
-    return await invoke<T>(command, args);
+    return work();
+  } finally {
+    ownCalls -= 1;
+  }
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  // Read before the first await: the scope of asAppsOwn is synchronous.
+  const options = ownCalls > 0 ? { headers: { [ACTIVITY_HEADER]: "background" } } : undefined;
+  try {
+    return await (options ? invoke<T>(command, args, options) : invoke<T>(command, args));
   } catch (raw) {
     throw toCommandError(raw);
   }
@@ -335,7 +355,10 @@ export const api = {
   exportCalendarIcs: () => call<ExportedFile>("export_calendar_ics"),
 };
 
-/** Calls `handler` after every successful write anywhere in the app. */
+/**
+ * Calls `handler` after every successful write anywhere in the app. What it
+ * loads is the app's own refresh, not the person's activity (`asAppsOwn`).
+ */
 export function onChange(handler: (change: Change) => void): Promise<UnlistenFn> {
-  return listen<Change>(CHANGE_EVENT, (event) => handler(event.payload));
+  return listen<Change>(CHANGE_EVENT, (event) => asAppsOwn(() => handler(event.payload)));
 }

@@ -1,5 +1,6 @@
 import type { Action } from "./bindings/Action";
 import type { MessageKey } from "./i18n/en";
+import { unsaved } from "./unsaved.svelte";
 
 /**
  * The screens that exist. A screen joins this list when it is built, not before:
@@ -51,7 +52,15 @@ function parse(hash: string): { screen: ScreenId; param: string | null } {
   return { screen, param: param ? decodeURIComponent(param) : null };
 }
 
-/** Hash-based navigation, so the webview's back and forward keys work. */
+function hashOf(id: ScreenId, param: string | null): string {
+  return param ? `#/${id}/${encodeURIComponent(param)}` : `#/${id}`;
+}
+
+/**
+ * Hash-based navigation, so the webview's back and forward keys work.
+ * Leaving a screen with unsaved input asks first (lib/unsaved.svelte.ts),
+ * whether by a link, a shortcut, the back key or code.
+ */
 class Router {
   current: ScreenId = $state(parse(location.hash).screen);
   /** The object a screen shows, e.g. the customer in `#/customers/<id>`. */
@@ -60,14 +69,37 @@ class Router {
   constructor() {
     window.addEventListener("hashchange", () => {
       const { screen, param } = parse(location.hash);
-      this.current = screen;
-      this.param = param;
+      if (screen === this.current && param === this.param) return;
+      if (!unsaved.any) {
+        this.show(screen, param);
+        return;
+      }
+      // Stay until the person decides; the address shows where they still are.
+      history.replaceState(history.state, "", hashOf(this.current, this.param));
+      void unsaved.confirmLeave().then((leave) => {
+        if (leave) this.go(screen, param);
+      });
     });
   }
 
   go(id: ScreenId, param: string | null = null): void {
-    const hash = param ? `#/${id}/${encodeURIComponent(param)}` : `#/${id}`;
+    const staying = id === this.current && param === this.param;
+    if (staying || !unsaved.any) {
+      this.navigate(id, param);
+      return;
+    }
+    void unsaved.confirmLeave().then((leave) => {
+      if (leave) this.navigate(id, param);
+    });
+  }
+
+  private navigate(id: ScreenId, param: string | null): void {
+    const hash = hashOf(id, param);
     if (location.hash !== hash) location.hash = hash;
+    this.show(id, param);
+  }
+
+  private show(id: ScreenId, param: string | null): void {
     this.current = id;
     this.param = param;
   }

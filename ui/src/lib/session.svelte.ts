@@ -6,8 +6,10 @@ import type { SessionInfo } from "./bindings/SessionInfo";
 import type { SessionStatus } from "./bindings/SessionStatus";
 import { i18n, t } from "./i18n/i18n.svelte";
 import { explain, permissionFor } from "./permissions";
+import { unsaved } from "./unsaved.svelte";
 
 const ACTIVITY_EVENTS = ["keydown", "pointerdown", "wheel", "input"] as const;
+/** At most one heartbeat a minute; input in between is reported at the minute's end. */
 const HEARTBEAT_MS = 60_000;
 
 export function roleName(role: CompanyRole): string {
@@ -19,14 +21,39 @@ export function roleName(role: CompanyRole): string {
  * reads `permissions`; it never works a rule out for itself.
  */
 class SessionState {
-  status: SessionStatus | null = $state(null);
+  private current: SessionStatus | null = $state(null);
   /** The last signed-in session, kept while locked so the screen underneath stays. */
   info: SessionInfo | null = $state(null);
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private lastHeartbeat = 0;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  private forgetters = new Set<() => void>();
+
+  get status(): SessionStatus | null {
+    return this.current;
+  }
+
+  /** Every change of state passes here: leaving "signed in" forgets the secrets on screen. */
+  set status(next: SessionStatus | null) {
+    const was = this.current?.state;
+    this.current = next;
+    if (was === "signed_in" && next?.state !== "signed_in") {
+      for (const forget of [...this.forgetters]) forget();
+    }
+  }
 
   get locked(): boolean {
     return this.status?.state === "locked";
+  }
+
+  /**
+   * `forget` runs when the session locks or ends: a shown temporary password
+   * closes, typed passwords are cleared. Returns the unregistering function
+   * (an `onMount` can return it).
+   */
+  forgetOnLock(forget: () => void): () => void {
+    this.forgetters.add(forget);
+    return () => this.forgetters.delete(forget);
   }
 
   async refresh(): Promise<void> {
@@ -69,15 +96,23 @@ class SessionState {
     return [...new Set(list.map((a) => this.why(a)).filter(Boolean))].join(" ");
   }
 
+  /** Signs out, after asking when a form has unsaved input. */
   async signOut(): Promise<void> {
+    if (!(await unsaved.confirmLeave())) return;
     await api.signOut();
     this.info = null;
     await this.refresh();
   }
 
+  /** Locks now: the screen's secrets go at once, before the core answers. */
   async lock(): Promise<void> {
-    await api.lockSession();
-    await this.refresh();
+    const staff = this.info?.staff;
+    if (this.status?.state === "signed_in" && staff) this.status = { state: "locked", staff };
+    try {
+      await api.lockSession();
+    } finally {
+      await this.refresh();
+    }
   }
 
   async unlock(password: string): Promise<void> {
@@ -105,14 +140,30 @@ class SessionState {
     }
   }
 
+  /**
+   * The person typed, clicked or scrolled. The core's idle clock counts only
+   * what the person did (the app's own refreshes do not keep a session open),
+   * so the UI tells it: at once, then at most once a minute, and input within
+   * the minute is reported when it ends.
+   */
   private activity(): void {
     if (this.status?.state !== "signed_in") return;
     this.armIdleTimer();
-    const now = Date.now();
-    if (now - this.lastHeartbeat > HEARTBEAT_MS) {
-      this.lastHeartbeat = now;
-      api.touchSession().catch((raw) => this.handle(toCommandError(raw)));
+    if (this.heartbeatTimer !== undefined) return;
+    const wait = this.lastHeartbeat + HEARTBEAT_MS - Date.now();
+    if (wait <= 0) {
+      this.heartbeat();
+      return;
     }
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = undefined;
+      if (this.status?.state === "signed_in") this.heartbeat();
+    }, wait);
+  }
+
+  private heartbeat(): void {
+    this.lastHeartbeat = Date.now();
+    api.touchSession().catch((raw) => this.handle(toCommandError(raw)));
   }
 
   private armIdleTimer(): void {

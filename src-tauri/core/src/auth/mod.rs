@@ -1,6 +1,9 @@
 //! Who is acting: passwords, sessions, and the actor every command runs as.
 
 pub mod actor;
+#[cfg(test)]
+mod attempt_tests;
+pub mod attempts;
 pub mod password;
 pub mod session;
 #[cfg(test)]
@@ -11,6 +14,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 pub use actor::Actor;
+use attempts::{Attempt, TypedEmail};
 pub use session::{SessionInfo, SessionStatus, Sessions};
 
 use crate::access::{guarded_write, require, Action};
@@ -53,7 +57,11 @@ pub fn change_own_password(
     };
     let new_hash = password::hash(&change.new_password)?;
     let now = to_rfc3339(clock.now())?;
-    guarded_write(
+    // The current password is an attempt like a sign-in: refused during the
+    // wait, and a wrong one counts towards it (and is audited), so a session
+    // left open cannot be used to guess the password. The refusal is returned
+    // only after the transaction that counted it committed.
+    let decided = guarded_write(
         store,
         clock,
         actor,
@@ -66,28 +74,30 @@ pub fn change_own_password(
                 [&actor.id],
                 |r| r.get(0),
             )?;
-            if !password::verify(&change.current_password, &current_hash) {
-                return Err(Error::validation(
-                    "current_password",
-                    text!(
-                        "the current password is not correct",
-                        "obecne hasło jest nieprawidłowe"
-                    ),
-                ));
+            let audit_as = Event::done(
+                actor.audit_ref(),
+                "staff.change_own_password",
+                target.clone(),
+            );
+            let email = TypedEmail::of_staff(&actor.email);
+            let attempt = attempts::decide(tx, clock, &email, &audit_as, || {
+                Ok(password::verify(&change.current_password, &current_hash).then_some(()))
+            })?;
+            match attempt {
+                Attempt::Waiting { seconds } => return Ok(Err(attempts::rate_limited(seconds))),
+                Attempt::Wrong => return Ok(Err(wrong_current_password())),
+                Attempt::Right(()) => {}
             }
             tx.execute(
                 "UPDATE staff SET password_hash = ?1, must_change_password = 0, updated_at = ?2
              WHERE id = ?3",
                 params![new_hash, now, actor.id],
             )?;
-            audit::append(
-                tx,
-                clock,
-                &Event::done(actor.audit_ref(), "staff.change_own_password", target),
-            )?;
-            Ok(())
+            audit::append(tx, clock, &audit_as)?;
+            Ok(Ok(()))
         },
     )?;
+    decided?;
     sessions.start(&actor.id, clock.now());
     let refreshed = store
         .read(|c| actor::load_active(c, &actor.id))?
@@ -100,4 +110,14 @@ pub fn change_own_password(
             ids: vec![actor.id.clone()],
         },
     ))
+}
+
+fn wrong_current_password() -> Error {
+    Error::validation(
+        "current_password",
+        text!(
+            "the current password is not correct",
+            "obecne hasło jest nieprawidłowe"
+        ),
+    )
 }

@@ -2,25 +2,23 @@
 
 use std::sync::Mutex;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 use ts_rs::TS;
 
 use super::actor::{load_active, Actor};
+use super::attempts::{self, Attempt, TypedEmail};
 use super::password;
 use crate::access::{self, Action, Permission};
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
-use crate::clock::{parse_rfc3339, to_rfc3339, Clock};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::settings;
 use crate::store::Store;
 
-/// Failures in a row before each further attempt has to wait.
-pub const FREE_ATTEMPTS: i64 = 5;
-/// The longest wait between attempts.
-pub const MAX_WAIT_SECONDS: i64 = 15 * 60;
+pub use super::attempts::{wait_after, FREE_ATTEMPTS, MAX_WAIT_SECONDS};
 
 /// What the UI needs to draw the shell for the signed-in staff member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -51,6 +49,8 @@ pub enum SessionStatus {
 struct Session {
     staff_id: String,
     last_activity: OffsetDateTime,
+    /// The person's latest activity not yet counted (see [`Sessions::note_activity`]).
+    reported_activity: Option<OffsetDateTime>,
     locked: bool,
 }
 
@@ -60,16 +60,32 @@ pub struct Sessions {
     current: Mutex<Option<Session>>,
 }
 
-fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-fn sign_in_target(email: &str) -> Target {
+fn sign_in_target(email: &TypedEmail) -> Target {
     Target {
         kind: "session",
         id: None,
-        label: email.trim().to_owned(),
+        label: email.as_str().to_owned(),
     }
+}
+
+fn wrong_credentials() -> Error {
+    Error::forbidden(
+        "wrong_credentials",
+        text!(
+            "The e-mail address or the password is not correct.",
+            "Adres e-mail lub hasło są nieprawidłowe."
+        ),
+    )
+}
+
+fn account_blocked() -> Error {
+    Error::forbidden(
+        "account_blocked",
+        text!(
+            "This account is blocked. Ask a global admin or a user management admin to unblock it.",
+            "To konto jest zablokowane. Poproś administratora globalnego lub administratora zarządzania użytkownikami o odblokowanie."
+        ),
+    )
 }
 
 pub(crate) fn idle_limit(conn: &Connection) -> Result<Duration> {
@@ -109,15 +125,6 @@ pub(crate) fn session_info(conn: &Connection, actor: Actor) -> Result<SessionInf
     })
 }
 
-/// How long someone with `failures` failures in a row must wait after the last one.
-pub fn wait_after(failures: i64) -> Duration {
-    if failures < FREE_ATTEMPTS {
-        return Duration::ZERO;
-    }
-    let doublings = (failures - FREE_ATTEMPTS).min(20) as u32;
-    Duration::seconds((2_i64.pow(doublings) * 2).min(MAX_WAIT_SECONDS))
-}
-
 impl Sessions {
     fn lock_state(&self) -> std::sync::MutexGuard<'_, Option<Session>> {
         self.current
@@ -151,22 +158,39 @@ impl Sessions {
         }
     }
 
+    /// The person did something at `at`: started a command, or typed and
+    /// clicked (the UI reports that). Only this renews the idle time; the
+    /// app's own refreshes check the session without it. Counted at the next
+    /// check, and only if the session was still open at `at`.
+    pub fn note_activity(&self, at: OffsetDateTime) {
+        if let Some(session) = self.lock_state().as_mut() {
+            if !session.locked {
+                session.reported_activity =
+                    Some(session.reported_activity.map_or(at, |r| r.max(at)));
+            }
+        }
+    }
+
     /// The signed-in staff member, for a command. Refuses when nobody is signed
     /// in, when the session is locked or has been idle too long, and when the
-    /// staff member was blocked or removed meanwhile. Counts as activity.
+    /// staff member was blocked or removed meanwhile. Does not itself count as
+    /// activity: see [`Sessions::note_activity`].
     pub fn actor(&self, store: &Store, clock: &dyn Clock) -> Result<Actor> {
         let mut state = self.lock_state();
         let session = state.as_mut().ok_or(Error::Unauthenticated)?;
-        let now = clock.now();
-        if session.locked || now - session.last_activity > store.read(idle_limit)? {
+        let limit = store.read(idle_limit)?;
+        if let Some(at) = session.reported_activity.take() {
+            if !session.locked && at > session.last_activity && at - session.last_activity <= limit
+            {
+                session.last_activity = at;
+            }
+        }
+        if session.locked || clock.now() - session.last_activity > limit {
             session.locked = true;
             return Err(Error::Locked);
         }
         match store.read(|c| load_active(c, &session.staff_id))? {
-            Some(actor) => {
-                session.last_activity = now;
-                Ok(actor)
-            }
+            Some(actor) => Ok(actor),
             None => {
                 *state = None;
                 Err(Error::Unauthenticated)
@@ -181,134 +205,62 @@ impl Sessions {
         email: &str,
         password_text: &str,
     ) -> Result<SessionInfo> {
-        let key = email_key(email);
-        let now = clock.now();
-        let failures: Option<(i64, String)> = store.read(|c| {
-            Ok(c.query_row(
-                "SELECT failures, last_failure_at FROM sign_in_failures WHERE email_key = ?1",
-                [&key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
-        })?;
-        if let Some((count, last)) = &failures {
-            let ready_at = parse_rfc3339("last_failure_at", last)? + wait_after(*count);
-            if now < ready_at {
-                let seconds = (ready_at - now).whole_seconds().max(1);
-                let text = text!(
-                    "Too many failed sign-ins. Wait {seconds} seconds before trying again.",
-                    "Zbyt wiele nieudanych prób logowania. Odczekaj {seconds} s, zanim spróbujesz ponownie."
-                );
-                let event = Event {
-                    outcome: audit::Outcome::Failed,
-                    detail: "attempt made during the wait after failed sign-ins".into(),
-                    ..Event::done(
-                        ActorRef::anonymous(),
-                        "session.sign_in",
-                        sign_in_target(email),
+        let typed = TypedEmail::of(email);
+        let audit_as = Event::done(
+            ActorRef::anonymous(),
+            "session.sign_in",
+            sign_in_target(&typed),
+        );
+        // One IMMEDIATE transaction decides, counts and audits the attempt;
+        // the refusal it decided on is returned only after it committed.
+        let decided: std::result::Result<Actor, Error> = store.write(|tx| {
+            let attempt = attempts::decide(tx, clock, &typed, &audit_as, || {
+                let candidate: Option<(String, String, String)> = tx
+                    .query_row(
+                        "SELECT id, password_hash, status FROM staff
+                         WHERE email_key = ?1 AND status <> 'removed'",
+                        [typed.as_str()],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )
+                    .optional()?;
+                let verified = match &candidate {
+                    Some((_, hash, _)) => password::verify(password_text, hash),
+                    None => {
+                        // Costs the same time, so timing does not tell which e-mails exist.
+                        password::verify_against_nothing(password_text);
+                        false
+                    }
                 };
-                audit::record(store, clock, &event)?;
-                return Err(Error::RateLimited { text });
+                Ok(candidate
+                    .filter(|_| verified)
+                    .map(|(id, _, status)| (id, status)))
+            })?;
+            let (staff_id, status) = match attempt {
+                Attempt::Waiting { seconds } => return Ok(Err(attempts::rate_limited(seconds))),
+                Attempt::Wrong => return Ok(Err(wrong_credentials())),
+                Attempt::Right(found) => found,
+            };
+            if status == "blocked" {
+                let event = Event::refused(
+                    ActorRef::anonymous(),
+                    "session.sign_in",
+                    sign_in_target(&typed),
+                    "the account is blocked",
+                );
+                audit::append(tx, clock, &event)?;
+                return Ok(Err(account_blocked()));
             }
-        }
-
-        let candidate: Option<(String, String, String)> = store.read(|c| {
-            Ok(c.query_row(
-                "SELECT id, password_hash, status FROM staff
-                 WHERE email_key = ?1 AND status <> 'removed'",
-                [&key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?)
-        })?;
-        let verified = match &candidate {
-            Some((_, hash, _)) => password::verify(password_text, hash),
-            None => {
-                password::verify_against_nothing(password_text);
-                false
-            }
-        };
-        let Some((staff_id, _, status)) = candidate.filter(|_| verified) else {
-            self.record_failure(
-                store,
-                clock,
-                email,
-                &key,
-                failures.map(|f| f.0).unwrap_or(0),
-            )?;
-            return Err(Error::forbidden(
-                "wrong_credentials",
-                text!(
-                    "The e-mail address or the password is not correct.",
-                    "Adres e-mail lub hasło są nieprawidłowe."
-                ),
-            ));
-        };
-        if status == "blocked" {
-            let event = Event::refused(
-                ActorRef::anonymous(),
-                "session.sign_in",
-                sign_in_target(email),
-                "the account is blocked",
-            );
-            audit::record(store, clock, &event)?;
-            return Err(Error::forbidden(
-                "account_blocked",
-                text!(
-                    "This account is blocked. Ask a global admin or a user management admin to unblock it.",
-                    "To konto jest zablokowane. Poproś administratora globalnego lub administratora zarządzania użytkownikami o odblokowanie."
-                ),
-            ));
-        }
-
-        let actor = store.write(|tx| {
-            tx.execute("DELETE FROM sign_in_failures WHERE email_key = ?1", [&key])?;
             let actor = load_active(tx, &staff_id)?.ok_or_else(super::actor::unauthenticated)?;
             audit::append(
                 tx,
                 clock,
-                &Event::done(actor.audit_ref(), "session.sign_in", sign_in_target(email)),
+                &Event::done(actor.audit_ref(), "session.sign_in", sign_in_target(&typed)),
             )?;
-            Ok(actor)
+            Ok(Ok(actor))
         })?;
-        *self.lock_state() = Some(Session {
-            staff_id: actor.id.clone(),
-            last_activity: now,
-            locked: false,
-        });
+        let actor = decided?;
+        self.start(&actor.id, clock.now());
         store.read(|c| session_info(c, actor))
-    }
-
-    fn record_failure(
-        &self,
-        store: &Store,
-        clock: &dyn Clock,
-        email: &str,
-        key: &str,
-        previous: i64,
-    ) -> Result<()> {
-        let now = to_rfc3339(clock.now())?;
-        store.write(|tx| {
-            tx.execute(
-                "INSERT INTO sign_in_failures (email_key, failures, last_failure_at)
-                 VALUES (?1, ?2, ?3)
-                 ON CONFLICT (email_key) DO UPDATE
-                 SET failures = excluded.failures, last_failure_at = excluded.last_failure_at",
-                params![key, previous + 1, now],
-            )?;
-            let event = Event {
-                outcome: audit::Outcome::Failed,
-                detail: format!("failed sign-in number {} in a row", previous + 1),
-                ..Event::done(
-                    ActorRef::anonymous(),
-                    "session.sign_in",
-                    sign_in_target(email),
-                )
-            };
-            audit::append(tx, clock, &event)?;
-            Ok(())
-        })
     }
 
     pub fn sign_out(&self, store: &Store, clock: &dyn Clock) -> Result<()> {
@@ -363,6 +315,7 @@ impl Sessions {
         *self.lock_state() = Some(Session {
             staff_id: staff_id.to_owned(),
             last_activity: now,
+            reported_activity: None,
             locked: false,
         });
     }

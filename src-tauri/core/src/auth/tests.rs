@@ -143,6 +143,7 @@ fn after_five_failures_each_attempt_waits_longer() {
 fn an_idle_session_locks_and_unlocks_with_the_password_only() {
     let w = world();
     w.clock.advance(Duration::minutes(14));
+    w.sessions.note_activity(w.clock.now());
     assert!(
         w.sessions.actor(&w.store, &w.clock).is_ok(),
         "activity renews"

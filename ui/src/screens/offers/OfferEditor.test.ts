@@ -6,7 +6,7 @@ import type { PurchaseOfferDetail } from "../../lib/bindings/PurchaseOfferDetail
 import type { SessionInfo } from "../../lib/bindings/SessionInfo";
 
 // The editor against a fake core: every change is saved, once, after typing stops.
-const core = vi.hoisted(() => ({ saves: [] as OfferDraftInput[], delegated: false }));
+const core = vi.hoisted(() => ({ saves: [] as OfferDraftInput[], delegated: false, failNext: 0 }));
 
 function draft(note = ""): PurchaseOfferDetail {
   return {
@@ -49,6 +49,10 @@ vi.mock("../../lib/api", async (original) => {
       listCatalog: () => Promise.resolve([]),
       listCustomers: () => Promise.resolve({ rows: [], total: 0 }),
       updateOfferDraft: (_id: string, input: OfferDraftInput) => {
+        if (core.failNext > 0) {
+          core.failNext -= 1;
+          return Promise.reject(new real.CommandError({ code: "storage", message: "database is locked" }));
+        }
         core.saves.push(input);
         return Promise.resolve(draft(input.note));
       },
@@ -63,10 +67,28 @@ afterEach(() => {
   cleanup();
   core.saves = [];
   core.delegated = false;
+  core.failNext = 0;
   session.info = null;
 });
 
 describe("OfferEditor", () => {
+  it("retries a failed autosave, says so, keeps the draft and asks before leaving", async () => {
+    const { unsaved } = await import("../../lib/unsaved.svelte");
+    core.failNext = 1;
+    render(OfferEditor, { id: "o1" });
+    const note = (await screen.findByLabelText("Note to the customer")) as HTMLTextAreaElement;
+    await fireEvent.input(note, { target: { value: "Ceny netto" } });
+    await waitFor(() => expect(screen.getByTestId("offer-saved").textContent).toBe("Not saved — retrying…"), {
+      timeout: 2000,
+    });
+    expect(note.value).toBe("Ceny netto");
+    expect(unsaved.any).toBe(true);
+    await waitFor(() => expect(core.saves).toHaveLength(1), { timeout: 4000 });
+    expect(core.saves[0]?.note).toBe("Ceny netto");
+    await waitFor(() => expect(screen.getByTestId("offer-saved").textContent).toBe("Saved"));
+    expect(unsaved.any).toBe(false);
+  });
+
   it("saves the draft once after typing stops and says so", async () => {
     render(OfferEditor, { id: "o1" });
     const note = await screen.findByLabelText("Note to the customer");

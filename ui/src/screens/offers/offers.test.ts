@@ -1,7 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
-import { debounce, inDays, percentToBp, splitRecipients } from "./offers";
+import { debounce, inDays, percentToBp, retryDelay, splitRecipients, worthRetrying } from "./offers";
 
 describe("offer helpers", () => {
+  it("retries a failed autosave after 2 s, doubling to at most 30 s, and only when it may help", () => {
+    expect([1, 2, 3, 4, 5, 6, 50].map(retryDelay)).toEqual([2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    expect(["storage", "internal", "locked", "conflict"].every(worthRetrying)).toBe(true);
+    expect(["validation", "forbidden", "invalid_state", "not_found"].some(worthRetrying)).toBe(false);
+  });
+
   it("turns percentages into basis points without floats leaking", () => {
     expect(percentToBp(2.5)).toBe(250);
     expect(percentToBp(0.01)).toBe(1);

@@ -41,6 +41,16 @@ export function splitRecipients(text: string): string[] {
 }
 
 /** Calls `save` once the changes stop for `ms`; `flush` saves at once. */
+/** The wait before retrying a failed autosave: 2 s, doubling to at most 30 s. */
+export function retryDelay(failures: number): number {
+  return Math.min(2_000 * 2 ** Math.max(0, failures - 1), 30_000);
+}
+
+/** Failures a later attempt may not repeat: the store was busy or broke, the session locked. */
+export function worthRetrying(code: string): boolean {
+  return code === "storage" || code === "internal" || code === "locked" || code === "conflict";
+}
+
 export function debounce(save: () => void, ms: number): { schedule: () => void; flush: () => void; cancel: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return {
