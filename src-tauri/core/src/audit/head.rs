@@ -275,6 +275,8 @@ struct Tracked {
     write_error: Option<String>,
     /// The newest seq this store wrote: a slower commit never moves it back.
     written_seq: i64,
+    /// The newest entry when the database was opened.
+    newest_at_open: i64,
 }
 
 /// The store's view of its head file.
@@ -322,6 +324,7 @@ impl HeadTracker {
                 opened,
                 write_error: None,
                 written_seq: 0,
+                newest_at_open: newest.seq,
             }),
         };
         if write {
@@ -376,6 +379,14 @@ impl HeadTracker {
             None => Ok(()),
             Some(e) => Err(std::io::Error::other(e.clone()).into()),
         }
+    }
+
+    /// The newest entry at open, while the file is left as found: entries
+    /// after it were written since, so a head file beyond it counts what was
+    /// deleted before this start.
+    pub(crate) fn disputed_since(&self) -> Option<i64> {
+        let state = self.lock();
+        (state.opened == Opened::Disputed).then_some(state.newest_at_open)
     }
 
     pub(crate) fn write_error(&self) -> Option<String> {

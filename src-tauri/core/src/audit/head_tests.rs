@@ -112,18 +112,28 @@ fn deleting_the_newest_entries_is_reported_with_how_many() {
     let result = verify(&store).unwrap();
     assert_eq!(
         kinds(&result),
-        vec![(FindingKind::NewestMissing, Some(8), Some(10))]
+        vec![(FindingKind::NewestMissing, Some(7), Some(10))],
+        "counted from where the log ended at this start"
+    );
+    assert_eq!(
+        result.findings[0].text.en,
+        "The head file says 10 but the newest entry was 6 when Partnerdesk started: the 4 newest entries were deleted."
     );
     for _ in 0..3 {
         one_more(&store, &clock);
     }
+    drop(store);
+    let store = Store::open(&path).unwrap();
     let result = verify(&store).unwrap();
     assert_eq!(
         kinds(&result),
         vec![(FindingKind::HeadMismatch, Some(10), None)],
         "refilled up to the same seq, the hash still differs"
     );
-    assert!(result.findings[0].text.en.contains("Entry 10 is not the one the head file recorded"));
+    assert!(result.findings[0]
+        .text
+        .en
+        .contains("Entry 10 is not the one the head file recorded"));
 }
 
 #[test]

@@ -274,29 +274,56 @@ fn missing(from: i64, to: i64) -> AuditFinding {
     finding(FindingKind::Missing, Some(from), Some(to), text)
 }
 
+/// Where the log ends, for [`newest_missing`]: now, or when the app started
+/// (entries written since then follow on from that end).
+#[derive(Clone, Copy)]
+enum End {
+    Now(i64),
+    AtStart(i64),
+}
+
 /// "The head file says 1,204 but the newest entry is 1,200: the 4 newest entries were deleted."
-fn newest_missing(kind: FindingKind, source: (&str, &str), claimed: i64, newest: i64) -> AuditFinding {
+fn newest_missing(kind: FindingKind, source: (&str, &str), claimed: i64, end: End) -> AuditFinding {
+    let newest = match end {
+        End::Now(seq) | End::AtStart(seq) => seq,
+    };
     let (claimed_en, claimed_pl) = grouped(claimed);
     let (newest_en, newest_pl) = grouped(newest);
     let (count_en, count_pl) = grouped(claimed - newest);
     let (source_en, source_pl) = source;
+    let (end_en, end_pl) = match end {
+        End::Now(_) => (
+            format!("the newest entry is {newest_en}"),
+            format!("najnowszy wpis to {newest_pl}"),
+        ),
+        End::AtStart(_) => (
+            format!("the newest entry was {newest_en} when Partnerdesk started"),
+            format!("przy uruchomieniu Partnerdesk najnowszym wpisem był {newest_pl}"),
+        ),
+    };
     let text = if claimed - newest == 1 {
         text!(
-            "{source_en} says {claimed_en} but the newest entry is {newest_en}: the newest entry was deleted.",
-            "{source_pl} wskazuje {claimed_pl}, a najnowszy wpis to {newest_pl}: usunięto najnowszy wpis."
+            "{source_en} says {claimed_en} but {end_en}: the newest entry was deleted.",
+            "{source_pl} wskazuje {claimed_pl}, a {end_pl}: usunięto najnowszy wpis."
         )
     } else {
         // "w liczbie N" fits every N, where "N wpisy/wpisów" would not.
         text!(
-            "{source_en} says {claimed_en} but the newest entry is {newest_en}: the {count_en} newest entries were deleted.",
-            "{source_pl} wskazuje {claimed_pl}, a najnowszy wpis to {newest_pl}: usunięto najnowsze wpisy w liczbie {count_pl}."
+            "{source_en} says {claimed_en} but {end_en}: the {count_en} newest entries were deleted.",
+            "{source_pl} wskazuje {claimed_pl}, a {end_pl}: usunięto najnowsze wpisy w liczbie {count_pl}."
         )
     };
     finding(kind, Some(newest + 1), Some(claimed), text)
 }
 
-fn head_file_findings(file: &HeadFile, w: &Walk, path: &str) -> Vec<AuditFinding> {
+fn head_file_findings(
+    file: &HeadFile,
+    w: &Walk,
+    path: &str,
+    disputed_since: Option<i64>,
+) -> Vec<AuditFinding> {
     let newest = w.newest.seq;
+    let at_start = disputed_since.filter(|seq| *seq <= newest);
     match file {
         HeadFile::Missing => vec![finding(
             FindingKind::HeadFileMissing,
@@ -316,11 +343,19 @@ fn head_file_findings(file: &HeadFile, w: &Walk, path: &str) -> Vec<AuditFinding
                 "Nie można odczytać pliku głowy {path} ({why}): uszkodzono go lub podmieniono."
             ),
         )],
+        HeadFile::Found(head) if at_start.is_some_and(|start| head.seq > start) => {
+            vec![newest_missing(
+                FindingKind::NewestMissing,
+                ("The head file", "Plik głowy"),
+                head.seq,
+                End::AtStart(at_start.unwrap_or(newest)),
+            )]
+        }
         HeadFile::Found(head) if head.seq > newest => vec![newest_missing(
             FindingKind::NewestMissing,
             ("The head file", "Plik głowy"),
             head.seq,
-            newest,
+            End::Now(newest),
         )],
         HeadFile::Found(head) if w.at_file_seq.as_deref() != Some(head.hash.as_str()) => {
             let seq = head.seq;
@@ -351,7 +386,7 @@ fn noted_findings(noted: &(Option<i64>, String), w: &Walk) -> Option<AuditFindin
             FindingKind::NotedMismatch,
             ("The head you noted", "Zanotowana głowa"),
             *seq,
-            w.newest.seq,
+            End::Now(w.newest.seq),
         )),
         Some(seq) => match &w.at_noted_seq {
             Some(hash) if hash.starts_with(prefix.as_str()) => None,
@@ -412,6 +447,7 @@ pub fn verify_against(store: &Store, noted: Option<&NotedHead>) -> Result<AuditV
         &file,
         &w,
         &tracker.path().display().to_string(),
+        tracker.disputed_since(),
     ));
     if let Some(error) = tracker.write_error() {
         findings.push(finding(
