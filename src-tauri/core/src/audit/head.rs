@@ -275,8 +275,9 @@ struct Tracked {
     write_error: Option<String>,
     /// The newest seq this store wrote: a slower commit never moves it back.
     written_seq: i64,
-    /// The newest entry when the database was opened.
+    /// The newest entry when the database was opened, and the head file then.
     newest_at_open: i64,
+    file_at_open: Option<AuditHead>,
 }
 
 /// The store's view of its head file.
@@ -325,6 +326,10 @@ impl HeadTracker {
                 write_error: None,
                 written_seq: 0,
                 newest_at_open: newest.seq,
+                file_at_open: match file {
+                    HeadFile::Found(head) => Some(head),
+                    _ => None,
+                },
             }),
         };
         if write {
@@ -346,7 +351,7 @@ impl HeadTracker {
     /// verify, and the next audited commit tries again.
     pub(crate) fn committed(&self, head: &AuditHead) {
         let mut state = self.lock();
-        if !state.in_step || (head.seq < state.written_seq) {
+        if !state.in_step || head.seq < state.written_seq {
             return;
         }
         Self::write_locked(&mut state, &self.path, head);
@@ -381,12 +386,13 @@ impl HeadTracker {
         }
     }
 
-    /// The newest entry at open, while the file is left as found: entries
-    /// after it were written since, so a head file beyond it counts what was
-    /// deleted before this start.
-    pub(crate) fn disputed_since(&self) -> Option<i64> {
+    /// The newest entry at open, while `file` is the head file left as found
+    /// then: entries after it were written since, so the deleted are counted
+    /// from there. `None` once the file changed or was re-anchored.
+    pub(crate) fn disputed_since(&self, file: &AuditHead) -> Option<i64> {
         let state = self.lock();
-        (state.opened == Opened::Disputed).then_some(state.newest_at_open)
+        (state.opened == Opened::Disputed && state.file_at_open.as_ref() == Some(file))
+            .then_some(state.newest_at_open)
     }
 
     pub(crate) fn write_error(&self) -> Option<String> {

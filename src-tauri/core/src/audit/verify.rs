@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::head::{self, AuditHead, HeadFile, HeadFileState};
+use super::head::{self, AuditHead, HeadFile, HeadFileState, HeadTracker};
 use super::{Sealed, GENESIS_HASH};
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -320,10 +320,13 @@ fn head_file_findings(
     file: &HeadFile,
     w: &Walk,
     path: &str,
-    disputed_since: Option<i64>,
+    tracker: &HeadTracker,
 ) -> Vec<AuditFinding> {
     let newest = w.newest.seq;
-    let at_start = disputed_since.filter(|seq| *seq <= newest);
+    let at_start = match file {
+        HeadFile::Found(head) => tracker.disputed_since(head).filter(|seq| *seq <= newest),
+        _ => None,
+    };
     match file {
         HeadFile::Missing => vec![finding(
             FindingKind::HeadFileMissing,
@@ -447,7 +450,7 @@ pub fn verify_against(store: &Store, noted: Option<&NotedHead>) -> Result<AuditV
         &file,
         &w,
         &tracker.path().display().to_string(),
-        tracker.disputed_since(),
+        tracker,
     ));
     if let Some(error) = tracker.write_error() {
         findings.push(finding(
