@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { launch, removeProfile, screenshot } from "./app.mjs";
-import { ADMIN, completeWizard, go, signIn, waitForText } from "./flows.mjs";
+import { ADMIN, completeWizard, go, signIn, text } from "./flows.mjs";
 
 const DATABASE = "partnerdesk.sqlite3";
 
@@ -30,17 +30,31 @@ test("About shows the head, and verify reports the newest entries deleted while 
   const profile = app.profile;
   try {
     await completeWizard(app.browser);
+    // A few more entries: each verification is itself audited.
+    await go(app.browser, "audit");
+    for (let i = 1; i <= 3; i++) {
+      await (await app.browser.$('[data-testid="verify-audit"]')).click();
+      await app.browser.waitUntil(async () => /^Intact/.test(await text(app.browser, '[data-testid="audit-status"]')), {
+        timeout: 5000,
+        timeoutMsg: "verify never said intact",
+      });
+    }
     await go(app.browser, "settings");
     const seqCell = await app.browser.$('[data-testid="audit-head-seq"]');
-    await seqCell.waitForDisplayed({ timeout: 10000 });
-    await waitForText(app.browser, '[data-testid="audit-head-state"]', "Matches the newest entry");
-    const hash = await (await app.browser.$('[data-testid="audit-head-hash"]')).getText();
+    await seqCell.waitForExist({ timeout: 10000 });
+    await seqCell.scrollIntoView();
+    const state = await app.browser.$('[data-testid="audit-head-state"]');
+    assert.equal(await state.getAttribute("data-state"), "matches");
+    const stateText = await state.getText();
+    assert.match(stateText, /^Matches the newest entry/);
+    assert.match(stateText, /created for this new database/, "a new database says why its file appeared");
+    const hash = await (await app.browser.$('[data-testid="audit-head-hash"]')).getProperty("textContent");
     assert.match(hash, /^[0-9a-f]{64}$/);
     const headFile = join(profile.data, `${DATABASE}.audit-head`);
-    assert.equal(await (await app.browser.$('[data-testid="audit-head-file"]')).getText(), headFile);
+    assert.equal(await (await app.browser.$('[data-testid="audit-head-file"]')).getProperty("textContent"), headFile);
     const onDisk = JSON.parse(readFileSync(headFile, "utf8"));
     assert.equal(onDisk.hash, hash, "About shows what the head file holds");
-    const seq = Number((await seqCell.getText()).split(" ")[0]);
+    const seq = Number(await seqCell.getAttribute("data-seq"));
     assert.equal(onDisk.seq, seq);
     await (await app.browser.$("#audit-head-title")).scrollIntoView();
     await screenshot(app.browser, "about-audit-head");
@@ -62,12 +76,14 @@ test("About shows the head, and verify reports the newest entries deleted while 
     const deleted = kinds.find(([kind]) => kind === "newest_missing");
     assert.ok(deleted, JSON.stringify(kinds));
     assert.match(deleted[1], new RegExp(`says ${headSeq} but the newest entry was ${newest} when Partnerdesk started: the 2 newest entries were deleted`));
+    await findings.scrollIntoView();
+    await app.browser.pause(300);
     await screenshot(app.browser, "audit-newest-missing");
 
     await go(app.browser, "settings");
-    const state = await app.browser.$('[data-testid="audit-head-state"]');
-    await state.waitForDisplayed({ timeout: 10000 });
-    assert.equal(await state.getAttribute("data-state"), "mismatch");
+    const after = await app.browser.$('[data-testid="audit-head-state"]');
+    await after.waitForDisplayed({ timeout: 10000 });
+    assert.equal(await after.getAttribute("data-state"), "mismatch");
   } finally {
     await app.stop();
     removeProfile(profile);

@@ -57,7 +57,8 @@ pub struct AuditVerification {
     pub intact: bool,
     #[ts(type = "number")]
     pub entries_checked: i64,
-    /// The first entry a finding names, when the chain is broken.
+    /// The first entry where the chain itself breaks (edited, broken link,
+    /// missing); findings against a head name their entries themselves.
     #[ts(optional, type = "number")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_broken_seq: Option<i64>,
@@ -469,7 +470,7 @@ pub fn verify_against(store: &Store, noted: Option<&NotedHead>) -> Result<AuditV
     Ok(AuditVerification {
         intact: findings.is_empty(),
         entries_checked: w.checked,
-        first_broken_seq: findings.iter().filter_map(|f| f.seq).min(),
+        first_broken_seq: w.findings.iter().filter_map(|f| f.seq).min(),
         findings,
         head: w.newest,
         head_file,

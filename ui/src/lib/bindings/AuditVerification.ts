@@ -9,7 +9,8 @@ export type AuditVerification = {
  */
 intact: boolean, entries_checked: number, 
 /**
- * The first entry a finding names, when the chain is broken.
+ * The first entry where the chain itself breaks (edited, broken link,
+ * missing); findings against a head name their entries themselves.
  */
 first_broken_seq?: number, findings: Array<AuditFinding>, 
 /**
