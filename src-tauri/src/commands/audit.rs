@@ -34,7 +34,10 @@ pub async fn verify_audit(
 /// The chain's head and its head file, for Settings → About.
 #[tauri::command]
 pub async fn audit_head(state: State<'_, AppState>) -> Result<AuditHeadStatus, ApiError> {
-    as_actor(&state, |cx| audit::head_status_as(cx.store, cx.clock, &cx.actor)).await
+    as_actor(&state, |cx| {
+        audit::head_status_as(cx.store, cx.clock, &cx.actor)
+    })
+    .await
 }
 
 /// Accepts the log's current end as its head, with a reason the log keeps.

@@ -153,11 +153,17 @@ pub(crate) fn read_head_file(path: &Path) -> HeadFile {
 }
 
 fn is_full_hash(hash: &str) -> bool {
-    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    hash.len() == 64
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// Temp file, fsync, rename, fsync of the folder: the file is always a whole
-/// head, the old one or the new one, even after a power cut.
+/// Temp file, fsync, rename: the file is always a whole head, the old one or
+/// the new one, even after a power cut. The folder is not fsynced: a rename
+/// lost to a power cut leaves the previous head of the same chain, which the
+/// next start brings up to date (`Behind`), so it costs no false finding and
+/// saves a second fsync on every audited commit.
 pub(crate) fn write_head_file(path: &Path, head: &AuditHead) -> std::io::Result<()> {
     let mut temp_name = path.as_os_str().to_owned();
     temp_name.push(".tmp");
@@ -176,10 +182,6 @@ pub(crate) fn write_head_file(path: &Path, head: &AuditHead) -> std::io::Result<
         file.sync_all()?;
     }
     std::fs::rename(&temp, path)?;
-    #[cfg(unix)]
-    if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
     Ok(())
 }
 
@@ -261,8 +263,12 @@ pub(crate) fn take_appended() -> Option<AuditHead> {
 enum Opened {
     InStep,
     CreatedNew,
-    CreatedOnUpgrade { from_version: usize },
-    CaughtUp { from_seq: i64 },
+    CreatedOnUpgrade {
+        from_version: usize,
+    },
+    CaughtUp {
+        from_seq: i64,
+    },
     /// The file disagreed (or was missing or unreadable): left as found.
     Disputed,
 }
@@ -470,11 +476,10 @@ pub fn reanchor_audit_head(
         if let HeadFile::Unreadable(why) = &file {
             before["head_file_problem"] = json!(why);
         }
-        let event = Event::done(actor.clone(), "audit.reanchor", log_target())
-            .with_change(
-                Some(before),
-                Some(json!({"newest_seq": newest.seq, "newest_hash": newest.hash})),
-            );
+        let event = Event::done(actor.clone(), "audit.reanchor", log_target()).with_change(
+            Some(before),
+            Some(json!({"newest_seq": newest.seq, "newest_hash": newest.hash})),
+        );
         append(
             tx,
             clock,

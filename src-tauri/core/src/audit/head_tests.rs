@@ -45,7 +45,11 @@ fn the_head_file_follows_every_audited_commit() {
     let clock = clock();
     let path = head_file_path(store.path());
     assert!(path.to_string_lossy().ends_with("a.sqlite3.audit-head"));
-    assert_eq!(file_head(&store).seq, 0, "a new database gets its file at once");
+    assert_eq!(
+        file_head(&store).seq,
+        0,
+        "a new database gets its file at once"
+    );
     assert_eq!(file_head(&store).hash, GENESIS_HASH);
     seed(&store, &clock, 3);
     let newest = store.read(super::head::newest).unwrap();
@@ -158,13 +162,19 @@ fn a_deleted_or_replaced_head_file_is_reported_and_not_recreated() {
 
     std::fs::remove_file(&path).unwrap();
     let result = verify(&store).unwrap();
-    assert_eq!(kinds(&result), vec![(FindingKind::HeadFileMissing, None, None)]);
+    assert_eq!(
+        kinds(&result),
+        vec![(FindingKind::HeadFileMissing, None, None)]
+    );
     assert!(result.findings[0].text.en.contains("is missing"));
     let db = store.path().to_path_buf();
     drop(store);
     let store = Store::open(&db).unwrap();
     one_more(&store, &clock);
-    assert!(!path.exists(), "an up-to-date database missing its file is a finding");
+    assert!(
+        !path.exists(),
+        "an up-to-date database missing its file is a finding"
+    );
     assert_eq!(
         head_status(&store).unwrap().file_state,
         HeadFileState::Missing
@@ -205,7 +215,11 @@ fn a_rolled_back_write_or_one_without_entries_leaves_the_head_file_alone() {
         Err(crate::error::Error::Internal("rolled back".into()))
     });
     assert!(failed.is_err());
-    assert_eq!(file_head(&store), before, "nothing committed, nothing written");
+    assert_eq!(
+        file_head(&store),
+        before,
+        "nothing committed, nothing written"
+    );
     store.write(|_| Ok(())).unwrap();
     assert_eq!(file_head(&store), before);
     assert!(verify(&store).unwrap().intact);
@@ -224,7 +238,11 @@ fn a_rolled_back_write_or_one_without_entries_leaves_the_head_file_alone() {
         .unwrap();
     assert!(!path.exists());
     one_more(&store, &clock);
-    assert_eq!(file_head(&store).seq, 3, "an audited commit writes it again");
+    assert_eq!(
+        file_head(&store).seq,
+        3,
+        "an audited commit writes it again"
+    );
 }
 
 #[test]
@@ -265,7 +283,10 @@ fn a_head_file_left_behind_by_a_stop_is_caught_up_at_the_next_start() {
     seed(&store, &clock, 2);
     // As if the app stopped between the commit and the head write.
     std::fs::write(&path, older).unwrap();
-    assert!(verify(&store).unwrap().intact, "behind on the same chain is no break");
+    assert!(
+        verify(&store).unwrap().intact,
+        "behind on the same chain is no break"
+    );
     let db = store.path().to_path_buf();
     drop(store);
     let store = Store::open(&db).unwrap();
@@ -344,9 +365,13 @@ fn reanchoring_records_the_head_it_replaces_and_verifies_clean_after() {
     let blank = reanchor_audit_head(&store, &clock, &actor("Anna"), "  ").unwrap_err();
     assert_eq!(blank.field(), Some("reason"));
 
-    let status =
-        reanchor_audit_head(&store, &clock, &actor("Anna"), "restored from last night's backup")
-            .unwrap();
+    let status = reanchor_audit_head(
+        &store,
+        &clock,
+        &actor("Anna"),
+        "restored from last night's backup",
+    )
+    .unwrap();
     assert_eq!(status.file_state, HeadFileState::Matches);
     assert_eq!(status.head.seq, 7, "the re-anchor entry is the new head");
     assert_eq!(file_head(&store).seq, 7);
@@ -417,14 +442,20 @@ fn a_noted_head_catches_what_a_rewritten_head_file_hides() {
         "The head you noted says 10 but the newest entry is 7: the 3 newest entries were deleted."
     );
     let result = verify_against(&store, Some(&by_hash)).unwrap();
-    assert_eq!(kinds(&result), vec![(FindingKind::NotedMismatch, None, None)]);
+    assert_eq!(
+        kinds(&result),
+        vec![(FindingKind::NotedMismatch, None, None)]
+    );
 
     let wrong_hash = NotedHead {
         seq: Some(5),
         hash: "deadbeef".into(),
     };
     let result = verify_against(&store, Some(&wrong_hash)).unwrap();
-    assert_eq!(kinds(&result), vec![(FindingKind::NotedMismatch, Some(5), None)]);
+    assert_eq!(
+        kinds(&result),
+        vec![(FindingKind::NotedMismatch, Some(5), None)]
+    );
 }
 
 #[test]
@@ -468,7 +499,10 @@ fn every_export_ends_with_the_head_and_how_it_compared() {
     assert_eq!(&row[0], "4");
     assert_eq!(&row[1], head.at.as_str());
     assert_eq!(&row[4], "audit.head");
-    assert_eq!(row[9].to_string(), format!("hash {}; head file matches", head.hash));
+    assert_eq!(
+        row[9].to_string(),
+        format!("hash {}; head file matches", head.hash)
+    );
     let json: serde_json::Value = serde_json::from_str(&row[11]).unwrap();
     assert_eq!(json["hash"], head.hash.as_str());
     assert_eq!(json["head_file"], "matches");

@@ -25,10 +25,10 @@ use crate::error::Result;
 use crate::store::Store;
 
 pub use crate::exports::ExportedFile;
-pub use query::{export_csv, list, list_for_customer, AuditEntry, AuditPage, AuditQuery};
 pub use head::{
     head_file_path, head_status, reanchor_audit_head, AuditHead, AuditHeadStatus, HeadFileState,
 };
+pub use query::{export_csv, list, list_for_customer, AuditEntry, AuditPage, AuditQuery};
 pub use service::{export_as, head_status_as, list_as, reanchor_as, verify_as};
 pub use verify::{verify, verify_against, AuditFinding, AuditVerification, FindingKind, NotedHead};
 

@@ -113,7 +113,11 @@ fn deleting_a_row_is_reported_where_it_was() {
         result.findings[0].text.en,
         "Entry 4 is missing: it was deleted from the log."
     );
-    assert_eq!(result.head_file, HeadFileState::Matches, "the newest is intact");
+    assert_eq!(
+        result.head_file,
+        HeadFileState::Matches,
+        "the newest is intact"
+    );
 
     tamper(&store, "DELETE FROM audit_log WHERE seq IN (6, 7)");
     let result = verify(&store).unwrap();
