@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { launch, removeProfile, screenshot } from "./app.mjs";
-import { ADMIN, completeWizard, go, signIn, text } from "./flows.mjs";
+import { ADMIN, completeWizard, fill, go, signIn, text } from "./flows.mjs";
 
 const DATABASE = "partnerdesk.sqlite3";
 
@@ -25,7 +25,7 @@ db.close()
   return Number(execFileSync("python3", ["-c", script, join(dataDir, DATABASE), String(count)]).toString().trim());
 }
 
-test("About shows the head, and verify reports the newest entries deleted while the app was stopped", async () => {
+test("About shows the head, verify reports the newest entries deleted while the app was stopped, and re-anchoring accepts it", async () => {
   let app = await launch();
   const profile = app.profile;
   try {
@@ -84,6 +84,27 @@ test("About shows the head, and verify reports the newest entries deleted while 
     const after = await app.browser.$('[data-testid="audit-head-state"]');
     await after.waitForDisplayed({ timeout: 10000 });
     assert.equal(await after.getAttribute("data-state"), "mismatch");
+    await after.scrollIntoView();
+    await app.browser.pause(300);
+    await screenshot(app.browser, "about-audit-head-mismatch");
+
+    // Once the admin knows why, re-anchoring accepts the log as it is, and says so in it.
+    await fill(app.browser, '[data-testid="reanchor-reason"]', "entries deleted in the e2e test");
+    await (await app.browser.$('[data-testid="reanchor"]')).click();
+    await app.browser.waitUntil(async () => (await after.getAttribute("data-state")) === "matches", {
+      timeout: 5000,
+      timeoutMsg: "re-anchoring never matched",
+    });
+    await go(app.browser, "audit");
+    await (await app.browser.$('[data-testid="verify-audit"]')).click();
+    await app.browser.waitUntil(async () => /^Intact/.test(await text(app.browser, '[data-testid="audit-status"]')), {
+      timeout: 5000,
+      timeoutMsg: "verify after re-anchoring was not intact",
+    });
+    const actions = await app.browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].map((tr) => tr.dataset.action),
+    );
+    assert.ok(actions.includes("audit.reanchor"), JSON.stringify(actions));
   } finally {
     await app.stop();
     removeProfile(profile);
