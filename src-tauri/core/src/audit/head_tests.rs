@@ -512,3 +512,45 @@ fn every_export_ends_with_the_head_and_how_it_compared() {
     assert_eq!(&row[0], "3");
     assert!(row[9].ends_with("head file mismatch"));
 }
+
+#[test]
+fn seeing_the_head_and_reanchoring_need_the_permission_and_are_audited() {
+    use crate::access::{CompanyRole, CustomerAccess};
+    let w = crate::testing::world();
+    let billing = w.staff("Bea", CompanyRole::BillingAdmin, CustomerAccess::None);
+    let service = w.staff("Sam", CompanyRole::ServiceAdmin, CustomerAccess::None);
+    let forbidden = crate::ErrorCode::Forbidden;
+    assert_eq!(
+        head_status_as(&w.store, &w.clock, &billing)
+            .unwrap_err()
+            .code(),
+        forbidden
+    );
+    let before = file_head(&w.store);
+    assert_eq!(
+        reanchor_as(&w.store, &w.clock, &billing, "because")
+            .unwrap_err()
+            .code(),
+        forbidden
+    );
+    let refused = file_head(&w.store);
+    assert!(
+        refused.seq > before.seq,
+        "the refusals are entries, and in step"
+    );
+
+    let status = head_status_as(&w.store, &w.clock, &service).unwrap();
+    assert_eq!(status.head, file_head(&w.store));
+    reanchor_as(&w.store, &w.clock, &service, "checked after a restore").unwrap();
+    let actions = w.audit_actions();
+    let count = |action: &str, outcome: &str, who: &str| {
+        actions
+            .iter()
+            .filter(|(a, o, n)| a == action && o == outcome && n == who)
+            .count()
+    };
+    assert_eq!(count("audit.head", "refused", "Bea"), 1);
+    assert_eq!(count("audit.reanchor", "refused", "Bea"), 1);
+    assert_eq!(count("audit.reanchor", "done", "Sam"), 1);
+    assert!(verify(&w.store).unwrap().intact);
+}
