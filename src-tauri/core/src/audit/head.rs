@@ -417,8 +417,8 @@ impl HeadTracker {
                 "Plik głowy utworzono przy aktualizacji tej bazy z wersji {from_version}, która go nie miała: wcześniejsze wpisy poświadcza tylko sam łańcuch."
             )),
             Opened::CaughtUp { from_seq } => Some(text!(
-                "At this start the head file named entry {from_seq}, an older entry of the same chain (the app stopped between a commit and the head write); it was brought up to date.",
-                "Przy tym uruchomieniu plik głowy wskazywał wpis {from_seq}, starszy wpis tego samego łańcucha (aplikacja zatrzymała się między zapisem a aktualizacją głowy); zaktualizowano go."
+                "At this start the head file named entry {from_seq}, an older entry of the same chain (e.g. the app stopped between a commit and the head write); it was brought up to date.",
+                "Przy tym uruchomieniu plik głowy wskazywał wpis {from_seq}, starszy wpis tego samego łańcucha (np. aplikacja zatrzymała się między zapisem a aktualizacją głowy); zaktualizowano go."
             )),
         }
     }
