@@ -36,6 +36,8 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::audit::list_audit,
             commands::audit::verify_audit,
             commands::audit::export_audit_csv,
+            commands::audit::audit_head,
+            commands::audit::reanchor_audit_head,
             commands::customers::list_customers,
             commands::customers::get_customer,
             commands::customers::create_customer,

@@ -120,6 +120,15 @@ fn table() -> Vec<(&'static str, Kind)> {
             },
         ),
         (
+            "audit_head",
+            View {
+                audit: "audit.head",
+                actions: &["view_audit_log"],
+                args: none,
+            },
+        ),
+        ("reanchor_audit_head", Write),
+        (
             "list_customers",
             View {
                 audit: "customer.list",

@@ -1,4 +1,6 @@
-use partnerdesk_core::audit::{self, AuditPage, AuditQuery, AuditVerification, ExportedFile};
+use partnerdesk_core::audit::{
+    self, AuditHeadStatus, AuditPage, AuditQuery, AuditVerification, ExportedFile, NotedHead,
+};
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
 use tauri::State;
@@ -17,9 +19,37 @@ pub async fn list_audit(
     .await
 }
 
+/// Verifies the chain, and against a head the admin noted when one is given.
 #[tauri::command]
-pub async fn verify_audit(state: State<'_, AppState>) -> Result<AuditVerification, ApiError> {
-    as_actor(&state, |cx| audit::verify_as(cx.store, cx.clock, &cx.actor)).await
+pub async fn verify_audit(
+    state: State<'_, AppState>,
+    noted: Option<NotedHead>,
+) -> Result<AuditVerification, ApiError> {
+    as_actor(&state, move |cx| {
+        audit::verify_as(cx.store, cx.clock, &cx.actor, noted.as_ref())
+    })
+    .await
+}
+
+/// The chain's head and its head file, for Settings → About.
+#[tauri::command]
+pub async fn audit_head(state: State<'_, AppState>) -> Result<AuditHeadStatus, ApiError> {
+    as_actor(&state, |cx| {
+        audit::head_status_as(cx.store, cx.clock, &cx.actor)
+    })
+    .await
+}
+
+/// Accepts the log's current end as its head, with a reason the log keeps.
+#[tauri::command]
+pub async fn reanchor_audit_head(
+    state: State<'_, AppState>,
+    reason: String,
+) -> Result<AuditHeadStatus, ApiError> {
+    as_actor(&state, move |cx| {
+        audit::reanchor_as(cx.store, cx.clock, &cx.actor, &reason)
+    })
+    .await
 }
 
 /// Writes the filtered log as CSV to the Downloads folder and says where.

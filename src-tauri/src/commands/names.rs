@@ -25,6 +25,8 @@ pub const COMMANDS: &[&str] = &[
     "list_audit",
     "verify_audit",
     "export_audit_csv",
+    "audit_head",
+    "reanchor_audit_head",
     "list_customers",
     "get_customer",
     "create_customer",

@@ -15,6 +15,8 @@ import type { ActivityPage } from "./bindings/ActivityPage";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { AuditVerification } from "./bindings/AuditVerification";
+import type { AuditHeadStatus } from "./bindings/AuditHeadStatus";
+import type { NotedHead } from "./bindings/NotedHead";
 import type { Change } from "./bindings/Change";
 import type { CompanyProfile } from "./bindings/CompanyProfile";
 import type { CompanyView } from "./bindings/CompanyView";
@@ -213,7 +215,9 @@ export const api = {
   resetStaffPassword: (id: string) => call<IssuedPassword>("reset_staff_password", { id }),
 
   listAudit: (query: AuditQuery) => call<AuditPage>("list_audit", { query }),
-  verifyAudit: () => call<AuditVerification>("verify_audit"),
+  verifyAudit: (noted?: NotedHead) => call<AuditVerification>("verify_audit", { noted: noted ?? null }),
+  auditHead: () => call<AuditHeadStatus>("audit_head"),
+  reanchorAuditHead: (reason: string) => call<AuditHeadStatus>("reanchor_audit_head", { reason }),
   exportAuditCsv: (query: AuditQuery) => call<ExportedFile>("export_audit_csv", { query }),
 
   listCustomers: (query: CustomerQuery) => call<CustomerPage>("list_customers", { query }),

@@ -5,10 +5,14 @@
 //! at that row, and [`verify`] names it. Nothing secret is ever passed in here:
 //! callers log names and ids, never passwords or full product keys.
 
+pub mod head;
+#[cfg(test)]
+mod head_tests;
 mod query;
 mod service;
 #[cfg(test)]
 mod tests;
+mod verify;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -21,8 +25,12 @@ use crate::error::Result;
 use crate::store::Store;
 
 pub use crate::exports::ExportedFile;
+pub use head::{
+    head_file_path, head_status, reanchor_audit_head, AuditHead, AuditHeadStatus, HeadFileState,
+};
 pub use query::{export_csv, list, list_for_customer, AuditEntry, AuditPage, AuditQuery};
-pub use service::{export_as, list_as, verify_as};
+pub use service::{export_as, head_status_as, list_as, reanchor_as, verify_as};
+pub use verify::{verify, verify_against, AuditFinding, AuditVerification, FindingKind, NotedHead};
 
 /// The hash the first entry chains to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -209,6 +217,7 @@ pub fn append(conn: &Connection, clock: &dyn Clock, event: &Event) -> Result<i64
         prev_hash,
         hash
     ])?;
+    head::note_appended(AuditHead { seq, hash, at });
     Ok(seq)
 }
 
@@ -218,77 +227,11 @@ pub fn record(store: &Store, clock: &dyn Clock, event: &Event) -> Result<i64> {
     store.write(|tx| append(tx, clock, event))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct AuditVerification {
-    pub intact: bool,
-    #[ts(type = "number")]
-    pub entries_checked: i64,
-    /// The first entry whose hash or link does not match, when the chain is broken.
-    #[ts(optional, type = "number")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_broken_seq: Option<i64>,
-}
-
-/// Walks the whole chain from the first entry.
-pub fn verify(store: &Store) -> Result<AuditVerification> {
-    store.read(|conn| {
-        let mut statement = conn.prepare(
-            "SELECT seq, at, actor_id, actor_name, action, outcome, target_kind, target_id,
-                    target_label, detail, before_json, after_json, prev_hash, hash
-             FROM audit_log ORDER BY seq",
-        )?;
-        let mut rows = statement.query([])?;
-        let mut expected_prev = GENESIS_HASH.to_owned();
-        let mut expected_seq = 1_i64;
-        let mut checked = 0_i64;
-        while let Some(row) = rows.next()? {
-            let seq: i64 = row.get(0)?;
-            let at: String = row.get(1)?;
-            let actor_id: Option<String> = row.get(2)?;
-            let actor_name: String = row.get(3)?;
-            let action: String = row.get(4)?;
-            let outcome: String = row.get(5)?;
-            let target_kind: String = row.get(6)?;
-            let target_id: Option<String> = row.get(7)?;
-            let target_label: String = row.get(8)?;
-            let detail: String = row.get(9)?;
-            let before_json: Option<String> = row.get(10)?;
-            let after_json: Option<String> = row.get(11)?;
-            let prev_hash: String = row.get(12)?;
-            let hash: String = row.get(13)?;
-            let recomputed = Sealed {
-                seq,
-                at: &at,
-                actor_id: actor_id.as_deref(),
-                actor_name: &actor_name,
-                action: &action,
-                outcome: &outcome,
-                target_kind: &target_kind,
-                target_id: target_id.as_deref(),
-                target_label: &target_label,
-                detail: &detail,
-                before_json: before_json.as_deref(),
-                after_json: after_json.as_deref(),
-                prev_hash: &prev_hash,
-            }
-            .hash();
-            // A deleted entry shows as a gap in seq; an edited one as a hash mismatch.
-            if seq != expected_seq || prev_hash != expected_prev || recomputed != hash {
-                return Ok(AuditVerification {
-                    intact: false,
-                    entries_checked: checked,
-                    first_broken_seq: Some(seq.min(expected_seq)),
-                });
-            }
-            checked += 1;
-            expected_seq = seq + 1;
-            expected_prev = hash;
-        }
-        Ok(AuditVerification {
-            intact: true,
-            entries_checked: checked,
-            first_broken_seq: None,
-        })
-    })
+/// The log itself, as the target of viewing, verifying, exporting and re-anchoring it.
+pub(crate) fn log_target() -> Target {
+    Target {
+        kind: "audit_log",
+        id: None,
+        label: "audit log".into(),
+    }
 }

@@ -7,6 +7,7 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::head::{head_status, AuditHeadStatus};
 use crate::clock::{parse_business_time, to_rfc3339};
 use crate::error::{Error, Result};
 use crate::exports::write_record;
@@ -206,13 +207,17 @@ fn page_of(conn: &Connection, sql: &str, values: Vec<SqlValue>, limit: u32) -> R
     })
 }
 
-/// Writes every entry matching the filters (ignoring paging) as CSV, newest first.
+/// Writes every entry matching the filters (ignoring paging) as CSV, newest
+/// first, and last an `audit.head` row: the whole log's head when the export
+/// began, whatever the filters, and how it compared with the head file — so
+/// every export is also a noted head (docs/decisions/0029-audit-head.md).
 pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<u64> {
     let query = AuditQuery {
         before_seq: None,
         limit: None,
         ..query.clone()
     };
+    let head = head_status(store)?;
     store.read(|conn| {
         let (filter, values) = where_clause(conn, &query)?;
         let sql = format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY seq DESC");
@@ -258,10 +263,43 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
             )?;
             count += 1;
         }
+        write_record(&mut writer, head_row(&head))?;
         writer.flush()?;
         Ok(count)
     })
 }
+
+/// The head as a row of the export's columns: seq and time in theirs, the
+/// hash and the head file's state in the detail, and all of it as JSON in "after".
+fn head_row(status: &AuditHeadStatus) -> [String; 12] {
+    let head = &status.head;
+    let state = status.file_state.as_str();
+    let after = serde_json::json!({
+        "seq": head.seq,
+        "hash": head.hash,
+        "at": head.at,
+        "head_file": state,
+        "head_file_seq": status.file_head.as_ref().map(|h| h.seq),
+        "head_file_hash": status.file_head.as_ref().map(|h| h.hash.as_str()),
+    });
+    [
+        head.seq.to_string(),
+        head.at.clone(),
+        String::new(),
+        String::new(),
+        HEAD_ROW_ACTION.to_owned(),
+        String::new(),
+        "audit_log".to_owned(),
+        String::new(),
+        "head".to_owned(),
+        format!("hash {}; head file {state}", head.hash),
+        String::new(),
+        after.to_string(),
+    ]
+}
+
+/// The action column of an export's last row, which holds the head.
+pub const HEAD_ROW_ACTION: &str = "audit.head";
 
 /// The newest entries about a customer and everything of theirs: their
 /// relationships, subscriptions, users, service requests, purchase offers and

@@ -2,21 +2,17 @@
 
 use std::path::Path;
 
-use super::{append, query, verify, AuditPage, AuditQuery, AuditVerification, Event, Target};
-use crate::access::{guarded_read, require, Action};
+use super::head::{head_status, reanchor_audit_head, AuditHeadStatus};
+use super::{
+    append, log_target, query, verify_against, AuditPage, AuditQuery, AuditVerification, Event,
+    NotedHead,
+};
+use crate::access::{guarded_read, guarded_write, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::exports::{write_csv, ExportedFile};
 use crate::store::Store;
-
-fn log_target() -> Target {
-    Target {
-        kind: "audit_log",
-        id: None,
-        label: "audit log".into(),
-    }
-}
 
 pub fn list_as(
     store: &Store,
@@ -30,16 +26,33 @@ pub fn list_as(
     query::list(store, filter)
 }
 
-/// Verifies the chain and records that it was verified, with the result.
-pub fn verify_as(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<AuditVerification> {
+/// Verifies the chain (and, when given, against a head the admin noted) and
+/// records that it was verified, with the result.
+pub fn verify_as(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    noted: Option<&NotedHead>,
+) -> Result<AuditVerification> {
     guarded_read(store, clock, actor, "audit.verify", log_target(), |conn| {
         require(conn, actor, Action::VerifyAuditLog)
     })?;
-    let result = verify(store)?;
-    let detail = match result.first_broken_seq {
-        None => format!("intact ({} entries)", result.entries_checked),
-        Some(seq) => format!("broken at entry {seq}"),
+    let result = verify_against(store, noted)?;
+    let head = &result.head;
+    let mut detail = match result.first_broken_seq {
+        _ if result.intact => format!("intact ({} entries)", result.entries_checked),
+        None => format!("{} findings", result.findings.len()),
+        Some(seq) => format!("{} findings, first at entry {seq}", result.findings.len()),
     };
+    detail.push_str(&format!(
+        "; head {} {}; head file {}",
+        head.seq,
+        head.hash,
+        result.head_file.as_str()
+    ));
+    if noted.is_some() {
+        detail.push_str("; compared with a noted head");
+    }
     store.write(|tx| {
         let event = Event {
             detail,
@@ -48,6 +61,28 @@ pub fn verify_as(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Audi
         append(tx, clock, &event)
     })?;
     Ok(result)
+}
+
+/// The head for Settings → About: for those who may view the log.
+pub fn head_status_as(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<AuditHeadStatus> {
+    guarded_read(store, clock, actor, "audit.head", log_target(), |conn| {
+        require(conn, actor, Action::ViewAuditLog)
+    })?;
+    head_status(store)
+}
+
+/// [`reanchor_audit_head`] for staff: those who may verify the log may accept
+/// its current end as the head, with a reason that the new entry keeps.
+pub fn reanchor_as(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    reason: &str,
+) -> Result<AuditHeadStatus> {
+    guarded_write(store, clock, actor, "audit.reanchor", log_target(), |tx| {
+        require(tx, actor, Action::VerifyAuditLog)
+    })?;
+    reanchor_audit_head(store, clock, &actor.audit_ref(), reason)
 }
 
 /// Writes the filtered log to `dir` as `partnerdesk-audit-<time>.csv`.

@@ -4,20 +4,20 @@ use time::Duration;
 use super::*;
 use crate::clock::ManualClock;
 
-fn store() -> (tempfile::TempDir, Store) {
+pub(super) fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("a.sqlite3")).unwrap();
     (dir, store)
 }
 
-fn actor(name: &str) -> ActorRef {
+pub(super) fn actor(name: &str) -> ActorRef {
     ActorRef {
         id: Some(format!("id-{name}")),
         name: name.into(),
     }
 }
 
-fn staff_target(label: &str) -> Target {
+pub(super) fn staff_target(label: &str) -> Target {
     Target {
         kind: "staff",
         id: Some(format!("staff-{label}")),
@@ -25,7 +25,18 @@ fn staff_target(label: &str) -> Target {
     }
 }
 
-fn seed(store: &Store, clock: &ManualClock, count: usize) {
+/// Changes the file as someone at the sqlite3 prompt would: the append-only
+/// triggers stop accidents, not a person who drops them first.
+pub(super) fn tamper(store: &Store, sql: &str) {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;",
+    )
+    .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+pub(super) fn seed(store: &Store, clock: &ManualClock, count: usize) {
     store
         .write(|tx| {
             for i in 0..count {
@@ -50,14 +61,12 @@ fn an_untouched_chain_verifies_intact() {
     assert!(verify(&store).unwrap().intact, "an empty log is intact");
     seed(&store, &clock, 20);
     let result = verify(&store).unwrap();
-    assert_eq!(
-        result,
-        AuditVerification {
-            intact: true,
-            entries_checked: 20,
-            first_broken_seq: None
-        }
-    );
+    assert!(result.intact);
+    assert_eq!(result.entries_checked, 20);
+    assert_eq!(result.first_broken_seq, None);
+    assert_eq!(result.findings, Vec::new());
+    assert_eq!(result.head.seq, 20);
+    assert_eq!(result.head_file, HeadFileState::Matches);
 }
 
 #[test]
@@ -65,16 +74,21 @@ fn editing_a_row_behind_the_apps_back_is_reported_at_that_row() {
     let (_dir, store) = store();
     let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
     seed(&store, &clock, 10);
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    conn.execute(
+    tamper(
+        &store,
         "UPDATE audit_log SET actor_name = 'Someone else' WHERE seq = 7",
-        [],
-    )
-    .unwrap();
+    );
     let result = verify(&store).unwrap();
     assert!(!result.intact);
     assert_eq!(result.first_broken_seq, Some(7));
-    assert_eq!(result.entries_checked, 6);
+    assert_eq!(result.entries_checked, 10, "the walk goes on past a break");
+    let kinds: Vec<_> = result.findings.iter().map(|f| (f.kind, f.seq)).collect();
+    assert_eq!(kinds, vec![(FindingKind::Edited, Some(7))]);
+    assert_eq!(
+        result.findings[0].text.en,
+        "Entry 7 was edited: its content no longer matches its hash."
+    );
+    assert_ne!(result.findings[0].text.pl, result.findings[0].text.en);
 }
 
 #[test]
@@ -82,10 +96,36 @@ fn deleting_a_row_is_reported_where_it_was() {
     let (_dir, store) = store();
     let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
     seed(&store, &clock, 10);
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    conn.execute("DELETE FROM audit_log WHERE seq = 4", [])
-        .unwrap();
-    assert_eq!(verify(&store).unwrap().first_broken_seq, Some(4));
+    tamper(&store, "DELETE FROM audit_log WHERE seq = 4");
+    let result = verify(&store).unwrap();
+    assert_eq!(result.first_broken_seq, Some(4));
+    let kinds: Vec<_> = result
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.seq, f.to_seq))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![(FindingKind::Missing, Some(4), Some(4))],
+        "a gap, and no broken link reported after it"
+    );
+    assert_eq!(
+        result.findings[0].text.en,
+        "Entry 4 is missing: it was deleted from the log."
+    );
+    assert_eq!(
+        result.head_file,
+        HeadFileState::Matches,
+        "the newest is intact"
+    );
+
+    tamper(&store, "DELETE FROM audit_log WHERE seq IN (6, 7)");
+    let result = verify(&store).unwrap();
+    assert_eq!(result.findings.len(), 2);
+    assert_eq!(
+        result.findings[1].text.en,
+        "Entries 6 to 7 are missing: 2 entries were deleted from the log."
+    );
 }
 
 #[test]
@@ -93,12 +133,18 @@ fn rehashing_an_edited_row_still_breaks_the_next_link() {
     let (_dir, store) = store();
     let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
     seed(&store, &clock, 5);
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
     // A forger who recomputes row 2's own hash still cannot fix row 3's prev_hash link.
-    conn.execute("UPDATE audit_log SET hash = 'forged' WHERE seq = 2", [])
-        .unwrap();
+    tamper(&store, "UPDATE audit_log SET hash = 'forged' WHERE seq = 2");
     let result = verify(&store).unwrap();
     assert_eq!(result.first_broken_seq, Some(2));
+    let kinds: Vec<_> = result.findings.iter().map(|f| (f.kind, f.seq)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (FindingKind::Edited, Some(2)),
+            (FindingKind::BrokenLink, Some(3))
+        ]
+    );
 }
 
 #[test]
@@ -231,7 +277,10 @@ fn csv_export_holds_the_filtered_set_with_a_header() {
     assert_eq!(count, 3, "paging is ignored: the whole filtered set");
     let mut reader = csv::Reader::from_reader(out.as_slice());
     assert_eq!(&reader.headers().unwrap()[3], "actor_name");
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let head = rows.pop().expect("the head row");
+    assert_eq!(&head[4], "audit.head", "the last row is the head");
+    assert_eq!(&head[0], "6", "the whole log's head, whatever the filter");
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| &r[3] == "Anna"));
     assert_eq!(&rows[0][11], r#"{"role":"billing_admin"}"#);
@@ -251,7 +300,7 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
             .code(),
         crate::ErrorCode::Forbidden
     );
-    assert!(verify_as(&w.store, &w.clock, &billing).is_err());
+    assert!(verify_as(&w.store, &w.clock, &billing, None).is_err());
     assert!(export_as(
         &w.store,
         &w.clock,
@@ -266,7 +315,7 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
         "no file for a refusal"
     );
 
-    let result = verify_as(&w.store, &w.clock, &service).unwrap();
+    let result = verify_as(&w.store, &w.clock, &service, None).unwrap();
     assert!(result.intact);
     let exported = export_as(
         &w.store,
@@ -280,8 +329,8 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
     let written = std::fs::read_to_string(&exported.path).unwrap();
     assert_eq!(
         written.lines().count() as u64,
-        exported.rows + 1,
-        "header plus rows"
+        exported.rows + 2,
+        "header, rows and the head"
     );
     assert!(
         !std::path::Path::new(&format!("{}.part", exported.path.trim_end_matches(".csv"))).exists()

@@ -33,6 +33,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0011_fixed_width_timestamps.sql"
     )),
+    M::up(include_str!("../../migrations/0012_audit_append_only.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

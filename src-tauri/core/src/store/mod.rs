@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+use crate::audit::head::{self, HeadTracker};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
@@ -24,6 +25,8 @@ pub struct Store {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
     migration: MigrationReport,
+    /// The audit chain's head file beside the database (docs/decisions/0029).
+    audit_head: HeadTracker,
 }
 
 impl Store {
@@ -48,6 +51,7 @@ impl Store {
         migrations::refuse_if_newer(&writer, path, supported)?;
         connection::configure(&writer)?;
         let migration = migrations::migrate(&mut writer, path, migrations, supported, clock)?;
+        let audit_head = HeadTracker::open(path, &writer, migration.from_version)?;
         let reader = connection::open_configured(path)?;
         // The reader can never write, whatever a bug asks of it.
         reader.pragma_update(None, "query_only", "ON")?;
@@ -56,6 +60,7 @@ impl Store {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             migration,
+            audit_head,
         })
     }
 
@@ -67,6 +72,10 @@ impl Store {
         &self.migration
     }
 
+    pub(crate) fn audit_head(&self) -> &HeadTracker {
+        &self.audit_head
+    }
+
     /// Runs `work` on the read connection. In WAL mode it never waits for a writer.
     pub fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = lock(&self.reader)?;
@@ -76,11 +85,16 @@ impl Store {
     /// Runs `work` in an IMMEDIATE transaction: the write lock is taken up front,
     /// so two writers never deadlock upgrading a read lock. Commits when `work`
     /// returns `Ok`, rolls back on `Err` (and on panic, when the transaction drops).
+    /// After a commit that appended to the audit log, the head file is written.
     pub fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        head::forget_appended();
         let value = work(&tx)?;
         tx.commit()?;
+        if let Some(appended) = head::take_appended() {
+            self.audit_head.committed(&appended);
+        }
         Ok(value)
     }
 
