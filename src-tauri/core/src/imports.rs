@@ -132,34 +132,23 @@ fn megabytes(bytes: u64) -> (String, String) {
 }
 
 /// Reads `csv_text` with the one CSV reader ([`csv_file::read`]): the
-/// delimiter found from the header, headers matched by name, unknown columns
-/// ignored, each `required` column present, every record on the file's own
-/// line. `build` validates one row; its error becomes that line's problem.
+/// delimiter found from the header, headers matched by name or alias,
+/// unknown columns ignored, each required column present, every record on the
+/// file's own line. `build` validates one row; its error becomes that line's problem.
 pub(crate) fn parse<T>(
     csv_text: &str,
-    columns: &[&'static str],
-    required: &[&str],
+    columns: &[Column],
     build: impl Fn(&CsvRow<'_>) -> Result<T>,
 ) -> Result<ParsedRows<T>> {
     check_size(csv_text.len() as u64)?;
-    let columns: Vec<Column> = columns
-        .iter()
-        .map(|&name| match required.contains(&name) {
-            true => Column::required(name, &[]),
-            false => Column::optional(name, &[]),
-        })
-        .collect();
-    let table = csv_file::read(csv_text, None, &columns)?;
+    let table = csv_file::read(csv_text, None, columns)?;
     let mut rows: ParsedRows<T> = table
         .problems
         .into_iter()
         .map(|problem| (problem.line, Err(problem)))
         .collect();
     for record in &table.records {
-        let row = CsvRow {
-            columns: &columns,
-            record,
-        };
+        let row = CsvRow { columns, record };
         let result = build(&row).map_err(|e| ImportProblem::of_error(record.line, &e, "file"));
         rows.push((record.line, result));
     }

@@ -13,6 +13,7 @@ use crate::audit::Target;
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
+use crate::csv_file::Column;
 use crate::error::Result;
 use crate::ids::{new_id, parse_id};
 use crate::imports::{self, CsvRow, ImportJob, ImportMode, ImportReport, ParsedRows};
@@ -29,6 +30,28 @@ pub const COLUMNS: [&str; 6] = [
     "admin_role",
 ];
 
+/// The columns the import reads: [`COLUMNS`] by the export's names, or by the
+/// Microsoft 365 admin center's "add multiple users" template (User Name,
+/// First Name, Last Name, Display Name, Job Title, … — docs/decisions/0033),
+/// or by Polish headers.
+pub const IMPORT_COLUMNS: [Column; 6] = [
+    Column::required("display_name", &["Display Name", "Nazwa wyświetlana"]),
+    Column::required(
+        "user_name",
+        &[
+            "User Name",
+            "Username",
+            "User principal name",
+            "UPN",
+            "Nazwa użytkownika",
+        ],
+    ),
+    Column::optional("first_name", &["First Name", "Imię"]),
+    Column::optional("last_name", &["Last Name", "Nazwisko"]),
+    Column::optional("job_title", &["Job Title", "Stanowisko"]),
+    Column::optional("admin_role", &["Admin role", "Rola administratora"]),
+];
+
 fn row(row: &CsvRow<'_>) -> Result<ValidUser> {
     validate_input(&CustomerUserInput {
         display_name: row.get("display_name"),
@@ -41,7 +64,7 @@ fn row(row: &CsvRow<'_>) -> Result<ValidUser> {
 }
 
 fn parse(csv_text: &str) -> Result<ParsedRows<ValidUser>> {
-    imports::parse(csv_text, &COLUMNS, &["display_name", "user_name"], row)
+    imports::parse(csv_text, &IMPORT_COLUMNS, row)
 }
 
 /// Checks the permission, the customer, and each row's domain and uniqueness

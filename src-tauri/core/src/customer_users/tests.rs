@@ -1016,3 +1016,48 @@ fn a_customers_permissions_follow_its_relationship_for_the_ui() {
         ErrorCode::Forbidden
     );
 }
+
+#[test]
+fn the_admin_centers_bulk_add_template_imports_as_microsoft_writes_it() {
+    let w = world();
+    let customer_id = zolc(&w);
+    // Microsoft 365 admin center, "Add multiple users": 16 columns, this order.
+    let csv = "User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region\r\n\
+anna@zolc.pl,Anna,Nowak,Anna Nowak,Księgowa,Finanse,,,,,,,Łódź,,90-001,Polska\r\n\
+,Jan,Kowalski,Jan Kowalski,,,,,,,,,,,,\r\n";
+    let report = preview_import(&w.store, &w.clock, &w.admin, &customer_id, csv).unwrap();
+    assert_eq!((report.rows, report.valid), (2, 1), "{:?}", report.problems);
+    assert_eq!(
+        (report.problems[0].line, report.problems[0].field.as_str()),
+        (3, "user_name")
+    );
+    // Polish headers, semicolons, as Excel in Poland saves them.
+    let polish = "Nazwa wyświetlana;Nazwa użytkownika;Imię;Nazwisko;Stanowisko\r\n\
+Ewa Zięba;ewa@zolc.pl;Ewa;Zięba;Kierowniczka\r\n";
+    let never = AtomicBool::new(false);
+    let (report, _) = apply_import(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &customer_id,
+        polish,
+        ImportMode::AllOrNothing,
+        &|_, _| {},
+        &never,
+    )
+    .unwrap();
+    assert_eq!(report.imported, 1, "{:?}", report.problems);
+    let user = all(&w, &customer_id, CustomerUserQuery::default())
+        .rows
+        .into_iter()
+        .find(|u| u.user_name == "ewa@zolc.pl")
+        .unwrap();
+    assert_eq!(
+        (
+            user.first_name.as_str(),
+            user.last_name.as_str(),
+            user.job_title.as_str()
+        ),
+        ("Ewa", "Zięba", "Kierowniczka")
+    );
+}

@@ -11,6 +11,7 @@ use crate::audit::Target;
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
+use crate::csv_file::Column;
 use crate::error::Result;
 use crate::ids::new_id;
 use crate::imports::{self, CsvRow, ImportJob, ImportMode, ImportReport, ParsedRows};
@@ -63,8 +64,58 @@ fn row(row: &CsvRow<'_>) -> Result<ValidCustomer> {
     })
 }
 
+/// The columns the import reads: [`COLUMNS`] by the export's names, or by the
+/// headers people and Microsoft write (Partner Center's customer export:
+/// Microsoft ID, Company name, Primary domain name, Tags — docs/decisions/0033).
+pub const IMPORT_COLUMNS: [Column; 14] = [
+    Column::required(
+        "company_name",
+        &["Company name", "Company", "Nazwa firmy", "Firma", "Nazwa"],
+    ),
+    Column::required(
+        "default_domain",
+        &[
+            "Primary domain name",
+            "Initial domain",
+            "Domain",
+            "Domena",
+            "Domena początkowa",
+        ],
+    ),
+    Column::optional("other_domains", &["Other domains", "Inne domeny"]),
+    Column::optional(
+        "tenant_id",
+        &[
+            "Microsoft ID",
+            "Tenant ID",
+            "Customer ID",
+            "Identyfikator dzierżawy",
+            "Identyfikator Microsoft",
+        ],
+    ),
+    Column::optional("street", &["Street", "Address", "Ulica", "Adres"]),
+    Column::optional("city", &["City", "Miasto", "Miejscowość"]),
+    Column::optional(
+        "postal_code",
+        &["Postal code", "ZIP", "ZIP or Postal Code", "Kod pocztowy"],
+    ),
+    Column::optional("country", &["Country", "Country or Region", "Kraj"]),
+    Column::optional(
+        "contact_name",
+        &["Contact name", "Contact", "Osoba kontaktowa", "Kontakt"],
+    ),
+    Column::optional(
+        "contact_email",
+        &["Contact email", "Email", "E-mail", "Adres e-mail"],
+    ),
+    Column::optional("contact_phone", &["Contact phone", "Phone", "Telefon"]),
+    Column::optional("language", &["Language", "Język"]),
+    Column::optional("notes", &["Notes", "Uwagi", "Notatki"]),
+    Column::optional("tags", &["Tags", "Tagi"]),
+];
+
 fn parse(csv_text: &str) -> Result<ParsedRows<ValidCustomer>> {
-    imports::parse(csv_text, &COLUMNS, &["company_name", "default_domain"], row)
+    imports::parse(csv_text, &IMPORT_COLUMNS, row)
 }
 
 /// Checks uniqueness against the database and within the file itself.

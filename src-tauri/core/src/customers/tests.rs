@@ -868,3 +868,38 @@ fn a_semicolon_export_for_excel_imports_back_unchanged() {
     );
     assert_eq!(strip(imported), strip(original));
 }
+
+#[test]
+fn partner_centers_customer_export_and_polish_headers_import() {
+    let w = world();
+    // Partner Center → Customers → Export (docs/decisions/0033).
+    let partner_center = "Microsoft ID,Company name,Primary domain name,Relationship,Tags\r\n\
+0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0,Contoso Sp. z o.o.,contoso.onmicrosoft.com,Cloud Reseller,\r\n";
+    let report = preview_import(&w.store, &w.clock, &w.admin, partner_center).unwrap();
+    assert_eq!((report.rows, report.valid), (1, 1), "{:?}", report.problems);
+    let (report, _) = apply_import(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        partner_center,
+        ImportMode::AllOrNothing,
+        &|_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.imported, 1);
+    let rows = list(&w.store, &w.clock, &w.admin, &CustomerQuery::default())
+        .unwrap()
+        .rows;
+    let contoso = get(&w.store, &w.clock, &w.admin, &rows[0].id).unwrap();
+    assert_eq!(
+        contoso.tenant_id.as_deref(),
+        Some("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+    );
+    assert_eq!(contoso.default_domain, "contoso.onmicrosoft.com");
+
+    let polish =
+        "Nazwa firmy;Domena;Miasto;Kod pocztowy;Kraj\r\nZakład Łódź;lodz;Łódź;90-001;PL\r\n";
+    let report = preview_import(&w.store, &w.clock, &w.admin, polish).unwrap();
+    assert_eq!((report.rows, report.valid), (1, 1), "{:?}", report.problems);
+}

@@ -23,6 +23,7 @@ use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
+use crate::csv_file::Column;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, parse_id};
 use crate::imports::{
@@ -450,7 +451,12 @@ pub fn add(
 
 /// The columns a CSV import reads; only `key` is required when the import
 /// gives the service, licence count and term.
-pub const IMPORT_COLUMNS: [&str; 4] = ["key", "service", "quantity", "term"];
+pub const IMPORT_COLUMNS: [Column; 4] = [
+    Column::required("key", &["Product key", "Klucz", "Klucz produktu"]),
+    Column::optional("service", &["Usługa"]),
+    Column::optional("quantity", &["Licences", "Licenses", "Liczba licencji"]),
+    Column::optional("term", &["Okres"]),
+];
 
 /// A pasted file's rows, and how many of its lines were blank or comments.
 struct KeyRows {
@@ -512,7 +518,7 @@ fn parse_import(import: &KeyImport) -> Result<KeyRows> {
         .split([',', ';', '\t'])
         .any(|h| h.trim().trim_matches('"').eq_ignore_ascii_case("key"));
     if is_csv {
-        let rows = imports::parse(text, &IMPORT_COLUMNS, &["key"], |row: &CsvRow<'_>| {
+        let rows = imports::parse(text, &IMPORT_COLUMNS, |row: &CsvRow<'_>| {
             build(
                 row.line(),
                 &row.get("key"),
