@@ -218,7 +218,8 @@ export const api = {
   verifyAudit: (noted?: NotedHead) => call<AuditVerification>("verify_audit", { noted: noted ?? null }),
   auditHead: () => call<AuditHeadStatus>("audit_head"),
   reanchorAuditHead: (reason: string) => call<AuditHeadStatus>("reanchor_audit_head", { reason }),
-  exportAuditCsv: (query: AuditQuery) => call<ExportedFile>("export_audit_csv", { query }),
+  exportAuditCsv: (query: AuditQuery, delimiter: Delimiter) =>
+    call<ExportedFile>("export_audit_csv", { query, delimiter }),
 
   listCustomers: (query: CustomerQuery) => call<CustomerPage>("list_customers", { query }),
   getCustomer: (id: string) => call<Customer>("get_customer", { id }),

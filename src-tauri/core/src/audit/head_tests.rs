@@ -490,7 +490,13 @@ fn every_export_ends_with_the_head_and_how_it_compared() {
     seed(&store, &clock, 4);
     let export = |store: &Store| {
         let mut out = Vec::new();
-        export_csv(store, &AuditQuery::default(), &mut out).unwrap();
+        export_csv(
+            store,
+            &AuditQuery::default(),
+            crate::csv_file::Delimiter::Comma,
+            &mut out,
+        )
+        .unwrap();
         let mut reader = csv::Reader::from_reader(out.as_slice());
         reader.records().map(|r| r.unwrap()).last().unwrap()
     };

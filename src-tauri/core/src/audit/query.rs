@@ -9,8 +9,9 @@ use ts_rs::TS;
 
 use super::head::{head_status, AuditHeadStatus};
 use crate::clock::{parse_business_time, to_rfc3339};
+use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
-use crate::exports::write_record;
+use crate::exports::{csv_writer, write_record};
 use crate::limits;
 use crate::store::Store;
 use crate::validate::{bounded_filter, filter_value};
@@ -211,7 +212,12 @@ fn page_of(conn: &Connection, sql: &str, values: Vec<SqlValue>, limit: u32) -> R
 /// first, and last an `audit.head` row: the whole log's head when the export
 /// began, whatever the filters, and how it compared with the head file — so
 /// every export is also a noted head (docs/decisions/0029-audit-head.md).
-pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<u64> {
+pub fn export_csv(
+    store: &Store,
+    query: &AuditQuery,
+    delimiter: Delimiter,
+    out: impl Write,
+) -> Result<u64> {
     let query = AuditQuery {
         before_seq: None,
         limit: None,
@@ -223,7 +229,7 @@ pub fn export_csv(store: &Store, query: &AuditQuery, out: impl Write) -> Result<
         let sql = format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY seq DESC");
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values))?;
-        let mut writer = csv::Writer::from_writer(out);
+        let mut writer = csv_writer(out, delimiter);
         write_record(
             &mut writer,
             [

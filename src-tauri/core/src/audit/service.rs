@@ -10,6 +10,7 @@ use super::{
 use crate::access::{guarded_read, guarded_write, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
+use crate::csv_file::Delimiter;
 use crate::error::Result;
 use crate::exports::{write_csv, ExportedFile};
 use crate::store::Store;
@@ -92,13 +93,14 @@ pub fn export_as(
     clock: &dyn Clock,
     actor: &Actor,
     filter: &AuditQuery,
+    delimiter: Delimiter,
     dir: &Path,
 ) -> Result<ExportedFile> {
     guarded_read(store, clock, actor, "audit.export", log_target(), |conn| {
         require(conn, actor, Action::ViewAuditLog)
     })?;
     let exported = write_csv(dir, "audit", clock, |out| {
-        query::export_csv(store, filter, out)
+        query::export_csv(store, filter, delimiter, out)
     })?;
     let (rows, path) = (exported.rows, &exported.path);
     store.write(|tx| {

@@ -3,6 +3,7 @@ use time::Duration;
 
 use super::*;
 use crate::clock::ManualClock;
+use crate::csv_file::Delimiter;
 
 pub(super) fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -273,7 +274,7 @@ fn csv_export_holds_the_filtered_set_with_a_header() {
         limit: Some(1),
         ..Default::default()
     };
-    let count = export_csv(&store, &query, &mut out).unwrap();
+    let count = export_csv(&store, &query, Delimiter::Comma, &mut out).unwrap();
     assert_eq!(count, 3, "paging is ignored: the whole filtered set");
     let mut reader = csv::Reader::from_reader(out.as_slice());
     assert_eq!(&reader.headers().unwrap()[3], "actor_name");
@@ -306,6 +307,7 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
         &w.clock,
         &billing,
         &AuditQuery::default(),
+        Delimiter::Comma,
         dir.path()
     )
     .is_err());
@@ -322,6 +324,7 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
         &w.clock,
         &service,
         &AuditQuery::default(),
+        Delimiter::Comma,
         dir.path(),
     )
     .unwrap();
