@@ -108,4 +108,9 @@ pub const COMMANDS: &[&str] = &[
     "dashboard_overview",
     "expiry_calendar",
     "export_calendar_ics",
+    "list_backups",
+    "back_up_now",
+    "restore_backup",
+    "recovery_backups",
+    "recover_database",
 ];

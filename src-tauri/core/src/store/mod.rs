@@ -9,6 +9,7 @@ mod tests;
 mod timestamp_tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -16,6 +17,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
+pub use connection::BUSY_TIMEOUT;
 pub use migrations::{latest_version, migrations, MigrationReport};
 pub use paths::{data_dir, export_dir, DATABASE_FILE, DATA_DIR_ENV, EXPORT_DIR_ENV};
 
@@ -24,6 +26,9 @@ pub struct Store {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
     migration: MigrationReport,
+    /// Transactions committed through [`Store::write`] since opening: the
+    /// backup schedule backs up only when it moved (decision 0030).
+    commits: AtomicU64,
 }
 
 impl Store {
@@ -56,6 +61,7 @@ impl Store {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             migration,
+            commits: AtomicU64::new(0),
         })
     }
 
@@ -81,7 +87,13 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&tx)?;
         tx.commit()?;
+        self.commits.fetch_add(1, Ordering::Relaxed);
         Ok(value)
+    }
+
+    /// How many write transactions committed since the store was opened.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
     }
 
     pub fn schema_version(&self) -> Result<usize> {
