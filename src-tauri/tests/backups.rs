@@ -11,6 +11,7 @@ use partnerdesk_core::clock::SystemClock;
 use partnerdesk_core::{ApiError, Store};
 use partnerdesk_lib::state::AppState;
 use serde_json::{json, Value};
+use tauri::Manager;
 
 use support::{harness, harness_with, invoke, setup_input, Harness};
 
@@ -83,9 +84,9 @@ fn a_damaged_database_is_recovered_from_the_newest_backup_without_signing_in() {
     call(&h, "complete_setup", setup_input());
     add_customer(&h, "Alfa", "alfa");
     call(&h, "back_up_now", json!({}));
-    let Harness { dir, app, window } = h;
-    drop(window);
-    drop(app);
+    // As at quit: the store closes, folding its write-ahead log into the file.
+    h.app.state::<AppState>().close();
+    let Harness { dir, .. } = h;
     let path = dir.path().join("partnerdesk.sqlite3");
     corrupt_page_3(&path);
 

@@ -79,14 +79,13 @@ pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Every backup in the folder beside `database`, newest first. A missing
-/// folder is an empty list.
+/// folder (or a file where it should be: the failure says so) is an empty list.
 pub fn list(database: &Path) -> Result<Vec<BackupInfo>> {
     let dir = backups_dir(database);
-    let entries = match fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e.into()),
-    };
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let entries = fs::read_dir(&dir)?;
     let mut found = Vec::new();
     for entry in entries {
         let entry = entry?;

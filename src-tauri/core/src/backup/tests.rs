@@ -9,6 +9,7 @@ use time::macros::datetime;
 use time::Duration;
 
 use super::files::{backups_dir, file_name};
+use super::files;
 use super::*;
 use crate::access::{CompanyRole, CustomerAccess};
 use crate::audit::{self, AuditQuery};
@@ -203,7 +204,7 @@ fn service_admins_may_back_up_but_not_restore_and_others_neither() {
     let billing = w.staff("Bill Billing", CompanyRole::BillingAdmin, CustomerAccess::Full);
     let made = back_up_now_as(&w.store, &w.clock, &service).expect("service admin backs up");
     assert_eq!(overview_as(&w.store, &w.clock, &service).unwrap().backups.len(), 1);
-    let newest = |store| {
+    let newest = |store: &crate::Store| {
         let page = audit::list(store, &AuditQuery { limit: Some(1), ..Default::default() }).unwrap();
         let e = page.entries[0].clone();
         (e.action, e.outcome, e.target_label)

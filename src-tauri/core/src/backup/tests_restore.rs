@@ -5,6 +5,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::files::{backups_dir, with_suffix};
+use crate::clock::Clock;
 use super::*;
 use crate::audit::{self, AuditQuery};
 use crate::customers::{self, CustomerQuery};
