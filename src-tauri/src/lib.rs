@@ -166,12 +166,34 @@ fn back_up_if_changed<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
+/// On Unix a SIGTERM (the session ending, a shutdown, `kill`) quits the app
+/// the way closing its window does, so the exit backup runs and the database
+/// closes cleanly.
+#[cfg(unix)]
+fn quit_on_terminate<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    // Inside the task: the signal needs the async runtime's reactor.
+    tauri::async_runtime::spawn(async move {
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                if terminate.recv().await.is_some() {
+                    tracing::info!("SIGTERM: quitting");
+                    app.exit(0);
+                }
+            }
+            Err(error) => tracing::warn!(%error, "SIGTERM will end the app without an exit backup"),
+        }
+    });
+}
+
 pub fn run() {
     logs::start();
     app_builder(tauri::Builder::default(), AppState::open_default())
         .setup(|app| {
             start_clock(app.handle().clone());
             start_backups(app.handle().clone());
+            #[cfg(unix)]
+            quit_on_terminate(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!())
@@ -179,6 +201,7 @@ pub fn run() {
         .run(|app, event| {
             // The last chance to back up what changed since the last backup.
             if let RunEvent::Exit = event {
+                tracing::info!("quitting: backing up what changed and closing the database");
                 back_up_if_changed(app);
                 app.state::<AppState>().close();
             }

@@ -2,10 +2,10 @@
 // after the database file was damaged (a page overwritten with garbage), from
 // the recovery screen, with nobody signed in.
 import assert from "node:assert/strict";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { launch, removeProfile, screenshot } from "./app.mjs";
+import { binary, launch, removeProfile, screenshot } from "./app.mjs";
 import { ADMIN, addCustomer, completeWizard, go, signIn, waitForText } from "./flows.mjs";
 
 /** Overwrites page 3 of the database with garbage, as a bad sector would. */
@@ -17,10 +17,28 @@ function corruptPage3(path) {
   closeSync(fd);
 }
 
-async function waitUntilGone(path, timeoutMs = 15000) {
+/** The app started on `profile`: the one process whose data directory is this test's own. */
+function appPid(profile) {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, "latin1").split("\0");
+      const exe = readlinkSync(`/proc/${entry}/exe`);
+      if (exe === binary && environ.includes(`PARTNERDESK_DATA_DIR=${profile.data}`)) return Number(entry);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  throw new Error(`no running app on ${profile.data}`);
+}
+
+/** Quits the app as the system does at logout, and waits until it has. */
+async function quit(profile, timeoutMs = 15000) {
+  const pid = appPid(profile);
+  process.kill(pid, "SIGTERM");
   const deadline = Date.now() + timeoutMs;
-  while (existsSync(path)) {
-    if (Date.now() > deadline) throw new Error(`${path} is still there: the app did not quit cleanly`);
+  while (existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "latin1").includes(") Z")) {
+    if (Date.now() > deadline) throw new Error(`the app (${pid}) did not quit on SIGTERM`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -41,10 +59,11 @@ test("a damaged database opens the recovery screen and the newest backup brings 
     await (await app.browser.$('[data-testid="backup-row"]')).waitForDisplayed({ timeout: 10000 });
     assert.match(await (await app.browser.$('[data-testid="backup-status"]')).getText(), /made and checked/);
     assert.equal(readdirSync(join(profile.data, "backups")).filter((n) => n.endsWith(".sqlite3")).length, 1);
-    // Quitting closes the database: its write-ahead log is folded into the
-    // file, so the file alone holds everything, and damage to it shows.
-    await app.browser.closeWindow().catch(() => {});
-    await waitUntilGone(database + "-wal");
+    // Quit (SIGTERM, as at logout): the app closes the database, folding its
+    // write-ahead log into the file, so the file alone holds everything and
+    // damage to it shows. (Ending the WebDriver session would kill it instead.)
+    await quit(profile);
+    assert.ok(!existsSync(database + "-wal"), "the database was closed cleanly");
     await app.stop();
     corruptPage3(database);
 
@@ -63,7 +82,8 @@ test("a damaged database opens the recovery screen and the newest backup brings 
     await go(app.browser, "customers");
     await waitForText(app.browser, "main h1", "Customers");
     await (await app.browser.$('[data-customer="zolc.onmicrosoft.com"]')).waitForDisplayed({ timeout: 5000 });
-    const aside = readdirSync(profile.data).filter((n) => n.startsWith("partnerdesk.sqlite3.damaged-"));
+    // Its companions (-wal, -shm) travel with it under the same name.
+    const aside = readdirSync(profile.data).filter((n) => /^partnerdesk\.sqlite3\.damaged-[0-9T.]+Z$/.test(n));
     assert.equal(aside.length, 1, `the damaged file is kept aside: ${readdirSync(profile.data)}`);
     assert.ok(existsSync(database));
   } finally {
