@@ -75,7 +75,9 @@ impl AppState {
     }
 
     fn live(&self) -> RwLockReadGuard<'_, Live> {
-        self.live.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.live
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn live_mut(&self) -> RwLockWriteGuard<'_, Live> {
@@ -152,10 +154,12 @@ impl AppState {
         if let Ok(current) = current {
             if let Err(still_used) = close(current) {
                 self.live_mut().store = Ok(still_used);
-                return Err(ApiError::from(Error::invalid_state(partnerdesk_core::text!(
-                    "The database is still busy; try again in a moment.",
-                    "Baza danych jest jeszcze zajęta; spróbuj za chwilę."
-                ))));
+                return Err(ApiError::from(Error::invalid_state(
+                    partnerdesk_core::text!(
+                        "The database is still busy; try again in a moment.",
+                        "Baza danych jest jeszcze zajęta; spróbuj za chwilę."
+                    ),
+                )));
             }
         }
         let mut live = self.live_mut();

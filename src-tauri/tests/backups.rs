@@ -56,7 +56,8 @@ fn restoring_a_backup_swaps_the_database_and_signs_everyone_out() {
         .contains("partnerdesk.sqlite3.before-restore-"));
     let status = call(&h, "session_status", json!({}));
     assert_eq!(status["state"], "signed_out", "the old session is gone");
-    let refused = invoke(&h.window, "list_customers", json!({"query": {}})).expect_err("signed out");
+    let refused =
+        invoke(&h.window, "list_customers", json!({"query": {}})).expect_err("signed out");
     assert_eq!(refused["code"], "unauthenticated");
 
     call(
@@ -73,7 +74,10 @@ fn restoring_a_backup_swaps_the_database_and_signs_everyone_out() {
 fn corrupt_page_3(path: &std::path::Path) {
     let bytes = std::fs::read(path).expect("read");
     let page = u64::from(u16::from_be_bytes([bytes[16], bytes[17]]));
-    let mut file = std::fs::OpenOptions::new().write(true).open(path).expect("open");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .expect("open");
     file.seek(SeekFrom::Start(2 * page)).expect("seek");
     file.write_all(&vec![0x67; page as usize]).expect("write");
 }

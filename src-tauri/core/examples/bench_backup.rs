@@ -37,9 +37,13 @@ fn main() -> BenchResult<()> {
     let mut done = 0;
     while done < rows {
         store.write(|tx| {
-            let mut insert = tx.prepare_cached("INSERT INTO bench_rows (name, note) VALUES (?1, ?2)")?;
+            let mut insert =
+                tx.prepare_cached("INSERT INTO bench_rows (name, note) VALUES (?1, ?2)")?;
             for i in done..(done + batch).min(rows) {
-                let name = format!("Customer {i:010} Sp. z o.o. {}", i.wrapping_mul(2_654_435_761) % 97);
+                let name = format!(
+                    "Customer {i:010} Sp. z o.o. {}",
+                    i.wrapping_mul(2_654_435_761) % 97
+                );
                 let note = format!("{:0>200}", i.wrapping_mul(40_503));
                 insert.execute((name, note))?;
             }

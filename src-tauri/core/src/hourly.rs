@@ -45,7 +45,9 @@ pub fn run(store: &Store, clock: &dyn Clock, rules: &[HourlyRule]) -> Vec<Change
         match catch_unwind(AssertUnwindSafe(|| (rule.apply)(store, clock))) {
             Ok(Ok(Some(change))) => changes.push(change),
             Ok(Ok(None)) => {}
-            Ok(Err(error)) => tracing::error!(rule = rule.name, %error, "a clock-driven rule failed"),
+            Ok(Err(error)) => {
+                tracing::error!(rule = rule.name, %error, "a clock-driven rule failed")
+            }
             Err(panic) => {
                 let message = panic
                     .downcast_ref::<&str>()

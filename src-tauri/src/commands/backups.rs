@@ -10,7 +10,10 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn list_backups(state: State<'_, AppState>) -> Result<BackupOverview, ApiError> {
-    as_actor(&state, |cx| backup::overview_as(cx.store, cx.clock, &cx.actor)).await
+    as_actor(&state, |cx| {
+        backup::overview_as(cx.store, cx.clock, &cx.actor)
+    })
+    .await
 }
 
 /// Backs up now; audited. The half-hourly schedule counts it as its own.
@@ -101,6 +104,8 @@ async fn swap<R: Runtime, T: Send + 'static>(
         + 'static,
 ) -> Result<T, ApiError> {
     let app = app.clone();
+    // ApiError is what every command fails with; boxing it would only unbox it here.
+    #[allow(clippy::result_large_err)]
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         let clock = state.clock();

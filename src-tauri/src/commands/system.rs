@@ -11,4 +11,3 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
     let store = state.store()?;
     blocking(move || system::app_info(&store)).await
 }
-

@@ -35,7 +35,7 @@ fn write(store: &Store, clock: &dyn Clock, error: &Error) -> Result<()> {
         en: text.en.clone(),
         pl: text.pl,
     })
-        .map_err(|e| Error::Internal(format!("cannot encode a backup failure: {e}")))?;
+    .map_err(|e| Error::Internal(format!("cannot encode a backup failure: {e}")))?;
     store.write(|tx| {
         tx.execute(
             "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)

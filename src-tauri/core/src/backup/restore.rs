@@ -57,7 +57,12 @@ fn name_of(path: &Path) -> String {
 /// The one step after any restore, once the restored store is open: the audit
 /// entry `backup.restored` naming the backup. (The audit log's re-anchoring
 /// after a restore belongs here too.)
-pub fn after_restore(store: &Store, clock: &dyn Clock, actor: &ActorRef, from: &Path) -> Result<()> {
+pub fn after_restore(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &ActorRef,
+    from: &Path,
+) -> Result<()> {
     let name = name_of(from);
     let event = Event {
         detail: format!("the database was replaced by the backup {name}"),

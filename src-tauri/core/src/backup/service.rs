@@ -37,10 +37,17 @@ fn overview(database: &Path, last_failure: Option<super::BackupFailure>) -> Resu
 
 /// The backups, newest first, and the last failure.
 pub fn overview_as(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<BackupOverview> {
-    let last = guarded_read(store, clock, actor, "backup.list", target("backups"), |conn| {
-        require(conn, actor, Action::ManageBackups)?;
-        failure::last(conn.connection())
-    })?;
+    let last = guarded_read(
+        store,
+        clock,
+        actor,
+        "backup.list",
+        target("backups"),
+        |conn| {
+            require(conn, actor, Action::ManageBackups)?;
+            failure::last(conn.connection())
+        },
+    )?;
     overview(store.path(), last)
 }
 
@@ -51,9 +58,14 @@ pub fn recovery_overview(database: &Path) -> Result<BackupOverview> {
 
 /// "Back up now": audited as `backup.create` with the backup's name.
 pub fn back_up_now_as(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<BackupInfo> {
-    guarded_read(store, clock, actor, "backup.create", target("backups"), |conn| {
-        require(conn, actor, Action::ManageBackups)
-    })?;
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "backup.create",
+        target("backups"),
+        |conn| require(conn, actor, Action::ManageBackups),
+    )?;
     let info = create(store, clock)?;
     let event = Event {
         detail: format!("{} bytes, checked", info.size_bytes),
@@ -72,9 +84,14 @@ pub fn prepare_restore_as(
     actor: &Actor,
     name: &str,
 ) -> Result<PathBuf> {
-    guarded_read(store, clock, actor, "backup.restore", target(name), |conn| {
-        require(conn, actor, Action::RestoreBackups)
-    })?;
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "backup.restore",
+        target(name),
+        |conn| require(conn, actor, Action::RestoreBackups),
+    )?;
     let path = resolve(store.path(), name)?;
     quick_check(&path).map_err(|detail| {
         let shown = crate::validate::shown(name);

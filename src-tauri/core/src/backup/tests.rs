@@ -8,8 +8,8 @@ use rusqlite::{Connection, OpenFlags};
 use time::macros::datetime;
 use time::Duration;
 
-use super::files::{backups_dir, file_name};
 use super::files;
+use super::files::{backups_dir, file_name};
 use super::*;
 use crate::access::{CompanyRole, CustomerAccess};
 use crate::audit::{self, AuditQuery};
@@ -61,8 +61,14 @@ fn a_backup_is_one_consistent_moment_while_writes_go_on() {
     for backup in &made {
         let path = dir.join(&backup.name);
         quick_check(&path).expect("every backup passes quick_check");
-        let a = count(&path, "SELECT count(*) FROM settings WHERE key LIKE 'pair.%.a'");
-        let b = count(&path, "SELECT count(*) FROM settings WHERE key LIKE 'pair.%.b'");
+        let a = count(
+            &path,
+            "SELECT count(*) FROM settings WHERE key LIKE 'pair.%.a'",
+        );
+        let b = count(
+            &path,
+            "SELECT count(*) FROM settings WHERE key LIKE 'pair.%.b'",
+        );
         assert_eq!(a, b, "{}: whole transactions only", backup.name);
         assert!(backup.checked && backup.size_bytes > 0);
         let mode: String = Connection::open(&path)
@@ -71,14 +77,20 @@ fn a_backup_is_one_consistent_moment_while_writes_go_on() {
             .unwrap();
         assert_eq!(mode, "delete", "a backup is one file, no write-ahead log");
     }
-    let listed: Vec<String> = list(store.path()).unwrap().into_iter().map(|b| b.name).collect();
+    let listed: Vec<String> = list(store.path())
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
     let mut newest_first: Vec<String> = made.iter().rev().map(|b| b.name.clone()).collect();
     newest_first.dedup();
     assert_eq!(listed, newest_first, "listed newest first");
     assert!(
-        !fs::read_dir(&dir)
+        !fs::read_dir(&dir).unwrap().any(|e| e
             .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial")),
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".partial")),
         "no half-written copy is left"
     );
 }
@@ -86,7 +98,10 @@ fn a_backup_is_one_consistent_moment_while_writes_go_on() {
 #[test]
 fn backup_names_sort_as_time_with_milliseconds() {
     let at = datetime!(2026-11-25 09:30:00.123 UTC);
-    assert_eq!(file_name(at).unwrap(), "partnerdesk-20261125T093000.123Z.sqlite3");
+    assert_eq!(
+        file_name(at).unwrap(),
+        "partnerdesk-20261125T093000.123Z.sqlite3"
+    );
     assert_eq!(files::taken_at(&file_name(at).unwrap()), Some(at));
     assert_eq!(files::taken_at("partnerdesk.sqlite3"), None);
     assert_eq!(files::taken_at("notes.txt"), None);
@@ -132,17 +147,28 @@ fn rotation_deletes_exactly_the_retired_files_and_nothing_else() {
     fs::write(dir.join("notes.txt"), b"mine").unwrap();
     w.clock.set(now);
     let made = create(&w.store, &w.clock).expect("backup");
-    let listed: Vec<String> = list(w.store.path()).unwrap().into_iter().map(|b| b.name).collect();
+    let listed: Vec<String> = list(w.store.path())
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
     assert_eq!(listed[0], made.name, "the new backup is kept, newest");
     assert_eq!(listed.len(), KEEP_NEWEST + 12);
-    assert!(retired(&listed, now).is_empty(), "what is left is what rotation keeps");
+    assert!(
+        retired(&listed, now).is_empty(),
+        "what is left is what rotation keeps"
+    );
     assert!(dir.join("notes.txt").exists());
 }
 
 #[test]
 fn a_failed_backup_is_recorded_shown_and_notified_to_admins_who_manage_backups() {
     let w = world();
-    let service = w.staff("Sam Service", CompanyRole::ServiceAdmin, CustomerAccess::None);
+    let service = w.staff(
+        "Sam Service",
+        CompanyRole::ServiceAdmin,
+        CustomerAccess::None,
+    );
     let nobody = w.staff("Nina Nobody", CompanyRole::None, CustomerAccess::None);
     // The folder cannot be made: a file stands where it would be (as root
     // too, where permissions would not stop the write).
@@ -190,7 +216,10 @@ fn the_schedule_backs_up_only_when_something_committed() {
     let w = world();
     let schedule = Schedule::default();
     assert!(schedule.run_if_changed(&w.store, &w.clock).unwrap().is_ok());
-    assert!(schedule.run_if_changed(&w.store, &w.clock).is_none(), "nothing new");
+    assert!(
+        schedule.run_if_changed(&w.store, &w.clock).is_none(),
+        "nothing new"
+    );
     w.customer("Alfa", "alfa", &[]);
     w.clock.advance(Duration::minutes(30));
     assert!(schedule.run_if_changed(&w.store, &w.clock).unwrap().is_ok());
@@ -200,20 +229,56 @@ fn the_schedule_backs_up_only_when_something_committed() {
 #[test]
 fn service_admins_may_back_up_but_not_restore_and_others_neither() {
     let w = world();
-    let service = w.staff("Sam Service", CompanyRole::ServiceAdmin, CustomerAccess::None);
-    let billing = w.staff("Bill Billing", CompanyRole::BillingAdmin, CustomerAccess::Full);
+    let service = w.staff(
+        "Sam Service",
+        CompanyRole::ServiceAdmin,
+        CustomerAccess::None,
+    );
+    let billing = w.staff(
+        "Bill Billing",
+        CompanyRole::BillingAdmin,
+        CustomerAccess::Full,
+    );
     let made = back_up_now_as(&w.store, &w.clock, &service).expect("service admin backs up");
-    assert_eq!(overview_as(&w.store, &w.clock, &service).unwrap().backups.len(), 1);
+    assert_eq!(
+        overview_as(&w.store, &w.clock, &service)
+            .unwrap()
+            .backups
+            .len(),
+        1
+    );
     let newest = |store: &crate::Store| {
-        let page = audit::list(store, &AuditQuery { limit: Some(1), ..Default::default() }).unwrap();
+        let page = audit::list(
+            store,
+            &AuditQuery {
+                limit: Some(1),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let e = page.entries[0].clone();
         (e.action, e.outcome, e.target_label)
     };
-    assert_eq!(newest(&w.store), ("backup.create".into(), "done".into(), made.name.clone()));
+    assert_eq!(
+        newest(&w.store),
+        ("backup.create".into(), "done".into(), made.name.clone())
+    );
 
     let refused = prepare_restore_as(&w.store, &w.clock, &service, &made.name).unwrap_err();
-    assert!(matches!(refused, Error::Forbidden { reason: "role_required", .. }), "{refused}");
-    assert_eq!(newest(&w.store), ("backup.restore".into(), "refused".into(), made.name.clone()));
+    assert!(
+        matches!(
+            refused,
+            Error::Forbidden {
+                reason: "role_required",
+                ..
+            }
+        ),
+        "{refused}"
+    );
+    assert_eq!(
+        newest(&w.store),
+        ("backup.restore".into(), "refused".into(), made.name.clone())
+    );
 
     for refused in [
         back_up_now_as(&w.store, &w.clock, &billing).map(|_| ()),
