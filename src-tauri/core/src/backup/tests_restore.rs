@@ -209,3 +209,22 @@ fn restoring_from_settings_keeps_the_current_file_aside_with_its_companions() {
         ("backup.restored", "Anna Admin")
     );
 }
+
+#[test]
+fn a_database_left_with_its_write_ahead_log_by_a_crash_passes_the_check_and_keeps_its_data() {
+    let w = world();
+    w.customer("Alfa", "alfa", &[]);
+    // The files as a crash leaves them: copied while the store is open.
+    let crashed = tempfile::tempdir().unwrap();
+    let copy = crashed.path().join("t.sqlite3");
+    for suffix in ["", "-wal"] {
+        let from = with_suffix(w.store.path(), suffix);
+        fs::copy(&from, with_suffix(&copy, suffix)).unwrap();
+    }
+    assert!(
+        fs::metadata(with_suffix(&copy, "-wal")).unwrap().len() > 0,
+        "the log holds the commits"
+    );
+    let store = open_checked(&copy).expect("a crash is not damage");
+    assert_eq!(names(&store, &w.admin, &w.clock), ["Alfa"]);
+}
