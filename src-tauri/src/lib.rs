@@ -1,9 +1,11 @@
 //! The desktop shell: Tauri set-up and thin commands over `partnerdesk-core`.
 
 pub mod commands;
+pub mod logs;
 pub mod state;
 
-use tauri::{Builder, Manager, Runtime};
+use partnerdesk_core::change::{Change, Entity};
+use tauri::{Builder, Manager, RunEvent, Runtime};
 
 use crate::commands::activity::CountsActivity;
 use crate::state::AppState;
@@ -121,43 +123,90 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::trial_invitations::trial_invitation_message,
             commands::trial_invitations::send_trial_invitation_email,
             commands::trial_invitations::record_trial_invitation_signup,
+            commands::backups::list_backups,
+            commands::backups::back_up_now,
+            commands::backups::restore_backup,
+            commands::backups::recovery_backups,
+            commands::backups::recover_database,
         ])
 }
 
 /// How often the clock-driven changes (relationship expiry, renewal) are applied.
 const CLOCK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
-/// Applies the changes due by the clock now and then hourly, on a thread of its own.
+/// Applies the changes due by the clock now and then hourly, on a thread of
+/// its own; a rule that fails or panics is logged and the others still run.
 fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
     std::thread::spawn(move || loop {
         let state = app.state::<AppState>();
         if let Ok(store) = state.store() {
             let clock = state.clock();
-            let due = [
-                partnerdesk_core::relationships::apply_clock(&store, clock.as_ref()),
-                partnerdesk_core::subscriptions::apply_clock(&store, clock.as_ref()),
-                partnerdesk_core::offers::apply_clock(&store, clock.as_ref()),
-                // Last: notices what the clocks above just changed.
-                partnerdesk_core::notifications::apply_clock(&store, clock.as_ref()),
-            ];
-            for result in due {
-                match result {
-                    Ok(Some(change)) => commands::announce(&app, &change),
-                    Ok(None) => {}
-                    Err(error) => eprintln!("partnerdesk: clock-driven changes failed: {error}"),
-                }
+            let rules = partnerdesk_core::hourly::RULES;
+            for change in partnerdesk_core::hourly::run(&store, clock.as_ref(), rules) {
+                commands::announce(&app, &change);
             }
         }
         std::thread::sleep(CLOCK_INTERVAL);
     });
 }
 
+/// Backs up every half hour while something changed (decision 0030). A
+/// failure was logged, recorded and notified by the core; the bell is told.
+fn start_backups<R: Runtime>(app: tauri::AppHandle<R>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(partnerdesk_core::backup::INTERVAL);
+        back_up_if_changed(&app);
+    });
+}
+
+fn back_up_if_changed<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let state = app.state::<AppState>();
+    if let Ok(store) = state.store() {
+        let clock = state.clock();
+        if let Some(Err(_)) = state.backups().run_if_changed(&store, clock.as_ref()) {
+            commands::announce(app, &Change::of(Entity::Notification));
+        }
+    }
+}
+
+/// On Unix a SIGTERM (the session ending, a shutdown, `kill`) quits the app
+/// the way closing its window does, so the exit backup runs and the database
+/// closes cleanly.
+#[cfg(unix)]
+fn quit_on_terminate<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    // Inside the task: the signal needs the async runtime's reactor.
+    tauri::async_runtime::spawn(async move {
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                if terminate.recv().await.is_some() {
+                    tracing::info!("SIGTERM: quitting");
+                    app.exit(0);
+                }
+            }
+            Err(error) => tracing::warn!(%error, "SIGTERM will end the app without an exit backup"),
+        }
+    });
+}
+
 pub fn run() {
+    logs::start();
     app_builder(tauri::Builder::default(), AppState::open_default())
         .setup(|app| {
             start_clock(app.handle().clone());
+            start_backups(app.handle().clone());
+            #[cfg(unix)]
+            quit_on_terminate(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("Partnerdesk could not start its window");
+        .build(tauri::generate_context!())
+        .expect("Partnerdesk could not start its window")
+        .run(|app, event| {
+            // The last chance to back up what changed since the last backup.
+            if let RunEvent::Exit = event {
+                tracing::info!("quitting: backing up what changed and closing the database");
+                back_up_if_changed(app);
+                app.state::<AppState>().close();
+            }
+        });
 }

@@ -454,6 +454,19 @@ fn table() -> Vec<(&'static str, Kind)> {
                 args: none,
             },
         ),
+        (
+            "list_backups",
+            View {
+                audit: "backup.list",
+                actions: &["manage_backups"],
+                args: none,
+            },
+        ),
+        ("back_up_now", Write),
+        ("restore_backup", Write),
+        // Only while the database is damaged, when nobody can sign in (decision 0030).
+        ("recovery_backups", Open),
+        ("recover_database", Open),
     ]
 }
 

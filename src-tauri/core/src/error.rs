@@ -30,6 +30,9 @@ pub enum ErrorCode {
     InvalidState,
     /// The database could not be read or written, or is not usable by this build.
     Storage,
+    /// The database file is damaged or unreadable: the UI opens the recovery
+    /// screen, which restores a backup (docs/decisions/0030-backups-and-recovery.md).
+    Damaged,
     /// A bug: the message is for a bug report, not for the user to act on.
     Internal,
 }
@@ -92,6 +95,12 @@ pub enum Error {
         path: String,
     },
 
+    #[error(
+        "The database file {path} is damaged or cannot be read (SQLite says: {detail}). \
+         Restore a backup; the damaged file is kept aside, never deleted."
+    )]
+    Damaged { path: String, detail: String },
+
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
@@ -147,6 +156,7 @@ impl Error {
             | Error::Sqlite(_)
             | Error::Migration(_)
             | Error::Io(_) => ErrorCode::Storage,
+            Error::Damaged { .. } => ErrorCode::Damaged,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -198,6 +208,12 @@ impl Error {
                 "Tę bazę danych zapisała nowsza wersja Partnerdesk (wersja schematu {found}; \
                  ta wersja obsługuje najwyżej {supported}). Zainstaluj nowszą wersję albo przenieś plik \
                  {path} w inne miejsce, aby zacząć od pustej bazy. Plik nie został zmieniony."
+            ),
+            Error::Damaged { path, detail } => text!(
+                "The database file {path} is damaged or cannot be read (SQLite says: {detail}). \
+                 Restore a backup; the damaged file is kept aside, never deleted.",
+                "Plik bazy danych {path} jest uszkodzony lub nie da się go odczytać (komunikat SQLite: {detail}). \
+                 Przywróć kopię zapasową; uszkodzony plik zostanie odłożony obok, nigdy nie jest usuwany."
             ),
             Error::Sqlite(e) => text!("database error: {e}", "błąd bazy danych: {e}"),
             Error::Migration(e) => text!(
@@ -330,6 +346,10 @@ mod tests {
                 path: "/tmp/x".into(),
             },
             Error::from(rusqlite::Error::InvalidQuery),
+            Error::Damaged {
+                path: "/tmp/x".into(),
+                detail: "database disk image is malformed".into(),
+            },
             Error::from(std::io::Error::other("disk full")),
             Error::Internal("a bug".into()),
         ]

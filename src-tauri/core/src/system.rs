@@ -16,7 +16,12 @@ pub struct AppInfo {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_backup: Option<String>,
+    /// The folder of the app's daily log files.
+    pub log_folder: String,
 }
+
+/// The log folder's name in the data directory, beside the database.
+pub const LOG_DIR: &str = "logs";
 
 pub fn app_info(store: &Store) -> Result<AppInfo> {
     let schema_version = u32::try_from(store.schema_version()?).unwrap_or(u32::MAX);
@@ -29,5 +34,10 @@ pub fn app_info(store: &Store) -> Result<AppInfo> {
             .backup
             .as_ref()
             .map(|p| p.display().to_string()),
+        log_folder: store
+            .path()
+            .parent()
+            .map(|dir| dir.join(LOG_DIR).display().to_string())
+            .unwrap_or_default(),
     })
 }

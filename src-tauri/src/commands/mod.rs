@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod audit;
+pub mod backups;
 pub mod catalog;
 pub mod company;
 pub mod customer_users;
@@ -61,7 +62,7 @@ where
 pub fn announce<R: Runtime>(app: &AppHandle<R>, change: &Change) {
     if let Err(error) = app.emit(CHANGE_EVENT, change) {
         // The write is committed either way; a screen that missed it refreshes on focus.
-        eprintln!("partnerdesk: could not emit the change event: {error}");
+        tracing::warn!(%error, "could not emit the change event");
     }
 }
 

@@ -110,6 +110,11 @@ pub const COMMANDS: &[&str] = &[
     "dashboard_overview",
     "expiry_calendar",
     "export_calendar_ics",
+    "list_backups",
+    "back_up_now",
+    "restore_backup",
+    "recovery_backups",
+    "recover_database",
 ];
 
 // Commands the webview calls on its own, never because the person did

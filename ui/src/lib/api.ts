@@ -10,6 +10,9 @@ import type { NotificationList } from "./bindings/NotificationList";
 import type { NotificationQuery } from "./bindings/NotificationQuery";
 import type { Overview } from "./bindings/Overview";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { BackupOverview } from "./bindings/BackupOverview";
+import type { RestoreReport } from "./bindings/RestoreReport";
 import type { AppSettings } from "./bindings/AppSettings";
 import type { ActivityPage } from "./bindings/ActivityPage";
 import type { AuditPage } from "./bindings/AuditPage";
@@ -101,6 +104,7 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   rate_limited: true,
   invalid_state: true,
   storage: true,
+  damaged: true,
   internal: true,
 };
 const ERROR_CODES = Object.keys(KNOWN_CODES) as ErrorCode[];
@@ -358,6 +362,13 @@ export const api = {
   dashboardOverview: () => call<Overview>("dashboard_overview"),
   expiryCalendar: () => call<Calendar>("expiry_calendar"),
   exportCalendarIcs: () => call<ExportedFile>("export_calendar_ics"),
+  listBackups: () => call<BackupOverview>("list_backups"),
+  backUpNow: () => call<BackupInfo>("back_up_now"),
+  restoreBackup: (name: string) => call<RestoreReport>("restore_backup", { name }),
+  /** Only while the database is damaged: no sign-in is possible then. */
+  recoveryBackups: () => call<BackupOverview>("recovery_backups"),
+  /** Restores `name`, or the newest backup that passes its check when null. */
+  recoverDatabase: (name: string | null) => call<RestoreReport>("recover_database", { name }),
 };
 
 /**

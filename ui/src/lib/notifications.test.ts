@@ -13,10 +13,18 @@ describe("notifications", () => {
     expect(target({ ...base, object_kind: "relationship", object_id: "r1" })).toEqual(["customers", "c1"]);
     expect(target({ ...base, object_kind: "offer", object_id: "o1" })).toEqual(["offers", "o1"]);
     expect(target({ ...base, object_kind: "company", object_id: "" })).toEqual(["company", null]);
+    expect(target({ object_kind: "backup", object_id: "" })).toEqual(["settings", null]);
     expect(calendarTarget({ kind: "approval_request", event: "lapses", object_id: "r1", customer_id: "c2", subject: "x", date: "2027-01-01" }))
       .toEqual(["customers", "c2"]);
     expect(calendarTarget({ kind: "trial", event: "ends", object_id: "s9", customer_id: "c2", subject: "x", date: "2027-01-01" }))
       .toEqual(["subscriptions", "s9"]);
+  });
+
+  it("name a failed backup in its own words", () => {
+    expect(kindKey("backup_failed")).toBe("notifications.kind.backup_failed");
+    expect(eventText({ ...base, kind: "backup_failed", event: "failed", object_kind: "backup" })[0]).toBe(
+      "notifications.event.failed",
+    );
   });
 
   it("describe the change with its values, and unknown events and kinds safely", () => {

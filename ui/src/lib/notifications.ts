@@ -7,7 +7,7 @@ import type { ScreenId } from "./router.svelte";
 
 const EVENTS = new Set([
   "partner_of_record", "quantity", "suspend", "reactivate", "cancel", "auto_renew", "convert_trial",
-  "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed",
+  "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed", "failed",
 ]);
 
 const SWITCHES = new Set(["partner_of_record", "auto_renew"]);
@@ -19,7 +19,7 @@ export function kindKey(kind: string): MessageKey | null {
 }
 
 const KNOWN_KINDS = new Set([
-  "partner_of_record", "trial_ending", "relationship_expiring", "offer_expiring", "company_profile", "product_key_unredeemed",
+  "partner_of_record", "trial_ending", "relationship_expiring", "offer_expiring", "company_profile", "product_key_unredeemed", "backup_failed",
 ]);
 
 /** What happened, as a message key and its parameters. */
@@ -42,6 +42,8 @@ export function target(n: Pick<Notification, "object_kind" | "object_id" | "cust
       return ["offers", n.object_id];
     case "product_key":
       return ["keys", null];
+    case "backup":
+      return ["settings", null];
     case "subscription":
       return ["subscriptions", n.object_id];
     default:

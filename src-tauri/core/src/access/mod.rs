@@ -170,6 +170,10 @@ pub enum Action {
     ViewFullProductKeys,
     /// See one's own notifications, mark them read, choose the kinds one wants.
     ViewNotifications,
+    /// See the automatic backups and make one now (decision 0030).
+    ManageBackups,
+    /// Replace the database with a backup (the current file is kept aside).
+    RestoreBackups,
 }
 
 /// Why an action is refused. The UI shows a localised text for each.
@@ -287,7 +291,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -324,6 +328,8 @@ impl Action {
         Action::RedeemProductKeys,
         Action::ViewFullProductKeys,
         Action::ViewNotifications,
+        Action::ManageBackups,
+        Action::RestoreBackups,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -364,6 +370,8 @@ impl Action {
             Action::RedeemProductKeys => "redeem_product_keys",
             Action::ViewFullProductKeys => "view_full_product_keys",
             Action::ViewNotifications => "view_notifications",
+            Action::ManageBackups => "manage_backups",
+            Action::RestoreBackups => "restore_backups",
         }
     }
 
@@ -409,6 +417,8 @@ impl Action {
             Action::RedeemProductKeys => "redeem product keys for customers",
             Action::ViewFullProductKeys => "see product keys in full",
             Action::ViewNotifications => "see notifications",
+            Action::ManageBackups => "see or make backups",
+            Action::RestoreBackups => "restore a backup",
         }
     }
 
@@ -458,6 +468,8 @@ impl Action {
             Action::RedeemProductKeys => "realizować klucze produktów dla klientów",
             Action::ViewFullProductKeys => "wyświetlać pełne klucze produktów",
             Action::ViewNotifications => "wyświetlać powiadomienia",
+            Action::ManageBackups => "wyświetlać lub tworzyć kopie zapasowe",
+            Action::RestoreBackups => "przywracać kopię zapasową",
         }
     }
 }
@@ -568,6 +580,10 @@ fn rule(action: Action) -> Rule {
         Action::RedeemProductKeys => (EVERYONE, Full, ADVISOR, ANY_CUSTOMER),
         Action::ViewFullProductKeys => (&[GA, BA], Any, ADVISOR, ANY_CUSTOMER),
         Action::ViewNotifications => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
+        // Backups are the data's safety: the service admins watch them with the
+        // global admins; replacing the database is the global admins' alone.
+        Action::ManageBackups => (&[GA, SA], Any, NO_GATE, ANY_CUSTOMER),
+        Action::RestoreBackups => (&[GA], Any, NO_GATE, ANY_CUSTOMER),
     };
     Rule {
         roles,

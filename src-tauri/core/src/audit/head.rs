@@ -316,8 +316,8 @@ impl HeadTracker {
                 (Opened::CreatedOnUpgrade { from_version }, true)
             }
             HeadFileState::Missing | HeadFileState::Unreadable | HeadFileState::Mismatch => {
-                eprintln!(
-                    "partnerdesk: audit head file {} is {}; left as found for verify to report",
+                tracing::warn!(
+                    "audit head file {} is {}; left as found for verify to report",
                     path.display(),
                     state.as_str()
                 );
@@ -370,8 +370,8 @@ impl HeadTracker {
                 state.written_seq = head.seq;
             }
             Err(e) => {
-                eprintln!(
-                    "partnerdesk: could not write the audit head file {}: {e}",
+                tracing::error!(
+                    "could not write the audit head file {}: {e}",
                     path.display()
                 );
                 state.write_error = Some(e.to_string());

@@ -27,10 +27,12 @@ pub use rules::{ClockRule, CLOCK_RULES};
 
 /// Kinds made from events rather than by a clock rule.
 pub const KIND_PARTNER_OF_RECORD: &str = "partner_of_record";
+/// An automatic or manual backup failed (decision 0030); seen by those who manage backups.
+pub const KIND_BACKUP_FAILED: &str = "backup_failed";
 
 /// Every kind a staff member can switch off: the event kinds and one per clock rule.
 pub fn kinds() -> Vec<&'static str> {
-    let mut kinds = vec![KIND_PARTNER_OF_RECORD];
+    let mut kinds = vec![KIND_PARTNER_OF_RECORD, KIND_BACKUP_FAILED];
     for rule in CLOCK_RULES {
         if !kinds.contains(&rule.kind) {
             kinds.push(rule.kind);
@@ -249,6 +251,7 @@ fn visible(conn: &Connection, actor: &Actor) -> Result<String> {
         (Action::ViewCustomers, "'relationship'"),
         (Action::ManagePurchaseOffers, "'offer'"),
         (Action::ViewProductKeys, "'product_key'"),
+        (Action::ManageBackups, "'backup'"),
     ] {
         if allows(conn, actor, action)? {
             kinds.push(kind);

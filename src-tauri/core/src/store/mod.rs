@@ -9,6 +9,7 @@ mod tests;
 mod timestamp_tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -17,6 +18,7 @@ use crate::audit::head::{self, HeadTracker};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
+pub use connection::BUSY_TIMEOUT;
 pub use migrations::{latest_version, migrations, MigrationReport};
 pub use paths::{data_dir, export_dir, DATABASE_FILE, DATA_DIR_ENV, EXPORT_DIR_ENV};
 
@@ -27,6 +29,9 @@ pub struct Store {
     migration: MigrationReport,
     /// The audit chain's head file beside the database (docs/decisions/0029).
     audit_head: HeadTracker,
+    /// Transactions committed through [`Store::write`] since opening: the
+    /// backup schedule backs up only when it moved (decision 0030).
+    commits: AtomicU64,
 }
 
 impl Store {
@@ -61,6 +66,7 @@ impl Store {
             reader: Mutex::new(reader),
             migration,
             audit_head,
+            commits: AtomicU64::new(0),
         })
     }
 
@@ -95,7 +101,13 @@ impl Store {
         if let Some(appended) = head::take_appended() {
             self.audit_head.committed(&appended);
         }
+        self.commits.fetch_add(1, Ordering::Relaxed);
         Ok(value)
+    }
+
+    /// How many write transactions committed since the store was opened.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
     }
 
     pub fn schema_version(&self) -> Result<usize> {

@@ -4,4 +4,8 @@ export type AppInfo = { version: string, database_path: string, schema_version: 
 /**
  * The pre-migration copy written at this start, if one was.
  */
-migration_backup?: string, };
+migration_backup?: string, 
+/**
+ * The folder of the app's daily log files.
+ */
+log_folder: string, };

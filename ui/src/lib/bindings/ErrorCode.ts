@@ -3,4 +3,4 @@
 /**
  * Stable, machine-readable error codes. Renaming one is a breaking change for the UI.
  */
-export type ErrorCode = "validation" | "not_found" | "conflict" | "forbidden" | "unauthenticated" | "locked" | "rate_limited" | "invalid_state" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "forbidden" | "unauthenticated" | "locked" | "rate_limited" | "invalid_state" | "storage" | "damaged" | "internal";

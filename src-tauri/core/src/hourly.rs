@@ -1,0 +1,138 @@
+//! The clock-driven rules the app applies at start and then hourly. Each rule
+//! runs on its own: one that fails or panics is logged, and the rules after
+//! it still run, now and at every later turn.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::change::Change;
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::store::Store;
+
+/// One clock-driven rule: its name for the log, and what it does.
+pub struct HourlyRule {
+    pub name: &'static str,
+    pub apply: fn(&Store, &dyn Clock) -> Result<Option<Change>>,
+}
+
+/// The rules, in order. Notifications last: they notice what the rules above just changed.
+pub const RULES: &[HourlyRule] = &[
+    HourlyRule {
+        name: "relationships",
+        apply: crate::relationships::apply_clock,
+    },
+    HourlyRule {
+        name: "subscriptions",
+        apply: crate::subscriptions::apply_clock,
+    },
+    HourlyRule {
+        name: "offers",
+        apply: crate::offers::apply_clock,
+    },
+    HourlyRule {
+        name: "notifications",
+        apply: crate::notifications::apply_clock,
+    },
+];
+
+/// Runs every rule once; returns the changes to announce.
+pub fn run(store: &Store, clock: &dyn Clock, rules: &[HourlyRule]) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for rule in rules {
+        // A panic inside a write rolled its transaction back (the transaction
+        // drops), and the store's locks recover from poisoning, so the store
+        // is sound for the next rule.
+        match catch_unwind(AssertUnwindSafe(|| (rule.apply)(store, clock))) {
+            Ok(Ok(Some(change))) => changes.push(change),
+            Ok(Ok(None)) => {}
+            Ok(Err(error)) => {
+                tracing::error!(rule = rule.name, %error, "a clock-driven rule failed")
+            }
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".into());
+                tracing::error!(rule = rule.name, panic = %message, "a clock-driven rule panicked");
+            }
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::Entity;
+    use crate::testing::world;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static AFTER_THE_PANIC: AtomicUsize = AtomicUsize::new(0);
+
+    fn panics(_: &Store, _: &dyn Clock) -> Result<Option<Change>> {
+        panic!("a bug in one rule")
+    }
+
+    fn panics_inside_a_write(store: &Store, _: &dyn Clock) -> Result<Option<Change>> {
+        store.write(|tx| {
+            tx.execute("DELETE FROM settings", [])?;
+            panic!("a bug half way through a write")
+        })
+    }
+
+    fn counts(store: &Store, _: &dyn Clock) -> Result<Option<Change>> {
+        AFTER_THE_PANIC.fetch_add(1, Ordering::SeqCst);
+        store.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES ('hourly.test', 'ran', '')
+                 ON CONFLICT (key) DO NOTHING",
+                [],
+            )?;
+            Ok(Some(Change::of(Entity::Notification)))
+        })
+    }
+
+    #[test]
+    fn the_next_rule_still_runs_after_one_panics() {
+        let w = world();
+        let settings_before: i64 = w
+            .store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM settings", [], |r| r.get(0))?))
+            .unwrap();
+        let rules = [
+            HourlyRule {
+                name: "broken",
+                apply: panics,
+            },
+            HourlyRule {
+                name: "broken in a write",
+                apply: panics_inside_a_write,
+            },
+            HourlyRule {
+                name: "after",
+                apply: counts,
+            },
+        ];
+        for turn in 1..=2 {
+            let changes = run(&w.store, &w.clock, &rules);
+            assert_eq!(changes.len(), 1, "the last rule's change, turn {turn}");
+            assert_eq!(AFTER_THE_PANIC.load(Ordering::SeqCst), turn);
+        }
+        let settings_after: i64 = w
+            .store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM settings", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(
+            settings_after,
+            settings_before + 1,
+            "the panicking write rolled back; the next rule's write committed"
+        );
+    }
+
+    #[test]
+    fn the_real_rules_run_on_a_set_up_database() {
+        let w = world();
+        let _ = run(&w.store, &w.clock, RULES);
+    }
+}
