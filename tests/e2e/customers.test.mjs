@@ -106,9 +106,13 @@ test("past 100 customers the search box takes focus first, and scrolling reaches
     const n = String(i + 1).padStart(3, "0");
     return `Klient ${n},klient${n},it@klient${n}.pl`;
   });
-  const report = await app.browser.executeAsync((csv, done) => {
-    window.__TAURI_INTERNALS__.invoke("import_customers", { csv, mode: "all_or_nothing" }).then(done, (e) => done(e));
-  }, ["company_name,default_domain,contact_email", ...rows].join("\n"));
+  // The file's bytes cross as base64 (decision 0037).
+  const bytes = Buffer.from(["company_name,default_domain,contact_email", ...rows].join("\n")).toString("base64");
+  const report = await app.browser.executeAsync((bytes, done) => {
+    window.__TAURI_INTERNALS__
+      .invoke("import_customers", { import: { file: { bytes } }, mode: "all_or_nothing" })
+      .then(done, (e) => done(e));
+  }, bytes);
   assert.equal(report.imported, 500, JSON.stringify(report).slice(0, 300));
 
   await go(app.browser, "dashboard");

@@ -326,7 +326,7 @@ mod tests {
             &elsewhere.store,
             &elsewhere.clock,
             &elsewhere.admin,
-            &text,
+            &text.as_str().into(),
             crate::imports::ImportMode::AllOrNothing,
             &|_, _| {},
             &std::sync::atomic::AtomicBool::new(false),

@@ -3,6 +3,11 @@
 //! writes the valid rows or nothing, with progress and cancel
 //! (docs/decisions/0016-imports.md).
 
+mod file;
+#[cfg(test)]
+mod file_tests;
+
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::Transaction;
@@ -19,6 +24,11 @@ use crate::error::{Error, Result};
 use crate::limits;
 use crate::store::Store;
 use crate::text::Text;
+
+pub use file::{
+    decode_file, read_file, EncodingSource, FileReading, ImportFile, MatchedColumn, ReadEncoding,
+};
+pub(crate) use file::read_text;
 
 /// Progress is reported every this many rows written (and once at the end).
 const PROGRESS_EVERY: usize = 250;
@@ -61,7 +71,29 @@ impl ImportProblem {
     }
 }
 
+/// A row that repeats an earlier row's identity (Partner Center lists a
+/// customer twice to a partner that is both direct and indirect): read once,
+/// not a problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportDuplicate {
+    pub line: u32,
+    /// The line of the row it repeats, which is the one imported.
+    pub first_line: u32,
+    pub field: String,
+    /// The repeated value, as written.
+    pub value: String,
+}
+
+/// A value a column states and on how many rows, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StatedValue {
+    pub value: String,
+    pub rows: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ImportReport {
     pub rows: u32,
@@ -71,6 +103,16 @@ pub struct ImportReport {
     pub imported: u32,
     /// Lines read but not rows: blank lines and `#` comments of pasted keys.
     pub skipped: u32,
+    /// How the file was read (encoding, delimiter, columns); none for pasted
+    /// lines that are not CSV.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileReading>,
+    /// Rows read once because they repeat an earlier row.
+    pub duplicates: Vec<ImportDuplicate>,
+    /// The relationships a Partner Center customer export states, by value
+    /// as written (empty for other files).
+    pub relationships: Vec<StatedValue>,
 }
 
 /// Every non-blank data row of a file with its line: validated, or its problem.
@@ -131,17 +173,36 @@ fn megabytes(bytes: u64) -> (String, String) {
     (format!("{whole}.{tenth} MB"), format!("{whole},{tenth} MB"))
 }
 
-/// Reads `csv_text` with the one CSV reader ([`csv_file::read`]): the
-/// delimiter found from the header, headers matched by name or alias,
-/// unknown columns ignored, each required column present, every record on the
-/// file's own line. `build` validates one row; its error becomes that line's problem.
+/// A file's rows and how it was read.
+pub(crate) struct Parsed<T> {
+    pub rows: ParsedRows<T>,
+    pub reading: FileReading,
+}
+
+/// Reads an import file with the one CSV reader ([`read_file`]): its bytes
+/// decoded, the delimiter found (or as chosen), headers matched by name or
+/// alias, unknown columns listed and ignored, each required column present,
+/// every record on the file's own line. `build` validates one row; its error
+/// becomes that line's problem.
 pub(crate) fn parse<T>(
-    csv_text: &str,
+    file: &ImportFile,
     columns: &[Column],
     build: impl Fn(&CsvRow<'_>) -> Result<T>,
-) -> Result<ParsedRows<T>> {
-    check_size(csv_text.len() as u64)?;
-    let table = csv_file::read(csv_text, None, columns)?;
+) -> Result<Parsed<T>> {
+    let (text, encoding) = decode_file(file)?;
+    parse_text(&text, Some(encoding), file.delimiter, columns, build)
+}
+
+/// [`parse`] for text already decoded (`encoding`: how, when it was a file).
+pub(crate) fn parse_text<T>(
+    text: &str,
+    encoding: Option<ReadEncoding>,
+    delimiter: Option<csv_file::Delimiter>,
+    columns: &[Column],
+    build: impl Fn(&CsvRow<'_>) -> Result<T>,
+) -> Result<Parsed<T>> {
+    check_size(text.len() as u64)?;
+    let (table, reading) = read_text(text, encoding, delimiter, columns)?;
     let mut rows: ParsedRows<T> = table
         .problems
         .into_iter()
@@ -153,7 +214,60 @@ pub(crate) fn parse<T>(
         rows.push((record.line, result));
     }
     rows.sort_by_key(|(line, _)| *line);
-    Ok(rows)
+    Ok(Parsed { rows, reading })
+}
+
+/// Reads rows that repeat an earlier valid row's `key` once: the later row is
+/// dropped, reported as a duplicate of `field`, and `merge`d into the first.
+pub(crate) fn dedupe<T>(
+    rows: ParsedRows<T>,
+    field: &str,
+    key: impl Fn(&T) -> Option<String>,
+    mut merge: impl FnMut(&mut T, T),
+) -> (ParsedRows<T>, Vec<ImportDuplicate>) {
+    let mut kept: ParsedRows<T> = Vec::with_capacity(rows.len());
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut duplicates = Vec::new();
+    for (line, result) in rows {
+        let Some(value) = result.as_ref().ok().and_then(&key) else {
+            kept.push((line, result));
+            continue;
+        };
+        match first.get(&value) {
+            Some(&at) => {
+                let (first_line, earlier) = &mut kept[at];
+                if let (Ok(earlier), Ok(later)) = (earlier, result) {
+                    merge(earlier, later);
+                }
+                duplicates.push(ImportDuplicate {
+                    line,
+                    first_line: *first_line,
+                    field: field.to_owned(),
+                    value,
+                });
+            }
+            None => {
+                first.insert(value, kept.len());
+                kept.push((line, result));
+            }
+        }
+    }
+    (kept, duplicates)
+}
+
+/// Each non-empty value with the number of rows stating it, in the order first seen.
+pub(crate) fn stated<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<StatedValue> {
+    let mut counted: Vec<StatedValue> = Vec::new();
+    for value in values.into_iter().map(str::trim).filter(|v| !v.is_empty()) {
+        match counted.iter_mut().find(|s| s.value == value) {
+            Some(seen) => seen.rows += 1,
+            None => counted.push(StatedValue {
+                value: value.to_owned(),
+                rows: 1,
+            }),
+        }
+    }
+    counted
 }
 
 /// A value that appears twice in one file: the second row's problem.
@@ -200,8 +314,7 @@ pub(crate) fn check<T>(
         rows,
         valid: count(valid.len()),
         problems,
-        imported: 0,
-        skipped: 0,
+        ..ImportReport::default()
     };
     Ok((valid, report))
 }
@@ -308,8 +421,15 @@ mod tests {
         let mut csv = String::from("company_name,default_domain\n");
         csv.push_str(&"a".repeat(limits::IMPORT_BYTES as usize));
         let refusals = [
-            crate::customers::preview_import(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
-            crate::customer_users::preview_import(&w.store, &w.clock, &w.admin, &customer, &csv)
+            crate::customers::preview_import(&w.store, &w.clock, &w.admin, &csv.as_str().into())
+                .unwrap_err(),
+            crate::customer_users::preview_import(
+                &w.store,
+                &w.clock,
+                &w.admin,
+                &customer,
+                &csv.as_str().into(),
+            )
                 .unwrap_err(),
             crate::catalog::import_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
             crate::product_keys::preview_import(

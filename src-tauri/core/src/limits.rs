@@ -60,6 +60,8 @@ pub const PRICE_WHOLE_DIGITS: usize = 16;
 pub const PRICE_FRACTION_DIGITS: usize = 12;
 /// The name of a delegated-admin relationship: Microsoft allows 50.
 pub const RELATIONSHIP_NAME: usize = 50;
+/// The relationship a Partner Center export states ("Cloud Reseller"), as written.
+pub const STATED_RELATIONSHIP: usize = 100;
 /// The internal name of a trial invitation.
 pub const INVITATION_NAME: usize = 100;
 /// The personal note of a purchase offer (several lines, sent in the e-mail).

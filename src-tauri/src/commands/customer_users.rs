@@ -2,6 +2,7 @@ use partnerdesk_core::customer_users::{
     self, CustomerUser, CustomerUserInput, CustomerUserPage, CustomerUserQuery, TemporaryPassword,
 };
 use partnerdesk_core::customers::{ImportMode, ImportReport};
+use partnerdesk_core::imports::ImportFile;
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
@@ -89,10 +90,10 @@ pub async fn reset_customer_user_password<R: Runtime>(
 pub async fn preview_customer_user_import(
     state: State<'_, AppState>,
     customer_id: String,
-    csv: String,
+    file: ImportFile,
 ) -> Result<ImportReport, ApiError> {
     as_actor(&state, move |cx| {
-        customer_users::preview_import(cx.store, cx.clock, &cx.actor, &customer_id, &csv)
+        customer_users::preview_import(cx.store, cx.clock, &cx.actor, &customer_id, &file)
     })
     .await
 }
@@ -104,7 +105,7 @@ pub async fn import_customer_users<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     customer_id: String,
-    csv: String,
+    file: ImportFile,
     mode: ImportMode,
 ) -> Result<ImportReport, ApiError> {
     run_import(&app, &state, move |cx, progress, cancel| {
@@ -113,7 +114,7 @@ pub async fn import_customer_users<R: Runtime>(
             cx.clock,
             &cx.actor,
             &customer_id,
-            &csv,
+            &file,
             mode,
             progress,
             cancel,

@@ -4,9 +4,10 @@ use partnerdesk_core::access::Permission;
 use partnerdesk_core::change::Change;
 use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::customers::{
-    self, ActivityPage, Customer, CustomerInput, CustomerPage, CustomerQuery, ImportMode,
-    ImportReport,
+    self, ActivityPage, Customer, CustomerImport, CustomerInput, CustomerPage, CustomerQuery,
+    ImportMode, ImportReport,
 };
+use partnerdesk_core::imports::ImportFile;
 use partnerdesk_core::exports::ExportedFile;
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
@@ -98,10 +99,10 @@ pub async fn set_customer_archived<R: Runtime>(
 #[tauri::command]
 pub async fn preview_customer_import(
     state: State<'_, AppState>,
-    csv: String,
+    file: ImportFile,
 ) -> Result<ImportReport, ApiError> {
     as_actor(&state, move |cx| {
-        customers::preview_import(cx.store, cx.clock, &cx.actor, &csv)
+        customers::preview_import(cx.store, cx.clock, &cx.actor, &file)
     })
     .await
 }
@@ -112,11 +113,13 @@ pub async fn preview_customer_import(
 pub async fn import_customers<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    csv: String,
+    import: CustomerImport,
     mode: ImportMode,
 ) -> Result<ImportReport, ApiError> {
     run_import(&app, &state, move |cx, progress, cancel| {
-        customers::apply_import(cx.store, cx.clock, &cx.actor, &csv, mode, progress, cancel)
+        customers::apply_import(
+            cx.store, cx.clock, &cx.actor, &import, mode, progress, cancel,
+        )
     })
     .await
 }

@@ -31,6 +31,8 @@ import type { CustomerUser } from "./bindings/CustomerUser";
 import type { CustomerUserInput } from "./bindings/CustomerUserInput";
 import type { CustomerUserPage } from "./bindings/CustomerUserPage";
 import type { CustomerUserQuery } from "./bindings/CustomerUserQuery";
+import type { CustomerImport } from "./bindings/CustomerImport";
+import type { ImportFile } from "./bindings/ImportFile";
 import type { ImportMode } from "./bindings/ImportMode";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { KeyImport } from "./bindings/KeyImport";
@@ -232,9 +234,9 @@ export const api = {
     call<Customer>("update_customer", { id, input }),
   setCustomerArchived: (id: string, archived: boolean) =>
     call<Customer>("set_customer_archived", { id, archived }),
-  previewCustomerImport: (csv: string) => call<ImportReport>("preview_customer_import", { csv }),
-  importCustomers: (csv: string, mode: ImportMode) =>
-    call<ImportReport>("import_customers", { csv, mode }),
+  previewCustomerImport: (file: ImportFile) => call<ImportReport>("preview_customer_import", { file }),
+  importCustomers: (customers: CustomerImport, mode: ImportMode) =>
+    call<ImportReport>("import_customers", { import: customers, mode }),
   cancelImport: () => call<null>("cancel_import"),
   exportCustomersCsv: (query: CustomerQuery, delimiter: Delimiter) =>
     call<ExportedFile>("export_customers_csv", { query, delimiter }),
@@ -254,10 +256,10 @@ export const api = {
   removeCustomerUser: (id: string) => call<CustomerUser>("remove_customer_user", { id }),
   resetCustomerUserPassword: (id: string) =>
     call<TemporaryPassword>("reset_customer_user_password", { id }),
-  previewCustomerUserImport: (customerId: string, csv: string) =>
-    call<ImportReport>("preview_customer_user_import", { customerId, csv }),
-  importCustomerUsers: (customerId: string, csv: string, mode: ImportMode) =>
-    call<ImportReport>("import_customer_users", { customerId, csv, mode }),
+  previewCustomerUserImport: (customerId: string, file: ImportFile) =>
+    call<ImportReport>("preview_customer_user_import", { customerId, file }),
+  importCustomerUsers: (customerId: string, file: ImportFile, mode: ImportMode) =>
+    call<ImportReport>("import_customer_users", { customerId, file, mode }),
 
   listRelationships: (customerId: string) =>
     call<Relationship[]>("list_relationships", { customerId }),

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { IMPORT_MAX_BYTES, importSizeError, readImportFile } from "./importFile";
+import {
+  bytesToBase64,
+  ENCODINGS,
+  encodingLabel,
+  fileOf,
+  IMPORT_MAX_BYTES,
+  importSizeError,
+  readImportFile,
+} from "./importFile";
 
 describe("importing a file", () => {
   it("refuses a file over 50 MB by its size, in both languages, as the core does", () => {
@@ -18,14 +26,45 @@ describe("importing a file", () => {
     let read = false;
     const huge = {
       size: IMPORT_MAX_BYTES + 1,
-      text: () => {
+      arrayBuffer: () => {
         read = true;
-        return Promise.resolve("");
+        return Promise.resolve(new ArrayBuffer(0));
       },
     } as unknown as File;
     await expect(readImportFile(huge)).rejects.toMatchObject({ field: "file" });
     expect(read).toBe(false);
     const small = new File(["key\n"], "keys.csv");
-    await expect(readImportFile(small)).resolves.toBe("key\n");
+    await expect(readImportFile(small)).resolves.toEqual({ bytes: "a2V5Cg==" });
+  });
+
+  it("sends the bytes as they are, not as text: Windows-1250 stays Windows-1250", async () => {
+    // "Żółć" in Windows-1250: no UTF-8 decoding on the way.
+    const cp1250 = new Uint8Array([0xaf, 0xf3, 0xb3, 0xe6, 0x3b, 0x0d, 0x0a]);
+    const file = await readImportFile(new File([cp1250], "klienci.csv"));
+    expect(Buffer.from(file.bytes, "base64")).toEqual(Buffer.from(cp1250));
+  });
+
+  it("encodes base64 in chunks exactly as one piece would, across every boundary", () => {
+    for (const length of [0, 1, 2, 3, 4095, 4096, 4097, 49_151, 49_152, 49_153, 150_001]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7919) % 256);
+      expect(bytesToBase64(bytes), `${length} bytes`).toBe(Buffer.from(bytes).toString("base64"));
+    }
+  });
+
+  it("turns pasted text into a UTF-8 file and keeps a chosen file with its choices", () => {
+    expect(Buffer.from(fileOf({ text: "Zażółć" }).bytes, "base64").toString("utf8")).toBe("Zażółć");
+    const chosen = { bytes: "QQ==", encoding: "windows1250" as const, delimiter: "semicolon" as const };
+    expect(fileOf({ file: chosen })).toBe(chosen);
+  });
+
+  it("offers every encoding the core reads, by the names staff know", () => {
+    expect(ENCODINGS.map(encodingLabel)).toEqual([
+      "UTF-8",
+      "UTF-16 LE",
+      "UTF-16 BE",
+      "Windows-1250",
+      "ISO-8859-2",
+      "Windows-1252",
+    ]);
   });
 });

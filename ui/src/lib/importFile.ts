@@ -1,4 +1,7 @@
 import { CommandError } from "./api";
+import type { Delimiter } from "./bindings/Delimiter";
+import type { FileEncoding } from "./bindings/FileEncoding";
+import type { ImportFile } from "./bindings/ImportFile";
 import { translate, type Params } from "./i18n/translate";
 
 /**
@@ -29,9 +32,56 @@ export function importSizeError(bytes: number): CommandError | null {
   return new CommandError({ code: "validation", message: text.en, text, field: "file" });
 }
 
-/** The text of a chosen file, or the refusal of one too large to read. */
-export async function readImportFile(file: File): Promise<string> {
+/**
+ * A chosen file as the core reads it: its bytes, undecoded (the core finds
+ * the encoding, decision 0037), or the refusal of one too large to read.
+ */
+export async function readImportFile(file: File): Promise<ImportFile> {
   const refused = importSizeError(file.size);
   if (refused) throw refused;
-  return file.text();
+  return { bytes: bytesToBase64(new Uint8Array(await file.arrayBuffer())) };
+}
+
+/**
+ * Bytes as base64, the way an import file crosses to the core (decision 0037):
+ * in chunks whose length is a multiple of 3, so each encodes on its own and a
+ * 50 MB file never becomes one 50 MB binary string.
+ */
+export function bytesToBase64(bytes: Uint8Array): string {
+  const CHUNK = 3 * 0x4000;
+  const parts: string[] = [];
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    const chunk = bytes.subarray(at, at + CHUNK);
+    let binary = "";
+    for (let i = 0; i < chunk.length; i += 0x1000) {
+      binary += String.fromCharCode(...chunk.subarray(i, i + 0x1000));
+    }
+    parts.push(btoa(binary));
+  }
+  return parts.join("");
+}
+
+/** What an import reads: a chosen file's bytes (with the preview's choices), or pasted text. */
+export type ImportSource = { file: ImportFile } | { text: string };
+
+/** The file of an import source: pasted text becomes a UTF-8 file. */
+export function fileOf(source: ImportSource): ImportFile {
+  return "file" in source ? source.file : { bytes: bytesToBase64(new TextEncoder().encode(source.text)) };
+}
+
+/** Every encoding the core reads, in the order the preview offers them. */
+export const ENCODINGS: FileEncoding[] = ["utf8", "utf16_le", "utf16_be", "windows1250", "iso8859_2", "windows1252"];
+export const DELIMITERS: Delimiter[] = ["comma", "semicolon", "tab"];
+
+/** The names staff recognise, as the core's `FileEncoding::label` writes them. */
+export function encodingLabel(encoding: FileEncoding): string {
+  const labels: Record<FileEncoding, string> = {
+    utf8: "UTF-8",
+    utf16_le: "UTF-16 LE",
+    utf16_be: "UTF-16 BE",
+    windows1250: "Windows-1250",
+    windows1252: "Windows-1252",
+    iso8859_2: "ISO-8859-2",
+  };
+  return labels[encoding];
 }

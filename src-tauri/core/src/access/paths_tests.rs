@@ -16,7 +16,7 @@ use super::tests::PARTNERS;
 use super::{decide, decide_for_customer, Action, CompanyRole, CustomerAccess, DenialReason};
 use super::{PartnerAuthorizations, Subject};
 use crate::auth::Actor;
-use crate::customers::CustomerInput;
+use crate::customers::{self, CustomerInput};
 use crate::error::{Error, Result};
 use crate::offers::{
     self, AcceptanceInput, DelegatedAdminRequest, OfferDraftInput, OfferLineInput,
@@ -29,7 +29,7 @@ use crate::trial_invitations::TrialInvitationInput;
 use crate::trial_invitations::{self as invitations, InvitationRelationship, SignupInput};
 
 use Action::{
-    ManagePurchaseOffers as OFFERS, ManageRelationships as DELEGATED_ADMIN,
+    ManageCustomers as CUSTOMERS, ManagePurchaseOffers as OFFERS, ManageRelationships as DELEGATED_ADMIN,
     ManageSubscriptions as SUBSCRIPTIONS, ManageTrialInvitations as INVITATIONS,
     RedeemProductKeys as KEYS,
 };

@@ -384,6 +384,10 @@ path: key: add licences
       asks redeem_product_keys, manage_subscriptions + gate
 path: key: add licences, requesting delegated admin
       asks redeem_product_keys, manage_relationships, manage_subscriptions + gate
+path: customer: added directly
+      asks manage_customers
+path: customer: imported with the relationship the file states
+      asks manage_customers
 path: relationship: offered alone
       asks manage_relationships
 path: subscription: added directly

@@ -13,4 +13,4 @@ mod tests;
 pub use decode::{decode, Decoded, FileEncoding};
 pub use headers::{normalise_header, Column, HeaderMatch};
 pub use lines::LineIndex;
-pub use read::{detect_delimiter, read, Delimiter, Record, Table};
+pub use read::{detect_delimiter, read, Delimiter, DelimiterSource, Record, Table};

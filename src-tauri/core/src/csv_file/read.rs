@@ -35,6 +35,19 @@ impl Delimiter {
     }
 }
 
+/// Where the delimiter a file was read with came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DelimiterSource {
+    /// Chosen by staff in the preview.
+    Chosen,
+    /// Stated by an Excel `sep=` first line.
+    Stated,
+    /// Found in the header line.
+    Detected,
+}
+
 /// One data record: its line and its cells in the import's column order
 /// (trimmed, without the `'` an export puts before a formula character;
 /// empty where the file has no such column).
@@ -55,6 +68,7 @@ impl Record {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub delimiter: Delimiter,
+    pub delimiter_source: DelimiterSource,
     /// The header row as written.
     pub headers: Vec<String>,
     pub header_match: HeaderMatch,
@@ -128,9 +142,11 @@ pub fn read(text: &str, delimiter: Option<Delimiter>, columns: &[Column]) -> Res
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = LineIndex::new(text);
     let (stated, skip) = separator_line(text).map_or((None, 0), |(d, skip)| (Some(d), skip));
-    let delimiter = delimiter
-        .or(stated)
-        .unwrap_or_else(|| detect_delimiter(text));
+    let (delimiter, delimiter_source) = match (delimiter, stated) {
+        (Some(chosen), _) => (chosen, DelimiterSource::Chosen),
+        (None, Some(stated)) => (stated, DelimiterSource::Stated),
+        (None, None) => (detect_delimiter(text), DelimiterSource::Detected),
+    };
     let body = &text.as_bytes()[skip..];
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter.byte())
@@ -249,6 +265,7 @@ pub fn read(text: &str, delimiter: Option<Delimiter>, columns: &[Column]) -> Res
     }
     Ok(Table {
         delimiter,
+        delimiter_source,
         headers,
         header_match,
         records: rows,

@@ -16,7 +16,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::csv_file::Column;
 use crate::error::Result;
 use crate::ids::{new_id, parse_id};
-use crate::imports::{self, CsvRow, ImportJob, ImportMode, ImportReport, ParsedRows};
+use crate::imports::{self, CsvRow, ImportFile, ImportJob, ImportMode, ImportReport, Parsed};
 use crate::store::Store;
 
 /// The columns the import reads, by header name (case-insensitive).
@@ -63,8 +63,8 @@ fn row(row: &CsvRow<'_>) -> Result<ValidUser> {
     })
 }
 
-fn parse(csv_text: &str) -> Result<ParsedRows<ValidUser>> {
-    imports::parse(csv_text, &IMPORT_COLUMNS, row)
+fn parse(file: &ImportFile) -> Result<Parsed<ValidUser>> {
+    imports::parse(file, &IMPORT_COLUMNS, row)
 }
 
 /// Checks the permission, the customer, and each row's domain and uniqueness
@@ -73,20 +73,22 @@ fn prepare<C>(
     guarded: &Guarded<'_, C>,
     actor: &Actor,
     customer_id: &str,
-    parsed: ParsedRows<ValidUser>,
+    parsed: Parsed<ValidUser>,
 ) -> Result<(Vec<ValidUser>, ImportReport)> {
     require_for_customer(guarded, actor, Action::ManageCustomerUsers, customer_id)?;
     let conn = guarded.connection();
     let customer = customer_for_write(conn, customer_id)?;
     let mut seen = HashSet::new();
-    imports::check(parsed, |user| {
+    let (valid, report) = imports::check(parsed.rows, |user| {
         check_placement(conn, &customer, user, None)?;
         Ok(if seen.insert(user.user_name_key.clone()) {
             None
         } else {
             imports::repeated("user_name", &user.user_name)
         })
-    })
+    })?;
+    let file = Some(parsed.reading);
+    Ok((valid, ImportReport { file, ..report }))
 }
 
 fn import_target(customer_id: &str) -> Target {
@@ -103,10 +105,10 @@ pub fn preview_import(
     clock: &dyn Clock,
     actor: &Actor,
     customer_id: &str,
-    csv_text: &str,
+    file: &ImportFile,
 ) -> Result<ImportReport> {
     let customer_id = parse_id("customer_id", customer_id)?;
-    let parsed = parse(csv_text)?;
+    let parsed = parse(file)?;
     guarded_read(
         store,
         clock,
@@ -125,13 +127,13 @@ pub fn apply_import(
     clock: &dyn Clock,
     actor: &Actor,
     customer_id: &str,
-    csv_text: &str,
+    file: &ImportFile,
     mode: ImportMode,
     progress: &dyn Fn(u32, u32),
     cancel: &AtomicBool,
 ) -> Result<(ImportReport, Option<Change>)> {
     let customer_id = parse_id("customer_id", customer_id)?;
-    let parsed = parse(csv_text)?;
+    let parsed = parse(file)?;
     let now = to_rfc3339(clock.now())?;
     let job = ImportJob {
         audit_action: "customer_user.import",

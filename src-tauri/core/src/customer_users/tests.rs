@@ -658,7 +658,7 @@ fn without_an_active_relationship_every_action_is_refused_and_audited() {
         ),
         (
             "customer_user.import",
-            preview_import(&w.store, &w.clock, &w.admin, &customer_id, csv).unwrap_err(),
+            preview_import(&w.store, &w.clock, &w.admin, &customer_id, &csv.into()).unwrap_err(),
         ),
         (
             "customer_user.import",
@@ -667,7 +667,7 @@ fn without_an_active_relationship_every_action_is_refused_and_audited() {
                 &w.clock,
                 &w.admin,
                 &customer_id,
-                csv,
+                &csv.into(),
                 ImportMode::ValidRows,
                 &|_, _| {},
                 &never,
@@ -890,7 +890,7 @@ fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
     let w = world();
     let customer_id = zolc(&w);
     add(&w, &customer_id, "Existing", "existing@zolc.pl", "");
-    let report = preview_import(&w.store, &w.clock, &w.admin, &customer_id, USERS_CSV).unwrap();
+    let report = preview_import(&w.store, &w.clock, &w.admin, &customer_id, &USERS_CSV.into()).unwrap();
     assert_eq!((report.rows, report.valid, report.imported), (7, 2, 0));
     let problems: Vec<(u32, &str)> = report
         .problems
@@ -916,7 +916,7 @@ fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
         &w.clock,
         &w.admin,
         &customer_id,
-        "display_name,email\nAnna,anna@zolc.pl\n",
+        &"display_name,email\nAnna,anna@zolc.pl\n".into(),
     )
     .unwrap_err();
     assert_eq!(no_column.field(), Some("file"));
@@ -935,7 +935,7 @@ fn import_modes_keep_the_valid_rows_or_none_and_cancel_leaves_nothing() {
             &w.clock,
             &w.admin,
             &customer_id,
-            USERS_CSV,
+            &USERS_CSV.into(),
             mode,
             progress,
             cancel,
@@ -1025,7 +1025,7 @@ fn the_admin_centers_bulk_add_template_imports_as_microsoft_writes_it() {
     let csv = "User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region\r\n\
 anna@zolc.pl,Anna,Nowak,Anna Nowak,Księgowa,Finanse,,,,,,,Łódź,,90-001,Polska\r\n\
 ,Jan,Kowalski,Jan Kowalski,,,,,,,,,,,,\r\n";
-    let report = preview_import(&w.store, &w.clock, &w.admin, &customer_id, csv).unwrap();
+    let report = preview_import(&w.store, &w.clock, &w.admin, &customer_id, &csv.into()).unwrap();
     assert_eq!((report.rows, report.valid), (2, 1), "{:?}", report.problems);
     assert_eq!(
         (report.problems[0].line, report.problems[0].field.as_str()),
@@ -1040,7 +1040,7 @@ Ewa Zięba;ewa@zolc.pl;Ewa;Zięba;Kierowniczka\r\n";
         &w.clock,
         &w.admin,
         &customer_id,
-        polish,
+        &polish.into(),
         ImportMode::AllOrNothing,
         &|_, _| {},
         &never,

@@ -14,8 +14,13 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::csv_file::Column;
 use crate::error::Result;
 use crate::ids::new_id;
-use crate::imports::{self, CsvRow, ImportJob, ImportMode, ImportReport, ParsedRows};
+use crate::imports::{
+    self, CsvRow, ImportFile, ImportJob, ImportMode, ImportReport, Parsed, ParsedRows,
+};
 use crate::store::Store;
+use crate::{limits, validate};
+use serde::Deserialize;
+use ts_rs::TS;
 
 /// The columns the import reads (and the export writes), by header name.
 /// Lists (other domains, tags) are separated by semicolons.
@@ -45,8 +50,39 @@ fn list(value: &str) -> Vec<String> {
         .collect()
 }
 
-fn row(row: &CsvRow<'_>) -> Result<ValidCustomer> {
-    validate_input(&CustomerInput {
+/// A customer an import would add, and the relationship its row states.
+struct ImportedCustomer {
+    valid: ValidCustomer,
+    /// Partner Center's Relationship column, as written ("Cloud Reseller"):
+    /// several values joined with "; " when the file lists the customer twice.
+    relationship: String,
+}
+
+/// What to import with the file.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct CustomerImport {
+    pub file: ImportFile,
+    /// Record on each customer the relationship its row states (Partner
+    /// Center's Relationship column), as written.
+    #[serde(default)]
+    pub record_relationship: bool,
+}
+
+/// A file of these UTF-8 bytes, read with nothing chosen; nothing recorded.
+impl From<&str> for CustomerImport {
+    fn from(text: &str) -> CustomerImport {
+        CustomerImport {
+            file: text.into(),
+            record_relationship: false,
+        }
+    }
+}
+
+fn row(row: &CsvRow<'_>) -> Result<ImportedCustomer> {
+    let relationship = row.get("relationship");
+    validate::check_length("relationship", &relationship, limits::STATED_RELATIONSHIP)?;
+    let valid = validate_input(&CustomerInput {
         company_name: row.get("company_name"),
         default_domain: row.get("default_domain"),
         other_domains: list(&row.get("other_domains")),
@@ -61,13 +97,18 @@ fn row(row: &CsvRow<'_>) -> Result<ValidCustomer> {
         language: row.get("language"),
         notes: row.get("notes"),
         tags: list(&row.get("tags")),
+    })?;
+    Ok(ImportedCustomer {
+        valid,
+        relationship,
     })
 }
 
 /// The columns the import reads: [`COLUMNS`] by the export's names, or by the
 /// headers people and Microsoft write (Partner Center's customer export:
-/// Microsoft ID, Company name, Primary domain name, Tags — docs/decisions/0033).
-pub const IMPORT_COLUMNS: [Column; 14] = [
+/// Microsoft ID, Company name, Primary domain name, Relationship, Tags —
+/// docs/decisions/0033), and Partner Center's Relationship (decision 0037).
+pub const IMPORT_COLUMNS: [Column; 15] = [
     Column::required(
         "company_name",
         &["Company name", "Company", "Nazwa firmy", "Firma", "Nazwa"],
@@ -112,20 +153,52 @@ pub const IMPORT_COLUMNS: [Column; 14] = [
     Column::optional("language", &["Language", "Język"]),
     Column::optional("notes", &["Notes", "Uwagi", "Notatki"]),
     Column::optional("tags", &["Tags", "Tagi"]),
+    Column::optional(
+        "relationship",
+        &["Relationship", "Relationship to partner", "Relacja", "Relacja z partnerem"],
+    ),
 ];
 
-fn parse(csv_text: &str) -> Result<ParsedRows<ValidCustomer>> {
-    imports::parse(csv_text, &IMPORT_COLUMNS, row)
+/// The file's customers, a customer Partner Center lists twice read once
+/// (by Microsoft ID), and the relationships the file states.
+fn parse(file: &ImportFile) -> Result<(ParsedRows<ImportedCustomer>, ImportReport)> {
+    let Parsed { rows, reading } = imports::parse(file, &IMPORT_COLUMNS, row)?;
+    let relationships =
+        imports::stated(rows.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|c| c.relationship.as_str()));
+    let (rows, duplicates) = imports::dedupe(
+        rows,
+        "tenant_id",
+        |customer| customer.valid.tenant_id.clone(),
+        |first, later| {
+            let known = first.relationship.split("; ").any(|r| r == later.relationship);
+            if !later.relationship.is_empty() && !known {
+                first.relationship = if first.relationship.is_empty() {
+                    later.relationship
+                } else {
+                    format!("{}; {}", first.relationship, later.relationship)
+                };
+            }
+        },
+    );
+    let report = ImportReport {
+        file: Some(reading),
+        duplicates,
+        relationships,
+        ..ImportReport::default()
+    };
+    Ok((rows, report))
 }
 
-/// Checks uniqueness against the database and within the file itself.
+/// Checks uniqueness against the database and within the file itself, and
+/// completes the report `parse` began.
 fn check_all(
     conn: &rusqlite::Connection,
-    parsed: ParsedRows<ValidCustomer>,
-) -> Result<(Vec<ValidCustomer>, ImportReport)> {
+    (parsed, read): (ParsedRows<ImportedCustomer>, ImportReport),
+) -> Result<(Vec<ImportedCustomer>, ImportReport)> {
     let mut seen_domains = HashSet::new();
     let mut seen_tenants = HashSet::new();
-    imports::check(parsed, |customer| {
+    let (valid, report) = imports::check(parsed, |customer| {
+        let customer = &customer.valid;
         check_unique(conn, customer, None)?;
         if !seen_domains.insert(customer.default_domain.clone()) {
             return Ok(imports::repeated(
@@ -139,7 +212,15 @@ fn check_all(
             }
             _ => None,
         })
-    })
+    })?;
+    let rows = report.rows + u32::try_from(read.duplicates.len()).unwrap_or(u32::MAX);
+    let report = ImportReport {
+        rows,
+        valid: report.valid,
+        problems: report.problems,
+        ..read
+    };
+    Ok((valid, report))
 }
 
 fn import_target() -> Target {
@@ -155,9 +236,9 @@ pub fn preview_import(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
-    csv_text: &str,
+    file: &ImportFile,
 ) -> Result<ImportReport> {
-    let parsed = parse(csv_text)?;
+    let parsed = parse(file)?;
     let target = import_target();
     guarded_read(store, clock, actor, "customer.import", target, |conn| {
         require(conn, actor, Action::ManageCustomers)?;
@@ -171,12 +252,13 @@ pub fn apply_import(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
-    csv_text: &str,
+    import: &CustomerImport,
     mode: ImportMode,
     progress: &dyn Fn(u32, u32),
     cancel: &AtomicBool,
 ) -> Result<(ImportReport, Option<Change>)> {
-    let parsed = parse(csv_text)?;
+    let parsed = parse(&import.file)?;
+    let record_relationship = import.record_relationship;
     let now = to_rfc3339(clock.now())?;
     let job = ImportJob {
         audit_action: "customer.import",
@@ -198,7 +280,10 @@ pub fn apply_import(
         },
         |tx, customer| {
             let id = new_id();
-            insert(tx, customer, &id, &now)?;
+            insert(tx, &customer.valid, &id, &now)?;
+            if record_relationship {
+                super::set_partner_relationship(tx, &id, &customer.relationship)?;
+            }
             Ok(id)
         },
     )

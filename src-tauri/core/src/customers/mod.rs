@@ -3,6 +3,8 @@
 
 mod activity;
 mod import;
+#[cfg(test)]
+mod import_tests;
 mod list;
 #[cfg(test)]
 mod tests;
@@ -28,7 +30,7 @@ use crate::validate::{self, check_country, check_phone, check_postal_code, check
 
 pub use crate::imports::{ImportMode, ImportProblem, ImportReport};
 pub use activity::{activity, ActivityEntry, ActivityPage, Hidden};
-pub use import::{apply_import, preview_import};
+pub use import::{apply_import, preview_import, CustomerImport};
 #[cfg(test)]
 pub(crate) use list::RELATIONSHIP_STATES;
 pub use list::{export_csv, list, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary};
@@ -59,6 +61,9 @@ pub struct Customer {
     pub tags: Vec<String>,
     /// The most advanced state among the customer's delegated-admin relationships.
     pub relationship_state: String,
+    /// The partner's relationship as Partner Center's customer export states
+    /// it ("Cloud Reseller"), as written; empty when none was recorded.
+    pub partner_relationship: String,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
@@ -331,7 +336,7 @@ pub(crate) fn check_unique(
 const COLUMNS: &str = "id, company_name, default_domain, other_domains, tenant_id, street, city,
     postal_code, country, contact_name, contact_email, contact_phone, language, notes,
     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = customers.id ORDER BY tag)),
-    relationship_state, archived, created_at, updated_at";
+    relationship_state, archived, created_at, updated_at, partner_relationship";
 
 fn split(text: Option<String>, separator: char) -> Vec<String> {
     text.map(|t| {
@@ -364,6 +369,7 @@ fn customer(row: &Row<'_>) -> rusqlite::Result<Customer> {
         archived: row.get(16)?,
         created_at: row.get(17)?,
         updated_at: row.get(18)?,
+        partner_relationship: row.get(19)?,
     })
 }
 
@@ -397,6 +403,13 @@ fn write_tags(conn: &Connection, id: &str, tags: &[String]) -> Result<()> {
     for tag in tags {
         insert.execute(params![id, tag])?;
     }
+    Ok(())
+}
+
+/// Records the relationship an imported file states for a customer, as written.
+pub(crate) fn set_partner_relationship(conn: &Connection, id: &str, stated: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE customers SET partner_relationship = ?2 WHERE id = ?1")?
+        .execute(params![id, stated])?;
     Ok(())
 }
 

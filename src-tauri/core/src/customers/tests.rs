@@ -449,7 +449,7 @@ Epsilon,epsilon,,x,not-an-email\n";
 #[test]
 fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
     let w = world();
-    let report = preview_import(&w.store, &w.clock, &w.admin, CSV).unwrap();
+    let report = preview_import(&w.store, &w.clock, &w.admin, &CSV.into()).unwrap();
     assert_eq!((report.rows, report.valid, report.imported), (6, 2, 0));
     let problems: Vec<(u32, &str)> = report
         .problems
@@ -494,7 +494,7 @@ fn import_modes_keep_the_valid_rows_or_none() {
         &w.store,
         &w.clock,
         &w.admin,
-        CSV,
+        &CSV.into(),
         ImportMode::AllOrNothing,
         &|_, _| {},
         &never,
@@ -515,7 +515,7 @@ fn import_modes_keep_the_valid_rows_or_none() {
         &w.store,
         &w.clock,
         &w.admin,
-        CSV,
+        &CSV.into(),
         ImportMode::ValidRows,
         &|done, total| seen.lock().unwrap().push((done, total)),
         &never,
@@ -537,7 +537,7 @@ fn a_cancelled_import_leaves_nothing_behind() {
         &w.store,
         &w.clock,
         &w.admin,
-        CSV,
+        &CSV.into(),
         ImportMode::ValidRows,
         &|_, _| {},
         &cancel,
@@ -552,7 +552,7 @@ fn a_cancelled_import_leaves_nothing_behind() {
         0
     );
     assert!(
-        preview_import(&w.store, &w.clock, &w.admin, "name,domain\nx,y\n")
+        preview_import(&w.store, &w.clock, &w.admin, &"name,domain\nx,y\n".into())
             .unwrap_err()
             .to_string()
             .contains("company_name")
@@ -593,7 +593,7 @@ fn an_export_imports_back_unchanged() {
         &other.store,
         &other.clock,
         &other.admin,
-        &exported,
+        &exported.as_str().into(),
         ImportMode::AllOrNothing,
         &|_, _| {},
         &AtomicBool::new(false),
@@ -839,7 +839,7 @@ fn a_semicolon_export_for_excel_imports_back_unchanged() {
         &other.store,
         &other.clock,
         &other.admin,
-        &text,
+        &text.as_str().into(),
         ImportMode::AllOrNothing,
         &|_, _| {},
         &AtomicBool::new(false),
@@ -875,13 +875,13 @@ fn partner_centers_customer_export_and_polish_headers_import() {
     // Partner Center → Customers → Export (docs/decisions/0033).
     let partner_center = "Microsoft ID,Company name,Primary domain name,Relationship,Tags\r\n\
 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0,Contoso Sp. z o.o.,contoso.onmicrosoft.com,Cloud Reseller,\r\n";
-    let report = preview_import(&w.store, &w.clock, &w.admin, partner_center).unwrap();
+    let report = preview_import(&w.store, &w.clock, &w.admin, &partner_center.into()).unwrap();
     assert_eq!((report.rows, report.valid), (1, 1), "{:?}", report.problems);
     let (report, _) = apply_import(
         &w.store,
         &w.clock,
         &w.admin,
-        partner_center,
+        &partner_center.into(),
         ImportMode::AllOrNothing,
         &|_, _| {},
         &AtomicBool::new(false),
@@ -900,6 +900,6 @@ fn partner_centers_customer_export_and_polish_headers_import() {
 
     let polish =
         "Nazwa firmy;Domena;Miasto;Kod pocztowy;Kraj\r\nZakład Łódź;lodz;Łódź;90-001;PL\r\n";
-    let report = preview_import(&w.store, &w.clock, &w.admin, polish).unwrap();
+    let report = preview_import(&w.store, &w.clock, &w.admin, &polish.into()).unwrap();
     assert_eq!((report.rows, report.valid), (1, 1), "{:?}", report.problems);
 }

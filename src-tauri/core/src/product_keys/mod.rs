@@ -27,7 +27,8 @@ use crate::csv_file::Column;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, parse_id};
 use crate::imports::{
-    self, CsvRow, ImportJob, ImportMode, ImportProblem, ImportReport, ParsedRows,
+    self, CsvRow, FileReading, ImportFile, ImportJob, ImportMode, ImportProblem, ImportReport,
+    ParsedRows,
 };
 use crate::paging;
 use crate::relationships::{self, Relationship, RelationshipOffer};
@@ -106,12 +107,18 @@ pub struct ProductKeyPage {
     pub next_cursor: Option<String>,
 }
 
-/// An import: a CSV file with a `key` column, or pasted lines of one key
-/// each. The service, licence count and term apply to rows that give none.
+/// An import: a file (a CSV with a `key` column, or one key a line), or
+/// pasted lines of one key each. The service, licence count and term apply
+/// to rows that give none.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
 pub struct KeyImport {
+    /// Pasted text; read when there is no `file`.
+    #[serde(default)]
     pub text: String,
+    #[ts(optional)]
+    #[serde(default)]
+    pub file: Option<ImportFile>,
     #[ts(optional)]
     #[serde(default)]
     pub service_id: Option<String>,
@@ -462,6 +469,8 @@ pub const IMPORT_COLUMNS: [Column; 4] = [
 struct KeyRows {
     rows: ParsedRows<ValidKey>,
     skipped: u32,
+    /// How a CSV was read; none for lines of keys.
+    reading: Option<FileReading>,
 }
 
 /// A pasted line that is not a key: blank, or a `#` comment.
@@ -511,23 +520,42 @@ fn parse_import(import: &KeyImport) -> Result<KeyRows> {
             term: check_term(&term)?,
         })
     };
-    imports::check_size(import.text.len() as u64)?;
-    let text = import.text.strip_prefix('\u{feff}').unwrap_or(&import.text);
+    let (decoded, encoding, delimiter) = match &import.file {
+        Some(file) => {
+            let (text, encoding) = imports::decode_file(file)?;
+            (text, Some(encoding), file.delimiter)
+        }
+        None => {
+            imports::check_size(import.text.len() as u64)?;
+            (import.text.clone(), None, None)
+        }
+    };
+    let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
     let first = text.lines().find(|l| !is_skipped(l)).unwrap_or("");
     let is_csv = first
         .split([',', ';', '\t'])
         .any(|h| h.trim().trim_matches('"').eq_ignore_ascii_case("key"));
     if is_csv {
-        let rows = imports::parse(text, &IMPORT_COLUMNS, |row: &CsvRow<'_>| {
-            build(
-                row.line(),
-                &row.get("key"),
-                row.get("service"),
-                row.get("quantity"),
-                row.get("term"),
-            )
-        })?;
-        return Ok(KeyRows { rows, skipped: 0 });
+        let parsed = imports::parse_text(
+            text,
+            encoding,
+            delimiter,
+            &IMPORT_COLUMNS,
+            |row: &CsvRow<'_>| {
+                build(
+                    row.line(),
+                    &row.get("key"),
+                    row.get("service"),
+                    row.get("quantity"),
+                    row.get("term"),
+                )
+            },
+        )?;
+        return Ok(KeyRows {
+            rows: parsed.rows,
+            skipped: 0,
+            reading: Some(parsed.reading),
+        });
     }
     // Pasted lines: one key a line; line numbers are the text's own; blank
     // lines and `#` comments are counted, never reported as bad keys.
@@ -547,6 +575,7 @@ fn parse_import(import: &KeyImport) -> Result<KeyRows> {
     Ok(KeyRows {
         rows,
         skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
+        reading: None,
     })
 }
 
@@ -560,7 +589,11 @@ fn prepare<C>(
     require(guarded, actor, Action::ManageProductKeys)?;
     let conn = guarded.connection();
     let mut first_line: HashMap<String, u32> = HashMap::new();
-    let KeyRows { rows, skipped } = parsed;
+    let KeyRows {
+        rows,
+        skipped,
+        reading,
+    } = parsed;
     let (valid, mut report) = imports::check(rows, |valid| {
         if let Some(first) = first_line.get(&valid.key) {
             let masked = mask(&valid.key);
@@ -578,6 +611,7 @@ fn prepare<C>(
         Ok(None)
     })?;
     report.skipped = skipped;
+    report.file = reading;
     Ok((valid, report))
 }
 

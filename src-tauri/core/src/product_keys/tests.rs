@@ -217,6 +217,7 @@ fn pasted_comments_and_blank_lines_are_counted_and_never_bad_keys() {
         service_id: Some(service(&w)),
         quantity: Some(5),
         term: Some("P1M".into()),
+        ..Default::default()
     };
     let report = preview_import(&w.store, &w.clock, &w.admin, &pasted).unwrap();
     assert_eq!((report.rows, report.valid, report.skipped), (3, 2, 4));
@@ -249,6 +250,7 @@ fn import_reports_the_line_of_the_first_copy() {
         service_id: Some(service(&w)),
         quantity: Some(5),
         term: Some("P1M".into()),
+        ..Default::default()
     };
     let report = preview_import(&w.store, &w.clock, &w.admin, &pasted).unwrap();
     assert_eq!((report.rows, report.valid, report.imported), (5, 2, 0));
@@ -290,6 +292,7 @@ fn import_reports_the_line_of_the_first_copy() {
         service_id: Some(service(&w)),
         quantity: Some(1),
         term: Some("P1M".into()),
+        ..Default::default()
     };
     let report = preview_import(&w.store, &w.clock, &w.admin, &csv).unwrap();
     let lines: Vec<u32> = report.problems.iter().map(|p| p.line).collect();
@@ -494,6 +497,7 @@ fn the_audit_log_never_holds_a_full_key() {
         service_id: Some(service(&w)),
         quantity: Some(1),
         term: Some("P1M".into()),
+        ..Default::default()
     };
     apply_import(
         &w.store,

@@ -34,6 +34,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0011_fixed_width_timestamps.sql"
     )),
     M::up(include_str!("../../migrations/0012_audit_append_only.sql")),
+    M::up(include_str!(
+        "../../migrations/0015_customer_partner_relationship.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

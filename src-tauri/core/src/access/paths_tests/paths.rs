@@ -500,6 +500,51 @@ pub(super) fn key_paths() -> Vec<Path> {
 pub(super) fn direct_paths() -> Vec<Path> {
     vec![
         Path {
+            name: "customer: added directly",
+            on: On::Nobody,
+            asks: &[Row(CUSTOMERS)],
+            audit: "customer.create",
+            seed: |_, _| {},
+            run: |f, actor, s| {
+                let input = CustomerInput {
+                    company_name: format!("Direct {}", s.n),
+                    default_domain: format!("direct{}", s.n),
+                    ..CustomerInput::default()
+                };
+                customers::create(&f.w.store, &f.w.clock, actor, &input).map(drop)
+            },
+            effect: |f, s| {
+                let sql = "SELECT count(*) FROM customers WHERE company_name = ?1";
+                assert_eq!(f.count(sql, &format!("Direct {}", s.n)), 1);
+            },
+        },
+        Path {
+            name: "customer: imported with the relationship the file states",
+            on: On::Nobody,
+            asks: &[Row(CUSTOMERS)],
+            audit: "customer.import",
+            seed: |_, _| {},
+            run: |f, actor, s| {
+                let file = format!(
+                    "Company name,Primary domain name,Relationship\nImported {n},imported{n},Cloud Reseller\n",
+                    n = s.n
+                );
+                let import = customers::CustomerImport {
+                    file: file.as_str().into(),
+                    record_relationship: true,
+                };
+                let never = std::sync::atomic::AtomicBool::new(false);
+                let mode = crate::imports::ImportMode::AllOrNothing;
+                customers::apply_import(&f.w.store, &f.w.clock, actor, &import, mode, &|_, _| {}, &never)
+                    .map(drop)
+            },
+            effect: |f, s| {
+                let sql = "SELECT count(*) FROM customers WHERE company_name = ?1
+                           AND partner_relationship = 'Cloud Reseller'";
+                assert_eq!(f.count(sql, &format!("Imported {}", s.n)), 1);
+            },
+        },
+        Path {
             name: "relationship: offered alone",
             on: On::Customer,
             asks: &[Row(DELEGATED_ADMIN)],
