@@ -209,7 +209,7 @@ const SUMMARY_COLUMNS: &str = "c.id, c.company_name, c.default_domain, c.contact
 const CUSTOMER_COLUMNS: &str = "id, company_name, default_domain, other_domains, tenant_id, street, city,
     postal_code, country, contact_name, contact_email, contact_phone, language, notes,
     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = customers.id ORDER BY tag)),
-    relationship_state, archived, created_at, updated_at";
+    relationship_state, archived, created_at, updated_at, partner_relationship";
 
 struct RawSql {
     count: String,
@@ -353,6 +353,7 @@ fn raw_get(conn: &Connection, id: &str) -> BenchResult<Customer> {
                 archived: row.get(16)?,
                 created_at: row.get(17)?,
                 updated_at: row.get(18)?,
+                partner_relationship: row.get(19)?,
             })
         })?)
 }

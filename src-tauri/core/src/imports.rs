@@ -25,10 +25,10 @@ use crate::limits;
 use crate::store::Store;
 use crate::text::Text;
 
+pub(crate) use file::read_text;
 pub use file::{
     decode_file, read_file, EncodingSource, FileReading, ImportFile, MatchedColumn, ReadEncoding,
 };
-pub(crate) use file::read_text;
 
 /// Progress is reported every this many rows written (and once at the end).
 const PROGRESS_EVERY: usize = 250;
@@ -430,7 +430,7 @@ mod tests {
                 &customer,
                 &csv.as_str().into(),
             )
-                .unwrap_err(),
+            .unwrap_err(),
             crate::catalog::import_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
             crate::product_keys::preview_import(
                 &w.store,

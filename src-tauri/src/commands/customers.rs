@@ -7,8 +7,8 @@ use partnerdesk_core::customers::{
     self, ActivityPage, Customer, CustomerImport, CustomerInput, CustomerPage, CustomerQuery,
     ImportMode, ImportReport,
 };
-use partnerdesk_core::imports::ImportFile;
 use partnerdesk_core::exports::ExportedFile;
+use partnerdesk_core::imports::ImportFile;
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
 use serde::Serialize;

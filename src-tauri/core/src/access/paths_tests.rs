@@ -29,9 +29,9 @@ use crate::trial_invitations::TrialInvitationInput;
 use crate::trial_invitations::{self as invitations, InvitationRelationship, SignupInput};
 
 use Action::{
-    ManageCustomers as CUSTOMERS, ManagePurchaseOffers as OFFERS, ManageRelationships as DELEGATED_ADMIN,
-    ManageSubscriptions as SUBSCRIPTIONS, ManageTrialInvitations as INVITATIONS,
-    RedeemProductKeys as KEYS,
+    ManageCustomers as CUSTOMERS, ManagePurchaseOffers as OFFERS,
+    ManageRelationships as DELEGATED_ADMIN, ManageSubscriptions as SUBSCRIPTIONS,
+    ManageTrialInvitations as INVITATIONS, RedeemProductKeys as KEYS,
 };
 
 /// What a path asks the table, in the order it asks.

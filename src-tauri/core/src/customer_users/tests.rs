@@ -890,7 +890,14 @@ fn an_import_preview_reports_every_bad_row_by_line_and_writes_nothing() {
     let w = world();
     let customer_id = zolc(&w);
     add(&w, &customer_id, "Existing", "existing@zolc.pl", "");
-    let report = preview_import(&w.store, &w.clock, &w.admin, &customer_id, &USERS_CSV.into()).unwrap();
+    let report = preview_import(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &customer_id,
+        &USERS_CSV.into(),
+    )
+    .unwrap();
     assert_eq!((report.rows, report.valid, report.imported), (7, 2, 0));
     let problems: Vec<(u32, &str)> = report
         .problems

@@ -155,7 +155,12 @@ pub const IMPORT_COLUMNS: [Column; 15] = [
     Column::optional("tags", &["Tags", "Tagi"]),
     Column::optional(
         "relationship",
-        &["Relationship", "Relationship to partner", "Relacja", "Relacja z partnerem"],
+        &[
+            "Relationship",
+            "Relationship to partner",
+            "Relacja",
+            "Relacja z partnerem",
+        ],
     ),
 ];
 
@@ -163,14 +168,20 @@ pub const IMPORT_COLUMNS: [Column; 15] = [
 /// (by Microsoft ID), and the relationships the file states.
 fn parse(file: &ImportFile) -> Result<(ParsedRows<ImportedCustomer>, ImportReport)> {
     let Parsed { rows, reading } = imports::parse(file, &IMPORT_COLUMNS, row)?;
-    let relationships =
-        imports::stated(rows.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|c| c.relationship.as_str()));
+    let relationships = imports::stated(
+        rows.iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .map(|c| c.relationship.as_str()),
+    );
     let (rows, duplicates) = imports::dedupe(
         rows,
         "tenant_id",
         |customer| customer.valid.tenant_id.clone(),
         |first, later| {
-            let known = first.relationship.split("; ").any(|r| r == later.relationship);
+            let known = first
+                .relationship
+                .split("; ")
+                .any(|r| r == later.relationship);
             if !later.relationship.is_empty() && !known {
                 first.relationship = if first.relationship.is_empty() {
                     later.relationship

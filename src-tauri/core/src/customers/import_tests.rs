@@ -52,11 +52,15 @@ fn stated(w: &World) -> Vec<(String, String)> {
 }
 
 #[test]
-fn the_preview_counts_the_relationships_the_export_states_and_reads_a_repeated_microsoft_id_once()
-{
+fn the_preview_counts_the_relationships_the_export_states_and_reads_a_repeated_microsoft_id_once() {
     let w = world();
     let preview = preview_import(&w.store, &w.clock, &w.admin, &EXPORT.into()).unwrap();
-    assert_eq!((preview.rows, preview.valid), (3, 2), "{:?}", preview.problems);
+    assert_eq!(
+        (preview.rows, preview.valid),
+        (3, 2),
+        "{:?}",
+        preview.problems
+    );
     assert!(preview.problems.is_empty(), "a repeat is no problem");
     assert_eq!(
         preview.duplicates,
@@ -73,7 +77,10 @@ fn the_preview_counts_the_relationships_the_export_states_and_reads_a_repeated_m
     };
     assert_eq!(
         preview.relationships,
-        [counted("Cloud Reseller", 2), counted("Indirect reseller", 1)]
+        [
+            counted("Cloud Reseller", 2),
+            counted("Indirect reseller", 1)
+        ]
     );
     let reading = preview.file.unwrap();
     assert!(reading.unknown.is_empty(), "{:?}", reading.unknown);
@@ -91,7 +98,10 @@ fn the_stated_relationship_is_recorded_as_written_only_when_asked() {
     assert_eq!(
         stated(&w),
         [
-            ("Contoso Sp. z o.o.".into(), "Cloud Reseller; Indirect reseller".into()),
+            (
+                "Contoso Sp. z o.o.".into(),
+                "Cloud Reseller; Indirect reseller".into()
+            ),
             ("Fabrikam".into(), "Cloud Reseller".into()),
         ]
     );
@@ -118,7 +128,10 @@ fn the_stated_relationship_is_recorded_as_written_only_when_asked() {
         ..Default::default()
     };
     let (updated, _) = update(&w.store, &w.clock, &w.admin, &contoso.id, &edited).unwrap();
-    assert_eq!(updated.partner_relationship, "Cloud Reseller; Indirect reseller");
+    assert_eq!(
+        updated.partner_relationship,
+        "Cloud Reseller; Indirect reseller"
+    );
 }
 
 #[test]
@@ -171,5 +184,9 @@ fn the_import_is_refused_by_the_same_rule_as_adding_a_customer_by_hand() {
     crate::company::update(&w.store, &w.clock, &w.admin, &profile).unwrap();
     let gate = apply(&w, &w.admin, true).unwrap_err();
     assert_eq!(gate.code(), ErrorCode::Forbidden);
-    assert!(gate.to_string().contains("not authorized for delegated administration"), "{gate}");
+    assert!(
+        gate.to_string()
+            .contains("not authorized for delegated administration"),
+        "{gate}"
+    );
 }

@@ -62,7 +62,9 @@ impl From<&str> for ImportFile {
     }
 }
 
-fn from_base64<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Vec<u8>, D::Error> {
+fn from_base64<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Vec<u8>, D::Error> {
     let text = String::deserialize(deserializer)?;
     base64::engine::general_purpose::STANDARD
         .decode(text.as_bytes())

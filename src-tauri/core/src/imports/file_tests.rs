@@ -67,10 +67,26 @@ fn each_encoding_reaches_the_customer_import_and_the_preview_says_how_it_was_rea
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend(POLISH.as_bytes());
     let cases = [
-        (ImportFile::new(POLISH.as_bytes()), FileEncoding::Utf8, EncodingSource::Valid),
-        (ImportFile::new(bom), FileEncoding::Utf8, EncodingSource::Mark),
-        (ImportFile::new(utf16(POLISH, true)), FileEncoding::Utf16Le, EncodingSource::Mark),
-        (ImportFile::new(utf16(POLISH, false)), FileEncoding::Utf16Be, EncodingSource::Mark),
+        (
+            ImportFile::new(POLISH.as_bytes()),
+            FileEncoding::Utf8,
+            EncodingSource::Valid,
+        ),
+        (
+            ImportFile::new(bom),
+            FileEncoding::Utf8,
+            EncodingSource::Mark,
+        ),
+        (
+            ImportFile::new(utf16(POLISH, true)),
+            FileEncoding::Utf16Le,
+            EncodingSource::Mark,
+        ),
+        (
+            ImportFile::new(utf16(POLISH, false)),
+            FileEncoding::Utf16Be,
+            EncodingSource::Mark,
+        ),
         (
             ImportFile::new(legacy(POLISH, encoding_rs::WINDOWS_1250)),
             FileEncoding::Windows1250,
@@ -86,25 +102,41 @@ fn each_encoding_reaches_the_customer_import_and_the_preview_says_how_it_was_rea
     for (file, encoding, source) in cases {
         let w = world();
         let preview = customers::preview_import(&w.store, &w.clock, &w.admin, &file).unwrap();
-        assert_eq!((preview.rows, preview.valid), (2, 2), "{encoding:?}: {:?}", preview.problems);
+        assert_eq!(
+            (preview.rows, preview.valid),
+            (2, 2),
+            "{encoding:?}: {:?}",
+            preview.problems
+        );
         let reading = preview.file.expect("a file says how it was read");
-        assert_eq!(reading.encoding, Some(ReadEncoding { encoding, source }), "{encoding:?}");
+        assert_eq!(
+            reading.encoding,
+            Some(ReadEncoding { encoding, source }),
+            "{encoding:?}"
+        );
         assert_eq!(
             (reading.delimiter, reading.delimiter_source),
             (Delimiter::Semicolon, DelimiterSource::Detected)
         );
         let report = import(&w, file);
         assert_eq!(report.imported, 2, "{encoding:?}: {:?}", report.problems);
-        assert_eq!(report.file, Some(reading), "the import reads the file as the preview did");
-        assert_eq!(names(&w), ["Zażółć Sp. z o.o.", "Źdźbło S.A."], "{encoding:?}");
+        assert_eq!(
+            report.file,
+            Some(reading),
+            "the import reads the file as the preview did"
+        );
+        assert_eq!(
+            names(&w),
+            ["Zażółć Sp. z o.o.", "Źdźbło S.A."],
+            "{encoding:?}"
+        );
     }
 }
 
 #[test]
 fn the_preview_names_the_columns_it_reads_and_lists_those_it_ignores() {
     let w = world();
-    let preview =
-        customers::preview_import(&w.store, &w.clock, &w.admin, &POLISH.into()).unwrap();
+    let preview = customers::preview_import(&w.store, &w.clock, &w.admin, &POLISH.into()).unwrap();
     let reading = preview.file.unwrap();
     let columns: Vec<(&str, &str)> = reading
         .columns
@@ -221,7 +253,12 @@ Ewa Zięba;ewa@zolc.pl;Księgowa;Finanse\r\n";
     let preview =
         crate::customer_users::preview_import(&w.store, &w.clock, &w.admin, &customer, &file)
             .unwrap();
-    assert_eq!((preview.rows, preview.valid), (1, 1), "{:?}", preview.problems);
+    assert_eq!(
+        (preview.rows, preview.valid),
+        (1, 1),
+        "{:?}",
+        preview.problems
+    );
     let reading = preview.file.unwrap();
     assert_eq!(
         reading.encoding.map(|e| (e.encoding, e.source)),
@@ -244,13 +281,21 @@ Ewa Zięba;ewa@zolc.pl;Księgowa;Finanse\r\n";
 
     // Keys: Excel's "Unicode text" (UTF-16 LE, tabs).
     let service = w.service("Microsoft 365 Business Basic").id;
-    let keys = format!("Key\tService\tQuantity\tTerm\r\nHHHHH-HHHHH-HHHHH-HHHHH-HHHHH\t{service}\t3\tP1Y\r\n");
+    let keys = format!(
+        "Key\tService\tQuantity\tTerm\r\nHHHHH-HHHHH-HHHHH-HHHHH-HHHHH\t{service}\t3\tP1Y\r\n"
+    );
     let import = crate::product_keys::KeyImport {
         file: Some(ImportFile::new(utf16(&keys, true))),
         ..Default::default()
     };
-    let preview = crate::product_keys::preview_import(&w.store, &w.clock, &w.admin, &import).unwrap();
-    assert_eq!((preview.rows, preview.valid), (1, 1), "{:?}", preview.problems);
+    let preview =
+        crate::product_keys::preview_import(&w.store, &w.clock, &w.admin, &import).unwrap();
+    assert_eq!(
+        (preview.rows, preview.valid),
+        (1, 1),
+        "{:?}",
+        preview.problems
+    );
     let reading = preview.file.unwrap();
     assert_eq!(
         (reading.encoding.unwrap().encoding, reading.delimiter),
@@ -264,13 +309,15 @@ Ewa Zięba;ewa@zolc.pl;Księgowa;Finanse\r\n";
         term: Some("P1M".into()),
         ..Default::default()
     };
-    let preview = crate::product_keys::preview_import(&w.store, &w.clock, &w.admin, &pasted).unwrap();
+    let preview =
+        crate::product_keys::preview_import(&w.store, &w.clock, &w.admin, &pasted).unwrap();
     assert_eq!((preview.valid, preview.file), (1, None));
 }
 
 #[test]
 fn the_bytes_cross_ipc_as_base64_and_the_choices_by_name() {
-    let json = r#"{"bytes":"WmHFvMOzxYLEhztkCg==","encoding":"windows1250","delimiter":"semicolon"}"#;
+    let json =
+        r#"{"bytes":"WmHFvMOzxYLEhztkCg==","encoding":"windows1250","delimiter":"semicolon"}"#;
     let file: ImportFile = serde_json::from_str(json).unwrap();
     assert_eq!(file.bytes, "Zażółć;d\n".as_bytes());
     assert_eq!(

@@ -12,4 +12,9 @@ language: string, notes: string, tags: Array<string>,
 /**
  * The most advanced state among the customer's delegated-admin relationships.
  */
-relationship_state: string, archived: boolean, created_at: string, updated_at: string, };
+relationship_state: string, 
+/**
+ * The partner's relationship as Partner Center's customer export states
+ * it ("Cloud Reseller"), as written; empty when none was recorded.
+ */
+partner_relationship: string, archived: boolean, created_at: string, updated_at: string, };

@@ -535,8 +535,16 @@ pub(super) fn direct_paths() -> Vec<Path> {
                 };
                 let never = std::sync::atomic::AtomicBool::new(false);
                 let mode = crate::imports::ImportMode::AllOrNothing;
-                customers::apply_import(&f.w.store, &f.w.clock, actor, &import, mode, &|_, _| {}, &never)
-                    .map(drop)
+                customers::apply_import(
+                    &f.w.store,
+                    &f.w.clock,
+                    actor,
+                    &import,
+                    mode,
+                    &|_, _| {},
+                    &never,
+                )
+                .map(drop)
             },
             effect: |f, s| {
                 let sql = "SELECT count(*) FROM customers WHERE company_name = ?1
