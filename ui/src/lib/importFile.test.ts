@@ -6,6 +6,7 @@ import {
   fileOf,
   IMPORT_MAX_BYTES,
   importSizeError,
+  readImportBytes,
   readImportFile,
 } from "./importFile";
 
@@ -26,21 +27,27 @@ describe("importing a file", () => {
     let read = false;
     const huge = {
       size: IMPORT_MAX_BYTES + 1,
+      text: () => {
+        read = true;
+        return Promise.resolve("");
+      },
       arrayBuffer: () => {
         read = true;
         return Promise.resolve(new ArrayBuffer(0));
       },
     } as unknown as File;
     await expect(readImportFile(huge)).rejects.toMatchObject({ field: "file" });
+    await expect(readImportBytes(huge)).rejects.toMatchObject({ field: "file" });
     expect(read).toBe(false);
     const small = new File(["key\n"], "keys.csv");
-    await expect(readImportFile(small)).resolves.toEqual({ bytes: "a2V5Cg==" });
+    await expect(readImportFile(small)).resolves.toBe("key\n");
+    await expect(readImportBytes(small)).resolves.toEqual({ bytes: "a2V5Cg==" });
   });
 
   it("sends the bytes as they are, not as text: Windows-1250 stays Windows-1250", async () => {
     // "Żółć" in Windows-1250: no UTF-8 decoding on the way.
     const cp1250 = new Uint8Array([0xaf, 0xf3, 0xb3, 0xe6, 0x3b, 0x0d, 0x0a]);
-    const file = await readImportFile(new File([cp1250], "klienci.csv"));
+    const file = await readImportBytes(new File([cp1250], "klienci.csv"));
     expect(Buffer.from(file.bytes, "base64")).toEqual(Buffer.from(cp1250));
   });
 

@@ -46,6 +46,7 @@ const customer: Customer = {
   language: "pl",
   notes: "",
   tags: [],
+  partner_relationship: "",
   relationship_state: "active",
   archived: false,
   created_at: "2026-11-25T09:00:00Z",
