@@ -99,12 +99,15 @@ test("a Windows-1250 semicolon file is read as such, its delimiter switched in t
   assert.match(await message.getText(), /^the header row has no 'company_name', 'default_domain' column/);
   assert.equal(await selected("import-delimiter"), "comma");
   assert.equal(await (await app.browser.$(status)).isExisting(), false, "no preview to import from");
+  assert.equal(await (await app.browser.$('[data-testid="import-columns"]')).isExisting(), false, "no stale columns");
+  assert.equal(await selected("import-encoding"), "Windows-1250 (guessed)", "the file still says what it is");
   await screenshot(app.browser, "import-file-comma");
 
   await (await app.browser.$('[data-testid="import-delimiter"]')).selectByAttribute("value", "semicolon");
   await waitForText(app.browser, status, "klienci.csv: 3 rows, 2 valid.");
   assert.equal(await (await app.browser.$('[data-testid="import-dialog"] [role="alert"]')).isExisting(), false);
   assert.equal(await selected("import-encoding"), "Windows-1250 (guessed)");
+  assert.equal(await selected("import-delimiter"), "semicolon (detected)");
 
   await clickWhenReady(app.browser, '[data-testid="import-dialog"] .dialog-actions button.primary');
   await waitForText(app.browser, status, "2 of 3 rows imported.");

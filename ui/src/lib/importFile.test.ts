@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { FileReading } from "./bindings/FileReading";
 import {
   bytesToBase64,
   ENCODINGS,
   encodingLabel,
   fileOf,
   IMPORT_MAX_BYTES,
+  noteFound,
   importSizeError,
   readImportBytes,
   readImportFile,
@@ -73,5 +75,30 @@ describe("importing a file", () => {
       "ISO-8859-2",
       "Windows-1252",
     ]);
+  });
+
+  it("keeps what the file itself said while staff choose otherwise", () => {
+    const read = (over: Partial<FileReading>): FileReading => ({
+      encoding: { encoding: "windows1250", source: "guessed" },
+      delimiter: "semicolon",
+      delimiter_source: "detected",
+      columns: [],
+      unknown: [],
+      ...over,
+    });
+    const first = noteFound({}, read({}));
+    expect(first).toEqual({
+      encoding: { encoding: "windows1250", source: "guessed" },
+      delimiter: { delimiter: "semicolon", source: "detected" },
+    });
+    // A comma chosen: the delimiter found stays semicolon; the encoding is still the file's.
+    const comma = noteFound(first, read({ delimiter: "comma", delimiter_source: "chosen" }));
+    expect(comma).toEqual(first);
+    const chosen = noteFound(comma, read({ encoding: { encoding: "iso8859_2", source: "chosen" } }));
+    expect(chosen.encoding).toEqual({ encoding: "windows1250", source: "guessed" });
+    // Pasted text has no encoding to tell; a sep= line states the delimiter.
+    expect(noteFound({}, read({ encoding: undefined, delimiter: "comma", delimiter_source: "stated" }))).toEqual({
+      delimiter: { delimiter: "comma", source: "stated" },
+    });
   });
 });

@@ -1,6 +1,9 @@
 import { CommandError } from "./api";
 import type { Delimiter } from "./bindings/Delimiter";
+import type { DelimiterSource } from "./bindings/DelimiterSource";
 import type { FileEncoding } from "./bindings/FileEncoding";
+import type { FileReading } from "./bindings/FileReading";
+import type { ReadEncoding } from "./bindings/ReadEncoding";
 import type { ImportFile } from "./bindings/ImportFile";
 import { translate, type Params } from "./i18n/translate";
 
@@ -91,4 +94,21 @@ export function encodingLabel(encoding: FileEncoding): string {
     iso8859_2: "ISO-8859-2",
   };
   return labels[encoding];
+}
+
+/**
+ * What the file itself said about its encoding and delimiter, as the preview
+ * marks the options ("Windows-1250 (guessed)"). A preview that read with a
+ * choice does not say what the file states, so the earlier finding is kept.
+ */
+export type Found = {
+  encoding?: ReadEncoding;
+  delimiter?: { delimiter: Delimiter; source: DelimiterSource };
+};
+
+export function noteFound(previous: Found, reading: FileReading): Found {
+  const found = { ...previous };
+  if (reading.encoding && reading.encoding.source !== "chosen") found.encoding = reading.encoding;
+  if (reading.delimiter_source !== "chosen") found.delimiter = { delimiter: reading.delimiter, source: reading.delimiter_source };
+  return found;
 }
