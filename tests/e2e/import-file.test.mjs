@@ -68,6 +68,12 @@ const selected = (testid) =>
 
 const status = '[data-testid="import-dialog"] p[role="status"]';
 
+/** The dialog scrolls: its buttons are brought into view before they are clicked. */
+async function clickInDialog(selector) {
+  await app.browser.execute((selector) => document.querySelector(selector).scrollIntoView({ block: "center" }), selector);
+  await clickWhenReady(app.browser, selector);
+}
+
 test("a Windows-1250 semicolon file is read as such, its delimiter switched in the preview, its valid rows imported", async () => {
   assert.equal(FILE.includes(Buffer.from("\r\n")), true, "CRLF line endings");
   assert.equal(FILE.includes(Buffer.from("Zażółć")), false, "not UTF-8");
@@ -109,9 +115,9 @@ test("a Windows-1250 semicolon file is read as such, its delimiter switched in t
   assert.equal(await selected("import-encoding"), "Windows-1250 (guessed)");
   assert.equal(await selected("import-delimiter"), "semicolon (detected)");
 
-  await clickWhenReady(app.browser, '[data-testid="import-dialog"] .dialog-actions button.primary');
+  await clickInDialog('[data-testid="import-dialog"] .dialog-actions button.primary');
   await waitForText(app.browser, status, "2 of 3 rows imported.");
-  await clickWhenReady(app.browser, '[data-testid="import-dialog"] .dialog-actions button.primary');
+  await clickInDialog('[data-testid="import-dialog"] .dialog-actions button.primary');
 
   await openCustomer(app.browser, "zazolc");
   await waitForText(app.browser, '[data-testid="customer-name"]', "Zażółć Sp. z o.o.");
