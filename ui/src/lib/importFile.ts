@@ -49,7 +49,15 @@ export async function readImportFile(file: File): Promise<string> {
 export async function readImportBytes(file: File): Promise<ImportFile> {
   const refused = importSizeError(file.size);
   if (refused) throw refused;
-  return { bytes: bytesToBase64(new Uint8Array(await file.arrayBuffer())) };
+  // The webview's own encoder (a data: URL) is native code; elsewhere (tests), ours.
+  if (typeof FileReader === "undefined") return { bytes: bytesToBase64(new Uint8Array(await file.arrayBuffer())) };
+  const url = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.onerror = () => reject(reader.error ?? new Error("the file could not be read"));
+    reader.readAsDataURL(file);
+  });
+  return { bytes: url.slice(url.indexOf(",") + 1) };
 }
 
 /**
