@@ -311,7 +311,7 @@ export const en = {
   "export.semicolon": "; (Excel, Polish)",
   "export.comma": ", (comma)",
   "import.title": "Import customers from CSV",
-  "import.columns": "Columns by header name: company_name, default_domain (required), other_domains, tenant_id, street, city, postal_code, country, contact_name, contact_email, contact_phone, language, notes, tags. Lists are separated by semicolons. Partner Center's customer export (Microsoft ID, Company name, Primary domain name) and Polish headers (Nazwa firmy, Domena, Miasto…) are read too; the file may be separated by commas, semicolons or tabs.",
+  "import.columns": "Columns by header name: company_name, default_domain (required), other_domains, tenant_id, street, city, postal_code, country, contact_name, contact_email, contact_phone, language, notes, tags. Lists are separated by semicolons. Partner Center's customer export (Microsoft ID, Company name, Primary domain name, Relationship) and Polish headers (Nazwa firmy, Domena, Miasto…) are read too; the file may be separated by commas, semicolons or tabs.",
   "import.file": "CSV file",
   "import.tooLarge": "the file has {found}; import at most {max} at once (split it into parts)",
   "import.preview": "{file}: {rows} rows, {valid} valid.",

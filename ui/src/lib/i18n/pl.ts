@@ -312,7 +312,7 @@ export const pl: Record<MessageKey, string> = {
   "export.semicolon": "; (Excel, polski)",
   "export.comma": ", (przecinek)",
   "import.title": "Import klientów z pliku CSV",
-  "import.columns": "Kolumny według nagłówka: company_name, default_domain (wymagane), other_domains, tenant_id, street, city, postal_code, country, contact_name, contact_email, contact_phone, language, notes, tags. Listy rozdziela średnik. Odczytywany jest też eksport klientów z Partner Center (Microsoft ID, Company name, Primary domain name) i polskie nagłówki (Nazwa firmy, Domena, Miasto…); pola mogą rozdzielać przecinki, średniki lub tabulatory.",
+  "import.columns": "Kolumny według nagłówka: company_name, default_domain (wymagane), other_domains, tenant_id, street, city, postal_code, country, contact_name, contact_email, contact_phone, language, notes, tags. Listy rozdziela średnik. Odczytywany jest też eksport klientów z Partner Center (Microsoft ID, Company name, Primary domain name, Relationship) i polskie nagłówki (Nazwa firmy, Domena, Miasto…); pola mogą rozdzielać przecinki, średniki lub tabulatory.",
   "import.file": "Plik CSV",
   "import.tooLarge": "plik ma {found}; importuj najwyżej {max} naraz (podziel go na części)",
   "import.preview": "{file}: wierszy {rows}, poprawnych {valid}.",
