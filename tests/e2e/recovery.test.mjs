@@ -1,6 +1,7 @@
-// Decision 0030 end to end: a backup made from Settings brings the data back
-// after the database file was damaged (a page overwritten with garbage), from
-// the recovery screen, with nobody signed in.
+// Decision 0030 end to end: a backup made from Settings and the one made at
+// quitting bring the data back after the database file was damaged (a page
+// overwritten with garbage), from the recovery screen, with nobody signed in;
+// the day's log file records the quit.
 import assert from "node:assert/strict";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -58,12 +59,28 @@ test("a damaged database opens the recovery screen and the newest backup brings 
     await now.click();
     await (await app.browser.$('[data-testid="backup-row"]')).waitForDisplayed({ timeout: 10000 });
     assert.match(await (await app.browser.$('[data-testid="backup-status"]')).getText(), /made and checked/);
-    assert.equal(readdirSync(join(profile.data, "backups")).filter((n) => n.endsWith(".sqlite3")).length, 1);
-    // Quit (SIGTERM, as at logout): the app closes the database, folding its
-    // write-ahead log into the file, so the file alone holds everything and
-    // damage to it shows. (Ending the WebDriver session would kill it instead.)
+    const backups = () => readdirSync(join(profile.data, "backups")).filter((n) => n.endsWith(".sqlite3"));
+    assert.equal(backups().length, 1);
+    // About names the folder the log files are written to.
+    const logs = join(profile.data, "logs");
+    const folder = await app.browser.$('[data-testid="log-folder"]');
+    await folder.scrollIntoView();
+    assert.equal(await folder.getText(), logs);
+    // A change after the last backup: quitting backs it up.
+    await addCustomer(app.browser, "Gęś Sp. z o.o.", "ges");
+    // Quit (SIGTERM, as at logout): the app backs up what changed and closes
+    // the database, folding its write-ahead log into the file, so the file
+    // alone holds everything and damage to it shows. (Ending the WebDriver
+    // session would kill it instead.)
     await quit(profile);
     assert.ok(!existsSync(database + "-wal"), "the database was closed cleanly");
+    assert.equal(backups().length, 2, `quitting made a backup of the change: ${backups()}`);
+    // The day's log file says so.
+    const logFiles = readdirSync(logs).filter((n) => /^partnerdesk\.\d{4}-\d{2}-\d{2}\.log$/.test(n));
+    assert.equal(logFiles.length, 1, `one log file for today: ${readdirSync(logs)}`);
+    const logged = readFileSync(join(logs, logFiles[0]), "utf8");
+    assert.match(logged, /SIGTERM: quitting/);
+    assert.match(logged, /quitting: backing up what changed and closing the database/);
     await app.stop();
     corruptPage3(database);
 
@@ -72,7 +89,7 @@ test("a damaged database opens the recovery screen and the newest backup brings 
     await screen.waitForDisplayed({ timeout: 10000 });
     assert.match(await (await app.browser.$('[data-testid="damaged-message"]')).getText(), /damaged/);
     const listed = await app.browser.$$('[data-testid="recovery-backups"] input[type="radio"]');
-    assert.equal(listed.length, 1);
+    assert.equal(listed.length, 2);
     await screenshot(app.browser, "recovery-screen");
     await (await app.browser.$('[data-testid="restore-newest"]')).click();
     await (await app.browser.$('[data-testid="recovery-done"]')).waitForDisplayed({ timeout: 10000 });
@@ -81,7 +98,9 @@ test("a damaged database opens the recovery screen and the newest backup brings 
     await signIn(app.browser, ADMIN.email, ADMIN.password);
     await go(app.browser, "customers");
     await waitForText(app.browser, "main h1", "Customers");
+    // The newest backup is the one made at quitting: both customers are back.
     await (await app.browser.$('[data-customer="zolc.onmicrosoft.com"]')).waitForDisplayed({ timeout: 5000 });
+    await (await app.browser.$('[data-customer="ges.onmicrosoft.com"]')).waitForDisplayed({ timeout: 5000 });
     // Its companions (-wal, -shm) travel with it under the same name.
     const aside = readdirSync(profile.data).filter((n) => /^partnerdesk\.sqlite3\.damaged-[0-9T.]+Z$/.test(n));
     assert.equal(aside.length, 1, `the damaged file is kept aside: ${readdirSync(profile.data)}`);

@@ -67,6 +67,33 @@ mod tests {
     use crate::change::Entity;
     use crate::testing::world;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    /// What `run` writes to the log, caught as the log file would hold it.
+    #[derive(Clone, Default)]
+    struct Logged(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logged {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged<T>(f: impl FnOnce() -> T) -> (T, String) {
+        let log = Logged::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let out = tracing::subscriber::with_default(subscriber, f);
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        (out, text)
+    }
 
     static AFTER_THE_PANIC: AtomicUsize = AtomicUsize::new(0);
 
@@ -115,9 +142,22 @@ mod tests {
             },
         ];
         for turn in 1..=2 {
-            let changes = run(&w.store, &w.clock, &rules);
+            let (changes, log) = logged(|| run(&w.store, &w.clock, &rules));
             assert_eq!(changes.len(), 1, "the last rule's change, turn {turn}");
             assert_eq!(AFTER_THE_PANIC.load(Ordering::SeqCst), turn);
+            // Each panic is logged with its rule and message.
+            let panicked: Vec<&str> = log
+                .lines()
+                .filter(|l| l.contains("ERROR") && l.contains("a clock-driven rule panicked"))
+                .collect();
+            assert_eq!(panicked.len(), 2, "{log}");
+            assert!(panicked[0].contains(r#"rule="broken""#), "{log}");
+            assert!(panicked[0].contains("panic=a bug in one rule"), "{log}");
+            assert!(panicked[1].contains(r#"rule="broken in a write""#), "{log}");
+            assert!(
+                panicked[1].contains("panic=a bug half way through a write"),
+                "{log}"
+            );
         }
         let settings_after: i64 = w
             .store
@@ -131,8 +171,11 @@ mod tests {
     }
 
     #[test]
-    fn the_real_rules_run_on_a_set_up_database() {
+    fn the_real_rules_run_on_a_set_up_database_without_a_failure() {
         let w = world();
-        let _ = run(&w.store, &w.clock, RULES);
+        let (_, log) = logged(|| run(&w.store, &w.clock, RULES));
+        // A failing or panicking rule is caught and only logged, so the log is the test.
+        assert!(!log.contains("ERROR"), "{log}");
+        assert!(!log.contains("clock-driven rule"), "{log}");
     }
 }

@@ -2,7 +2,7 @@
 
 use time::macros::datetime;
 
-use crate::access::{CompanyRole, CustomerAccess};
+use crate::access::{CompanyRole, CustomerAccess, PartnerAuthorizations};
 use crate::auth::{Actor, Sessions};
 use crate::clock::ManualClock;
 use crate::company::CompanyProfile;
@@ -13,6 +13,44 @@ use crate::store::Store;
 
 pub const ADMIN_EMAIL: &str = "anna.admin@contoso.pl";
 pub const ADMIN_PASSWORD: &str = "first admin password";
+
+/// Every combination of the partner's two authorizations: neither, delegated
+/// admin, subscription advisor, both.
+pub const PARTNERS: [PartnerAuthorizations; 4] = [
+    PartnerAuthorizations {
+        delegated_admin: false,
+        subscription_advisor: false,
+    },
+    PartnerAuthorizations {
+        delegated_admin: true,
+        subscription_advisor: false,
+    },
+    PartnerAuthorizations {
+        delegated_admin: false,
+        subscription_advisor: true,
+    },
+    PartnerAuthorizations {
+        delegated_admin: true,
+        subscription_advisor: true,
+    },
+];
+
+/// A well-formed product key unique to `n`.
+pub fn key_text(n: u32) -> String {
+    let alphabet: Vec<char> = crate::product_keys::ALPHABET.chars().collect();
+    let mut digits = vec![alphabet[0]; 25];
+    let (mut rest, mut at) = (n as usize, 24);
+    while rest > 0 {
+        digits[at] = alphabet[rest % alphabet.len()];
+        rest /= alphabet.len();
+        at -= 1;
+    }
+    let text: String = digits.into_iter().collect();
+    (0..5)
+        .map(|g| &text[g * 5..g * 5 + 5])
+        .collect::<Vec<_>>()
+        .join("-")
+}
 
 pub struct World {
     _dir: tempfile::TempDir,
@@ -248,6 +286,21 @@ impl World {
             .into_iter()
             .find(|s| s.title.starts_with(title_starts))
             .expect("service in the sample catalog")
+    }
+
+    /// Sets the partner's authorizations behind the profile's back, as if
+    /// Microsoft had granted or withdrawn them.
+    pub fn authorize(&self, partner: PartnerAuthorizations) {
+        self.store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE company_profile SET authorized_delegated_admin = ?1,
+                         authorized_subscription_advisor = ?2",
+                    [partner.delegated_admin, partner.subscription_advisor],
+                )?;
+                Ok(())
+            })
+            .expect("set the authorizations");
     }
 
     /// Withdraws the partner's subscription-advisor authorization behind the

@@ -12,7 +12,6 @@ mod paths;
 
 use std::cell::Cell;
 
-use super::tests::PARTNERS;
 use super::{decide, decide_for_customer, Action, CompanyRole, CustomerAccess, DenialReason};
 use super::{PartnerAuthorizations, Subject};
 use crate::auth::Actor;
@@ -24,7 +23,7 @@ use crate::offers::{
 use crate::product_keys::{self, ProductKeyInput, RedeemMode, Redemption};
 use crate::relationships::{self, RelationshipOffer};
 use crate::subscriptions::{self, Source, SubscriptionInput, TrialConversion};
-use crate::testing::{world_in_memory_backed, World, RELATIONSHIP_STATES};
+use crate::testing::{key_text, world_in_memory_backed, World, PARTNERS, RELATIONSHIP_STATES};
 use crate::trial_invitations::TrialInvitationInput;
 use crate::trial_invitations::{self as invitations, InvitationRelationship, SignupInput};
 
@@ -143,17 +142,7 @@ impl Fixture {
         if self.partner.get() == partner {
             return;
         }
-        self.w
-            .store
-            .write(|tx| {
-                tx.execute(
-                    "UPDATE company_profile SET authorized_delegated_admin = ?1,
-                         authorized_subscription_advisor = ?2",
-                    [partner.delegated_admin, partner.subscription_advisor],
-                )?;
-                Ok(())
-            })
-            .unwrap();
+        self.w.authorize(partner);
         self.partner.set(partner);
     }
 
@@ -371,23 +360,6 @@ impl Fixture {
         };
         product_keys::redeem(&self.w.store, &self.w.clock, actor, &redemption).map(drop)
     }
-}
-
-/// A well-formed product key unique to `n`.
-fn key_text(n: u32) -> String {
-    let alphabet: Vec<char> = product_keys::ALPHABET.chars().collect();
-    let mut digits = vec![alphabet[0]; 25];
-    let (mut rest, mut at) = (n as usize, 24);
-    while rest > 0 {
-        digits[at] = alphabet[rest % alphabet.len()];
-        rest /= alphabet.len();
-        at -= 1;
-    }
-    let text: String = digits.into_iter().collect();
-    (0..5)
-        .map(|g| &text[g * 5..g * 5 + 5])
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 // ---------------------------------------------------------------- the walk

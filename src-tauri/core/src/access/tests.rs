@@ -1,24 +1,6 @@
 use super::*;
 
-/// Neither, delegated admin, subscription advisor, both.
-pub(super) const PARTNERS: [PartnerAuthorizations; 4] = [
-    PartnerAuthorizations {
-        delegated_admin: false,
-        subscription_advisor: false,
-    },
-    PartnerAuthorizations {
-        delegated_admin: true,
-        subscription_advisor: false,
-    },
-    PartnerAuthorizations {
-        delegated_admin: false,
-        subscription_advisor: true,
-    },
-    PartnerAuthorizations {
-        delegated_admin: true,
-        subscription_advisor: true,
-    },
-];
+pub(super) use crate::testing::PARTNERS;
 
 /// The whole table as text: one line per action and company role; then, for
 /// customer access none / full / limited, four marks for the partner's

@@ -17,8 +17,9 @@ const KINDS: [&str; 7] = [
 
 /// An active customer with one record of every kind the tab shows, and a
 /// service-request note whose text must never reach who may not see requests.
-fn busy_customer(w: &World) -> (String, String) {
-    let (customer, relationship) = w.active_customer("Alfa", "alfa", &[]);
+fn busy_customer(w: &World, n: u32) -> (String, String) {
+    let (customer, relationship) =
+        w.active_customer(&format!("Alfa {n}"), &format!("alfa{n}"), &[]);
     let service = crate::catalog::list(&w.store, &w.clock, &w.admin).unwrap()[0]
         .id
         .clone();
@@ -35,7 +36,7 @@ fn busy_customer(w: &World) -> (String, String) {
     crate::subscriptions::add(&w.store, &w.clock, &w.admin, &subscription).unwrap();
     let user = crate::customer_users::CustomerUserInput {
         display_name: USER_NAME.into(),
-        user_name: "ewa@alfa.onmicrosoft.com".into(),
+        user_name: format!("ewa@alfa{n}.onmicrosoft.com"),
         ..Default::default()
     };
     crate::customer_users::create(&w.store, &w.clock, &w.admin, &customer, &user).unwrap();
@@ -59,7 +60,7 @@ fn busy_customer(w: &World) -> (String, String) {
     };
     crate::offers::create(&w.store, &w.clock, &w.admin, &offer).unwrap();
     let key = crate::product_keys::ProductKeyInput {
-        key: "BCDFG-HJKMP-QRTVW-XY234-6789B".into(),
+        key: crate::testing::key_text(n),
         service_id: service,
         quantity: 10,
         term: "P1Y".into(),
@@ -129,7 +130,7 @@ fn expect(hidden: &[(&str, DenialReason)]) -> Vec<(String, Option<DenialReason>)
 #[test]
 fn each_entry_is_shown_in_full_only_to_who_may_see_its_kind_of_record() {
     let w = world();
-    let (customer, relationship) = busy_customer(&w);
+    let (customer, relationship) = busy_customer(&w, 1);
     let global = w.admin.clone();
     let limited = w.staff("Lena Limited", R::None, A::Limited);
     let service = w.staff("Sam Service", R::ServiceAdmin, A::Limited);
@@ -192,7 +193,7 @@ fn each_entry_is_shown_in_full_only_to_who_may_see_its_kind_of_record() {
 #[test]
 fn a_refused_viewer_gets_no_trace_of_a_note_or_a_hidden_users_name() {
     let w = world();
-    let (customer, relationship) = busy_customer(&w);
+    let (customer, relationship) = busy_customer(&w, 1);
     let limited = w.staff("Lena Limited", R::None, A::Limited);
     let json = |who: &Actor| {
         serde_json::to_string(&activity(&w.store, &w.clock, who, &customer, None).unwrap()).unwrap()
@@ -219,7 +220,7 @@ fn a_refused_viewer_gets_no_trace_of_a_note_or_a_hidden_users_name() {
 #[test]
 fn a_refused_activity_tab_is_audited() {
     let w = world();
-    let (customer, _) = busy_customer(&w);
+    let (customer, _) = busy_customer(&w, 1);
     let nobody = w.staff("Nina None", R::None, A::None);
     let refused = activity(&w.store, &w.clock, &nobody, &customer, None).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
@@ -232,4 +233,112 @@ fn a_refused_activity_tab_is_audited() {
             "Nina None".into()
         )
     );
+}
+
+/// What the table asks before an entry about each kind of record is shown in
+/// full: any one of these actions, for the customer's relationship state.
+const KIND_NEEDS: [(&str, &[Action]); 7] = [
+    ("customer", &[Action::ViewCustomers]),
+    ("relationship", &[Action::ViewCustomers]),
+    ("subscription", &[Action::ViewSubscriptions]),
+    ("customer_user", &[Action::ViewCustomerUsers]),
+    (
+        "service_request",
+        &[Action::ViewAllServiceRequests, Action::ViewServiceRequests],
+    ),
+    ("purchase_offer", &[Action::ManagePurchaseOffers]),
+    ("product_key", &[Action::ViewProductKeys]),
+];
+
+/// The whole tab, page by page: the refusals the walk audits fill the newest pages.
+fn every_page(w: &World, who: &Actor, customer: &str) -> Result<Vec<ActivityPage>> {
+    let mut pages = vec![activity(&w.store, &w.clock, who, customer, None)?];
+    while let Some(before) = pages.last().and_then(|page| page.next_before_seq) {
+        pages.push(activity(&w.store, &w.clock, who, customer, Some(before))?);
+    }
+    Ok(pages)
+}
+
+/// The permission walk of decision 0027, for the one view that shows records
+/// of every kind: every company role × customer access × partner
+/// authorization × relationship state. The records can only be made while
+/// the relationship is active, so each customer gets them first and is then
+/// put in its state as the customer list keeps it (the real transitions to
+/// each state are walked by `World::customer_in_state`).
+#[test]
+fn the_tab_and_each_entry_follow_the_table_for_every_role_access_authorization_and_state() {
+    use crate::access::decide;
+    use crate::testing::{PARTNERS, RELATIONSHIP_STATES};
+    let w = world();
+    let mut staff = Vec::new();
+    for role in R::ALL {
+        for access in A::ALL {
+            let name = format!("{} {}", role.as_str(), access.as_str());
+            staff.push(w.staff(&name, role, access));
+        }
+    }
+    let mut customers = Vec::new();
+    for (n, state) in (1..).zip(RELATIONSHIP_STATES) {
+        let (customer, _) = busy_customer(&w, n);
+        w.store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE customers SET relationship_state = ?1 WHERE id = ?2",
+                    [state, customer.as_str()],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        customers.push((state, customer));
+    }
+    let (mut refused_tabs, mut hidden_entries, mut cases) = (0, 0, 0);
+    for partner in PARTNERS {
+        w.authorize(partner);
+        for (state, customer) in &customers {
+            for who in &staff {
+                cases += 1;
+                let case = format!("{} / {partner:?} / {state}", who.display_name);
+                let subject = who.subject();
+                let pages = every_page(&w, who, customer);
+                if decide(subject, partner, Action::ViewCustomers).is_err() {
+                    assert_eq!(pages.unwrap_err().code(), ErrorCode::Forbidden, "{case}");
+                    let last = w.audit_actions().pop().unwrap();
+                    let refusal = ("customer.activity".into(), "refused".into());
+                    assert_eq!((last.0, last.1), refusal, "{case}");
+                    assert_eq!(last.2, who.display_name, "{case}");
+                    refused_tabs += 1;
+                    continue;
+                }
+                let pages = pages.unwrap();
+                let mut kinds: Vec<&str> = Vec::new();
+                for e in pages.iter().flat_map(|page| &page.entries) {
+                    let kind = e.entry.target_kind.as_str();
+                    let (_, needs) = KIND_NEEDS.iter().find(|(k, _)| *k == kind).unwrap();
+                    let may =
+                        |action: &Action| decide_for_customer(subject, partner, state, *action);
+                    let shown = needs.iter().any(|action| may(action).is_ok());
+                    assert_eq!(
+                        e.hidden.is_none(),
+                        shown,
+                        "{case}: {kind} {}",
+                        e.entry.action
+                    );
+                    if let Some(hidden) = &e.hidden {
+                        assert!(needs.contains(&hidden.action), "{case}: {kind}");
+                        assert_eq!(may(&hidden.action), Err(hidden.reason), "{case}: {kind}");
+                        hidden_entries += 1;
+                    }
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
+                }
+                assert_eq!(kinds.len(), KINDS.len(), "{case}: every kind is there");
+                pages.iter().for_each(assert_redacted_honestly);
+            }
+        }
+    }
+    assert_eq!(cases, 6 * 3 * 4 * 7);
+    // The walk has both outcomes, or it proves nothing.
+    assert!(refused_tabs > 0 && refused_tabs < cases);
+    assert!(hidden_entries > 0);
 }
