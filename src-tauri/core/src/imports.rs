@@ -311,7 +311,7 @@ mod tests {
             crate::customers::preview_import(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
             crate::customer_users::preview_import(&w.store, &w.clock, &w.admin, &customer, &csv)
                 .unwrap_err(),
-            crate::catalog::import_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
+            crate::catalog::preview_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
             crate::product_keys::preview_import(
                 &w.store,
                 &w.clock,

@@ -34,6 +34,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0011_fixed_width_timestamps.sql"
     )),
     M::up(include_str!("../../migrations/0012_audit_append_only.sql")),
+    M::up(include_str!(
+        "../../migrations/0013_price_list_as_microsoft_means_it.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {
