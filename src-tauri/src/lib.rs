@@ -87,6 +87,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::relationships::update_link_templates,
             commands::catalog::list_catalog,
             commands::catalog::update_service,
+            commands::catalog::preview_price_list,
             commands::catalog::import_price_list,
             commands::subscriptions::list_subscriptions,
             commands::subscriptions::get_subscription,

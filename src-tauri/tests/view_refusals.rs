@@ -254,6 +254,14 @@ fn table() -> Vec<(&'static str, Kind)> {
             },
         ),
         ("update_service", Write),
+        (
+            "preview_price_list",
+            View {
+                audit: "catalog.import",
+                actions: &["edit_catalog"],
+                args: |_| json!({"csv": "ProductId,SkuId,TermDuration,Currency,UnitPrice,Market\nCFQ7TTC0LH18,0001,P1M,PLN,1,PL\n"}),
+            },
+        ),
         ("import_price_list", Write),
         (
             "list_subscriptions",

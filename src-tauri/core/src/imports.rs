@@ -431,7 +431,8 @@ mod tests {
                 &csv.as_str().into(),
             )
             .unwrap_err(),
-            crate::catalog::import_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap_err(),
+            crate::catalog::preview_price_list(&w.store, &w.clock, &w.admin, &csv.as_str().into())
+                .unwrap_err(),
             crate::product_keys::preview_import(
                 &w.store,
                 &w.clock,

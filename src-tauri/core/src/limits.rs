@@ -50,6 +50,10 @@ pub const CUSTOMER_NOTES: usize = 4_000;
 pub const SERVICE_TITLE: usize = 200;
 /// A price list's ProductId or SkuId (Microsoft's are 12 to 16 characters).
 pub const PRICE_LIST_ID: usize = 64;
+/// A price list's SkuDescription, as text once its markup is taken out.
+pub const SERVICE_DESCRIPTION: usize = 4_000;
+/// A price list's Publisher or UnitOfMeasure.
+pub const PUBLISHER: usize = 200;
 /// A price list's Market (ISO 3166 alpha-2 in Microsoft's files; room for regions).
 pub const MARKET: usize = 16;
 /// A price as written in a price list cell ("12345.6789"), digits before the

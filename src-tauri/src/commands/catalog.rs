@@ -1,7 +1,9 @@
-use partnerdesk_core::catalog::{self, PriceListReport, Service, ServiceUpdate};
+use partnerdesk_core::catalog::{self, PriceListPreview, Service, ServiceUpdate};
+use partnerdesk_core::imports::{ImportFile, ImportMode};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
+use super::customers::run_import;
 use super::{as_actor, write_as_actor};
 use crate::state::AppState;
 
@@ -23,14 +25,30 @@ pub async fn update_service<R: Runtime>(
     .await
 }
 
+/// What importing the price list would add, change and schedule, and every
+/// bad row; writes nothing.
+#[tauri::command]
+pub async fn preview_price_list(
+    state: State<'_, AppState>,
+    file: ImportFile,
+) -> Result<PriceListPreview, ApiError> {
+    as_actor(&state, move |cx| {
+        catalog::preview_price_list(cx.store, cx.clock, &cx.actor, &file)
+    })
+    .await
+}
+
+/// Imports the price list in one transaction, reporting progress;
+/// `cancel_import` stops it and rolls everything back.
 #[tauri::command]
 pub async fn import_price_list<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    csv: String,
-) -> Result<PriceListReport, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        catalog::import_price_list(cx.store, cx.clock, &cx.actor, &csv)
+    file: ImportFile,
+    mode: ImportMode,
+) -> Result<PriceListPreview, ApiError> {
+    run_import(&app, &state, move |cx, progress, cancel| {
+        catalog::apply_price_list(cx.store, cx.clock, &cx.actor, &file, mode, progress, cancel)
     })
     .await
 }

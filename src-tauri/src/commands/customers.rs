@@ -127,18 +127,19 @@ pub async fn import_customers<R: Runtime>(
 /// Runs an import as the signed-in staff member: clears the shared cancel
 /// flag, emits progress as [`IMPORT_PROGRESS_EVENT`], and announces what was
 /// written. Every import command goes through here.
-pub(crate) async fn run_import<R, F>(
+pub(crate) async fn run_import<R, F, T>(
     app: &AppHandle<R>,
     state: &AppState,
     work: F,
-) -> Result<ImportReport, ApiError>
+) -> Result<T, ApiError>
 where
     R: Runtime,
+    T: Send + 'static,
     F: FnOnce(
             Context<'_>,
             &dyn Fn(u32, u32),
             &AtomicBool,
-        ) -> partnerdesk_core::Result<(ImportReport, Option<Change>)>
+        ) -> partnerdesk_core::Result<(T, Option<Change>)>
         + Send
         + 'static,
 {

@@ -57,6 +57,7 @@ pub const COMMANDS: &[&str] = &[
     "update_link_templates",
     "list_catalog",
     "update_service",
+    "preview_price_list",
     "import_price_list",
     "list_subscriptions",
     "get_subscription",

@@ -43,7 +43,7 @@ import type { ProductKeyQuery } from "./bindings/ProductKeyQuery";
 import type { Redeemed } from "./bindings/Redeemed";
 import type { Redemption } from "./bindings/Redemption";
 import type { LinkTemplates } from "./bindings/LinkTemplates";
-import type { PriceListReport } from "./bindings/PriceListReport";
+import type { PriceListPreview } from "./bindings/PriceListPreview";
 import type { Relationship } from "./bindings/Relationship";
 import type { RelationshipMessage } from "./bindings/RelationshipMessage";
 import type { RelationshipOffer } from "./bindings/RelationshipOffer";
@@ -307,7 +307,9 @@ export const api = {
   listCatalog: () => call<Service[]>("list_catalog"),
   updateService: (id: string, input: ServiceUpdate) =>
     call<Service>("update_service", { id, input }),
-  importPriceList: (csv: string) => call<PriceListReport>("import_price_list", { csv }),
+  previewPriceList: (file: ImportFile) => call<PriceListPreview>("preview_price_list", { file }),
+  importPriceList: (file: ImportFile, mode: ImportMode) =>
+    call<PriceListPreview>("import_price_list", { file, mode }),
 
   listSubscriptions: (query: SubscriptionQuery) =>
     call<SubscriptionPage>("list_subscriptions", { query }),

@@ -35,13 +35,6 @@ export function importSizeError(bytes: number): CommandError | null {
   return new CommandError({ code: "validation", message: text.en, text, field: "file" });
 }
 
-/** The text of a chosen file, or the refusal of one too large to read (the price list, until it takes bytes). */
-export async function readImportFile(file: File): Promise<string> {
-  const refused = importSizeError(file.size);
-  if (refused) throw refused;
-  return file.text();
-}
-
 /**
  * A chosen file as the core reads it: its bytes, undecoded (the core finds
  * the encoding, decision 0037), or the refusal of one too large to read.

@@ -278,6 +278,7 @@ impl Fixture {
                 service_id: service.into(),
                 quantity: 7,
                 unit_price_minor: self.price(service),
+                price_source: None,
                 discount_bp: 0,
             }],
             ..Default::default()

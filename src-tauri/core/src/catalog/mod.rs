@@ -2,7 +2,11 @@
 //! Seeded with a clearly marked sample set; kept current by importing
 //! Microsoft's license-based price list.
 
+mod plain_text;
+mod price_import;
 mod price_list;
+#[cfg(test)]
+mod price_list_tests;
 #[cfg(test)]
 mod tests;
 
@@ -20,7 +24,10 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate::{self, check_currency};
 
-pub use price_list::{import_price_list, PriceListReport};
+pub use price_import::{
+    apply_price_list, preview_price_list, PriceChangeKind, PriceListExample, PriceListPreview,
+    PriceListSummary,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -33,11 +40,49 @@ pub struct Service {
     pub term: String,
     /// monthly, annual, triennial, or none (trials).
     pub billing_plan: String,
-    /// Per licence per month, in the currency's minor unit.
+    /// The partner's price in force now, per licence per month, in the
+    /// currency's minor unit.
     #[ts(type = "number")]
     pub unit_price_minor: i64,
+    /// The suggested retail price (the price list's `ERP Price`) in force
+    /// now, per licence per month; absent when the price list gives none.
+    #[ts(optional, type = "number")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub erp_price_minor: Option<i64>,
+    /// The price list's UnitPrice in force, as written: the whole term's
+    /// price (3393.90 for a year); absent for a price set by hand.
+    #[ts(optional, type = "number")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term_price_minor: Option<i64>,
+    /// The service has dated prices, but none is in force now (the first
+    /// starts later, or the last has ended).
+    pub no_price_now: bool,
+    /// When the price in force began and ends (absent: set by hand, or open-ended).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_starts_at: Option<String>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_ends_at: Option<String>,
+    /// The next price the price list schedules, with its date.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled: Option<ScheduledPrice>,
     pub currency: String,
     pub market: String,
+    /// commercial, education, government or charity.
+    pub segment: String,
+    /// The seat range of a tiered price.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_min: Option<u32>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_max: Option<u32>,
+    /// Plain text (never markup).
+    pub description: String,
+    pub publisher: String,
+    pub unit_of_measure: String,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_seats: Option<u32>,
@@ -49,6 +94,18 @@ pub struct Service {
     /// A sample price shipped with Partnerdesk, not a real one.
     pub sample: bool,
     pub updated_at: String,
+}
+
+/// A price the price list schedules for a later date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ScheduledPrice {
+    pub starts_at: String,
+    #[ts(type = "number")]
+    pub unit_price_minor: i64,
+    #[ts(optional, type = "number")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub erp_price_minor: Option<i64>,
 }
 
 /// An edit of the price and trial settings of one service.
@@ -68,10 +125,36 @@ pub struct ServiceUpdate {
     pub decrease_window_days: u32,
 }
 
-const COLUMNS: &str = "id, product_id, sku_id, title, term, billing_plan, unit_price_minor,
-    currency, market, trial_seats, trial_days, decrease_window_days, sample, updated_at";
+/// The dated price in force at `?1` for the service `cs`: `starts_at <= ?1 <
+/// ends_at`; where two overlap, the one that ends first still applies
+/// (Microsoft's example in 0033 §3), then the later start.
+pub(crate) const PRICE_IN_FORCE: &str = "(SELECT p.id FROM catalog_prices p
+    WHERE p.service_id = cs.id AND p.starts_at <= ?1 AND (p.ends_at IS NULL OR p.ends_at > ?1)
+    ORDER BY p.ends_at IS NULL, p.ends_at, p.starts_at DESC LIMIT 1)";
+
+/// The next dated price after `?1`.
+const NEXT_PRICE: &str = "(SELECT p.id FROM catalog_prices p
+    WHERE p.service_id = cs.id AND p.starts_at > ?1 ORDER BY p.starts_at LIMIT 1)";
+
+/// A service with its prices at `?1`.
+fn select() -> String {
+    format!(
+        "SELECT cs.id, cs.product_id, cs.sku_id, cs.title, cs.term, cs.billing_plan,
+             coalesce(cur.unit_price_minor, cs.unit_price_minor),
+             CASE WHEN cur.id IS NULL THEN cs.erp_price_minor ELSE cur.erp_price_minor END,
+             cur.id IS NULL AND EXISTS (SELECT 1 FROM catalog_prices a WHERE a.service_id = cs.id),
+             cur.starts_at, cur.ends_at, nxt.starts_at, nxt.unit_price_minor, nxt.erp_price_minor,
+             cs.currency, cs.market, cs.segment, cs.tier_min, cs.tier_max, cs.description,
+             cs.publisher, cs.unit_of_measure, cs.trial_seats, cs.trial_days,
+             cs.decrease_window_days, cs.sample, cs.updated_at, cur.term_price_minor
+         FROM catalog_services cs
+         LEFT JOIN catalog_prices cur ON cur.id = {PRICE_IN_FORCE}
+         LEFT JOIN catalog_prices nxt ON nxt.id = {NEXT_PRICE}"
+    )
+}
 
 fn service(row: &Row<'_>) -> rusqlite::Result<Service> {
+    let scheduled: Option<String> = row.get(11)?;
     Ok(Service {
         id: row.get(0)?,
         product_id: row.get(1)?,
@@ -80,20 +163,41 @@ fn service(row: &Row<'_>) -> rusqlite::Result<Service> {
         term: row.get(4)?,
         billing_plan: row.get(5)?,
         unit_price_minor: row.get(6)?,
-        currency: row.get(7)?,
-        market: row.get(8)?,
-        trial_seats: row.get(9)?,
-        trial_days: row.get(10)?,
-        decrease_window_days: row.get(11)?,
-        sample: row.get(12)?,
-        updated_at: row.get(13)?,
+        erp_price_minor: row.get(7)?,
+        no_price_now: row.get(8)?,
+        price_starts_at: row
+            .get::<_, Option<String>>(9)?
+            .filter(|s| s != price_list::SINCE_EVER),
+        price_ends_at: row.get(10)?,
+        scheduled: match scheduled {
+            Some(starts_at) => Some(ScheduledPrice {
+                starts_at,
+                unit_price_minor: row.get(12)?,
+                erp_price_minor: row.get(13)?,
+            }),
+            None => None,
+        },
+        currency: row.get(14)?,
+        market: row.get(15)?,
+        segment: row.get(16)?,
+        tier_min: row.get(17)?,
+        tier_max: row.get(18)?,
+        description: row.get(19)?,
+        publisher: row.get(20)?,
+        unit_of_measure: row.get(21)?,
+        trial_seats: row.get(22)?,
+        trial_days: row.get(23)?,
+        decrease_window_days: row.get(24)?,
+        sample: row.get(25)?,
+        updated_at: row.get(26)?,
+        term_price_minor: row.get(27)?,
     })
 }
 
-fn load(conn: &Connection, id: &str) -> Result<Service> {
+fn load(conn: &Connection, id: &str, now: &str) -> Result<Service> {
     conn.query_row(
-        &format!("SELECT {COLUMNS} FROM catalog_services WHERE id = ?1"),
-        [id],
+        &format!("{} WHERE cs.id = ?2", select()),
+        params![now, id],
         service,
     )
     .map_err(|e| match e {
@@ -167,6 +271,83 @@ const SAMPLES: &[Sample] = &[
     ),
 ];
 
+/// Which of the catalog's prices a purchase offer line starts from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PriceSource {
+    /// The partner's price (the price list's UnitPrice).
+    #[default]
+    Partner,
+    /// The suggested retail price (the price list's ERP Price).
+    Retail,
+}
+
+impl PriceSource {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            PriceSource::Partner => "partner",
+            PriceSource::Retail => "retail",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> PriceSource {
+        if text == "retail" {
+            PriceSource::Retail
+        } else {
+            PriceSource::Partner
+        }
+    }
+}
+
+/// The price per licence per month an offer line of `service_id` starts
+/// from at `now`, from `source`, and its currency. Refuses a service with no
+/// price in force (its first price starts later, or its last has ended) and
+/// a retail price the price list does not give.
+pub(crate) fn offer_price(
+    conn: &Connection,
+    service_id: &str,
+    now: &str,
+    source: PriceSource,
+) -> Result<(i64, String)> {
+    let service = load(conn, service_id, now).map_err(|e| match e {
+        Error::NotFound { .. } => unknown_service(),
+        other => other,
+    })?;
+    let title = &service.title;
+    if service.no_price_now {
+        return Err(Error::validation(
+            "service_id",
+            match &service.scheduled {
+                Some(next) => {
+                    let date = next.starts_at.get(..10).unwrap_or(&next.starts_at);
+                    text!(
+                        "{title} has no price in force yet: its price starts on {date}",
+                        "{title} nie ma jeszcze obowiązującej ceny: jej cena obowiązuje od {date}"
+                    )
+                }
+                None => text!(
+                    "{title} has no price in force: its last price has ended",
+                    "{title} nie ma obowiązującej ceny: jej ostatnia cena wygasła"
+                ),
+            },
+        ));
+    }
+    let price = match source {
+        PriceSource::Partner => service.unit_price_minor,
+        PriceSource::Retail => service.erp_price_minor.ok_or_else(|| {
+            Error::validation(
+                "price_source",
+                text!(
+                    "{title} has no suggested retail price (the price list's ERP Price)",
+                    "{title} nie ma sugerowanej ceny detalicznej (ERP Price w cenniku)"
+                ),
+            )
+        })?,
+    };
+    Ok((price, service.currency))
+}
+
 /// The refusal for a `service_id` that names nothing in the catalog.
 pub(crate) fn unknown_service() -> Error {
     Error::validation(
@@ -206,13 +387,16 @@ pub(crate) fn seed_samples(conn: &Connection, now: &str) -> Result<()> {
 
 pub fn list(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<Service>> {
     let target = read_target("catalog", None, "service catalog");
+    let now = to_rfc3339(clock.now())?;
     guarded_read(store, clock, actor, "catalog.view", target, |conn| {
         require(conn, actor, Action::ViewCatalog)?;
         let rows = conn
             .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM catalog_services ORDER BY title COLLATE NOCASE, term, billing_plan"
+                "{} ORDER BY cs.title COLLATE NOCASE, cs.term, cs.billing_plan, cs.segment,
+                     cs.currency, cs.tier_min",
+                select()
             ))?
-            .query_map([], service)?
+            .query_map([&now], service)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     })
@@ -263,7 +447,7 @@ pub fn update(
         target.clone(),
         |tx| {
             require(tx, actor, Action::EditCatalog)?;
-            let before = load(tx, &id)?;
+            let before = load(tx, &id, &now)?;
             tx.execute(
                 "UPDATE catalog_services SET title = ?1, unit_price_minor = ?2, currency = ?3,
                  trial_seats = ?4, trial_days = ?5, decrease_window_days = ?6, sample = 0,
@@ -294,7 +478,22 @@ pub fn update(
                 }
                 other => other.into(),
             })?;
-            let after = load(tx, &id)?;
+            // A hand-set price replaces the dated price in force, if any;
+            // scheduled prices still take effect on their dates.
+            tx.execute(
+                &format!(
+                    "UPDATE catalog_prices SET unit_price_minor = ?2, term_price_minor = ?2 * ?4,
+                         updated_at = ?1
+                     WHERE id = (SELECT {PRICE_IN_FORCE} FROM catalog_services cs WHERE cs.id = ?3)"
+                ),
+                params![
+                    now,
+                    input.unit_price_minor,
+                    id,
+                    price_list::months(&before.term)
+                ],
+            )?;
+            let after = load(tx, &id, &now)?;
             let event = Event::done(actor.audit_ref(), "catalog.update", target).with_change(
                 serde_json::to_value(&before).ok(),
                 serde_json::to_value(&after).ok(),

@@ -1,7 +1,24 @@
 use super::*;
 use crate::access::{CompanyRole as R, CustomerAccess as A};
 use crate::error::ErrorCode;
-use crate::testing::world;
+use crate::testing::{world, World};
+
+/// Applies a price list as `actor` in "import the valid rows" mode.
+pub(super) fn import_as(
+    w: &World,
+    actor: &crate::auth::Actor,
+    csv: &str,
+) -> Result<(PriceListPreview, Option<crate::change::Change>)> {
+    apply_price_list(
+        &w.store,
+        &w.clock,
+        actor,
+        &csv.into(),
+        crate::imports::ImportMode::ValidRows,
+        &|_, _| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+}
 
 #[test]
 fn the_first_run_seeds_a_marked_sample_catalog() {
@@ -93,12 +110,12 @@ fn price_list_cells_have_ceilings_too() {
         "ProductTitle,ProductId,SkuId,Market,Currency,UnitPrice,TermDuration,BillingPlan\n\
          Long,CFQ7TTC0ZZZZ,{sku},PL,PLN,1.00,P1M,Monthly\n"
     );
-    let (report, _) = import_price_list(&w.store, &w.clock, &w.admin, &csv).unwrap();
-    assert_eq!(report.added, 0);
-    assert_eq!(report.problems.len(), 1);
-    assert_eq!(report.problems[0].field, "sku_id");
+    let (report, _) = import_as(&w, &w.admin, &csv).unwrap();
+    assert_eq!(report.summary.added, 0);
+    assert_eq!(report.report.problems.len(), 1);
+    assert_eq!(report.report.problems[0].field, "SkuId");
     assert_eq!(
-        report.problems[0].message,
+        report.report.problems[0].message,
         "use at most 64 characters (this has 65)"
     );
 }
@@ -111,14 +128,22 @@ Unchanged,Microsoft 365 Business Basic,CFQ7TTC0LH18,0001,Microsoft 365 Business 
 Added,Microsoft 365 Business Basic,CFQ7TTC0LH18,0001,Microsoft 365 Business Basic,Microsoft,PL,PLN,312.00,P1Y,Annual,x\n\
 Added,Bad Term,CFQ7TTC0XXXX,0001,Bad,Microsoft,PL,PLN,1.00,P2Y,Monthly,x\n\
 Added,Bad Price,CFQ7TTC0YYYY,0001,Bad,Microsoft,PL,PLN,free,P1M,Monthly,x\n";
-    let (report, _) = import_price_list(&w.store, &w.clock, &w.admin, csv).unwrap();
-    assert_eq!((report.rows, report.added, report.updated), (4, 1, 1));
+    let (report, _) = import_as(&w, &w.admin, csv).unwrap();
+    assert_eq!(
+        (
+            report.report.rows,
+            report.summary.added,
+            report.summary.changed
+        ),
+        (4, 1, 1)
+    );
     let lines: Vec<(u32, &str)> = report
+        .report
         .problems
         .iter()
         .map(|p| (p.line, p.field.as_str()))
         .collect();
-    assert_eq!(lines, vec![(4, "term"), (5, "unit_price_minor")]);
+    assert_eq!(lines, vec![(4, "TermDuration"), (5, "UnitPrice")]);
     let services = list(&w.store, &w.clock, &w.admin).unwrap();
     assert_eq!(services.len(), 8);
     let updated = services
@@ -136,8 +161,7 @@ Added,Bad Price,CFQ7TTC0YYYY,0001,Bad,Microsoft,PL,PLN,free,P1M,Monthly,x\n";
         "312.00 a year is 26.00 a month"
     );
 
-    let missing =
-        import_price_list(&w.store, &w.clock, &w.admin, "ProductId,SkuId\nA,B\n").unwrap_err();
+    let missing = import_as(&w, &w.admin, "ProductId,SkuId\nA,B\n").unwrap_err();
     assert_eq!(missing.field(), Some("file"));
 }
 
@@ -191,9 +215,7 @@ fn only_billing_and_global_admins_change_prices() {
         Some("unit_price_minor")
     );
     assert_eq!(
-        import_price_list(&w.store, &w.clock, &staff, "x")
-            .unwrap_err()
-            .code(),
+        import_as(&w, &staff, "x").unwrap_err().code(),
         ErrorCode::Validation
     );
 }
@@ -207,9 +229,13 @@ Microsoft 365 E3;CFQ7TTC0MM8R;0002;GB;GBP;3393.90;P1Y;Annual\r\n\
 Microsoft 365 E3;CFQ7TTC0MM8R;0002;GB;GBP;3393.96;P1Y;Monthly\r\n\
 Microsoft 365 E3;CFQ7TTC0MM8R;0002;GB;GBP;10181.70;P3Y;Annual\r\n\
 Microsoft 365 E3;CFQ7TTC0MM8R;0002;GB;GBP;282.83;P1M;Monthly\r\n";
-    let (report, _) = import_price_list(&w.store, &w.clock, &w.admin, csv).unwrap();
-    assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!(report.added, 4);
+    let (report, _) = import_as(&w, &w.admin, csv).unwrap();
+    assert!(
+        report.report.problems.is_empty(),
+        "{:?}",
+        report.report.problems
+    );
+    assert_eq!(report.summary.added, 4);
     let services = list(&w.store, &w.clock, &w.admin).unwrap();
     let monthly = |term: &str, plan: &str| {
         services
@@ -236,12 +262,13 @@ fn a_bad_price_list_line_is_reported_on_its_own_line_in_a_crlf_file() {
 A,A,0001,PL,PLN,10.00,P1M\r\n\
 B,B,0001,PL,PLN,ten,P1M\r\n\
 C,C,0001,PL,PLN,10.00,P1M,extra\r\n";
-    let (report, _) = import_price_list(&w.store, &w.clock, &w.admin, csv).unwrap();
+    let (report, _) = import_as(&w, &w.admin, csv).unwrap();
     let lines: Vec<(u32, &str)> = report
+        .report
         .problems
         .iter()
         .map(|p| (p.line, p.field.as_str()))
         .collect();
-    assert_eq!(lines, [(3, "unit_price_minor"), (4, "file")]);
-    assert_eq!(report.added, 1);
+    assert_eq!(lines, [(3, "UnitPrice"), (4, "file")]);
+    assert_eq!(report.summary.added, 1);
 }

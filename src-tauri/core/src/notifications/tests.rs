@@ -220,6 +220,7 @@ fn an_offer_about_to_expire_notifies() {
             service_id: basic.id,
             quantity: 3,
             unit_price_minor: basic.unit_price_minor,
+            price_source: None,
             discount_bp: 0,
         }],
         ..Default::default()
@@ -486,6 +487,7 @@ fn everything_due(w: &World) {
             service_id: basic.id,
             quantity: 3,
             unit_price_minor: basic.unit_price_minor,
+            price_source: None,
             discount_bp: 0,
         }],
         ..Default::default()

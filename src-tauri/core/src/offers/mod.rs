@@ -29,6 +29,7 @@ use crate::access::{
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
+use crate::catalog::PriceSource;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
 use crate::customers;
@@ -123,6 +124,8 @@ pub struct OfferLine {
     /// The catalog's price when the line was saved.
     #[ts(type = "number")]
     pub catalog_price_minor: i64,
+    /// Which catalog price the line started from.
+    pub price_source: PriceSource,
     pub currency: String,
     /// Basis points: 250 = 2.5 %.
     pub discount_bp: u32,
@@ -221,9 +224,14 @@ pub struct OfferDraftInput {
 pub struct OfferLineInput {
     pub service_id: String,
     pub quantity: u32,
-    /// The catalog's price unless a global or billing admin changes it.
+    /// The catalog's price (from `price_source`) unless a global or billing
+    /// admin changes it.
     #[ts(type = "number")]
     pub unit_price_minor: i64,
+    /// The partner's price unless said otherwise.
+    #[ts(optional)]
+    #[serde(default)]
+    pub price_source: Option<PriceSource>,
     #[serde(default)]
     pub discount_bp: u32,
 }
@@ -301,7 +309,7 @@ pub(crate) fn lines_of(conn: &Connection, id: &str) -> Result<Vec<OfferLine>> {
         .prepare_cached(
             "SELECT l.id, l.position, l.service_id, cs.title, cs.term, cs.billing_plan, l.quantity,
                     l.unit_price_minor, l.catalog_price_minor, l.currency, l.discount_bp,
-                    l.accepted_quantity
+                    l.accepted_quantity, l.price_source
              FROM purchase_offer_lines l JOIN catalog_services cs ON cs.id = l.service_id
              WHERE l.offer_id = ?1 ORDER BY l.position",
         )?
@@ -316,6 +324,7 @@ pub(crate) fn lines_of(conn: &Connection, id: &str) -> Result<Vec<OfferLine>> {
                 quantity: r.get(6)?,
                 unit_price_minor: r.get(7)?,
                 catalog_price_minor: r.get(8)?,
+                price_source: PriceSource::parse(&r.get::<_, String>(12)?),
                 currency: r.get(9)?,
                 discount_bp: r.get(10)?,
                 line_total_minor: 0,
@@ -531,15 +540,9 @@ struct ValidLine {
     quantity: u32,
     unit_price_minor: i64,
     catalog_price_minor: i64,
+    price_source: PriceSource,
     currency: String,
     discount_bp: u32,
-}
-
-fn catalog_price(conn: &Connection, service_id: &str) -> Result<(i64, String)> {
-    conn.prepare_cached("SELECT unit_price_minor, currency FROM catalog_services WHERE id = ?1")?
-        .query_row([service_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or_else(crate::catalog::unknown_service)
 }
 
 /// What a draft held when it was saved before: a price a billing admin set,
@@ -557,6 +560,7 @@ fn validate_draft(
     actor: &Actor,
     input: &OfferDraftInput,
     saved: &Saved<'_>,
+    now: &str,
 ) -> Result<ValidDraft> {
     let customer_id = match input.customer_id.as_deref().map(str::trim) {
         Some(id) if !id.is_empty() => Some(parse_id("customer_id", id)?),
@@ -634,7 +638,9 @@ fn validate_draft(
                 ),
             ));
         }
-        let (catalog_price_minor, currency) = catalog_price(conn, &service_id)?;
+        let price_source = line.price_source.unwrap_or_default();
+        let (catalog_price_minor, currency) =
+            crate::catalog::offer_price(conn, &service_id, now, price_source)?;
         let kept = saved.lines.iter().any(|e| {
             e.position as usize == position
                 && e.service_id == service_id
@@ -650,6 +656,7 @@ fn validate_draft(
             quantity: line.quantity,
             unit_price_minor: line.unit_price_minor,
             catalog_price_minor,
+            price_source,
             currency,
             discount_bp: line.discount_bp,
         });
@@ -755,8 +762,8 @@ fn write_draft(tx: &Connection, id: &str, draft: &ValidDraft, now: &str) -> Resu
     tx.execute("DELETE FROM purchase_offer_lines WHERE offer_id = ?1", [id])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO purchase_offer_lines (id, offer_id, position, service_id, quantity,
-             unit_price_minor, catalog_price_minor, currency, discount_bp)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             unit_price_minor, catalog_price_minor, currency, discount_bp, price_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for (position, line) in draft.lines.iter().enumerate() {
         insert.execute(params![
@@ -768,7 +775,8 @@ fn write_draft(tx: &Connection, id: &str, draft: &ValidDraft, now: &str) -> Resu
             line.unit_price_minor,
             line.catalog_price_minor,
             line.currency,
-            line.discount_bp
+            line.discount_bp,
+            line.price_source.as_str()
         ])?;
     }
     Ok(())
@@ -825,7 +833,7 @@ pub fn create(
         blank_target(None),
         |tx| {
             require(tx, actor, Action::ManagePurchaseOffers)?;
-            let draft = validate_draft(tx, actor, input, &Saved::default())?;
+            let draft = validate_draft(tx, actor, input, &Saved::default(), &now)?;
             insert_row(
                 tx,
                 &id,
@@ -884,7 +892,7 @@ pub fn update_draft(
                 lines: &lines,
                 delegated_admin: before.delegated_admin.as_ref(),
             };
-            let draft = validate_draft(tx, actor, input, &saved)?;
+            let draft = validate_draft(tx, actor, input, &saved, &now)?;
             write_draft(tx, &id, &draft, &now)?;
             detail(tx, &id)
         },
@@ -1169,8 +1177,8 @@ pub fn revise(
             )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO purchase_offer_lines (id, offer_id, position, service_id, quantity,
-                     unit_price_minor, catalog_price_minor, currency, discount_bp)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     unit_price_minor, catalog_price_minor, currency, discount_bp, price_source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             for line in &lines {
                 let quantity = counts
@@ -1186,7 +1194,8 @@ pub fn revise(
                     line.unit_price_minor,
                     line.catalog_price_minor,
                     line.currency,
-                    line.discount_bp
+                    line.discount_bp,
+                    line.price_source.as_str()
                 ])?;
             }
             let created = load(tx, &new)?;

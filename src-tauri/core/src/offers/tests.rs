@@ -29,6 +29,7 @@ fn line(service: &(String, i64), quantity: u32) -> OfferLineInput {
         service_id: service.0.clone(),
         quantity,
         unit_price_minor: service.1,
+        price_source: None,
         discount_bp: 0,
     }
 }
