@@ -256,6 +256,34 @@ fn table() -> Vec<(&'static str, Kind)> {
         ("update_service", Write),
         ("import_price_list", Write),
         (
+            "list_offer_matrix",
+            View {
+                audit: "catalog.view",
+                actions: &["view_catalog"],
+                args: none,
+            },
+        ),
+        (
+            "preview_offer_matrix_import",
+            View {
+                audit: "catalog.offer_matrix_import",
+                actions: &["edit_catalog"],
+                args: |_| json!({"csv": "ProductId,SkuId,MaxLicenses\nCFQ7TTC0LH18,0001,300\n"}),
+            },
+        ),
+        ("import_offer_matrix", Write),
+        (
+            "seat_room",
+            View {
+                audit: "catalog.seat_room",
+                actions: &["view_subscriptions"],
+                args: |ids| {
+                    json!({"customerId": ids.customer,
+                        "serviceId": "00000000-0000-4000-8000-000000000000", "others": []})
+                },
+            },
+        ),
+        (
             "list_subscriptions",
             View {
                 audit: "subscription.list",

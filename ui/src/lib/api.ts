@@ -34,6 +34,9 @@ import type { CustomerUserQuery } from "./bindings/CustomerUserQuery";
 import type { ImportMode } from "./bindings/ImportMode";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { KeyImport } from "./bindings/KeyImport";
+import type { OfferMatrixRow } from "./bindings/OfferMatrixRow";
+import type { SeatLine } from "./bindings/SeatLine";
+import type { SeatRoom } from "./bindings/SeatRoom";
 import type { ProductKey } from "./bindings/ProductKey";
 import type { ProductKeyInput } from "./bindings/ProductKeyInput";
 import type { ProductKeyPage } from "./bindings/ProductKeyPage";
@@ -306,6 +309,13 @@ export const api = {
   updateService: (id: string, input: ServiceUpdate) =>
     call<Service>("update_service", { id, input }),
   importPriceList: (csv: string) => call<PriceListReport>("import_price_list", { csv }),
+  listOfferMatrix: () => call<OfferMatrixRow[]>("list_offer_matrix"),
+  previewOfferMatrixImport: (csv: string) =>
+    call<ImportReport>("preview_offer_matrix_import", { csv }),
+  importOfferMatrix: (csv: string, mode: ImportMode) =>
+    call<ImportReport>("import_offer_matrix", { csv, mode }),
+  seatRoom: (customerId: string | undefined, serviceId: string, others: SeatLine[]) =>
+    call<SeatRoom>("seat_room", { customerId: customerId ?? null, serviceId, others }),
 
   listSubscriptions: (query: SubscriptionQuery) =>
     call<SubscriptionPage>("list_subscriptions", { query }),

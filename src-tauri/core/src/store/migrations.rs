@@ -34,6 +34,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0011_fixed_width_timestamps.sql"
     )),
     M::up(include_str!("../../migrations/0012_audit_append_only.sql")),
+    M::up(include_str!("../../migrations/0014_offer_matrix.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -20,6 +20,10 @@ const OLD: [&str; 4] = [
     "2026-11-25T10:30:00.5+01:00",
 ];
 
+/// Tables created after 0011, whose instants were only ever written in the
+/// fixed form (by `to_rfc3339` or a migration's literal in that form).
+const BORN_FIXED: &[&str] = &["offer_matrix"];
+
 fn is_instant(column: &str) -> bool {
     column == "at" || column.ends_with("_at")
 }
@@ -126,7 +130,9 @@ fn every_earlier_version_has_each_stored_instant_rewritten_to_the_fixed_form() {
             .read(|conn| Ok(columns(conn)))
             .unwrap()
             .into_iter()
-            .filter(|(t, c, ..)| is_instant(c) && t != "audit_log")
+            .filter(|(t, c, ..)| {
+                is_instant(c) && t != "audit_log" && !BORN_FIXED.contains(&t.as_str())
+            })
             .count();
         if version == FIXED_WIDTH - 1 {
             assert!(seeded.iter().any(|(t, ..)| t == "audit_log"));
