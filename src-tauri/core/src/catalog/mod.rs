@@ -171,6 +171,13 @@ pub(crate) const SAMPLES: &[Sample] = &[
         1_800,
         Some((25, 30)),
     ),
+    (
+        "CFQ7TTC0LFK5",
+        "0001",
+        "Microsoft Entra ID P2 (sample price)",
+        3_700,
+        None,
+    ),
 ];
 
 /// The refusal for a `service_id` that names nothing in the catalog.

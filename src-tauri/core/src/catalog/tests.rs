@@ -7,7 +7,7 @@ use crate::testing::world;
 fn the_first_run_seeds_a_marked_sample_catalog() {
     let w = world();
     let services = list(&w.store, &w.clock, &w.admin).unwrap();
-    assert_eq!(services.len(), 6);
+    assert_eq!(services.len(), 7);
     assert!(services
         .iter()
         .all(|s| s.sample && s.title.contains("sample price")));

@@ -41,7 +41,7 @@ fn microsofts_own_file_imports_with_every_column() {
     let w = world();
     let csv = format!(
         "{MICROSOFT_HEADER}\r\n{MICROSOFT_ROW}\r\n\
-\"Office 365 E3\",\"CFQ7TTC0LF8Q\",\"1\",\"Office 365 E3\",\"\",\"\",\"1\",\"\",\"\",\"\",\"CFQ7TTC0LH18/0001; CFQ7TTC0LDPB:0001:CFQ7TTC0LGNT\",\"\",\"\",\"PL\"\r\n"
+\"An upgrade target\",\"CFQ7TTC0LF8Q\",\"1\",\"An upgrade target\",\"\",\"\",\"1\",\"\",\"\",\"\",\"CFQ7TTC0LH18/0001; CFQ7TTC0LDPB:0001:CFQ7TTC0LGNT\",\"\",\"\",\"PL\"\r\n"
     );
     let preview = preview_offer_matrix(&w.store, &w.clock, &w.admin, &csv).unwrap();
     assert_eq!((preview.rows, preview.valid, preview.imported), (2, 2, 0));
@@ -73,16 +73,16 @@ fn microsofts_own_file_imports_with_every_column() {
     );
     // Excel's "1" is the price list's "0001"; the catalog API's
     // PRODUCT:SKU:AVAILABILITY and a `;` separator read as PRODUCT/SKU.
-    let e3 = row_of(&w, "CFQ7TTC0LF8Q", "0001").expect("SkuId 1 stored as 0001");
-    assert_eq!(e3.max_licenses, None);
+    let target = row_of(&w, "CFQ7TTC0LF8Q", "0001").expect("SkuId 1 stored as 0001");
+    assert_eq!(target.max_licenses, None);
     assert_eq!(
-        e3.prerequisites,
+        target.prerequisites,
         vec![
             "CFQ7TTC0LH18/0001".to_owned(),
             "CFQ7TTC0LDPB/0001".to_owned()
         ]
     );
-    assert_eq!(e3.allowed_countries, vec!["PL".to_owned()]);
+    assert_eq!(target.allowed_countries, vec!["PL".to_owned()]);
 }
 
 #[test]

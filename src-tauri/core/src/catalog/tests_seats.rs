@@ -2,8 +2,6 @@
 //! hand, a quantity change, a trial becoming paid, a product key (new
 //! subscription, added licences), an offer when created, sent and accepted.
 
-use std::sync::atomic::AtomicBool;
-
 use super::tests_matrix::import;
 use super::*;
 use crate::imports::ImportMode;
@@ -438,5 +436,4 @@ fn the_room_shown_where_staff_choose_a_quantity_is_the_one_the_core_decides_with
     let e5 = service(&w, "Microsoft 365 E5");
     let free = seat_room(&w.store, &w.clock, &w.admin, Some(&alfa), &e5.id, &[]).unwrap();
     assert_eq!((free.rule, free.remaining, free.text), (None, None, None));
-    let _ = AtomicBool::new(false);
 }
