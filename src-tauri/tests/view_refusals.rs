@@ -152,7 +152,7 @@ fn table() -> Vec<(&'static str, Kind)> {
             View {
                 audit: "customer.import",
                 actions: &["manage_customers"],
-                args: |_| json!({"csv": "company_name,default_domain\nAlfa,alfa\n"}),
+                args: |_| json!({"file": {"bytes": "Y29tcGFueV9uYW1lLGRlZmF1bHRfZG9tYWluCkFsZmEsYWxmYQo="}}),
             },
         ),
         ("import_customers", Write),
@@ -199,7 +199,7 @@ fn table() -> Vec<(&'static str, Kind)> {
             View {
                 audit: "customer_user.import",
                 actions: &["manage_customer_users"],
-                args: |ids| json!({"customerId": ids.customer, "csv": "display_name,user_name\nEwa,ewa@zolc.onmicrosoft.com\n"}),
+                args: |ids| json!({"customerId": ids.customer, "file": {"bytes": "ZGlzcGxheV9uYW1lLHVzZXJfbmFtZQpFd2EsZXdhQHpvbGMub25taWNyb3NvZnQuY29tCg=="}}),
             },
         ),
         ("import_customer_users", Write),
@@ -259,10 +259,38 @@ fn table() -> Vec<(&'static str, Kind)> {
             View {
                 audit: "catalog.import",
                 actions: &["edit_catalog"],
-                args: |_| json!({"csv": "ProductId,SkuId,TermDuration,Currency,UnitPrice,Market\nCFQ7TTC0LH18,0001,P1M,PLN,1,PL\n"}),
+                args: |_| json!({"file": {"bytes": "UHJvZHVjdElkLFNrdUlkLFRlcm1EdXJhdGlvbixDdXJyZW5jeSxVbml0UHJpY2UsTWFya2V0CkNGUTdUVEMwTEgxOCwwMDAxLFAxTSxQTE4sMSxQTAo="}}),
             },
         ),
         ("import_price_list", Write),
+        (
+            "list_offer_matrix",
+            View {
+                audit: "catalog.view",
+                actions: &["view_catalog"],
+                args: none,
+            },
+        ),
+        (
+            "preview_offer_matrix_import",
+            View {
+                audit: "catalog.offer_matrix_import",
+                actions: &["edit_catalog"],
+                args: |_| json!({"file": {"bytes": "UHJvZHVjdElkLFNrdUlkLE1heExpY2Vuc2VzCkNGUTdUVEMwTEgxOCwwMDAxLDMwMAo="}}),
+            },
+        ),
+        ("import_offer_matrix", Write),
+        (
+            "seat_room",
+            View {
+                audit: "catalog.seat_room",
+                actions: &["view_subscriptions"],
+                args: |ids| {
+                    json!({"customerId": ids.customer,
+                        "serviceId": "00000000-0000-4000-8000-000000000000", "others": []})
+                },
+            },
+        ),
         (
             "list_subscriptions",
             View {

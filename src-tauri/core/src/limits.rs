@@ -62,6 +62,13 @@ pub const PRICE_WHOLE_DIGITS: usize = 16;
 /// Digits after the separator: no currency has more than 4 minor digits;
 /// Microsoft's files carry up to 6; 12 is generous and never absurd.
 pub const PRICE_FRACTION_DIGITS: usize = 12;
+/// An offer-matrix licence count (MinLicenses, MaxLicenses, AssetOwnershipLimit):
+/// Microsoft's largest are in the millions; a hundred million is never absurd.
+pub const MATRIX_LICENSES: u32 = 100_000_000;
+/// SKUs one matrix cell lists (conversions, prerequisites): add-ons list dozens.
+pub const MATRIX_LINKS: usize = 500;
+/// An offer-matrix Description.
+pub const MATRIX_DESCRIPTION: usize = 4_000;
 /// The name of a delegated-admin relationship: Microsoft allows 50.
 pub const RELATIONSHIP_NAME: usize = 50;
 /// The relationship a Partner Center export states ("Cloud Reseller"), as written.

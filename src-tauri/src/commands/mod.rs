@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod mail;
 pub mod names;
 pub mod notifications;
+pub mod offer_matrix;
 pub mod offers;
 pub mod product_keys;
 pub mod relationships;

@@ -36,6 +36,9 @@ import type { ImportFile } from "./bindings/ImportFile";
 import type { ImportMode } from "./bindings/ImportMode";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { KeyImport } from "./bindings/KeyImport";
+import type { OfferMatrixRow } from "./bindings/OfferMatrixRow";
+import type { SeatLine } from "./bindings/SeatLine";
+import type { SeatRoom } from "./bindings/SeatRoom";
 import type { ProductKey } from "./bindings/ProductKey";
 import type { ProductKeyInput } from "./bindings/ProductKeyInput";
 import type { ProductKeyPage } from "./bindings/ProductKeyPage";
@@ -310,6 +313,12 @@ export const api = {
   previewPriceList: (file: ImportFile) => call<PriceListPreview>("preview_price_list", { file }),
   importPriceList: (file: ImportFile, mode: ImportMode) =>
     call<PriceListPreview>("import_price_list", { file, mode }),
+  listOfferMatrix: () => call<OfferMatrixRow[]>("list_offer_matrix"),
+  previewOfferMatrixImport: (file: ImportFile) => call<ImportReport>("preview_offer_matrix_import", { file }),
+  importOfferMatrix: (file: ImportFile, mode: ImportMode) =>
+    call<ImportReport>("import_offer_matrix", { file, mode }),
+  seatRoom: (customerId: string | undefined, serviceId: string, others: SeatLine[]) =>
+    call<SeatRoom>("seat_room", { customerId: customerId ?? null, serviceId, others }),
 
   listSubscriptions: (query: SubscriptionQuery) =>
     call<SubscriptionPage>("list_subscriptions", { query }),

@@ -2,13 +2,19 @@
 //! Seeded with a clearly marked sample set; kept current by importing
 //! Microsoft's license-based price list.
 
+pub(crate) mod offer_matrix;
 mod plain_text;
 mod price_import;
 mod price_list;
 #[cfg(test)]
 mod price_list_tests;
+pub(crate) mod seats;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_matrix;
+#[cfg(test)]
+mod tests_seats;
 
 use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
@@ -24,10 +30,14 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate::{self, check_currency};
 
+pub use offer_matrix::{
+    import_offer_matrix, list_offer_matrix, preview_offer_matrix, OfferMatrixRow,
+};
 pub use price_import::{
     apply_price_list, preview_price_list, PriceChangeKind, PriceListExample, PriceListPreview,
     PriceListSummary,
 };
+pub use seats::{seat_room, SeatLine, SeatRoom, SeatRule};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -210,7 +220,10 @@ fn load(conn: &Connection, id: &str, now: &str) -> Result<Service> {
 }
 
 /// The sample Microsoft 365 set (sample prices, PLN, market PL), written on
-/// first run when the catalog is empty.
+/// first run when the catalog is empty. The product and SKU ids are
+/// Microsoft's own for the names shown, one name per id (docs/decisions/0040
+/// gives the source of each); migration 0014 holds the offer-matrix rows of
+/// the Business plans, so their seat ceilings apply from the start.
 /// Product id, SKU id, title, monthly price in grosze, trial (seats, days).
 type Sample = (
     &'static str,
@@ -219,7 +232,7 @@ type Sample = (
     i64,
     Option<(u32, u32)>,
 );
-const SAMPLES: &[Sample] = &[
+pub(crate) const SAMPLES: &[Sample] = &[
     (
         "CFQ7TTC0LH18",
         "0001",
@@ -228,15 +241,15 @@ const SAMPLES: &[Sample] = &[
         Some((25, 30)),
     ),
     (
-        "CFQ7TTC0LCHC",
-        "0002",
+        "CFQ7TTC0LDPB",
+        "0001",
         "Microsoft 365 Business Standard (sample price)",
         5_400,
         Some((25, 30)),
     ),
     (
         "CFQ7TTC0LCHC",
-        "0001",
+        "0002",
         "Microsoft 365 Business Premium (sample price)",
         9_300,
         Some((25, 30)),
@@ -249,7 +262,7 @@ const SAMPLES: &[Sample] = &[
         None,
     ),
     (
-        "CFQ7TTC0LFK5",
+        "CFQ7TTC0LFLZ",
         "0002",
         "Microsoft 365 E5 (sample price)",
         25_200,
@@ -263,10 +276,10 @@ const SAMPLES: &[Sample] = &[
         Some((25, 30)),
     ),
     (
-        "CFQ7TTC0MQNB",
+        "CFQ7TTC0LFK5",
         "0001",
-        "Microsoft Teams Essentials (sample price)",
-        1_700,
+        "Microsoft Entra ID P2 (sample price)",
+        3_700,
         None,
     ),
 ];

@@ -29,6 +29,7 @@ use crate::access::{
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::actor::partner_authorizations;
 use crate::auth::Actor;
+use crate::catalog::seats::{self, SeatLine};
 use crate::catalog::PriceSource;
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
@@ -661,6 +662,15 @@ fn validate_draft(
             discount_bp: line.discount_bp,
         });
     }
+    // An offer the customer could not buy is refused as it is made (0040).
+    let seat_lines: Vec<SeatLine> = lines
+        .iter()
+        .map(|l| SeatLine {
+            service_id: l.service_id.clone(),
+            quantity: l.quantity,
+        })
+        .collect();
+    seats::check_lines(conn, customer_id.as_deref(), &seat_lines)?;
     let delegated_admin = input.delegated_admin.clone().map(|mut request| {
         request.display_name = request.display_name.trim().to_owned();
         request
@@ -720,6 +730,7 @@ fn check_ready(
             text!("add at least one service", "dodaj co najmniej jedną usługę"),
         ));
     }
+    check_offer_seats(conn, offer)?;
     let (_, expires) = parse_valid_until(&offer.valid_until)?;
     if expires <= now {
         return Err(Error::validation(
@@ -780,6 +791,19 @@ fn write_draft(tx: &Connection, id: &str, draft: &ValidDraft, now: &str) -> Resu
         ])?;
     }
     Ok(())
+}
+
+/// The seat ceilings (`catalog::seats`) for an offer's saved lines: asked
+/// again at sending, since other purchases may have happened meanwhile.
+pub(crate) fn check_offer_seats(conn: &Connection, offer: &PurchaseOffer) -> Result<()> {
+    let lines: Vec<SeatLine> = lines_of(conn, &offer.id)?
+        .into_iter()
+        .map(|l| SeatLine {
+            service_id: l.service_id,
+            quantity: l.quantity,
+        })
+        .collect();
+    seats::check_lines(conn, offer.customer_id.as_deref(), &lines)
 }
 
 /// Inserts the offer row of a new draft (revision `revision` of `root_id`).
@@ -1023,6 +1047,8 @@ pub fn send(
                     if let Some(request) = &before.delegated_admin {
                         check_delegated_admin(tx, actor, request)?;
                     }
+                    // Other purchases may have used the seats since it was first sent.
+                    check_offer_seats(tx, &before)?;
                     if recipients.is_empty() {
                         return Err(Error::validation(
                             "recipients",
@@ -1199,6 +1225,7 @@ pub fn revise(
                 ])?;
             }
             let created = load(tx, &new)?;
+            check_offer_seats(tx, &created)?;
             audit_done(tx, clock, &who, "offer.revise", Some(&before), &created)?;
             detail(tx, &new)
         },

@@ -359,7 +359,8 @@ fn sending_fixes_the_content_records_recipients_and_builds_the_link() {
 fn the_document_escapes_every_value_and_speaks_english_to_english_customers() {
     let w = advisor_world();
     let basic = service(&w, "Microsoft 365 Business Basic");
-    let mut input = for_prospect(vec![line(&basic, 1_000)]);
+    // 300: Business Basic's ceiling per customer tenant (decision 0040).
+    let mut input = for_prospect(vec![line(&basic, 300)]);
     input.prospect_name = "<script>alert(1)</script> & Co".into();
     input.language = "en".into();
     input.note = "\"quoted\" <b>".into();
@@ -369,7 +370,7 @@ fn the_document_escapes_every_value_and_speaks_english_to_english_customers() {
     assert!(doc.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
     assert!(doc.contains("&quot;quoted&quot; &lt;b&gt;"));
     assert!(doc.contains("Purchase offer"));
-    assert!(doc.contains("26,000.00 PLN"), "{doc}");
+    assert!(doc.contains("7,800.00 PLN"), "{doc}");
 }
 
 #[test]

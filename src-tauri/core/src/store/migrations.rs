@@ -37,6 +37,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0013_price_list_as_microsoft_means_it.sql"
     )),
+    M::up(include_str!("../../migrations/0014_offer_matrix.sql")),
     M::up(include_str!(
         "../../migrations/0015_customer_partner_relationship.sql"
     )),

@@ -20,9 +20,10 @@ const OLD: [&str; 4] = [
     "2026-11-25T10:30:00.5+01:00",
 ];
 
-/// Tables created after 0011, whose instants were written in the fixed form
-/// from the start (catalog_prices: migration 0013, decision 0038).
-const BORN_FIXED: &[&str] = &["catalog_prices"];
+/// Tables created after 0011, whose instants were only ever written in the
+/// fixed form (by `to_rfc3339` or a migration's literal in that form):
+/// catalog_prices (0013, decision 0038), offer_matrix (0014, decision 0040).
+const BORN_FIXED: &[&str] = &["catalog_prices", "offer_matrix"];
 
 fn is_instant(column: &str) -> bool {
     column == "at" || column.ends_with("_at")

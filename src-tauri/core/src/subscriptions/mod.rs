@@ -18,6 +18,7 @@ use crate::access::{
 };
 use crate::audit::{self, ActorRef, Event, Target};
 use crate::auth::Actor;
+use crate::catalog::seats::{self, SeatRequest};
 use crate::change::{Change, Entity};
 use crate::clock::{add_days, parse_business_time, parse_rfc3339, to_rfc3339, Clock};
 use crate::customers;
@@ -32,7 +33,8 @@ pub use list::{
 pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
 pub use term::{add_term, check_billing_plan, TERMS};
 
-/// Most licences one subscription may hold (Microsoft's own per-SKU ceiling).
+/// Most licences one subscription may hold: the limit of a SKU the offer
+/// matrix has no row for (with a row, its ceilings apply too: `catalog::seats`).
 pub const MAX_QUANTITY: u32 = 300_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -424,7 +426,18 @@ pub fn insert(
             .unwrap_or(service.billing_plan.clone());
         check_billing_plan(&term, &plan)?;
         let ends = add_term(starts, &term)?;
-        (check_quantity(input.quantity)?, term, plan, ends)
+        let quantity = check_quantity(input.quantity)?;
+        seats::check(
+            tx,
+            &SeatRequest {
+                customer_id: Some(&customer_id),
+                service_id: &service_id,
+                adding: quantity,
+                resulting: quantity,
+            },
+            &[],
+        )?;
+        (quantity, term, plan, ends)
     };
     let status = if starts > now {
         SubscriptionStatus::Pending
@@ -612,6 +625,16 @@ pub fn change_quantity(
                     "liczbę licencji można było zmniejszyć tylko do {closes} (okno po zakupie lub odnowieniu {started} jest już zamknięte); nadal można ją zwiększyć"
                 )));
             }
+            seats::check(
+                tx,
+                &SeatRequest {
+                    customer_id: Some(&s.customer_id),
+                    service_id: &s.service_id,
+                    adding: quantity.saturating_sub(s.quantity),
+                    resulting: quantity,
+                },
+                &[],
+            )?;
             tx.execute(
                 "UPDATE subscriptions SET quantity = ?1, updated_at = ?2 WHERE id = ?3",
                 params![quantity, now_text, s.id],
@@ -846,6 +869,17 @@ fn apply_conversion(
     }
     transition(s.status, SubscriptionEvent::ConvertTrial)
         .ok_or_else(|| refuse_event(s, SubscriptionEvent::ConvertTrial))?;
+    // The trial's seats were never bought: the paid count is a new purchase.
+    seats::check(
+        tx,
+        &SeatRequest {
+            customer_id: Some(&s.customer_id),
+            service_id: &s.service_id,
+            adding: quantity,
+            resulting: quantity,
+        },
+        &[],
+    )?;
     let ends = add_term(now, &conversion.term)?;
     tx.execute(
         "UPDATE subscriptions SET trial = 0, quantity = ?1, term = ?2, billing_plan = ?3,
@@ -1064,6 +1098,16 @@ pub fn add_licences_in(
         )));
     }
     let total = check_quantity(before.quantity.saturating_add(quantity))?;
+    seats::check(
+        tx,
+        &SeatRequest {
+            customer_id: Some(&before.customer_id),
+            service_id: &before.service_id,
+            adding: quantity,
+            resulting: total,
+        },
+        &[],
+    )?;
     let now_text = to_rfc3339(clock.now())?;
     tx.execute(
         "UPDATE subscriptions SET quantity = ?1, updated_at = ?2 WHERE id = ?3",
