@@ -261,13 +261,15 @@ pub(crate) fn parse_row(row: &CsvRow<'_>) -> Result<PriceRow> {
     let billing_plan = match plan.as_str() {
         "monthly" | "annual" | "triennial" => plan,
         "" | "none" | "onetime" => "none".to_owned(),
-        other => return Err(problem(
-            "BillingPlan",
-            text!(
+        other => {
+            return Err(problem(
+                "BillingPlan",
+                text!(
                 "BillingPlan '{other}' is not Monthly, Annual, Triennial or None",
                 "BillingPlan „{other}” nie jest jedną z wartości Monthly, Annual, Triennial, None"
             ),
-        )),
+            ))
+        }
     };
     let currency = required(row, "currency", "Currency")?.to_uppercase();
     if iso_currency::Currency::from_code(&currency).is_none() {
