@@ -6,6 +6,8 @@ mod plain_text;
 mod price_import;
 mod price_list;
 #[cfg(test)]
+mod price_list_bench;
+#[cfg(test)]
 mod price_list_tests;
 #[cfg(test)]
 mod tests;
