@@ -7,6 +7,8 @@ mod plain_text;
 mod price_import;
 mod price_list;
 #[cfg(test)]
+mod price_list_bench;
+#[cfg(test)]
 mod price_list_tests;
 pub(crate) mod seats;
 #[cfg(test)]
