@@ -114,7 +114,7 @@ pub fn headers<R>(columns: &[Column<R>]) -> Vec<&'static str> {
 }
 
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>, Delimiter),
+    Csv(Box<csv::Writer<W>>, Delimiter),
     Xlsx(Box<Sheet>, W),
 }
 
@@ -138,7 +138,7 @@ impl<'c, R, W: Write> TableWriter<'c, R, W> {
             ExportFormat::Csv(delimiter) => {
                 let mut writer = csv_writer(out, delimiter);
                 writer.write_record(headers(columns)).map_err(csv_error)?;
-                Sink::Csv(writer, delimiter)
+                Sink::Csv(Box::new(writer), delimiter)
             }
             ExportFormat::Xlsx => {
                 let widths: Vec<_> = columns.iter().map(|c| (c.header, c.width)).collect();
