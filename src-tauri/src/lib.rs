@@ -59,6 +59,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::customer_users::reset_customer_user_password,
             commands::customer_users::preview_customer_user_import,
             commands::customer_users::import_customer_users,
+            commands::customer_users::export_customer_users,
             commands::offers::list_offers,
             commands::offers::get_offer,
             commands::offers::create_offer,

@@ -13,6 +13,13 @@ use crate::clock::Clock;
 use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
 
+mod table;
+mod xlsx;
+#[cfg(test)]
+mod xlsx_tests;
+
+pub use table::{headers, Column, ExportFormat, FileType, TableWriter, Value};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ExportedFile {
@@ -35,6 +42,21 @@ pub fn write_csv(
         out.write_all(UTF8_BOM.as_bytes())?;
         write(out)
     })
+}
+
+/// [`write_csv`] or, for a workbook, `dir/partnerdesk-<name>-<time>.xlsx`
+/// the same way (a `.part` file renamed only when complete).
+pub fn write_export(
+    dir: &Path,
+    name: &str,
+    format: ExportFormat,
+    clock: &dyn Clock,
+    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
+) -> Result<ExportedFile> {
+    match format {
+        ExportFormat::Csv(_) => write_csv(dir, name, clock, write),
+        ExportFormat::Xlsx => write_file(dir, name, format.extension(), clock, write),
+    }
 }
 
 /// The byte-order mark every CSV export starts with.
@@ -158,47 +180,62 @@ pub fn restore_cell(cell: &str) -> &str {
     }
 }
 
-/// Writes one CSV record, every cell through [`neutralise_cell`]. Numbers
-/// the core writes (counts, sequence numbers) are never negative, so they are
-/// never altered.
-pub fn write_record<W: Write, S: AsRef<str>>(
-    writer: &mut csv::Writer<W>,
-    cells: impl IntoIterator<Item = S>,
-) -> Result<()> {
-    writer
-        .write_record(
-            cells
-                .into_iter()
-                .map(|c| neutralise_cell(c.as_ref()).into_owned()),
-        )
-        .map_err(|e| Error::Internal(format!("cannot write CSV: {e}")))
-}
-
-/// [`write_csv`], then an audit entry saying who exported how many `kind` rows where.
-pub fn write_csv_audited(
+/// [`write_export`] of a whole list (customers, subscriptions), then an
+/// audit entry saying who exported how many `kind` rows where.
+pub fn write_list_audited(
     store: &crate::Store,
     clock: &dyn Clock,
     actor: &Actor,
     dir: &Path,
     kind: &'static str,
+    format: ExportFormat,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
 ) -> Result<ExportedFile> {
-    let exported = write_csv(dir, &format!("{kind}s"), clock, write)?;
+    let action = match kind {
+        "customer" => "customer.export",
+        "subscription" => "subscription.export",
+        _ => "export",
+    };
+    let target = Target {
+        kind,
+        id: None,
+        label: format!("{kind} list"),
+    };
+    let what = ExportTarget {
+        kind,
+        action,
+        target,
+    };
+    write_export_audited(store, clock, actor, dir, what, format, write)
+}
+
+/// What an audited export is of: the rows' kind (the file's name and the
+/// entry's detail), the audited action, and its target.
+pub struct ExportTarget {
+    pub kind: &'static str,
+    pub action: &'static str,
+    pub target: Target,
+}
+
+/// [`write_export`], then an audit entry saying who exported how many rows where.
+pub fn write_export_audited(
+    store: &crate::Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    dir: &Path,
+    what: ExportTarget,
+    format: ExportFormat,
+    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
+) -> Result<ExportedFile> {
+    let ExportTarget {
+        kind,
+        action,
+        target,
+    } = what;
+    let exported = write_export(dir, &format!("{kind}s"), format, clock, write)?;
     let event = Event {
         detail: format!("{} {kind}s to {}", exported.rows, exported.path),
-        ..Event::done(
-            actor.audit_ref(),
-            match kind {
-                "customer" => "customer.export",
-                "subscription" => "subscription.export",
-                _ => "export",
-            },
-            Target {
-                kind,
-                id: None,
-                label: format!("{kind} list"),
-            },
-        )
+        ..Event::done(actor.audit_ref(), action, target)
     };
     audit::record(store, clock, &event)?;
     Ok(exported)
@@ -306,7 +343,7 @@ mod tests {
         };
         crate::customers::create(&w.store, &w.clock, &w.admin, &input).unwrap();
         let mut out = Vec::new();
-        crate::customers::export_csv(
+        crate::customers::export_list(
             &w.store,
             &w.clock,
             &w.admin,

@@ -2,6 +2,7 @@ use partnerdesk_core::audit::{
     self, AuditHeadStatus, AuditPage, AuditQuery, AuditVerification, ExportedFile, NotedHead,
 };
 use partnerdesk_core::csv_file::Delimiter;
+use partnerdesk_core::exports::{ExportFormat, FileType};
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
 use tauri::State;
@@ -58,12 +59,13 @@ pub async fn reanchor_audit_head(
 pub async fn export_audit_csv(
     state: State<'_, AppState>,
     query: AuditQuery,
+    file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let delimiter = delimiter.unwrap_or(Delimiter::Comma);
+    let format = ExportFormat::new(file_type, delimiter);
     as_actor(&state, move |cx| {
         let dir = export_dir()?;
-        audit::export_as(cx.store, cx.clock, &cx.actor, &query, delimiter, &dir)
+        audit::export_as(cx.store, cx.clock, &cx.actor, &query, format, &dir)
     })
     .await
 }

@@ -1,8 +1,11 @@
+use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::customer_users::{
     self, CustomerUser, CustomerUserInput, CustomerUserPage, CustomerUserQuery, TemporaryPassword,
 };
 use partnerdesk_core::customers::{ImportMode, ImportReport};
+use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
+use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
@@ -18,6 +21,32 @@ pub async fn list_customer_users(
 ) -> Result<CustomerUserPage, ApiError> {
     as_actor(&state, move |cx| {
         customer_users::list(cx.store, cx.clock, &cx.actor, &customer_id, &query)
+    })
+    .await
+}
+
+/// The customer's users in the Microsoft 365 admin center's "Add multiple
+/// users" shape, as CSV or a workbook, into the export folder.
+#[tauri::command]
+pub async fn export_customer_users(
+    state: State<'_, AppState>,
+    customer_id: String,
+    query: CustomerUserQuery,
+    file_type: Option<FileType>,
+    delimiter: Option<Delimiter>,
+) -> Result<ExportedFile, ApiError> {
+    let format = ExportFormat::new(file_type, delimiter);
+    as_actor(&state, move |cx| {
+        let dir = export_dir()?;
+        customer_users::export_as(
+            cx.store,
+            cx.clock,
+            &cx.actor,
+            &customer_id,
+            &query,
+            format,
+            &dir,
+        )
     })
     .await
 }

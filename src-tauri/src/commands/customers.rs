@@ -7,7 +7,7 @@ use partnerdesk_core::customers::{
     self, ActivityPage, Customer, CustomerImport, CustomerInput, CustomerPage, CustomerQuery,
     ImportMode, ImportReport,
 };
-use partnerdesk_core::exports::ExportedFile;
+use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
@@ -169,16 +169,17 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Result<(), ApiError> {
 pub async fn export_customers_csv(
     state: State<'_, AppState>,
     query: CustomerQuery,
+    file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let delimiter = delimiter.unwrap_or(Delimiter::Comma);
+    let format = ExportFormat::new(file_type, delimiter);
     as_actor(&state, move |cx| {
         customers::export_as(
             cx.store,
             cx.clock,
             &cx.actor,
             &query,
-            delimiter,
+            format,
             &export_dir()?,
         )
     })

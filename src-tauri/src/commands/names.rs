@@ -46,6 +46,7 @@ pub const COMMANDS: &[&str] = &[
     "reset_customer_user_password",
     "preview_customer_user_import",
     "import_customer_users",
+    "export_customer_users",
     "list_relationships",
     "offer_relationship",
     "request_relationship_approval",

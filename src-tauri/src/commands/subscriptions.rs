@@ -1,5 +1,5 @@
 use partnerdesk_core::csv_file::Delimiter;
-use partnerdesk_core::exports::ExportedFile;
+use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::subscriptions::{
     self, Subscription, SubscriptionDetail, SubscriptionEvent, SubscriptionInput, SubscriptionPage,
@@ -117,16 +117,17 @@ pub async fn set_subscription_partner_of_record<R: Runtime>(
 pub async fn export_subscriptions_csv(
     state: State<'_, AppState>,
     query: SubscriptionQuery,
+    file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let delimiter = delimiter.unwrap_or(Delimiter::Comma);
+    let format = ExportFormat::new(file_type, delimiter);
     as_actor(&state, move |cx| {
         subscriptions::export_as(
             cx.store,
             cx.clock,
             &cx.actor,
             &query,
-            delimiter,
+            format,
             &export_dir()?,
         )
     })

@@ -2,7 +2,7 @@
 // bindings generated from the Rust types (ui/src/lib/bindings, never edited by hand).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { Delimiter } from "./bindings/Delimiter";
+import type { ExportFormat } from "./exportFormat";
 import type { ApiError } from "./bindings/ApiError";
 import type { Calendar } from "./bindings/Calendar";
 import type { KindSetting } from "./bindings/KindSetting";
@@ -227,8 +227,8 @@ export const api = {
   verifyAudit: (noted?: NotedHead) => call<AuditVerification>("verify_audit", { noted: noted ?? null }),
   auditHead: () => call<AuditHeadStatus>("audit_head"),
   reanchorAuditHead: (reason: string) => call<AuditHeadStatus>("reanchor_audit_head", { reason }),
-  exportAuditCsv: (query: AuditQuery, delimiter: Delimiter) =>
-    call<ExportedFile>("export_audit_csv", { query, delimiter }),
+  exportAudit: (query: AuditQuery, format: ExportFormat) =>
+    call<ExportedFile>("export_audit_csv", { query, ...format }),
 
   listCustomers: (query: CustomerQuery) => call<CustomerPage>("list_customers", { query }),
   getCustomer: (id: string) => call<Customer>("get_customer", { id }),
@@ -241,8 +241,8 @@ export const api = {
   importCustomers: (customers: CustomerImport, mode: ImportMode) =>
     call<ImportReport>("import_customers", { import: customers, mode }),
   cancelImport: () => call<null>("cancel_import"),
-  exportCustomersCsv: (query: CustomerQuery, delimiter: Delimiter) =>
-    call<ExportedFile>("export_customers_csv", { query, delimiter }),
+  exportCustomers: (query: CustomerQuery, format: ExportFormat) =>
+    call<ExportedFile>("export_customers_csv", { query, ...format }),
   customerActivity: (id: string, beforeSeq?: number) =>
     call<ActivityPage>("customer_activity", { id, beforeSeq: beforeSeq ?? null }),
   customerPermissions: (customerId: string) =>
@@ -263,6 +263,8 @@ export const api = {
     call<ImportReport>("preview_customer_user_import", { customerId, file }),
   importCustomerUsers: (customerId: string, file: ImportFile, mode: ImportMode) =>
     call<ImportReport>("import_customer_users", { customerId, file, mode }),
+  exportCustomerUsers: (customerId: string, query: CustomerUserQuery, format: ExportFormat) =>
+    call<ExportedFile>("export_customer_users", { customerId, query, ...format }),
 
   listRelationships: (customerId: string) =>
     call<Relationship[]>("list_relationships", { customerId }),
@@ -334,8 +336,8 @@ export const api = {
     call<Subscription>("convert_trial_subscription", { id, conversion }),
   setSubscriptionPartnerOfRecord: (id: string, partnerOfRecord: boolean) =>
     call<Subscription>("set_subscription_partner_of_record", { id, partnerOfRecord }),
-  exportSubscriptionsCsv: (query: SubscriptionQuery, delimiter: Delimiter) =>
-    call<ExportedFile>("export_subscriptions_csv", { query, delimiter }),
+  exportSubscriptions: (query: SubscriptionQuery, format: ExportFormat) =>
+    call<ExportedFile>("export_subscriptions_csv", { query, ...format }),
   serviceRequestQueue: (query: ServiceRequestQuery) =>
     call<ServiceRequestPage>("service_request_queue", { query }),
   listCustomerServiceRequests: (customerId: string, query: ServiceRequestQuery) =>

@@ -490,7 +490,7 @@ fn every_export_ends_with_the_head_and_how_it_compared() {
     seed(&store, &clock, 4);
     let export = |store: &Store| {
         let mut out = Vec::new();
-        export_csv(
+        export_list(
             store,
             &AuditQuery::default(),
             crate::csv_file::Delimiter::Comma,

@@ -28,7 +28,7 @@ pub use crate::exports::ExportedFile;
 pub use head::{
     head_file_path, head_status, reanchor_audit_head, AuditHead, AuditHeadStatus, HeadFileState,
 };
-pub use query::{export_csv, list, list_for_customer, AuditEntry, AuditPage, AuditQuery};
+pub use query::{export_list, list, list_for_customer, AuditEntry, AuditPage, AuditQuery};
 pub use service::{export_as, head_status_as, list_as, reanchor_as, verify_as};
 pub use verify::{verify, verify_against, AuditFinding, AuditVerification, FindingKind, NotedHead};
 

@@ -1,4 +1,4 @@
-//! Reading the audit log: filtered keyset pages (newest first) and CSV export.
+//! Reading the audit log: filtered keyset pages (newest first) and its export.
 
 use std::io::Write;
 
@@ -9,9 +9,8 @@ use ts_rs::TS;
 
 use super::head::{head_status, AuditHeadStatus};
 use crate::clock::{parse_business_time, to_rfc3339};
-use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
-use crate::exports::{csv_writer, write_record};
+use crate::exports::{Column, ExportFormat, TableWriter, Value};
 use crate::limits;
 use crate::store::Store;
 use crate::validate::{bounded_filter, filter_value};
@@ -208,14 +207,36 @@ fn page_of(conn: &Connection, sql: &str, values: Vec<SqlValue>, limit: u32) -> R
     })
 }
 
-/// Writes every entry matching the filters (ignoring paging) as CSV, newest
-/// first, and last an `audit.head` row: the whole log's head when the export
-/// began, whatever the filters, and how it compared with the head file — so
-/// every export is also a noted head (docs/decisions/0029-audit-head.md).
-pub fn export_csv(
+fn optional(text: &Option<String>) -> Value<'_> {
+    Value::text(text.as_deref().unwrap_or_default())
+}
+
+/// The audit log's columns, for CSV and workbook alike.
+const EXPORT_COLUMNS: [Column<AuditEntry>; 12] = [
+    Column::new("seq", 9.0, |e| Value::Count(e.seq)),
+    Column::new("at", 24.0, |e| Value::Time(&e.at)),
+    Column::new("actor_id", 38.0, |e| optional(&e.actor_id)),
+    Column::new("actor_name", 22.0, |e| Value::text(&e.actor_name)),
+    Column::new("action", 28.0, |e| Value::text(&e.action)),
+    Column::new("outcome", 9.0, |e| Value::text(&e.outcome)),
+    Column::new("target_kind", 16.0, |e| Value::text(&e.target_kind)),
+    Column::new("target_id", 38.0, |e| optional(&e.target_id)),
+    Column::new("target_label", 28.0, |e| Value::text(&e.target_label)),
+    Column::new("detail", 48.0, |e| Value::text(&e.detail)),
+    Column::new("before", 40.0, |e| optional(&e.before_json)),
+    Column::new("after", 40.0, |e| optional(&e.after_json)),
+];
+
+/// Writes every entry matching the filters (ignoring paging) as CSV or a
+/// workbook, newest first, and last an `audit.head` row: the whole log's head
+/// when the export began, whatever the filters, and how it compared with the
+/// head file — so every export is also a noted head
+/// (docs/decisions/0029-audit-head.md). Returns the entries written, not
+/// counting the head row.
+pub fn export_list(
     store: &Store,
     query: &AuditQuery,
-    delimiter: Delimiter,
+    format: impl Into<ExportFormat>,
     out: impl Write,
 ) -> Result<u64> {
     let query = AuditQuery {
@@ -229,55 +250,18 @@ pub fn export_csv(
         let sql = format!("SELECT {COLUMNS} FROM audit_log {filter} ORDER BY seq DESC");
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values))?;
-        let mut writer = csv_writer(out, delimiter);
-        write_record(
-            &mut writer,
-            [
-                "seq",
-                "at",
-                "actor_id",
-                "actor_name",
-                "action",
-                "outcome",
-                "target_kind",
-                "target_id",
-                "target_label",
-                "detail",
-                "before",
-                "after",
-            ],
-        )?;
-        let mut count = 0_u64;
+        let mut table = TableWriter::start(out, format.into(), "Audit log", &EXPORT_COLUMNS)?;
         while let Some(row) = rows.next()? {
-            let e = entry(row)?;
-            write_record(
-                &mut writer,
-                [
-                    e.seq.to_string(),
-                    e.at,
-                    e.actor_id.unwrap_or_default(),
-                    e.actor_name,
-                    e.action,
-                    e.outcome,
-                    e.target_kind,
-                    e.target_id.unwrap_or_default(),
-                    e.target_label,
-                    e.detail,
-                    e.before_json.unwrap_or_default(),
-                    e.after_json.unwrap_or_default(),
-                ],
-            )?;
-            count += 1;
+            table.push(&entry(row)?)?;
         }
-        write_record(&mut writer, head_row(&head))?;
-        writer.flush()?;
-        Ok(count)
+        table.push(&head_row(&head))?;
+        Ok(table.finish()? - 1)
     })
 }
 
 /// The head as a row of the export's columns: seq and time in theirs, the
 /// hash and the head file's state in the detail, and all of it as JSON in "after".
-fn head_row(status: &AuditHeadStatus) -> [String; 12] {
+fn head_row(status: &AuditHeadStatus) -> AuditEntry {
     let head = &status.head;
     let state = status.file_state.as_str();
     let after = serde_json::json!({
@@ -288,20 +272,20 @@ fn head_row(status: &AuditHeadStatus) -> [String; 12] {
         "head_file_seq": status.file_head.as_ref().map(|h| h.seq),
         "head_file_hash": status.file_head.as_ref().map(|h| h.hash.as_str()),
     });
-    [
-        head.seq.to_string(),
-        head.at.clone(),
-        String::new(),
-        String::new(),
-        HEAD_ROW_ACTION.to_owned(),
-        String::new(),
-        "audit_log".to_owned(),
-        String::new(),
-        "head".to_owned(),
-        format!("hash {}; head file {state}", head.hash),
-        String::new(),
-        after.to_string(),
-    ]
+    AuditEntry {
+        seq: head.seq,
+        at: head.at.clone(),
+        actor_id: None,
+        actor_name: String::new(),
+        action: HEAD_ROW_ACTION.to_owned(),
+        outcome: String::new(),
+        target_kind: "audit_log".to_owned(),
+        target_id: None,
+        target_label: "head".to_owned(),
+        detail: format!("hash {}; head file {state}", head.hash),
+        before_json: None,
+        after_json: Some(after.to_string()),
+    }
 }
 
 /// The action column of an export's last row, which holds the head.

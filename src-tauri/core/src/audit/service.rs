@@ -10,9 +10,8 @@ use super::{
 use crate::access::{guarded_read, guarded_write, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
-use crate::csv_file::Delimiter;
 use crate::error::Result;
-use crate::exports::{write_csv, ExportedFile};
+use crate::exports::{write_export, ExportFormat, ExportedFile};
 use crate::store::Store;
 
 pub fn list_as(
@@ -86,21 +85,22 @@ pub fn reanchor_as(
     reanchor_audit_head(store, clock, &actor.audit_ref(), reason)
 }
 
-/// Writes the filtered log to `dir` as `partnerdesk-audit-<time>.csv`.
+/// Writes the filtered log to `dir` as `partnerdesk-audit-<time>.csv` (or `.xlsx`).
 /// The file appears only when complete (written aside, then renamed).
 pub fn export_as(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     filter: &AuditQuery,
-    delimiter: Delimiter,
+    format: impl Into<ExportFormat>,
     dir: &Path,
 ) -> Result<ExportedFile> {
+    let format = format.into();
     guarded_read(store, clock, actor, "audit.export", log_target(), |conn| {
         require(conn, actor, Action::ViewAuditLog)
     })?;
-    let exported = write_csv(dir, "audit", clock, |out| {
-        query::export_csv(store, filter, delimiter, out)
+    let exported = write_export(dir, "audit", format, clock, |out| {
+        query::export_list(store, filter, format, out)
     })?;
     let (rows, path) = (exported.rows, &exported.path);
     store.write(|tx| {

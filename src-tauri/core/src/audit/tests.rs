@@ -274,7 +274,7 @@ fn csv_export_holds_the_filtered_set_with_a_header() {
         limit: Some(1),
         ..Default::default()
     };
-    let count = export_csv(&store, &query, Delimiter::Comma, &mut out).unwrap();
+    let count = export_list(&store, &query, Delimiter::Comma, &mut out).unwrap();
     assert_eq!(count, 3, "paging is ignored: the whole filtered set");
     let mut reader = csv::Reader::from_reader(out.as_slice());
     assert_eq!(&reader.headers().unwrap()[3], "actor_name");

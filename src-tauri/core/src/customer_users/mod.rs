@@ -7,6 +7,9 @@
 //! removing and importing them needs full access; resetting a password is in
 //! `password.rs`.
 
+mod export;
+#[cfg(test)]
+mod export_tests;
 mod import;
 mod password;
 #[cfg(test)]
@@ -33,6 +36,7 @@ use crate::store::Store;
 use crate::text::Text;
 use crate::validate::{self, like_escape};
 
+pub use export::{export_as, export_list, ADMIN_CENTER_COLUMNS};
 pub use import::{apply_import, preview_import, COLUMNS};
 pub use password::{reset_action, reset_password, TemporaryPassword, PASSWORD_LENGTH};
 
@@ -385,12 +389,8 @@ fn change_of(user: &CustomerUser) -> Change {
     }
 }
 
-fn page(
-    conn: &Connection,
-    customer_id: &str,
-    query: &CustomerUserQuery,
-) -> Result<CustomerUserPage> {
-    let limit = paging::page_size(query.limit, text!("users", "użytkowników"))?;
+/// The query's filters (search, blocked, admins) over one customer's users.
+fn filters(customer_id: &str, query: &CustomerUserQuery) -> Result<(Vec<String>, Vec<SqlValue>)> {
     let mut clauses = vec!["customer_id = ?".to_owned()];
     let mut values = vec![SqlValue::Text(customer_id.to_owned())];
     if let Some(search) = validate::search("search", &query.search)? {
@@ -407,6 +407,16 @@ fn page(
     if query.admins_only {
         clauses.push("admin_role <> 'none'".into());
     }
+    Ok((clauses, values))
+}
+
+fn page(
+    conn: &Connection,
+    customer_id: &str,
+    query: &CustomerUserQuery,
+) -> Result<CustomerUserPage> {
+    let limit = paging::page_size(query.limit, text!("users", "użytkowników"))?;
+    let (mut clauses, mut values) = filters(customer_id, query)?;
     let total: u32 = conn
         .prepare_cached(&format!(
             "SELECT count(*) FROM customer_users WHERE {}",

@@ -10,9 +10,8 @@ use ts_rs::TS;
 use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
-use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
-use crate::exports::{csv_writer, write_record};
+use crate::exports::{Column, ExportFormat, TableWriter, Value};
 use crate::fold::fold;
 use crate::paging;
 use crate::store::Store;
@@ -307,14 +306,50 @@ pub fn list(
     })
 }
 
-/// Writes every customer matching the filters (ignoring paging) as CSV, in the
-/// columns the import reads, so an export can be edited and imported back.
-pub fn export_csv(
+/// One exported customer: the import's columns, then the relationship state.
+struct ExportRow {
+    cells: [String; 15],
+}
+
+/// Text column `$index` of [`ExportRow`], headed as the import reads it.
+macro_rules! text_column {
+    ($index:literal, $width:literal) => {
+        Column::new(IMPORTED[$index], $width, |r| Value::text(&r.cells[$index]))
+    };
+}
+
+use super::import::COLUMNS as IMPORTED;
+
+/// The customer list's columns: the ones the import reads (in its
+/// [`super::import::COLUMNS`] order, so an export imports back), then the
+/// relationship state.
+const EXPORT_COLUMNS: [Column<ExportRow>; 15] = [
+    text_column!(0, 32.0),  // company_name
+    text_column!(1, 28.0),  // default_domain
+    text_column!(2, 28.0),  // other_domains
+    text_column!(3, 38.0),  // tenant_id
+    text_column!(4, 24.0),  // street
+    text_column!(5, 16.0),  // city
+    text_column!(6, 12.0),  // postal_code
+    text_column!(7, 9.0),   // country
+    text_column!(8, 22.0),  // contact_name
+    text_column!(9, 28.0),  // contact_email
+    text_column!(10, 16.0), // contact_phone
+    text_column!(11, 9.0),  // language
+    text_column!(12, 40.0), // notes
+    text_column!(13, 20.0), // tags
+    Column::new("relationship_state", 18.0, |r| Value::text(&r.cells[14])),
+];
+
+/// Writes every customer matching the filters (ignoring paging) as CSV or a
+/// workbook, in the columns the import reads, so an export can be edited and
+/// imported back.
+pub fn export_list(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     query: &CustomerQuery,
-    delimiter: Delimiter,
+    format: impl Into<ExportFormat>,
     out: impl Write,
 ) -> Result<u64> {
     let target = read_target("customer", None, "customer list");
@@ -338,29 +373,16 @@ pub fn export_csv(
         );
         let mut statement = conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values.iter()))?;
-        let mut writer = csv_writer(out, delimiter);
-        write_record(
-            &mut writer,
-            super::import::COLUMNS
-                .iter()
-                .chain(["relationship_state"].iter()),
-        )?;
-        let mut count = 0;
+        let mut table = TableWriter::start(out, format.into(), "Customers", &EXPORT_COLUMNS)?;
         while let Some(row) = rows.next()? {
-            let mut record: Vec<String> = Vec::with_capacity(15);
-            for i in 0..15 {
-                let value: String = row.get(i)?;
-                // Other domains are kept one per line; the CSV uses semicolons.
-                record.push(if i == 2 {
-                    value.replace('\n', ";")
-                } else {
-                    value
-                });
+            let mut cells: [String; 15] = Default::default();
+            for (i, cell) in cells.iter_mut().enumerate() {
+                *cell = row.get(i)?;
             }
-            write_record(&mut writer, &record)?;
-            count += 1;
+            // Other domains are kept one per line; the file uses semicolons.
+            cells[2] = cells[2].replace('\n', ";");
+            table.push(&ExportRow { cells })?;
         }
-        writer.flush()?;
-        Ok(count)
+        table.finish()
     })
 }

@@ -33,7 +33,7 @@ pub use activity::{activity, ActivityEntry, ActivityPage, Hidden};
 pub use import::{apply_import, preview_import, CustomerImport};
 #[cfg(test)]
 pub(crate) use list::RELATIONSHIP_STATES;
-pub use list::{export_csv, list, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary};
+pub use list::{export_list, list, CustomerPage, CustomerQuery, CustomerSort, CustomerSummary};
 
 const INITIAL_DOMAIN_SUFFIX: &str = ".onmicrosoft.com";
 
@@ -626,16 +626,18 @@ pub fn set_archived(
     Ok((customer, Change::one(Entity::Customer, id)))
 }
 
-/// Writes the filtered list as CSV into `dir` (the import's columns) and audits it.
+/// Writes the filtered list as CSV or a workbook into `dir` (the import's
+/// columns) and audits it.
 pub fn export_as(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     query: &CustomerQuery,
-    delimiter: crate::csv_file::Delimiter,
+    format: impl Into<crate::exports::ExportFormat>,
     dir: &std::path::Path,
 ) -> Result<crate::exports::ExportedFile> {
-    crate::exports::write_csv_audited(store, clock, actor, dir, "customer", |out| {
-        export_csv(store, clock, actor, query, delimiter, out)
+    let format = format.into();
+    crate::exports::write_list_audited(store, clock, actor, dir, "customer", format, |out| {
+        export_list(store, clock, actor, query, format, out)
     })
 }

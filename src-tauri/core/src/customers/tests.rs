@@ -576,7 +576,7 @@ fn an_export_imports_back_unchanged() {
     .unwrap();
     let mut out = Vec::new();
     assert_eq!(
-        export_csv(
+        export_list(
             &w.store,
             &w.clock,
             &w.admin,

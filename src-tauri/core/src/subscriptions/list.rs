@@ -1,5 +1,5 @@
 //! The partner-wide subscription list (and a customer's tab): filters, keyset
-//! pages with a total, CSV export of the filtered list.
+//! pages with a total, CSV or workbook export of the filtered list.
 
 use std::io::Write;
 
@@ -12,9 +12,8 @@ use super::{subscription, Subscription, SubscriptionStatus, COLUMNS, FROM};
 use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
 use crate::clock::{add_days, to_rfc3339, Clock};
-use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
-use crate::exports::{csv_writer, write_record};
+use crate::exports::{Column, ExportFormat, TableWriter, Value};
 use crate::ids::parse_id;
 use crate::paging;
 use crate::store::Store;
@@ -303,31 +302,65 @@ pub fn list(
     })
 }
 
-const EXPORT_COLUMNS: [&str; 15] = [
-    "customer",
-    "service",
-    "status",
-    "trial",
-    "quantity",
-    "term",
-    "billing_plan",
-    "auto_renew",
-    "starts_at",
-    "term_started_at",
-    "ends_at",
-    "decrease_window_closes_at",
-    "source",
-    "partner_of_record",
-    "id",
+/// One exported subscription, with its catalog service's price.
+struct ExportRow {
+    subscription: Subscription,
+    /// The catalog's price per licence per month now, in minor units.
+    price_minor: i64,
+    currency: String,
+}
+
+/// The subscription list's columns, for CSV and workbook alike.
+const EXPORT_COLUMNS: [Column<ExportRow>; 16] = [
+    Column::new("customer", 30.0, |r| {
+        Value::text(&r.subscription.customer_name)
+    }),
+    Column::new("service", 34.0, |r| {
+        Value::text(&r.subscription.service_title)
+    }),
+    Column::new("status", 11.0, |r| {
+        Value::text(r.subscription.status.as_str())
+    }),
+    Column::new("trial", 7.0, |r| Value::Flag(r.subscription.trial)),
+    Column::new("quantity", 9.0, |r| {
+        Value::Count(i64::from(r.subscription.quantity))
+    }),
+    Column::new("term", 6.0, |r| Value::text(&r.subscription.term)),
+    Column::new("billing_plan", 12.0, |r| {
+        Value::text(&r.subscription.billing_plan)
+    }),
+    Column::new("auto_renew", 11.0, |r| {
+        Value::Flag(r.subscription.auto_renew)
+    }),
+    Column::new("starts_at", 24.0, |r| {
+        Value::Time(&r.subscription.starts_at)
+    }),
+    Column::new("term_started_at", 24.0, |r| {
+        Value::Time(&r.subscription.term_started_at)
+    }),
+    Column::new("ends_at", 24.0, |r| Value::Time(&r.subscription.ends_at)),
+    Column::new("decrease_window_closes_at", 24.0, |r| {
+        Value::Time(&r.subscription.decrease_window_closes_at)
+    }),
+    Column::new("monthly_price_per_licence", 16.0, |r| Value::Money {
+        minor: r.price_minor,
+        currency: &r.currency,
+    }),
+    Column::new("source", 14.0, |r| Value::text(&r.subscription.source)),
+    Column::new("partner_of_record", 10.0, |r| {
+        Value::Flag(r.subscription.partner_of_record)
+    }),
+    Column::new("id", 38.0, |r| Value::text(&r.subscription.id)),
 ];
 
-/// Writes every subscription matching the filters (ignoring paging) as CSV.
-pub fn export_csv(
+/// Writes every subscription matching the filters (ignoring paging) as CSV
+/// or a workbook.
+pub fn export_list(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     query: &SubscriptionQuery,
-    delimiter: Delimiter,
+    format: impl Into<ExportFormat>,
     out: impl Write,
 ) -> Result<u64> {
     let target = read_target("subscription", None, "subscription list");
@@ -335,41 +368,23 @@ pub fn export_csv(
         require(conn, actor, Action::ViewSubscriptions)?;
         let (clauses, values) = Filters::parse(query, clock)?.clauses(|_| true);
         let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM}{} ORDER BY {}",
+            "SELECT {COLUMNS}, cs.unit_price_minor, cs.currency FROM {FROM}{} ORDER BY {}",
             where_clause(&clauses),
             order(query.sort).1
         );
         let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map(params_from_iter(values.iter()), subscription)?;
-        let mut writer = csv_writer(out, delimiter);
-        write_record(&mut writer, EXPORT_COLUMNS)?;
-        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
-        let mut count = 0;
+        let price_at = COLUMNS.split(',').count();
+        let rows = statement.query_map(params_from_iter(values.iter()), |row| {
+            Ok(ExportRow {
+                subscription: subscription(row)?,
+                price_minor: row.get(price_at)?,
+                currency: row.get(price_at + 1)?,
+            })
+        })?;
+        let mut table = TableWriter::start(out, format.into(), "Subscriptions", &EXPORT_COLUMNS)?;
         for row in rows {
-            let s = row?;
-            write_record(
-                &mut writer,
-                [
-                    s.customer_name,
-                    s.service_title,
-                    s.status.as_str().to_owned(),
-                    yes_no(s.trial),
-                    s.quantity.to_string(),
-                    s.term,
-                    s.billing_plan,
-                    yes_no(s.auto_renew),
-                    s.starts_at,
-                    s.term_started_at,
-                    s.ends_at,
-                    s.decrease_window_closes_at,
-                    s.source,
-                    yes_no(s.partner_of_record),
-                    s.id,
-                ],
-            )?;
-            count += 1;
+            table.push(&row?)?;
         }
-        writer.flush()?;
-        Ok(count)
+        table.finish()
     })
 }

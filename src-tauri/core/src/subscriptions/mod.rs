@@ -28,7 +28,7 @@ use crate::store::Store;
 use crate::validate;
 
 pub use list::{
-    export_csv, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort, LIVE_SUBSCRIPTIONS,
+    export_list, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort, LIVE_SUBSCRIPTIONS,
 };
 pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
 pub use term::{add_term, check_billing_plan, TERMS};
@@ -1125,17 +1125,18 @@ pub fn add_licences_in(
     audit_in(tx, clock, who, "subscription.add_licences", &before, reason)
 }
 
-/// Writes the filtered list to `dir` as CSV and audits the export.
+/// Writes the filtered list to `dir` as CSV or a workbook and audits the export.
 pub fn export_as(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     query: &SubscriptionQuery,
-    delimiter: crate::csv_file::Delimiter,
+    format: impl Into<crate::exports::ExportFormat>,
     dir: &std::path::Path,
 ) -> Result<crate::exports::ExportedFile> {
-    crate::exports::write_csv_audited(store, clock, actor, dir, "subscription", |out| {
-        export_csv(store, clock, actor, query, delimiter, out)
+    let format = format.into();
+    crate::exports::write_list_audited(store, clock, actor, dir, "subscription", format, |out| {
+        export_list(store, clock, actor, query, format, out)
     })
 }
 

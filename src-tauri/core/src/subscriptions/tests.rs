@@ -627,7 +627,7 @@ fn the_partner_of_record_flag_filters_customers_and_lists_filter_subscriptions()
     assert_eq!(second.next_cursor, None);
 
     let mut csv = Vec::new();
-    let rows = export_csv(
+    let rows = export_list(
         &w.store,
         &w.clock,
         &w.admin,

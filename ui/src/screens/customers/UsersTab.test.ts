@@ -11,6 +11,7 @@ const core = vi.hoisted(() => ({
   permissions: [] as Permission[],
   users: [] as CustomerUser[],
   listed: 0,
+  exports: [] as unknown[][],
 }));
 
 vi.mock("@tauri-apps/api/event", () => ({ listen: () => Promise.resolve(() => {}) }));
@@ -24,6 +25,10 @@ vi.mock("../../lib/api", async (original) => {
       listCustomerUsers: () => {
         core.listed += 1;
         return Promise.resolve({ rows: core.users, total: core.users.length });
+      },
+      exportCustomerUsers: (...args: unknown[]) => {
+        core.exports.push(args);
+        return Promise.resolve({ path: "/exports/partnerdesk-users-20261125.xlsx", rows: 2 });
       },
     },
   };
@@ -81,6 +86,8 @@ const refused = (action: Permission["action"], reason: Permission["reason"]): Pe
 afterEach(() => {
   cleanup();
   core.listed = 0;
+  core.exports = [];
+  localStorage.clear();
 });
 
 describe("UsersTab", () => {
@@ -126,5 +133,28 @@ describe("UsersTab", () => {
     render(UsersTab, { customer });
     expect(await screen.findByText(/Żółć Sp\. z o\.o\. has no users here yet/)).toBeTruthy();
     expect((screen.getByTestId("add-user") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("exports the users the filters show in the chosen file type, and remembers it", async () => {
+    core.permissions = [allowed("view_customer_users"), allowed("manage_customer_users")];
+    core.users = [user("anna", "Anna", "none"), user("zenon", "Zenon", "global_admin")];
+    render(UsersTab, { customer });
+    await screen.findByTestId("users-table");
+    const format = screen.getByTestId("export-users-format") as HTMLSelectElement;
+    expect(format.value).toBe("comma");
+    format.value = "xlsx";
+    format.dispatchEvent(new Event("change", { bubbles: true }));
+    (screen.getByRole("checkbox", { name: /admin/i }) as HTMLInputElement).click();
+    screen.getByTestId("export-users").click();
+    await waitFor(() => expect(core.exports).toHaveLength(1));
+    expect(core.exports[0]).toEqual([
+      "c1",
+      { search: undefined, blocked_only: false, admins_only: true },
+      { fileType: "xlsx", delimiter: "comma" },
+    ]);
+    expect((await screen.findByTestId("users-exported")).textContent).toBe(
+      "2 rows saved to /exports/partnerdesk-users-20261125.xlsx",
+    );
+    expect(localStorage.getItem("partnerdesk.csvDelimiter")).toBe("xlsx");
   });
 });
