@@ -157,6 +157,8 @@ pub const IMPORT_COLUMNS: [Column; 15] = [
         "relationship",
         &[
             "Relationship",
+            // Our own export's name for it (the relationship state is another column).
+            "Partner relationship",
             "Relationship to partner",
             "Relacja",
             "Relacja z partnerem",

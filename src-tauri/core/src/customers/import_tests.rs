@@ -135,6 +135,56 @@ fn the_stated_relationship_is_recorded_as_written_only_when_asked() {
 }
 
 #[test]
+fn our_export_carries_the_stated_relationship_and_imports_back_with_it() {
+    let w = world();
+    apply(&w, &w.admin, true).unwrap();
+    for delimiter in [
+        crate::csv_file::Delimiter::Comma,
+        crate::csv_file::Delimiter::Semicolon,
+    ] {
+        let mut exported = Vec::new();
+        let query = CustomerQuery::default();
+        export_list(
+            &w.store,
+            &w.clock,
+            &w.admin,
+            &query,
+            delimiter,
+            &mut exported,
+        )
+        .unwrap();
+        let other = world();
+        let import = CustomerImport {
+            file: crate::imports::ImportFile::new(exported),
+            record_relationship: true,
+        };
+        let never = AtomicBool::new(false);
+        let (report, _) = apply_import(
+            &other.store,
+            &other.clock,
+            &other.admin,
+            &import,
+            ImportMode::AllOrNothing,
+            &|_, _| {},
+            &never,
+        )
+        .unwrap();
+        assert_eq!(
+            (report.imported, report.problems.len()),
+            (2, 0),
+            "{delimiter:?}"
+        );
+        let read = report.file.unwrap().columns;
+        assert!(
+            read.iter()
+                .any(|c| c.header == "partner_relationship" && c.field == "relationship"),
+            "{read:?}"
+        );
+        assert_eq!(stated(&other), stated(&w), "{delimiter:?}");
+    }
+}
+
+#[test]
 fn a_stated_relationship_too_long_is_that_rows_problem() {
     let w = world();
     let long = "R".repeat(limits::STATED_RELATIONSHIP + 1);

@@ -306,9 +306,10 @@ pub fn list(
     })
 }
 
-/// One exported customer: the import's columns, then the relationship state.
+/// One exported customer: the import's columns, then the relationship state
+/// and the relationship Partner Center stated.
 struct ExportRow {
-    cells: [String; 15],
+    cells: [String; 16],
 }
 
 /// Text column `$index` of [`ExportRow`], headed as the import reads it.
@@ -322,8 +323,9 @@ use super::import::COLUMNS as IMPORTED;
 
 /// The customer list's columns: the ones the import reads (in its
 /// [`super::import::COLUMNS`] order, so an export imports back), then the
-/// relationship state.
-const EXPORT_COLUMNS: [Column<ExportRow>; 15] = [
+/// relationship state, then the relationship Partner Center stated (read
+/// back by the import, and recorded when asked).
+const EXPORT_COLUMNS: [Column<ExportRow>; 16] = [
     text_column!(0, 32.0),  // company_name
     text_column!(1, 28.0),  // default_domain
     text_column!(2, 28.0),  // other_domains
@@ -339,6 +341,7 @@ const EXPORT_COLUMNS: [Column<ExportRow>; 15] = [
     text_column!(12, 40.0), // notes
     text_column!(13, 20.0), // tags
     Column::new("relationship_state", 18.0, |r| Value::text(&r.cells[14])),
+    Column::new("partner_relationship", 28.0, |r| Value::text(&r.cells[15])),
 ];
 
 /// Writes every customer matching the filters (ignoring paging) as CSV or a
@@ -367,7 +370,7 @@ pub fn export_list(
                     c.street, c.city, c.postal_code, c.country, c.contact_name, c.contact_email,
                     c.contact_phone, c.language, c.notes,
                     coalesce((SELECT group_concat(tag, ';') FROM (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY tag)), ''),
-                    c.relationship_state
+                    c.relationship_state, c.partner_relationship
              FROM customers c WHERE {} ORDER BY {order}",
             clauses.join(" AND ")
         );
@@ -375,7 +378,7 @@ pub fn export_list(
         let mut rows = statement.query(params_from_iter(values.iter()))?;
         let mut table = TableWriter::start(out, format.into(), "Customers", &EXPORT_COLUMNS)?;
         while let Some(row) = rows.next()? {
-            let mut cells: [String; 15] = Default::default();
+            let mut cells: [String; 16] = Default::default();
             for (i, cell) in cells.iter_mut().enumerate() {
                 *cell = row.get(i)?;
             }
