@@ -189,6 +189,14 @@ fn table() -> Vec<(&'static str, Kind)> {
                 args: customer_query,
             },
         ),
+        (
+            "export_customer_users",
+            View {
+                audit: "customer_user.export",
+                actions: &["view_customer_users"],
+                args: customer_query,
+            },
+        ),
         ("create_customer_user", Write),
         ("update_customer_user", Write),
         ("set_customer_user_blocked", Write),
