@@ -40,7 +40,7 @@ test("the price list is previewed, imported and shown with its scheduled and ret
   await clickWhenReady(app.browser, '[data-testid="catalog-import"]');
   // A chosen file, handed to the dialog's file input as the browser would.
   await app.browser.execute((csv) => {
-    const input = document.querySelector('[data-testid="import-dialog"] input[type="file"]');
+    const input = document.querySelector('[data-testid="import-dialog"][open] input[type="file"]');
     const files = new DataTransfer();
     files.items.add(new File([csv], "price-list.csv", { type: "text/csv" }));
     input.files = files.files;
@@ -51,17 +51,17 @@ test("the price list is previewed, imported and shown with its scheduled and ret
     '[data-testid="price-list-summary"]',
     "3 to add, 0 to change, 1 to schedule for a later date, 0 unchanged, 0 already ended (kept as history).",
   );
-  const problems = await text(app.browser, '[data-testid="import-dialog"] .problems');
+  const problems = await text(app.browser, '[data-testid="import-dialog"][open] .problems');
   assert.match(problems, /6\s*UnitPrice\s*UnitPrice '12,5x' is not a price/);
   const examples = await text(app.browser, '[data-testid="price-list-examples"]');
   assert.match(examples, /Schedule \(line 3\): Microsoft 365 E3/);
   await screenshot(app.browser, "price-list-preview");
 
-  await clickWhenReady(app.browser, '[data-testid="import-dialog"] .dialog-actions button.primary');
-  await waitForText(app.browser, '[data-testid="import-dialog"] p[role="status"]', "4 of 5 rows imported.", 15000);
-  await clickWhenReady(app.browser, '[data-testid="import-dialog"] .dialog-actions button.primary');
+  await clickWhenReady(app.browser, '[data-testid="import-dialog"][open] .dialog-actions button.primary');
+  await waitForText(app.browser, '[data-testid="import-dialog"][open] p[role="status"]', "4 of 5 rows imported.", 15000);
+  await clickWhenReady(app.browser, '[data-testid="import-dialog"][open] .dialog-actions button.primary');
   await app.browser.waitUntil(
-    () => app.browser.execute(() => !document.querySelector('[data-testid="import-dialog"] p[role="status"]')),
+    () => app.browser.execute(() => !document.querySelector('[data-testid="import-dialog"][open] p[role="status"]')),
     { timeout: 5000, timeoutMsg: "the import dialog did not close" },
   );
 
