@@ -221,7 +221,7 @@ export const en = {
   "audit.notedHash": "Hash, at least 8 characters",
   "audit.export": "Export",
   "audit.exported": "{rows} entries saved to {path}",
-  "export.rowsSaved": "{rows} rows saved to {path}",
+  "export.rowsSaved": "Rows saved ({rows}) to {path}",
   "audit.filterActor": "Actor",
   "audit.filterAction": "Action",
   "audit.filterTarget": "Target",

@@ -153,7 +153,7 @@ describe("UsersTab", () => {
       { fileType: "xlsx", delimiter: "comma" },
     ]);
     expect((await screen.findByTestId("users-exported")).textContent).toBe(
-      "2 rows saved to /exports/partnerdesk-users-20261125.xlsx",
+      "Rows saved (2) to /exports/partnerdesk-users-20261125.xlsx",
     );
     expect(localStorage.getItem("partnerdesk.csvDelimiter")).toBe("xlsx");
   });
