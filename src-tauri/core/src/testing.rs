@@ -52,6 +52,25 @@ pub fn key_text(n: u32) -> String {
         .join("-")
 }
 
+/// A paid subscription of `quantity` licences, the catalog's default term
+/// and billing plan, renewing.
+pub fn subscription_input(
+    customer_id: &str,
+    service_id: &str,
+    quantity: u32,
+) -> crate::subscriptions::SubscriptionInput {
+    crate::subscriptions::SubscriptionInput {
+        customer_id: customer_id.into(),
+        service_id: service_id.into(),
+        quantity,
+        term: None,
+        billing_plan: None,
+        starts_at: None,
+        auto_renew: true,
+        trial: false,
+    }
+}
+
 pub struct World {
     _dir: tempfile::TempDir,
     pub store: Store,

@@ -10,25 +10,8 @@ use crate::product_keys::{self, ProductKeyInput, RedeemMode, Redemption};
 use crate::subscriptions::{self, SubscriptionInput, TrialConversion, MAX_QUANTITY};
 use crate::testing::{world, World};
 
-fn service(w: &World, title: &str) -> Service {
-    list(&w.store, &w.clock, &w.admin)
-        .unwrap()
-        .into_iter()
-        .find(|s| s.title.starts_with(title))
-        .unwrap()
-}
-
 fn sub(customer: &str, service: &Service, quantity: u32) -> SubscriptionInput {
-    SubscriptionInput {
-        customer_id: customer.into(),
-        service_id: service.id.clone(),
-        quantity,
-        term: None,
-        billing_plan: None,
-        starts_at: None,
-        auto_renew: true,
-        trial: false,
-    }
+    crate::testing::subscription_input(customer, &service.id, quantity)
 }
 
 fn add(w: &World, customer: &str, service: &Service, quantity: u32) -> Result<String> {
@@ -54,7 +37,7 @@ fn e3_capped(w: &World, max: u32, min: u32) -> Service {
         &format!("ProductId,SkuId,MinLicenses,MaxLicenses\nCFQ7TTC0LFLX,0001,{min},{max}\n"),
         ImportMode::AllOrNothing,
     );
-    service(w, "Microsoft 365 E3")
+    w.service("Microsoft 365 E3")
 }
 
 fn refusal(result: Result<impl std::fmt::Debug>) -> (String, String) {
@@ -91,7 +74,7 @@ fn the_sku_maximum_is_pooled_across_the_customers_subscriptions_and_named_in_bot
 fn microsofts_example_251_premium_seats_leave_50_and_51_are_refused() {
     let w = world();
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
-    let premium = service(&w, "Microsoft 365 Business Premium");
+    let premium = w.service("Microsoft 365 Business Premium");
     add(&w, &alfa, &premium, 250).unwrap();
     let (en, _) = refusal(add(&w, &alfa, &premium, 51));
     assert!(
@@ -107,9 +90,9 @@ fn microsofts_example_251_premium_seats_leave_50_and_51_are_refused() {
 fn the_business_family_holds_300_together_across_basic_standard_and_premium() {
     let w = world();
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
-    let basic = service(&w, "Microsoft 365 Business Basic");
-    let standard = service(&w, "Microsoft 365 Business Standard");
-    let premium = service(&w, "Microsoft 365 Business Premium");
+    let basic = w.service("Microsoft 365 Business Basic");
+    let standard = w.service("Microsoft 365 Business Standard");
+    let premium = w.service("Microsoft 365 Business Premium");
     add(&w, &alfa, &premium, 250).unwrap();
     // Basic's own pool is empty; the family has 50 left.
     let (en, pl) = refusal(add(&w, &alfa, &basic, 51));
@@ -123,15 +106,15 @@ fn the_business_family_holds_300_together_across_basic_standard_and_premium() {
     let (en, _) = refusal(add(&w, &alfa, &standard, 1));
     assert!(en.contains("remaining limit of 0 seats"), "{en}");
     // E3 is no Business plan.
-    add(&w, &alfa, &service(&w, "Microsoft 365 E3"), 500).unwrap();
+    add(&w, &alfa, &w.service("Microsoft 365 E3"), 500).unwrap();
 }
 
 #[test]
 fn trials_do_not_count_and_ended_subscriptions_free_their_seats() {
     let w = world();
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
-    let basic = service(&w, "Microsoft 365 Business Basic");
-    let standard = service(&w, "Microsoft 365 Business Standard");
+    let basic = w.service("Microsoft 365 Business Basic");
+    let standard = w.service("Microsoft 365 Business Standard");
     let mut trial = sub(&alfa, &standard, 0);
     trial.trial = true;
     subscriptions::add(&w.store, &w.clock, &w.admin, &trial).unwrap();
@@ -186,7 +169,7 @@ fn min_licenses_is_asked_of_every_purchase() {
 fn a_sku_without_a_matrix_row_keeps_the_flat_limit_per_subscription() {
     let w = world();
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
-    let e5 = service(&w, "Microsoft 365 E5");
+    let e5 = w.service("Microsoft 365 E5");
     let error = add(&w, &alfa, &e5, MAX_QUANTITY + 1).unwrap_err();
     assert!(
         error.to_string().contains("1 to 300000 licences"),
@@ -200,8 +183,8 @@ fn a_sku_without_a_matrix_row_keeps_the_flat_limit_per_subscription() {
 fn a_trial_becoming_paid_is_a_purchase_under_the_ceilings() {
     let w = world();
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
-    let basic = service(&w, "Microsoft 365 Business Basic");
-    let premium = service(&w, "Microsoft 365 Business Premium");
+    let basic = w.service("Microsoft 365 Business Basic");
+    let premium = w.service("Microsoft 365 Business Premium");
     let mut trial = sub(&alfa, &basic, 0);
     trial.trial = true;
     let (trial, _) = subscriptions::add(&w.store, &w.clock, &w.admin, &trial).unwrap();
@@ -319,8 +302,8 @@ fn offer_for(customer: Option<&str>, lines: Vec<OfferLineInput>) -> OfferDraftIn
 fn an_offer_is_refused_at_creation_when_its_lines_together_pass_the_family_total() {
     let w = world();
     w.set_partner_id("1234567");
-    let basic = service(&w, "Microsoft 365 Business Basic");
-    let premium = service(&w, "Microsoft 365 Business Premium");
+    let basic = w.service("Microsoft 365 Business Basic");
+    let premium = w.service("Microsoft 365 Business Premium");
     // A prospect holds nothing; the two lines count together.
     let input = offer_for(None, vec![line(&basic, 200), line(&premium, 101)]);
     let (en, _) = refusal(offers::create(&w.store, &w.clock, &w.admin, &input));
@@ -398,8 +381,8 @@ fn an_offer_is_refused_at_sending_and_at_acceptance_after_other_purchases() {
 fn the_room_shown_where_staff_choose_a_quantity_is_the_one_the_core_decides_with() {
     let w = world();
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
-    let basic = service(&w, "Microsoft 365 Business Basic");
-    let premium = service(&w, "Microsoft 365 Business Premium");
+    let basic = w.service("Microsoft 365 Business Basic");
+    let premium = w.service("Microsoft 365 Business Premium");
     add(&w, &alfa, &premium, 120).unwrap();
     let others = [SeatLine {
         service_id: basic.id.clone(),
@@ -434,7 +417,7 @@ fn the_room_shown_where_staff_choose_a_quantity_is_the_one_the_core_decides_with
         room.text.unwrap().en,
         "Microsoft 365 Business Basic, Standard and Premium allow at most 300 seats together per customer tenant (the Business family); Alfa already holds 120 and this offer's other lines add 30"
     );
-    let e5 = service(&w, "Microsoft 365 E5");
+    let e5 = w.service("Microsoft 365 E5");
     let free = seat_room(&w.store, &w.clock, &w.admin, Some(&alfa), &e5.id, &[]).unwrap();
     assert_eq!((free.rule, free.remaining, free.text), (None, None, None));
 }

@@ -18,18 +18,7 @@ fn service(w: &World, title_starts: &str) -> String {
         .id
 }
 
-fn input(customer_id: &str, service_id: &str, quantity: u32) -> SubscriptionInput {
-    SubscriptionInput {
-        customer_id: customer_id.into(),
-        service_id: service_id.into(),
-        quantity,
-        term: None,
-        billing_plan: None,
-        starts_at: None,
-        auto_renew: true,
-        trial: false,
-    }
-}
+use crate::testing::subscription_input as input;
 
 #[test]
 fn the_transition_table_is_exactly_as_designed() {
