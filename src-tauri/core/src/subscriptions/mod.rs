@@ -741,7 +741,7 @@ impl Flag {
     fn describe_pl(self) -> &'static str {
         match self {
             Flag::AutoRenew => "ustawienie automatycznego odnawiania",
-            Flag::PartnerOfRecord => "partner rekordowy",
+            Flag::PartnerOfRecord => "zarejestrowany partner (POR)",
         }
     }
 
