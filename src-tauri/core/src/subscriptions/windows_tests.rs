@@ -448,11 +448,29 @@ fn a_trials_conversion_opens_a_lot_and_a_trial_is_cancelled_at_any_time() {
 }
 
 #[test]
-fn an_accepted_offer_opens_a_lot_at_the_offers_price() {
+fn an_accepted_offer_opens_a_lot_at_the_offers_price_new_or_converting_a_trial() {
     let w = world();
     w.set_partner_id("1234567");
     let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
-    let service = basic(&w);
+    let (basic, premium) = (basic(&w), w.service("Microsoft 365 Business Premium"));
+    let (trial, _) = add(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionInput {
+            trial: true,
+            auto_renew: false,
+            ..input(&customer, &premium.id, 1)
+        },
+    )
+    .unwrap();
+    let line = |service_id: &str, quantity| OfferLineInput {
+        service_id: service_id.into(),
+        quantity,
+        unit_price_minor: 20_00,
+        price_source: None,
+        discount_bp: 1_000,
+    };
     let (draft, _) = offers::create(
         &w.store,
         &w.clock,
@@ -460,40 +478,39 @@ fn an_accepted_offer_opens_a_lot_at_the_offers_price() {
         &OfferDraftInput {
             customer_id: Some(customer.clone()),
             valid_until: "2026-12-24".into(),
-            lines: vec![OfferLineInput {
-                service_id: service.id.clone(),
-                quantity: 6,
-                unit_price_minor: 20_00,
-                price_source: None,
-                discount_bp: 1_000,
-            }],
+            lines: vec![line(&basic.id, 6), line(&premium.id, 30)],
             ..Default::default()
         },
     )
     .unwrap();
-    offers::send(
-        &w.store,
-        &w.clock,
-        &w.admin,
-        &draft.offer.id,
-        &["it@alfa.pl".into()],
-    )
-    .unwrap();
+    let id = &draft.offer.id;
+    offers::send(&w.store, &w.clock, &w.admin, id, &["it@alfa.pl".into()]).unwrap();
+    at(&w, 1, 0, 0);
     offers::accept(
         &w.store,
         &w.clock,
         &w.admin,
-        &draft.offer.id,
+        id,
         &AcceptanceInput::default(),
     )
     .unwrap();
     let page = list(&w.store, &w.clock, &w.admin, &SubscriptionQuery::default()).unwrap();
-    let s = &page.rows[0];
-    let lot = detail(&w, &s.id).windows.lots.pop().unwrap();
-    assert_eq!((lot.origin, lot.quantity), (LotOrigin::Purchase, 6));
+    let bought = page.rows.iter().find(|s| s.service_id == basic.id).unwrap();
     // 20.00 less 10 %: 18.00 per licence per month, locked for the term.
-    assert_eq!(lot.unit_price, Some(Money::new(18_00, "PLN").unwrap()));
-    let quote = quote_quantity(&w.store, &w.clock, &w.admin, &s.id, 7).unwrap();
+    let sold_at = Some(Money::new(18_00, "PLN").unwrap());
+    for (id, origin, quantity) in [
+        (&bought.id, LotOrigin::Purchase, 6),
+        (&trial.id, LotOrigin::Conversion, 30),
+    ] {
+        let lots = detail(&w, id).windows.lots;
+        assert_eq!(lots.len(), 1, "{lots:?}");
+        assert_eq!(
+            (lots[0].origin, lots[0].quantity, &lots[0].unit_price),
+            (origin, quantity, &sold_at)
+        );
+    }
+    // An addition on the day of purchase: the whole term at the offer's price.
+    let quote = quote_quantity(&w.store, &w.clock, &w.admin, &bought.id, 7).unwrap();
     assert_eq!(
         quote.amounts.totals,
         vec![Money::new(18_00 * 12, "PLN").unwrap()]
