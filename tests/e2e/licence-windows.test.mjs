@@ -155,3 +155,19 @@ test("day 28: no licence can be removed and the detail says why", async () => {
   assert.match(await message.getText(), /no licences can be removed now/);
   await screenshot(app.browser, "licence-windows-day-28");
 });
+
+test("the windows read in Polish too", async () => {
+  await app.browser.executeAsync((done) => {
+    window.__TAURI_INTERNALS__.invoke("update_settings", { update: { language: "pl" } }).then(done, done);
+  });
+  await app.browser.refresh();
+  await (await app.browser.$("nav.sidebar")).waitForDisplayed({ timeout: 10000 });
+  await openCustomer(app.browser, "oknaserwis");
+  await (await app.browser.$('[data-tab="subscriptions"]')).click();
+  await (await app.browser.$("[data-subscription]")).click();
+  await (await app.browser.$('[data-testid="licence-windows"]')).waitForDisplayed({ timeout: 5000 });
+  assert.match(await text(app.browser, '[data-testid="cancellation-window"]'), /nie można już anulować: okno anulowania zamknęło się/);
+  assert.match(await text(app.browser, '[data-testid="refundable-quantity"]'), /brak — wszystkie okna są zamknięte/);
+  assert.match(await quote(14), /teraz nie można usunąć żadnej licencji/);
+  await screenshot(app.browser, "licence-windows-day-28-pl");
+});
