@@ -39,7 +39,7 @@ pub use lots::{LicenceLot, LotOrigin};
 pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
 pub use term::{add_term, check_billing_plan, TERMS};
 pub use windows::{
-    quote_quantity, Amounts, Cancellation, QuantityQuote, RefundableQuantity,
+    lock_offer_price, quote_quantity, Amounts, Cancellation, QuantityQuote, RefundableQuantity,
     RefundableQuantityDetail, Windows,
 };
 
@@ -268,18 +268,6 @@ fn record_change(
     .execute(params![
         id, at, who.id, who.name, kind, values.0, values.1, reason
     ])?;
-    Ok(())
-}
-
-/// Keeps the money of the history row just written (see [`SubscriptionChange::amount`]).
-fn record_amount(conn: &Connection, amounts: &Amounts) -> Result<()> {
-    if let Some(money) = amounts.recorded() {
-        conn.prepare_cached(
-            "UPDATE subscription_changes SET amount_minor = ?1, currency = ?2
-             WHERE id = last_insert_rowid()",
-        )?
-        .execute(params![money.amount_minor, money.currency])?;
-    }
     Ok(())
 }
 
@@ -688,7 +676,7 @@ pub fn change_quantity(
                 (Some(s.quantity.to_string()), Some(quantity.to_string())),
                 &reason,
             )?;
-            record_amount(tx, &amounts)
+            windows::record_amount(tx, &amounts)
         },
     )
 }
@@ -759,7 +747,7 @@ pub fn apply_event(
                 (Some(s.status.as_str().into()), Some(next.as_str().into())),
                 &note,
             )?;
-            refund.map_or(Ok(()), |refund| record_amount(tx, &refund))
+            refund.map_or(Ok(()), |refund| windows::record_amount(tx, &refund))
         },
     )
 }
@@ -1023,13 +1011,6 @@ pub fn convert_trial_in(
     );
     audit::append(tx, clock, &event)?;
     Ok(after)
-}
-
-/// Locks the price an accepted offer sold a subscription's term at (per
-/// licence per month, after the line's discount) onto the term's licences,
-/// in place of the catalog's: additions this term are charged at it.
-pub fn lock_offer_price(tx: &Connection, id: &str, unit_price: &crate::money::Money) -> Result<()> {
-    lots::set_term_price(tx, &load(tx, id)?, unit_price)
 }
 
 /// Whether the partner has never set the customer up: no relationship was

@@ -5,7 +5,7 @@
 //! quantity"); an addition is co-terminous with the term and charged prorata.
 //! Every path that cancels or changes the licence count asks here.
 
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use time::OffsetDateTime;
 use ts_rs::TS;
@@ -420,4 +420,23 @@ pub fn quote_quantity(
 /// The text of an amount as a history reason's note: "refund 12.34 PLN".
 pub(crate) fn note(what: &str, amounts: &Amounts) -> String {
     format!("{what} {}", amounts.describe().en)
+}
+
+/// Keeps the money of the history row just written (its `amount`).
+pub(crate) fn record_amount(conn: &Connection, amounts: &Amounts) -> Result<()> {
+    if let Some(money) = amounts.recorded() {
+        conn.prepare_cached(
+            "UPDATE subscription_changes SET amount_minor = ?1, currency = ?2
+             WHERE id = last_insert_rowid()",
+        )?
+        .execute(params![money.amount_minor, money.currency])?;
+    }
+    Ok(())
+}
+
+/// Locks the price an accepted offer sold a subscription's term at (per
+/// licence per month, after the line's discount) onto the term's licences,
+/// in place of the catalog's: additions this term are charged at it.
+pub fn lock_offer_price(tx: &Connection, id: &str, unit_price: &crate::money::Money) -> Result<()> {
+    lots::set_term_price(tx, &load(tx, id)?, unit_price)
 }
