@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use super::lots::{self, LicenceLot, LotOrigin, NewLot, Term};
-use super::{load, Subscription};
+use super::{load, Subscription, SubscriptionStatus};
 use crate::access::{guarded_read, read_target, require, Action};
 use crate::auth::Actor;
 use crate::clock::{parse_rfc3339, Clock};
@@ -212,7 +212,12 @@ fn cancellation_closed(s: &Subscription) -> Text {
     let closed = shown(&s.decrease_window_closes_at);
     let started = shown(&s.term_started_at);
     let ends = shown(&s.ends_at);
-    if s.auto_renew {
+    if s.status == SubscriptionStatus::Suspended {
+        text!(
+            "{title} for {customer} can no longer be cancelled: the cancellation window closed at {closed} (it opened when the term started at {started}). It is suspended, which Microsoft keeps billing, and it ends at the term end ({ends}) unless it is reactivated",
+            "Subskrypcji {title} klienta {customer} nie można już anulować: okno anulowania zamknęło się {closed} (otworzyło się z początkiem okresu {started}). Jest zawieszona, za co Microsoft nadal nalicza opłaty, i kończy się z końcem okresu ({ends}), chyba że zostanie wznowiona"
+        )
+    } else if s.auto_renew {
         text!(
             "{title} for {customer} can no longer be cancelled: the cancellation window closed at {closed} (it opened when the term started at {started}). What remains: turn off auto-renew so it expires at the term end ({ends}), or suspend it — Microsoft keeps billing a suspended subscription",
             "Subskrypcji {title} klienta {customer} nie można już anulować: okno anulowania zamknęło się {closed} (otworzyło się z początkiem okresu {started}). Pozostaje: wyłączyć automatyczne odnawianie, aby wygasła z końcem okresu ({ends}), albo ją zawiesić — Microsoft nadal nalicza opłaty za zawieszoną subskrypcję"

@@ -150,6 +150,12 @@ fn cancellation_is_allowed_at_167_59_and_refused_at_168_00() {
         "",
     )
     .unwrap();
+    // Once suspended, the refusal says what that means instead of offering it.
+    let refused = cancel(&w, &second.id).unwrap_err().to_string();
+    assert!(
+        refused.contains("It is suspended, which Microsoft keeps billing"),
+        "{refused}"
+    );
 }
 
 #[test]
