@@ -98,6 +98,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::subscriptions::get_subscription,
             commands::subscriptions::add_subscription,
             commands::subscriptions::change_subscription_quantity,
+            commands::subscriptions::quote_subscription_quantity,
             commands::subscriptions::apply_subscription_event,
             commands::subscriptions::set_subscription_auto_renew,
             commands::subscriptions::convert_trial_subscription,

@@ -317,6 +317,14 @@ fn table() -> Vec<(&'static str, Kind)> {
         ),
         ("add_subscription", Write),
         ("change_subscription_quantity", Write),
+        (
+            "quote_subscription_quantity",
+            View {
+                audit: "subscription.quote",
+                actions: &["view_subscriptions"],
+                args: |ids| json!({"id": ids.subscription, "quantity": 12}),
+            },
+        ),
         ("apply_subscription_event", Write),
         ("set_subscription_auto_renew", Write),
         ("convert_trial_subscription", Write),

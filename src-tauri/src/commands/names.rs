@@ -68,6 +68,7 @@ pub const COMMANDS: &[&str] = &[
     "get_subscription",
     "add_subscription",
     "change_subscription_quantity",
+    "quote_subscription_quantity",
     "apply_subscription_event",
     "set_subscription_auto_renew",
     "convert_trial_subscription",

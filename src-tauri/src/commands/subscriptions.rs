@@ -2,8 +2,8 @@ use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::subscriptions::{
-    self, Subscription, SubscriptionDetail, SubscriptionEvent, SubscriptionInput, SubscriptionPage,
-    SubscriptionQuery, TrialConversion,
+    self, QuantityQuote, Subscription, SubscriptionDetail, SubscriptionEvent, SubscriptionInput,
+    SubscriptionPage, SubscriptionQuery, TrialConversion,
 };
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
@@ -55,6 +55,19 @@ pub async fn change_subscription_quantity<R: Runtime>(
 ) -> Result<Subscription, ApiError> {
     write_as_actor(&app, &state, move |cx| {
         subscriptions::change_quantity(cx.store, cx.clock, &cx.actor, &id, quantity, &reason)
+    })
+    .await
+}
+
+/// What changing the licence count would charge or refund, before confirming.
+#[tauri::command]
+pub async fn quote_subscription_quantity(
+    state: State<'_, AppState>,
+    id: String,
+    quantity: u32,
+) -> Result<QuantityQuote, ApiError> {
+    as_actor(&state, move |cx| {
+        subscriptions::quote_quantity(cx.store, cx.clock, &cx.actor, &id, quantity)
     })
     .await
 }

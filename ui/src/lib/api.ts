@@ -74,6 +74,7 @@ import type { StaffMember } from "./bindings/StaffMember";
 import type { StaffRow } from "./bindings/StaffRow";
 import type { Subscription } from "./bindings/Subscription";
 import type { SubscriptionDetail } from "./bindings/SubscriptionDetail";
+import type { QuantityQuote } from "./bindings/QuantityQuote";
 import type { SubscriptionEvent } from "./bindings/SubscriptionEvent";
 import type { SubscriptionInput } from "./bindings/SubscriptionInput";
 import type { SubscriptionPage } from "./bindings/SubscriptionPage";
@@ -328,6 +329,8 @@ export const api = {
   addSubscription: (input: SubscriptionInput) => call<Subscription>("add_subscription", { input }),
   changeSubscriptionQuantity: (id: string, quantity: number, reason: string) =>
     call<Subscription>("change_subscription_quantity", { id, quantity, reason }),
+  quoteSubscriptionQuantity: (id: string, quantity: number) =>
+    call<QuantityQuote>("quote_subscription_quantity", { id, quantity }),
   applySubscriptionEvent: (id: string, event: SubscriptionEvent, reason: string) =>
     call<Subscription>("apply_subscription_event", { id, event, reason }),
   setSubscriptionAutoRenew: (id: string, autoRenew: boolean) =>

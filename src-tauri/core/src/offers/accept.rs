@@ -18,6 +18,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::customers::{self, CustomerInput};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, parse_id};
+use crate::money::Money;
 use crate::relationships::{self, RelationshipOffer};
 use crate::store::Store;
 use crate::subscriptions::{self, Source, SubscriptionInput, TrialConversion, MAX_QUANTITY};
@@ -41,6 +42,12 @@ pub struct AcceptanceInput {
     #[ts(optional)]
     #[serde(default)]
     pub customer: Option<CustomerInput>,
+}
+
+/// The price per licence per month the line sold at, after its discount.
+fn sold_at(line: &super::OfferLine) -> Result<Money> {
+    let unit = super::money::line_total(1, line.unit_price_minor, line.discount_bp)?;
+    Money::new(unit, &line.currency)
 }
 
 /// Records the acceptance of a sent, unexpired offer. Subscriptions start
@@ -181,6 +188,7 @@ pub fn accept(
                             auto_renew: true,
                         };
                         subscriptions::convert_trial_in(tx, clock, actor, &trial, &conversion)?;
+                        subscriptions::lock_offer_price(tx, &trial, &sold_at(line)?)?;
                     }
                     None => {
                         let subscription = SubscriptionInput {
@@ -193,13 +201,14 @@ pub fn accept(
                             auto_renew: true,
                             trial: false,
                         };
-                        subscriptions::insert(
+                        let created = subscriptions::insert(
                             tx,
                             clock,
                             &who,
                             &subscription,
                             Source::PurchaseOffer,
                         )?;
+                        subscriptions::lock_offer_price(tx, &created.id, &sold_at(line)?)?;
                     }
                 }
             }

@@ -13,7 +13,7 @@
 mod accept;
 mod list;
 mod machine;
-mod message;
+pub(crate) mod message;
 pub mod money;
 #[cfg(test)]
 mod tests;

@@ -41,6 +41,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0015_customer_partner_relationship.sql"
     )),
+    M::up(include_str!("../../migrations/0016_licence_windows.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

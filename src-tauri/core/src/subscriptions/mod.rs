@@ -3,10 +3,15 @@
 //! Every change keeps a history row (who, when, from, to, why) and an audit entry.
 
 mod list;
+mod lots;
 mod machine;
+mod prorate;
 mod term;
 #[cfg(test)]
 mod tests;
+mod windows;
+#[cfg(test)]
+mod windows_tests;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -30,8 +35,13 @@ use crate::validate;
 pub use list::{
     export_list, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort, LIVE_SUBSCRIPTIONS,
 };
+pub use lots::{LicenceLot, LotOrigin};
 pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
 pub use term::{add_term, check_billing_plan, TERMS};
+pub use windows::{
+    lock_offer_price, quote_quantity, Amounts, Cancellation, QuantityQuote, RefundableQuantity,
+    RefundableQuantityDetail, Windows,
+};
 
 /// Most licences one subscription may hold: the limit of a SKU the offer
 /// matrix has no row for (with a row, its ceilings apply too: `catalog::seats`).
@@ -91,6 +101,11 @@ pub struct SubscriptionChange {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_value: Option<String>,
     pub reason: String,
+    /// The money the change moved, where a price is known: an addition's
+    /// prorated charge, a removal's or a cancellation's prorated refund.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<crate::money::Money>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -101,6 +116,8 @@ pub struct SubscriptionDetail {
     pub decrease_window_open: bool,
     /// Oldest first.
     pub history: Vec<SubscriptionChange>,
+    /// The cancellation window and each licence lot's window, at the app's clock.
+    pub windows: Windows,
 }
 
 /// Adding a subscription by hand (trial invitations, offers and keys add theirs later).
@@ -202,10 +219,12 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Subscription> {
 fn history(conn: &Connection, id: &str) -> Result<Vec<SubscriptionChange>> {
     Ok(conn
         .prepare_cached(
-            "SELECT at, actor_name, kind, from_value, to_value, reason
+            "SELECT at, actor_name, kind, from_value, to_value, reason, amount_minor, currency
              FROM subscription_changes WHERE subscription_id = ?1 ORDER BY id",
         )?
         .query_map([id], |r| {
+            let amount: Option<i64> = r.get(6)?;
+            let currency: Option<String> = r.get(7)?;
             Ok(SubscriptionChange {
                 at: r.get(0)?,
                 actor_name: r.get(1)?,
@@ -213,6 +232,12 @@ fn history(conn: &Connection, id: &str) -> Result<Vec<SubscriptionChange>> {
                 from_value: r.get(3)?,
                 to_value: r.get(4)?,
                 reason: r.get(5)?,
+                amount: amount
+                    .zip(currency)
+                    .map(|(amount_minor, currency)| crate::money::Money {
+                        amount_minor,
+                        currency,
+                    }),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
@@ -270,6 +295,7 @@ pub fn get(
         )?;
         Ok(SubscriptionDetail {
             decrease_window_open: clock.now() < closes,
+            windows: windows::windows(conn, &subscription, clock.now())?,
             subscription,
             history: history(conn, &id)?,
         })
@@ -477,6 +503,15 @@ pub fn insert(
         "",
     )?;
     let created = load(tx, &id)?;
+    if !created.trial {
+        // Licences bought with a product key were paid for with the key.
+        let price = match source {
+            Source::ProductKey => None,
+            _ => lots::catalog_price(tx, &created.service_id, &starts_text)?,
+        };
+        let term = lots::Term::of(&created)?;
+        windows::open_term(tx, &term, LotOrigin::Purchase, quantity, price)?;
+    }
     let event = Event::done(who.clone(), "subscription.add", target(&created))
         .with_change(None, serde_json::to_value(&created).ok());
     audit::append(tx, clock, &event)?;
@@ -567,12 +602,9 @@ fn trial_note(trial: bool) -> (&'static str, &'static str) {
     }
 }
 
-fn date_of(text: &str) -> &str {
-    text.get(..10).unwrap_or(text)
-}
-
-/// Changes the licence count. Increases are always allowed; a decrease only
-/// until the catalog's window after the purchase or the latest renewal closes.
+/// Changes the licence count. An increase is always allowed and becomes a lot
+/// with its own window, charged prorata to the term end; a decrease takes
+/// only from lots whose window is still open (`windows`).
 pub fn change_quantity(
     store: &Store,
     clock: &dyn Clock,
@@ -616,15 +648,11 @@ pub fn change_quantity(
                     ),
                 ));
             }
-            let closes = parse_rfc3339("decrease_window_closes_at", &s.decrease_window_closes_at)?;
-            if quantity < s.quantity && now >= closes {
-                let closes = date_of(&s.decrease_window_closes_at);
-                let started = date_of(&s.term_started_at);
-                return Err(Error::invalid_state(text!(
-                    "the licence count can fall only until {closes} (the window after the purchase or renewal on {started} closed); it can still rise",
-                    "liczbę licencji można było zmniejszyć tylko do {closes} (okno po zakupie lub odnowieniu {started} jest już zamknięte); nadal można ją zwiększyć"
-                )));
-            }
+            let amounts = if quantity < s.quantity {
+                windows::decrease(tx, s, s.quantity - quantity, now)?
+            } else {
+                windows::increase(tx, s, LotOrigin::Increase, quantity - s.quantity, now)?
+            };
             seats::check(
                 tx,
                 &SeatRequest {
@@ -647,13 +675,15 @@ pub fn change_quantity(
                 "quantity",
                 (Some(s.quantity.to_string()), Some(quantity.to_string())),
                 &reason,
-            )
+            )?;
+            windows::record_amount(tx, &amounts)
         },
     )
 }
 
-/// Suspends, reactivates or cancels. A cancellation within the decrease
-/// window is marked refundable.
+/// Suspends, reactivates or cancels. A paid subscription is cancelled only
+/// within the window after its term started, with a prorated refund kept on
+/// the history row (`windows`); a trial at any time.
 pub fn apply_event(
     store: &Store,
     clock: &dyn Clock,
@@ -686,8 +716,12 @@ pub fn apply_event(
         audit_action,
         |tx, s, now, now_text| {
             let next = transition(s.status, event).ok_or_else(|| refuse_event(s, event))?;
-            let refundable = event == SubscriptionEvent::Cancel
-                && now < parse_rfc3339("decrease_window_closes_at", &s.decrease_window_closes_at)?;
+            let refund = if event == SubscriptionEvent::Cancel {
+                windows::check_cancellation(tx, s, now)?
+            } else {
+                None
+            };
+            let refundable = refund.is_some();
             let cancelled_at = (event == SubscriptionEvent::Cancel).then_some(now_text);
             tx.execute(
                 "UPDATE subscriptions SET status = ?1, updated_at = ?2,
@@ -695,12 +729,14 @@ pub fn apply_event(
                  WHERE id = ?5",
                 params![next.as_str(), now_text, cancelled_at, refundable, s.id],
             )?;
-            let note = if refundable {
-                format!("{reason} (within the decrease window: refundable)")
-                    .trim()
-                    .to_owned()
-            } else {
-                reason.clone()
+            let note = match &refund {
+                Some(refund) => format!(
+                    "{reason} (within the cancellation window: {})",
+                    windows::note("prorated refund", refund)
+                )
+                .trim()
+                .to_owned(),
+                None => reason.clone(),
             };
             record_change(
                 tx,
@@ -710,7 +746,8 @@ pub fn apply_event(
                 event.as_str(),
                 (Some(s.status.as_str().into()), Some(next.as_str().into())),
                 &note,
-            )
+            )?;
+            refund.map_or(Ok(()), |refund| windows::record_amount(tx, &refund))
         },
     )
 }
@@ -895,6 +932,10 @@ fn apply_conversion(
             s.id
         ],
     )?;
+    let converted = load(tx, &s.id)?;
+    let price = lots::catalog_price(tx, &s.service_id, now_text)?;
+    let term = lots::Term::of(&converted)?;
+    windows::open_term(tx, &term, LotOrigin::Conversion, quantity, price)?;
     record_change(
         tx,
         &s.id,
@@ -1109,6 +1150,7 @@ pub fn add_licences_in(
         &[],
     )?;
     let now_text = to_rfc3339(clock.now())?;
+    windows::increase(tx, &before, LotOrigin::ProductKey, quantity, clock.now())?;
     tx.execute(
         "UPDATE subscriptions SET quantity = ?1, updated_at = ?2 WHERE id = ?3",
         params![total, now_text, id],
@@ -1205,6 +1247,14 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
                 params![status.as_str(), to_rfc3339(term_started)?, to_rfc3339(end)?, now_text, s.id],
             )?;
             let after = load(tx, &s.id)?;
+            if steps.contains(&SubscriptionEvent::Renewed) {
+                // The whole count gets a fresh window, at the price in force
+                // when the new term began.
+                let started = to_rfc3339(term_started)?;
+                let price = lots::catalog_price(tx, &s.service_id, &started)?;
+                let term = lots::Term::of(&after)?;
+                windows::open_term(tx, &term, LotOrigin::Renewal, after.quantity, price)?;
+            }
             for step in &steps {
                 crate::notifications::subscription_changed(tx, clock, &s, &after, step.as_str())?;
             }

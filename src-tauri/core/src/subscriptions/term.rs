@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 /// The subscription terms Microsoft sells (ISO 8601 durations).
 pub const TERMS: &[&str] = &["P1M", "P1Y", "P3Y"];
 
-fn months(term: &str) -> Result<i32> {
+pub(crate) fn months(term: &str) -> Result<i32> {
     match term {
         "P1M" => Ok(1),
         "P1Y" => Ok(12),

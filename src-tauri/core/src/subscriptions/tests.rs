@@ -192,14 +192,17 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     let refused = change_quantity(&w.store, &w.clock, &w.admin, &s.id, 7, "").unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);
     assert!(
-        refused.to_string().contains("until 2026-12-02")
-            && refused.to_string().contains("2026-11-25"),
+        refused
+            .to_string()
+            .starts_with("no licences can be removed now")
+            && refused.to_string().contains("2026-12-02 09:00 UTC"),
         "{refused}"
     );
-    // The Polish names the same two dates.
+    // The Polish names the same moment.
     let polish = refused.text().pl;
     assert!(
-        polish.contains("do 2026-12-02") && polish.contains("2026-11-25"),
+        polish.starts_with("teraz nie można usunąć żadnej licencji")
+            && polish.contains("2026-12-02 09:00 UTC"),
         "{polish}"
     );
     assert_ne!(polish, refused.to_string());
@@ -327,9 +330,10 @@ fn suspend_reactivate_cancel_follow_the_table_and_refunds_are_flagged() {
         Some("2026-11-25T09:00:00.000Z")
     );
 
+    // After the window, cancelling is refused with what remains (decision 0041).
     let (late, _) = add(&w.store, &w.clock, &w.admin, &input(&customer, &basic, 1)).unwrap();
     w.clock.advance(Duration::days(8));
-    let (late, _) = apply_event(
+    let refused = apply_event(
         &w.store,
         &w.clock,
         &w.admin,
@@ -337,8 +341,12 @@ fn suspend_reactivate_cancel_follow_the_table_and_refunds_are_flagged() {
         SubscriptionEvent::Cancel,
         "",
     )
-    .unwrap();
-    assert!(!late.refundable);
+    .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidState);
+    assert!(
+        refused.to_string().contains("turn off auto-renew"),
+        "{refused}"
+    );
     let clock_event = apply_event(
         &w.store,
         &w.clock,
@@ -349,7 +357,7 @@ fn suspend_reactivate_cancel_follow_the_table_and_refunds_are_flagged() {
     )
     .unwrap_err();
     assert_eq!(clock_event.field(), Some("event"));
-    assert!(set_auto_renew(&w.store, &w.clock, &w.admin, &late.id, true).is_err());
+    assert!(set_auto_renew(&w.store, &w.clock, &w.admin, &s.id, true).is_err());
 }
 
 #[test]
