@@ -701,14 +701,17 @@ fn check_delegated_admin(
 ) -> Result<()> {
     require_to_offer_delegated_admin(conn, actor, Some(request))?;
     // The customer may not exist yet (a prospect): any id stands in for it.
-    relationships::check_offer(&RelationshipOffer {
+    relationships::check_offer_in(
+        conn,
+        &RelationshipOffer {
         customer_id: new_id(),
         display_name: request.display_name.clone(),
-        roles: request.roles.clone(),
-        duration_days: request.duration_days,
-        auto_extend: request.auto_extend,
-        request_approval: true,
-    })
+            roles: request.roles.clone(),
+            duration_days: request.duration_days,
+            auto_extend: request.auto_extend,
+            request_approval: true,
+        },
+    )
 }
 
 /// What sending needs beyond a saved draft.

@@ -1,0 +1,1 @@
+//! GDAP: roles, templates, groups, assignments, auto-extend, pre-flight (decision 0045).
