@@ -221,7 +221,11 @@ impl World {
     /// Offers delegated administration, records its acceptance and lets
     /// Microsoft's activation finish (the clock goes on by those minutes, and
     /// back: the world's now is unchanged); the relationship's id.
-    pub fn activate_fully(&self, customer_id: &str, offer: &crate::relationships::RelationshipOffer) -> String {
+    pub fn activate_fully(
+        &self,
+        customer_id: &str,
+        offer: &crate::relationships::RelationshipOffer,
+    ) -> String {
         use crate::relationships::{self, RelationshipState};
         let minutes = time::Duration::minutes(crate::relationships::ACTIVE_AFTER_MINUTES);
         self.clock.advance(-minutes);
@@ -229,8 +233,10 @@ impl World {
             customer_id: customer_id.into(),
             ..offer.clone()
         };
-        let (r, _) = relationships::offer(&self.store, &self.clock, &self.admin, &offer).expect("offer");
-        let accepted_at = crate::clock::to_rfc3339(self.clock.now()).expect("time");
+        let (r, _) =
+            relationships::offer(&self.store, &self.clock, &self.admin, &offer).expect("offer");
+        let accepted_at =
+            crate::clock::to_rfc3339(crate::clock::Clock::now(&self.clock)).expect("time");
         self.clock.advance(minutes);
         let (accepted, _) = relationships::record_acceptance(
             &self.store,
@@ -241,7 +247,10 @@ impl World {
         )
         .expect("accept");
         assert!(
-            matches!(accepted.state, RelationshipState::Active | RelationshipState::Expiring),
+            matches!(
+                accepted.state,
+                RelationshipState::Active | RelationshipState::Expiring
+            ),
             "activated: {:?}",
             accepted.state
         );

@@ -50,7 +50,9 @@ impl AssignmentStatus {
     }
 
     pub fn parse(text: &str) -> Option<AssignmentStatus> {
-        AssignmentStatus::ALL.into_iter().find(|s| s.as_str() == text)
+        AssignmentStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 
@@ -187,7 +189,11 @@ pub fn create_assignment(
         refuse_unless_active(&r)?;
         let group = groups::load(tx, &group_id)?;
         if let Some(outside) = wanted.iter().find(|role| !r.roles.contains(role)) {
-            let (en, pl, name) = (roles::name_en(outside), roles::name_pl(outside), &r.display_name);
+            let (en, pl, name) = (
+                roles::name_en(outside),
+                roles::name_pl(outside),
+                &r.display_name,
+            );
             return Err(Error::validation(
                 "roles",
                 text!(
@@ -218,13 +224,28 @@ pub fn create_assignment(
             "INSERT INTO access_assignments (id, relationship_id, group_id, roles, status,
                  created_at, created_by, updated_at)
              VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6, ?5)",
-            params![id, relationship_id, group_id, wanted.join(","), now, actor.display_name],
+            params![
+                id,
+                relationship_id,
+                group_id,
+                wanted.join(","),
+                now,
+                actor.display_name
+            ],
         )?;
         let made = load(tx, &id)?;
         let after = load_relationship(tx, &relationship_id)?;
         let event = Event {
-            detail: format!("{} → {}", group.display_name, roles::names(&made.roles, "en")),
-            ..Event::done(actor.audit_ref(), "relationship.assign", audit_target(&after))
+            detail: format!(
+                "{} → {}",
+                group.display_name,
+                roles::names(&made.roles, "en")
+            ),
+            ..Event::done(
+                actor.audit_ref(),
+                "relationship.assign",
+                audit_target(&after),
+            )
         }
         .with_change(None, serde_json::to_value(&made).ok());
         audit::append(tx, clock, &event)?;
@@ -242,7 +263,13 @@ pub fn create_assignment(
 }
 
 /// Marks an assignment deleted; its group no longer holds the roles.
-fn delete_in(tx: &Connection, clock: &dyn Clock, r: &Relationship, a: &AccessAssignment, now: &str) -> Result<()> {
+fn delete_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    r: &Relationship,
+    a: &AccessAssignment,
+    now: &str,
+) -> Result<()> {
     tx.execute(
         "UPDATE access_assignments SET status = 'deleted', deleted_at = ?1, updated_at = ?1 WHERE id = ?2",
         params![now, a.id],
@@ -283,7 +310,10 @@ pub fn delete_assignment(
             detail: before.group_name.clone(),
             ..Event::done(actor.audit_ref(), "relationship.unassign", audit_target(&r))
         }
-        .with_change(serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok());
+        .with_change(
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        );
         audit::append(tx, clock, &event)?;
         load_relationship(tx, &r.id)
     })?;
@@ -292,12 +322,23 @@ pub fn delete_assignment(
 
 /// Takes `role` out of `r`'s live assignments (removing Global
 /// Administrator); an assignment left without a role is deleted.
-pub(crate) fn drop_role_in(tx: &Connection, clock: &dyn Clock, r: &Relationship, role: &str, now: &str) -> Result<()> {
+pub(crate) fn drop_role_in(
+    tx: &Connection,
+    clock: &dyn Clock,
+    r: &Relationship,
+    role: &str,
+    now: &str,
+) -> Result<()> {
     for a in of_relationship(tx, &r.id)? {
         if a.status == AssignmentStatus::Deleted || !a.roles.iter().any(|x| x == role) {
             continue;
         }
-        let left: Vec<String> = a.roles.iter().filter(|x| x.as_str() != role).cloned().collect();
+        let left: Vec<String> = a
+            .roles
+            .iter()
+            .filter(|x| x.as_str() != role)
+            .cloned()
+            .collect();
         if left.is_empty() {
             delete_in(tx, clock, r, &a, now)?;
         } else {
@@ -352,7 +393,9 @@ pub fn delegated_access(
                    AND r.state IN ('active', 'expiring') AND s.status = 'active'
                  ORDER BY s.display_name COLLATE NOCASE, s.id, a.relationship_id, g.display_name",
             )?
-            .query_map([&customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .query_map([&customer_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut staff: Vec<StaffAccess> = Vec::new();
         for (staff_id, display_name, relationship_id, group, role_list) in rows {

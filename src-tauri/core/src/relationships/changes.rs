@@ -70,23 +70,30 @@ pub fn set_auto_extend(
     id: &str,
     auto_extend: bool,
 ) -> Result<(Relationship, Change)> {
-    change_active(store, clock, actor, id, "relationship.auto_extend", |tx, r, now| {
-        if auto_extend && roles::includes_global_admin(&r.roles) {
-            let name = &r.display_name;
-            return Err(Error::validation(
+    change_active(
+        store,
+        clock,
+        actor,
+        id,
+        "relationship.auto_extend",
+        |tx, r, now| {
+            if auto_extend && roles::includes_global_admin(&r.roles) {
+                let name = &r.display_name;
+                return Err(Error::validation(
                 "auto_extend",
                 text!(
                     "'{name}' grants Global Administrator, so it cannot auto-extend; remove Global Administrator first",
                     "Relacja „{name}” nadaje rolę Administrator globalny, więc nie może się automatycznie przedłużać; najpierw usuń tę rolę"
                 ),
             ));
-        }
-        tx.execute(
-            "UPDATE relationships SET auto_extend = ?1, updated_at = ?2 WHERE id = ?3",
-            params![auto_extend, now, r.id],
-        )?;
-        Ok(())
-    })
+            }
+            tx.execute(
+                "UPDATE relationships SET auto_extend = ?1, updated_at = ?2 WHERE id = ?3",
+                params![auto_extend, now, r.id],
+            )?;
+            Ok(())
+        },
+    )
 }
 
 /// Removes Global Administrator from an active relationship's roles, and
@@ -98,31 +105,38 @@ pub fn remove_global_admin(
     actor: &Actor,
     id: &str,
 ) -> Result<(Relationship, Change)> {
-    change_active(store, clock, actor, id, "relationship.remove_global_admin", |tx, r, now| {
-        let name = &r.display_name;
-        if !roles::includes_global_admin(&r.roles) {
-            return Err(Error::invalid_state(text!(
-                "'{name}' does not grant Global Administrator",
-                "Relacja „{name}” nie nadaje roli Administrator globalny"
-            )));
-        }
-        let remaining: Vec<String> = r
-            .roles
-            .iter()
-            .filter(|role| role.as_str() != GLOBAL_ADMINISTRATOR)
-            .cloned()
-            .collect();
-        if remaining.is_empty() {
-            return Err(Error::invalid_state(text!(
+    change_active(
+        store,
+        clock,
+        actor,
+        id,
+        "relationship.remove_global_admin",
+        |tx, r, now| {
+            let name = &r.display_name;
+            if !roles::includes_global_admin(&r.roles) {
+                return Err(Error::invalid_state(text!(
+                    "'{name}' does not grant Global Administrator",
+                    "Relacja „{name}” nie nadaje roli Administrator globalny"
+                )));
+            }
+            let remaining: Vec<String> = r
+                .roles
+                .iter()
+                .filter(|role| role.as_str() != GLOBAL_ADMINISTRATOR)
+                .cloned()
+                .collect();
+            if remaining.is_empty() {
+                return Err(Error::invalid_state(text!(
                 "Global Administrator is the only role of '{name}'; a relationship needs at least one role, so terminate it and offer a new one instead",
                 "Administrator globalny to jedyna rola relacji „{name}”; relacja musi mieć co najmniej jedną rolę, więc zakończ ją i zaoferuj nową"
             )));
-        }
-        tx.execute(
-            "UPDATE relationships SET roles = ?1, updated_at = ?2 WHERE id = ?3",
-            params![remaining.join(","), now, r.id],
-        )?;
-        super::assignments::drop_role_in(tx, clock, r, GLOBAL_ADMINISTRATOR, now)?;
-        Ok(())
-    })
+            }
+            tx.execute(
+                "UPDATE relationships SET roles = ?1, updated_at = ?2 WHERE id = ?3",
+                params![remaining.join(","), now, r.id],
+            )?;
+            super::assignments::drop_role_in(tx, clock, r, GLOBAL_ADMINISTRATOR, now)?;
+            Ok(())
+        },
+    )
 }

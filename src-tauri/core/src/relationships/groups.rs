@@ -88,7 +88,9 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<SecurityGroup> {
 
 pub(crate) fn list_in(conn: &Connection) -> Result<Vec<SecurityGroup>> {
     let mut groups = conn
-        .prepare_cached("SELECT id, display_name, object_id FROM security_groups ORDER BY name_key, id")?
+        .prepare_cached(
+            "SELECT id, display_name, object_id FROM security_groups ORDER BY name_key, id",
+        )?
         .query_map([], group)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for g in &mut groups {
@@ -149,27 +151,39 @@ pub fn save_group(
     let id = id.map(|id| parse_id("id", id)).transpose()?;
     let group_id = id.clone().unwrap_or_else(new_id);
     let now = to_rfc3339(clock.now())?;
-    let action = if id.is_some() { "security_group.update" } else { "security_group.create" };
-    let saved = guarded_write(store, clock, actor, action, audit_target(&group_id, &display_name), |tx| {
-        require(tx, actor, Action::ManageRelationships)?;
-        let before = id.as_deref().map(|id| load(tx, id)).transpose()?;
-        let clash: Option<String> = tx
-            .prepare_cached(
-                "SELECT display_name FROM security_groups
+    let action = if id.is_some() {
+        "security_group.update"
+    } else {
+        "security_group.create"
+    };
+    let saved = guarded_write(
+        store,
+        clock,
+        actor,
+        action,
+        audit_target(&group_id, &display_name),
+        |tx| {
+            require(tx, actor, Action::ManageRelationships)?;
+            let before = id.as_deref().map(|id| load(tx, id)).transpose()?;
+            let clash: Option<String> = tx
+                .prepare_cached(
+                    "SELECT display_name FROM security_groups
                  WHERE (name_key = ?1 OR object_id = ?2) AND id <> ?3",
-            )?
-            .query_row(params![fold(&display_name), object_id, group_id], |r| r.get(0))
-            .optional()?;
-        if let Some(other) = clash {
-            return Err(Error::conflict(
-                "display_name",
-                text!(
-                    "the security group '{other}' already has this name or object ID",
-                    "grupa zabezpieczeń „{other}” ma już tę nazwę lub identyfikator obiektu"
-                ),
-            ));
-        }
-        tx.execute(
+                )?
+                .query_row(params![fold(&display_name), object_id, group_id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(other) = clash {
+                return Err(Error::conflict(
+                    "display_name",
+                    text!(
+                        "the security group '{other}' already has this name or object ID",
+                        "grupa zabezpieczeń „{other}” ma już tę nazwę lub identyfikator obiektu"
+                    ),
+                ));
+            }
+            tx.execute(
             "INSERT INTO security_groups (id, display_name, name_key, object_id, created_at, created_by, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)
              ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,
@@ -177,63 +191,82 @@ pub fn save_group(
                  updated_at = excluded.updated_at",
             params![group_id, display_name, fold(&display_name), object_id, now, actor.display_name],
         )?;
-        tx.execute("DELETE FROM security_group_members WHERE group_id = ?1", [&group_id])?;
-        for staff_id in &member_ids {
-            let status: Option<String> = tx
-                .prepare_cached("SELECT status FROM staff WHERE id = ?1")?
-                .query_row([staff_id], |r| r.get(0))
-                .optional()?;
-            if status.is_none_or(|s| s == "removed") {
-                return Err(Error::validation(
-                    "member_ids",
-                    text!(
-                        "a chosen staff member no longer exists; reload and choose again",
-                        "wybrany pracownik już nie istnieje; odśwież i wybierz ponownie"
-                    ),
-                ));
-            }
             tx.execute(
-                "INSERT INTO security_group_members (group_id, staff_id) VALUES (?1, ?2)",
-                params![group_id, staff_id],
+                "DELETE FROM security_group_members WHERE group_id = ?1",
+                [&group_id],
             )?;
-        }
-        let after = load(tx, &group_id)?;
-        let event = Event::done(actor.audit_ref(), action, audit_target(&group_id, &after.display_name))
+            for staff_id in &member_ids {
+                let status: Option<String> = tx
+                    .prepare_cached("SELECT status FROM staff WHERE id = ?1")?
+                    .query_row([staff_id], |r| r.get(0))
+                    .optional()?;
+                if status.is_none_or(|s| s == "removed") {
+                    return Err(Error::validation(
+                        "member_ids",
+                        text!(
+                            "a chosen staff member no longer exists; reload and choose again",
+                            "wybrany pracownik już nie istnieje; odśwież i wybierz ponownie"
+                        ),
+                    ));
+                }
+                tx.execute(
+                    "INSERT INTO security_group_members (group_id, staff_id) VALUES (?1, ?2)",
+                    params![group_id, staff_id],
+                )?;
+            }
+            let after = load(tx, &group_id)?;
+            let event = Event::done(
+                actor.audit_ref(),
+                action,
+                audit_target(&group_id, &after.display_name),
+            )
             .with_change(
                 before.and_then(|b| serde_json::to_value(b).ok()),
                 serde_json::to_value(&after).ok(),
             );
-        audit::append(tx, clock, &event)?;
-        Ok(after)
-    })?;
+            audit::append(tx, clock, &event)?;
+            Ok(after)
+        },
+    )?;
     Ok((saved, Change::one(Entity::SecurityGroup, group_id)))
 }
 
 /// Deletes a group that holds no live access assignment.
 pub fn delete_group(store: &Store, clock: &dyn Clock, actor: &Actor, id: &str) -> Result<Change> {
     let id = parse_id("id", id)?;
-    guarded_write(store, clock, actor, "security_group.delete", audit_target(&id, ""), |tx| {
-        require(tx, actor, Action::ManageRelationships)?;
-        let before = load(tx, &id)?;
-        let live: u32 = tx
+    guarded_write(
+        store,
+        clock,
+        actor,
+        "security_group.delete",
+        audit_target(&id, ""),
+        |tx| {
+            require(tx, actor, Action::ManageRelationships)?;
+            let before = load(tx, &id)?;
+            let live: u32 = tx
             .prepare_cached(
                 "SELECT count(*) FROM access_assignments WHERE group_id = ?1 AND status <> 'deleted'",
             )?
             .query_row([&id], |r| r.get(0))?;
-        if live > 0 {
-            let name = &before.display_name;
-            return Err(Error::invalid_state(text!(
+            if live > 0 {
+                let name = &before.display_name;
+                return Err(Error::invalid_state(text!(
                 "'{name}' holds roles in {live} relationship(s); remove those access assignments first",
                 "Grupa „{name}” ma role w relacjach ({live}); najpierw usuń te przypisania dostępu"
             )));
-        }
-        // Its deleted assignments go with it; the audit log keeps their history.
-        tx.execute("DELETE FROM access_assignments WHERE group_id = ?1", [&id])?;
-        tx.execute("DELETE FROM security_groups WHERE id = ?1", [&id])?;
-        let event = Event::done(actor.audit_ref(), "security_group.delete", audit_target(&id, &before.display_name))
+            }
+            // Its deleted assignments go with it; the audit log keeps their history.
+            tx.execute("DELETE FROM access_assignments WHERE group_id = ?1", [&id])?;
+            tx.execute("DELETE FROM security_groups WHERE id = ?1", [&id])?;
+            let event = Event::done(
+                actor.audit_ref(),
+                "security_group.delete",
+                audit_target(&id, &before.display_name),
+            )
             .with_change(serde_json::to_value(&before).ok(), None);
-        audit::append(tx, clock, &event)?;
-        Ok(())
-    })?;
+            audit::append(tx, clock, &event)?;
+            Ok(())
+        },
+    )?;
     Ok(Change::one(Entity::SecurityGroup, id))
 }

@@ -107,14 +107,19 @@ impl RelationshipState {
     /// Microsoft's `active` (including our "expiring" part of it): access
     /// assignments can be made and changed.
     pub fn is_active(self) -> bool {
-        matches!(self, RelationshipState::Active | RelationshipState::Expiring)
+        matches!(
+            self,
+            RelationshipState::Active | RelationshipState::Expiring
+        )
     }
 
     pub fn describe(self) -> &'static str {
         match self {
             RelationshipState::Created => "created but not yet sent for approval",
             RelationshipState::ApprovalPending => "waiting for the customer's approval",
-            RelationshipState::Approved => "approved by the customer, waiting for Microsoft to activate it",
+            RelationshipState::Approved => {
+                "approved by the customer, waiting for Microsoft to activate it"
+            }
             RelationshipState::Activating => "being activated by Microsoft",
             RelationshipState::Active => "active",
             RelationshipState::Expiring => "active and expiring soon",
@@ -130,7 +135,9 @@ impl RelationshipState {
         match self {
             RelationshipState::Created => "utworzona, jeszcze niewysłana do zatwierdzenia",
             RelationshipState::ApprovalPending => "czeka na zatwierdzenie przez klienta",
-            RelationshipState::Approved => "zatwierdzona przez klienta, czeka na aktywację przez Microsoft",
+            RelationshipState::Approved => {
+                "zatwierdzona przez klienta, czeka na aktywację przez Microsoft"
+            }
             RelationshipState::Activating => "w trakcie aktywacji przez Microsoft",
             RelationshipState::Active => "aktywna",
             RelationshipState::Expiring => "aktywna, wkrótce wygasa",

@@ -6,6 +6,8 @@
 
 pub mod assignments;
 mod changes;
+#[cfg(test)]
+mod gdap_tests;
 pub mod groups;
 mod links;
 mod machine;
@@ -15,8 +17,6 @@ pub mod roles;
 pub mod templates;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod gdap_tests;
 mod timeline;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -35,9 +35,9 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate;
 
+pub use changes::{remove_global_admin, set_auto_extend};
 pub(crate) use links::get_templates_in;
 pub use links::{get_templates, message, update_templates, LinkTemplates, RelationshipMessage};
-pub use changes::{remove_global_admin, set_auto_extend};
 pub use machine::{
     transition, RelationshipEvent, RelationshipState, ACTIVATING_AFTER_MINUTES,
     ACTIVE_AFTER_MINUTES, TERMINATED_AFTER_MINUTES, TERMINATING_AFTER_MINUTES,
@@ -128,7 +128,8 @@ fn yes() -> bool {
     true
 }
 
-pub(crate) const COLUMNS: &str = "id, customer_id, display_name, roles, duration_days, auto_extend, state,
+pub(crate) const COLUMNS: &str =
+    "id, customer_id, display_name, roles, duration_days, auto_extend, state,
     created_at, created_by, requested_at, accepted_at, accepted_recorded_by, ends_at, terminated_at,
     state IN ('active', 'expiring') AND EXISTS (SELECT 1 FROM access_assignments a
         WHERE a.relationship_id = relationships.id AND a.status = 'active')";
@@ -182,7 +183,11 @@ pub(crate) fn target(r: &Relationship) -> Target {
 }
 
 /// The customer's list state: the most advanced of its relationships.
-pub(crate) fn refresh_customer_state(conn: &Connection, customer_id: &str, now: &str) -> Result<()> {
+pub(crate) fn refresh_customer_state(
+    conn: &Connection,
+    customer_id: &str,
+    now: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE customers SET relationship_state = coalesce((
              SELECT state FROM relationships WHERE customer_id = ?1
@@ -230,10 +235,17 @@ pub fn preflight(
     offer: &RelationshipOffer,
 ) -> Result<Preflight> {
     let target = read_target("relationship", None, "pre-flight");
-    guarded_read(store, clock, actor, "relationship.preflight", target, |conn| {
-        require(conn, actor, Action::ManageRelationships)?;
-        preflight::check(Some(conn), offer)
-    })
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "relationship.preflight",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManageRelationships)?;
+            preflight::check(Some(conn), offer)
+        },
+    )
 }
 
 pub fn list_for_customer(
@@ -437,7 +449,10 @@ pub fn create_accepted_in(
         &accepted,
         notify::RelationshipNotice::Approved,
         "",
-        (Some(offered.state.as_str().to_owned()), Some(accepted.state.as_str().to_owned())),
+        (
+            Some(offered.state.as_str().to_owned()),
+            Some(accepted.state.as_str().to_owned()),
+        ),
     )?;
     let event = Event::done(who.clone(), "relationship.accept", target(&accepted)).with_change(
         serde_json::to_value(&offered).ok(),
@@ -581,7 +596,10 @@ pub fn record_acceptance(
                 &approved,
                 notify::RelationshipNotice::Approved,
                 "",
-                (Some(r.state.as_str().to_owned()), Some(next.as_str().to_owned())),
+                (
+                    Some(r.state.as_str().to_owned()),
+                    Some(next.as_str().to_owned()),
+                ),
             )?;
             // Accepted a while ago: Microsoft has moved it on since.
             timeline::settle_in(tx, clock, &r.id)?;
@@ -610,8 +628,18 @@ pub fn terminate(
             )?;
             if next == RelationshipState::Terminated {
                 let after = load(tx, &r.id)?;
-                let values = (Some(r.state.as_str().to_owned()), Some(next.as_str().to_owned()));
-                notify::relationship_event(tx, clock, &after, notify::RelationshipNotice::Terminated, "", values)?;
+                let values = (
+                    Some(r.state.as_str().to_owned()),
+                    Some(next.as_str().to_owned()),
+                );
+                notify::relationship_event(
+                    tx,
+                    clock,
+                    &after,
+                    notify::RelationshipNotice::Terminated,
+                    "",
+                    values,
+                )?;
             }
             Ok(())
         },

@@ -82,7 +82,11 @@ pub fn check(conn: Option<&Connection>, offer: &RelationshipOffer) -> Result<Pre
         &offer.display_name,
         crate::limits::RELATIONSHIP_NAME,
     ) {
-        Err(e) => problems.push(problem(PreflightCheck::DisplayName, "display_name", e.text())),
+        Err(e) => problems.push(problem(
+            PreflightCheck::DisplayName,
+            "display_name",
+            e.text(),
+        )),
         Ok(name) => {
             if let Some(conn) = conn {
                 if let Some(taken) = name_taken(conn, &name)? {

@@ -39,30 +39,150 @@ pub const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
 
 /// The roles partners use, in the order 0035 lists them.
 pub const ENTRA_ROLES: [EntraRole; 24] = [
-    role("f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader", "Czytelnik globalny", true),
-    role("fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator", "Administrator użytkowników", true),
-    role("29232cdf-9323-42fd-ade2-1d097af3e4de", "Exchange Administrator", "Administrator programu Exchange", false),
-    role("3a2c62db-5318-420d-8d74-23affee5d9d5", "Intune Administrator", "Administrator usługi Intune", true),
-    role("194ae4cb-b126-40b2-bd5b-6091b380977d", "Security Administrator", "Administrator zabezpieczeń", true),
-    role("69091246-20e8-4a56-aa4d-066075b2a7a8", "Teams Administrator", "Administrator usługi Teams", false),
-    role("f28a1f50-f6e7-4571-818b-6a12f2af6b6c", "SharePoint Administrator", "Administrator programu SharePoint", false),
-    role("7be44c8a-adaf-4e2a-84d6-ab2649e08a13", "Privileged Authentication Administrator", "Administrator uprzywilejowanego uwierzytelniania", true),
-    role("729827e3-9c14-49f7-bb1b-9608f156bbb8", "Helpdesk Administrator", "Administrator pomocy technicznej", true),
-    role("4d6ac14f-3453-41d0-bef9-a3e0c569773a", "License Administrator", "Administrator licencji", false),
-    role("f023fd81-a637-4b56-95fd-791ac0226033", "Service Support Administrator", "Administrator pomocy technicznej usługi", false),
-    role("88d8e3e3-8f55-4a1e-953a-9b9898b8876b", "Directory Readers", "Czytelnicy katalogów", false),
-    role("158c047a-c907-4556-b7ef-446551a6b5f7", "Cloud Application Administrator", "Administrator aplikacji w chmurze", true),
-    role("c4e39bd9-1100-46d3-8c65-fb160da0071f", "Authentication Administrator", "Administrator uwierzytelniania", true),
-    role("b0f54661-2d74-4c50-afa3-1ec803f12efe", "Billing Administrator", "Administrator rozliczeń", false),
-    role("e8611ab8-c189-46e8-94e1-60213ab1f814", "Privileged Role Administrator", "Administrator ról uprzywilejowanych", true),
-    role(GLOBAL_ADMINISTRATOR, "Global Administrator", "Administrator globalny", true),
-    role("5d6b6bb7-de71-4623-b4af-96380a352509", "Security Reader", "Czytelnik zabezpieczeń", true),
-    role("966707d0-3269-4727-9be2-8c3a10f19b9d", "Password Administrator", "Administrator haseł", true),
-    role("9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", "Application Administrator", "Administrator aplikacji", true),
-    role("0526716b-113d-4c15-b2c8-68e3c22b9f80", "Authentication Policy Administrator", "Administrator zasad uwierzytelniania", false),
-    role("892c5842-a9a6-463a-8041-72aa08ca3cf6", "Cloud App Security Administrator", "Administrator usługi Cloud App Security", false),
-    role("7698a772-787b-4ac8-901f-60d6b08affd2", "Cloud Device Administrator", "Administrator urządzenia w chmurze", true),
-    role("8329153b-31d0-4727-b945-745eb3bc5f31", "Domain Name Administrator", "Administrator nazw domen", true),
+    role(
+        "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+        "Global Reader",
+        "Czytelnik globalny",
+        true,
+    ),
+    role(
+        "fe930be7-5e62-47db-91af-98c3a49a38b1",
+        "User Administrator",
+        "Administrator użytkowników",
+        true,
+    ),
+    role(
+        "29232cdf-9323-42fd-ade2-1d097af3e4de",
+        "Exchange Administrator",
+        "Administrator programu Exchange",
+        false,
+    ),
+    role(
+        "3a2c62db-5318-420d-8d74-23affee5d9d5",
+        "Intune Administrator",
+        "Administrator usługi Intune",
+        true,
+    ),
+    role(
+        "194ae4cb-b126-40b2-bd5b-6091b380977d",
+        "Security Administrator",
+        "Administrator zabezpieczeń",
+        true,
+    ),
+    role(
+        "69091246-20e8-4a56-aa4d-066075b2a7a8",
+        "Teams Administrator",
+        "Administrator usługi Teams",
+        false,
+    ),
+    role(
+        "f28a1f50-f6e7-4571-818b-6a12f2af6b6c",
+        "SharePoint Administrator",
+        "Administrator programu SharePoint",
+        false,
+    ),
+    role(
+        "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+        "Privileged Authentication Administrator",
+        "Administrator uprzywilejowanego uwierzytelniania",
+        true,
+    ),
+    role(
+        "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+        "Helpdesk Administrator",
+        "Administrator pomocy technicznej",
+        true,
+    ),
+    role(
+        "4d6ac14f-3453-41d0-bef9-a3e0c569773a",
+        "License Administrator",
+        "Administrator licencji",
+        false,
+    ),
+    role(
+        "f023fd81-a637-4b56-95fd-791ac0226033",
+        "Service Support Administrator",
+        "Administrator pomocy technicznej usługi",
+        false,
+    ),
+    role(
+        "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",
+        "Directory Readers",
+        "Czytelnicy katalogów",
+        false,
+    ),
+    role(
+        "158c047a-c907-4556-b7ef-446551a6b5f7",
+        "Cloud Application Administrator",
+        "Administrator aplikacji w chmurze",
+        true,
+    ),
+    role(
+        "c4e39bd9-1100-46d3-8c65-fb160da0071f",
+        "Authentication Administrator",
+        "Administrator uwierzytelniania",
+        true,
+    ),
+    role(
+        "b0f54661-2d74-4c50-afa3-1ec803f12efe",
+        "Billing Administrator",
+        "Administrator rozliczeń",
+        false,
+    ),
+    role(
+        "e8611ab8-c189-46e8-94e1-60213ab1f814",
+        "Privileged Role Administrator",
+        "Administrator ról uprzywilejowanych",
+        true,
+    ),
+    role(
+        GLOBAL_ADMINISTRATOR,
+        "Global Administrator",
+        "Administrator globalny",
+        true,
+    ),
+    role(
+        "5d6b6bb7-de71-4623-b4af-96380a352509",
+        "Security Reader",
+        "Czytelnik zabezpieczeń",
+        true,
+    ),
+    role(
+        "966707d0-3269-4727-9be2-8c3a10f19b9d",
+        "Password Administrator",
+        "Administrator haseł",
+        true,
+    ),
+    role(
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+        "Application Administrator",
+        "Administrator aplikacji",
+        true,
+    ),
+    role(
+        "0526716b-113d-4c15-b2c8-68e3c22b9f80",
+        "Authentication Policy Administrator",
+        "Administrator zasad uwierzytelniania",
+        false,
+    ),
+    role(
+        "892c5842-a9a6-463a-8041-72aa08ca3cf6",
+        "Cloud App Security Administrator",
+        "Administrator usługi Cloud App Security",
+        false,
+    ),
+    role(
+        "7698a772-787b-4ac8-901f-60d6b08affd2",
+        "Cloud Device Administrator",
+        "Administrator urządzenia w chmurze",
+        true,
+    ),
+    role(
+        "8329153b-31d0-4727-b945-745eb3bc5f31",
+        "Domain Name Administrator",
+        "Administrator nazw domen",
+        true,
+    ),
 ];
 
 /// The role keys before role-definition ids (migration 0019 maps them the same way).
@@ -72,7 +192,10 @@ pub const LEGACY_KEYS: [(&str, &str); 6] = [
     ("user_admin", "fe930be7-5e62-47db-91af-98c3a49a38b1"),
     ("billing_admin", "b0f54661-2d74-4c50-afa3-1ec803f12efe"),
     ("helpdesk_admin", "729827e3-9c14-49f7-bb1b-9608f156bbb8"),
-    ("service_support_admin", "f023fd81-a637-4b56-95fd-791ac0226033"),
+    (
+        "service_support_admin",
+        "f023fd81-a637-4b56-95fd-791ac0226033",
+    ),
 ];
 
 pub fn find(id: &str) -> Option<&'static EntraRole> {
@@ -92,7 +215,13 @@ pub fn name_pl(id: &str) -> &str {
 /// Names in `language` ("pl" or English), comma-separated, for messages.
 pub fn names(ids: &[String], language: &str) -> String {
     ids.iter()
-        .map(|id| if language == "pl" { name_pl(id) } else { name_en(id) })
+        .map(|id| {
+            if language == "pl" {
+                name_pl(id)
+            } else {
+                name_en(id)
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

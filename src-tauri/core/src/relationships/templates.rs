@@ -67,12 +67,22 @@ fn audit_target(id: Option<&str>, label: &str) -> Target {
     }
 }
 
-pub fn list_templates(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<Vec<RoleTemplate>> {
+pub fn list_templates(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+) -> Result<Vec<RoleTemplate>> {
     let target = read_target("role_template", None, "role templates");
     guarded_read(store, clock, actor, "role_template.list", target, |conn| {
-        require_any(conn, actor, &[Action::ManageRelationships, Action::EditRoleTemplates])?;
+        require_any(
+            conn,
+            actor,
+            &[Action::ManageRelationships, Action::EditRoleTemplates],
+        )?;
         Ok(conn
-            .prepare_cached("SELECT id, name, roles, updated_at FROM role_templates ORDER BY name_key, id")?
+            .prepare_cached(
+                "SELECT id, name, roles, updated_at FROM role_templates ORDER BY name_key, id",
+            )?
             .query_map([], template)?
             .collect::<rusqlite::Result<Vec<_>>>()?)
     })
@@ -121,7 +131,11 @@ pub fn save_template(
         None => None,
     };
     let now = to_rfc3339(clock.now())?;
-    let action = if id.is_some() { "role_template.update" } else { "role_template.create" };
+    let action = if id.is_some() {
+        "role_template.update"
+    } else {
+        "role_template.create"
+    };
     let target = audit_target(id.as_deref(), &valid.name);
     let saved = guarded_write(store, clock, actor, action, target, |tx| {
         require(tx, actor, Action::EditRoleTemplates)?;
@@ -133,14 +147,24 @@ pub fn save_template(
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
                  roles = excluded.roles, updated_at = excluded.updated_at",
-            params![template_id, valid.name, fold(&valid.name), valid.roles.join(","), now],
+            params![
+                template_id,
+                valid.name,
+                fold(&valid.name),
+                valid.roles.join(","),
+                now
+            ],
         )?;
         let after = load(tx, &template_id)?;
-        let event = Event::done(actor.audit_ref(), action, audit_target(Some(&template_id), &after.name))
-            .with_change(
-                before.and_then(|b| serde_json::to_value(b).ok()),
-                serde_json::to_value(&after).ok(),
-            );
+        let event = Event::done(
+            actor.audit_ref(),
+            action,
+            audit_target(Some(&template_id), &after.name),
+        )
+        .with_change(
+            before.and_then(|b| serde_json::to_value(b).ok()),
+            serde_json::to_value(&after).ok(),
+        );
         audit::append(tx, clock, &event)?;
         Ok(after)
     })?;
@@ -148,15 +172,24 @@ pub fn save_template(
     Ok((saved, change))
 }
 
-pub fn delete_template(store: &Store, clock: &dyn Clock, actor: &Actor, id: &str) -> Result<Change> {
+pub fn delete_template(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+) -> Result<Change> {
     let id = parse_id("id", id)?;
     let target = audit_target(Some(&id), "");
     guarded_write(store, clock, actor, "role_template.delete", target, |tx| {
         require(tx, actor, Action::EditRoleTemplates)?;
         let before = load(tx, &id)?;
         tx.execute("DELETE FROM role_templates WHERE id = ?1", [&id])?;
-        let event = Event::done(actor.audit_ref(), "role_template.delete", audit_target(Some(&id), &before.name))
-            .with_change(serde_json::to_value(&before).ok(), None);
+        let event = Event::done(
+            actor.audit_ref(),
+            "role_template.delete",
+            audit_target(Some(&id), &before.name),
+        )
+        .with_change(serde_json::to_value(&before).ok(), None);
         audit::append(tx, clock, &event)?;
         Ok(())
     })?;

@@ -58,10 +58,16 @@ fn next_step(
                 .is_some_and(|at| at <= now);
             lapsed.then_some((E::ApprovalLapsed, ends))
         }
-        S::Approved => minutes(instant("accepted_at", &r.accepted_at)?, ACTIVATING_AFTER_MINUTES)
-            .then_some((E::ActivationStarted, ends)),
-        S::Activating => minutes(instant("accepted_at", &r.accepted_at)?, ACTIVE_AFTER_MINUTES)
-            .then_some((E::ActivationFinished, ends)),
+        S::Approved => minutes(
+            instant("accepted_at", &r.accepted_at)?,
+            ACTIVATING_AFTER_MINUTES,
+        )
+        .then_some((E::ActivationStarted, ends)),
+        S::Activating => minutes(
+            instant("accepted_at", &r.accepted_at)?,
+            ACTIVE_AFTER_MINUTES,
+        )
+        .then_some((E::ActivationFinished, ends)),
         S::TerminationRequested => minutes(
             instant("terminated_at", &r.terminated_at)?,
             TERMINATING_AFTER_MINUTES,
@@ -115,9 +121,17 @@ pub(crate) fn settle_in(tx: &Connection, clock: &dyn Clock, id: &str) -> Result<
         let before = current.clone();
         tx.execute(
             "UPDATE relationships SET state = ?1, ends_at = ?2, updated_at = ?3 WHERE id = ?4",
-            params![next.as_str(), ends.map(to_rfc3339).transpose()?, now_text, id],
+            params![
+                next.as_str(),
+                ends.map(to_rfc3339).transpose()?,
+                now_text,
+                id
+            ],
         )?;
-        if matches!(next, RelationshipState::Expired | RelationshipState::Terminated) {
+        if matches!(
+            next,
+            RelationshipState::Expired | RelationshipState::Terminated
+        ) {
             super::assignments::end_all_in(tx, id, &now_text)?;
         }
         current = load(tx, id)?;
@@ -133,7 +147,9 @@ pub(crate) fn settle_in(tx: &Connection, clock: &dyn Clock, id: &str) -> Result<
         if let Some(notice) = notice(event) {
             let occurrence = current.ends_at.clone().unwrap_or_default();
             let values = match notice {
-                RelationshipNotice::AutoExtended => (before.ends_at.clone(), current.ends_at.clone()),
+                RelationshipNotice::AutoExtended => {
+                    (before.ends_at.clone(), current.ends_at.clone())
+                }
                 _ => (
                     Some(before.state.as_str().to_owned()),
                     Some(current.state.as_str().to_owned()),
@@ -155,7 +171,9 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
     let now = clock.now();
     let lapse_before = to_rfc3339(add_days(now, -APPROVAL_LAPSES_DAYS)?)?;
     let soon = to_rfc3339(add_days(now, EXPIRING_DAYS)?)?;
-    let step_before = to_rfc3339(now - Duration::minutes(ACTIVATING_AFTER_MINUTES.min(TERMINATING_AFTER_MINUTES)))?;
+    let step_before = to_rfc3339(
+        now - Duration::minutes(ACTIVATING_AFTER_MINUTES.min(TERMINATING_AFTER_MINUTES)),
+    )?;
     store.write(|tx| {
         let due: Vec<Relationship> = tx
             .prepare_cached(&format!(
