@@ -92,6 +92,8 @@ pub struct Relationship {
     /// Active with at least one active access assignment: the partner's staff
     /// can use it in the customer's tenant.
     pub usable: bool,
+    /// It grants Global Administrator (no auto-extend; staff may remove it).
+    pub grants_global_admin: bool,
     pub created_at: String,
     pub created_by: String,
     #[ts(optional)]
@@ -135,13 +137,18 @@ pub(crate) const COLUMNS: &str =
         WHERE a.relationship_id = relationships.id AND a.status = 'active')";
 
 pub(crate) fn relationship(row: &Row<'_>) -> rusqlite::Result<Relationship> {
-    let roles: String = row.get(3)?;
+    let roles: Vec<String> = row
+        .get::<_, String>(3)?
+        .split(',')
+        .map(str::to_owned)
+        .collect();
     let state: String = row.get(6)?;
     Ok(Relationship {
+        grants_global_admin: roles::includes_global_admin(&roles),
         id: row.get(0)?,
         customer_id: row.get(1)?,
         display_name: row.get(2)?,
-        roles: roles.split(',').map(str::to_owned).collect(),
+        roles,
         duration_days: row.get(4)?,
         auto_extend: row.get(5)?,
         state: RelationshipState::parse(&state).ok_or_else(|| {

@@ -10,4 +10,8 @@ roles: Array<string>, duration_days: number, auto_extend: boolean, state: Relati
  * Active with at least one active access assignment: the partner's staff
  * can use it in the customer's tenant.
  */
-usable: boolean, created_at: string, created_by: string, requested_at?: string, accepted_at?: string, accepted_recorded_by?: string, ends_at?: string, terminated_at?: string, };
+usable: boolean, 
+/**
+ * It grants Global Administrator (no auto-extend; staff may remove it).
+ */
+grants_global_admin: boolean, created_at: string, created_by: string, requested_at?: string, accepted_at?: string, accepted_recorded_by?: string, ends_at?: string, terminated_at?: string, };
