@@ -163,7 +163,8 @@ const RELATIONSHIP_STEP_INTERVAL: std::time::Duration = std::time::Duration::fro
 /// In between, every minute, the relationship rule alone.
 fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
     std::thread::spawn(move || {
-        let minutes_per_run = (CLOCK_INTERVAL.as_secs() / RELATIONSHIP_STEP_INTERVAL.as_secs()).max(1);
+        let minutes_per_run =
+            (CLOCK_INTERVAL.as_secs() / RELATIONSHIP_STEP_INTERVAL.as_secs()).max(1);
         // The minute's run is the first rule alone: the relationships'.
         debug_assert_eq!(partnerdesk_core::hourly::RULES[0].name, "relationships");
         let mut minute = 0;

@@ -32,8 +32,13 @@ pub async fn preflight_relationship(
 }
 
 #[tauri::command]
-pub async fn list_role_templates(state: State<'_, AppState>) -> Result<Vec<RoleTemplate>, ApiError> {
-    as_actor(&state, move |cx| templates::list_templates(cx.store, cx.clock, &cx.actor)).await
+pub async fn list_role_templates(
+    state: State<'_, AppState>,
+) -> Result<Vec<RoleTemplate>, ApiError> {
+    as_actor(&state, move |cx| {
+        templates::list_templates(cx.store, cx.clock, &cx.actor)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -62,8 +67,13 @@ pub async fn delete_role_template<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn list_security_groups(state: State<'_, AppState>) -> Result<Vec<SecurityGroup>, ApiError> {
-    as_actor(&state, move |cx| groups::list_groups(cx.store, cx.clock, &cx.actor)).await
+pub async fn list_security_groups(
+    state: State<'_, AppState>,
+) -> Result<Vec<SecurityGroup>, ApiError> {
+    as_actor(&state, move |cx| {
+        groups::list_groups(cx.store, cx.clock, &cx.actor)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -121,7 +131,8 @@ pub async fn delete_access_assignment<R: Runtime>(
     id: String,
 ) -> Result<(), ApiError> {
     write_as_actor(&app, &state, move |cx| {
-        assignments::delete_assignment(cx.store, cx.clock, &cx.actor, &id).map(|change| ((), change))
+        assignments::delete_assignment(cx.store, cx.clock, &cx.actor, &id)
+            .map(|change| ((), change))
     })
     .await
 }
