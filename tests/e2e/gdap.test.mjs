@@ -41,9 +41,22 @@ async function checkedRoles(picker) {
   );
 }
 
-test("a relationship is offered from a role template after the pre-flight", async () => {
+test("a global admin adds a role template", async () => {
   await addCustomer(app.browser, "Gdańsk Serwis Sp. z o.o.", "gdanskserwis");
   await click('[data-tab="relationships"]');
+  await click('[data-testid="manage-templates"]');
+  await fill(app.browser, "#template-name", "Exchange only");
+  await click('[data-testid="template-roles"] input[data-role="29232cdf-9323-42fd-ade2-1d097af3e4de"]');
+  await click('[data-testid="templates-dialog"] button[type="submit"]');
+  await app.browser.waitUntil(
+    async () => (await (await app.browser.$('[data-testid="templates-dialog"] ul')).getText()).includes("Exchange only — Exchange Administrator"),
+    { timeout: 5000, timeoutMsg: "the new template was not listed" },
+  );
+  await screenshot(app.browser, "gdap-role-templates");
+  await click('[data-testid="templates-dialog"] .dialog-actions button[type="button"]');
+});
+
+test("a relationship is offered from a role template after the pre-flight", async () => {
   await click('[data-testid="offer-relationship"]');
   await fill(app.browser, "#offer-name", "Gdańsk helpdesk");
   const template = await app.browser.$('[data-testid="offer-form"] [data-testid="role-template"]');
