@@ -660,3 +660,40 @@ fn migration_0019_turns_the_old_role_keys_into_role_definition_ids() {
         (RelationshipState::Active, false)
     );
 }
+
+#[test]
+fn the_clock_notifies_an_extension_with_its_new_end_and_an_expiry() {
+    let w = world();
+    let customer = w.customer("Delta", "delta", &[]);
+    let short = |name: &str, auto_extend: bool| RelationshipOffer {
+        duration_days: 1,
+        ..request(&customer, name, &[HELPDESK], auto_extend)
+    };
+    let extending = w.activate_fully(&customer, &short("Extends", true));
+    let ending = w.activate_fully(&customer, &short("Ends", false));
+    w.clock.advance(Duration::days(2));
+    apply_clock(&w.store, &w.clock).unwrap();
+    let query = crate::notifications::NotificationQuery {
+        kind: Some(crate::notifications::KIND_DELEGATED_ADMIN.into()),
+        ..Default::default()
+    };
+    let items = crate::notifications::list(&w.store, &w.clock, &w.admin, &query)
+        .unwrap()
+        .items;
+    let extended = items
+        .iter()
+        .find(|n| n.event == "auto_extended" && n.object_id == extending)
+        .expect("the extension notified");
+    assert_eq!(
+        extended.to_value,
+        relationship_of(&w, &extending).ends_at,
+        "with the new end"
+    );
+    assert!(items
+        .iter()
+        .any(|n| n.event == "expired" && n.object_id == ending));
+    assert_eq!(
+        relationship_of(&w, &ending).state,
+        RelationshipState::Expired
+    );
+}
