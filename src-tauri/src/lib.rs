@@ -86,6 +86,19 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::relationships::send_relationship_email,
             commands::relationships::get_link_templates,
             commands::relationships::update_link_templates,
+            commands::gdap::list_entra_roles,
+            commands::gdap::preflight_relationship,
+            commands::gdap::list_role_templates,
+            commands::gdap::save_role_template,
+            commands::gdap::delete_role_template,
+            commands::gdap::list_security_groups,
+            commands::gdap::save_security_group,
+            commands::gdap::delete_security_group,
+            commands::gdap::delegated_access,
+            commands::gdap::create_access_assignment,
+            commands::gdap::delete_access_assignment,
+            commands::gdap::set_relationship_auto_extend,
+            commands::gdap::remove_relationship_global_admin,
             commands::catalog::list_catalog,
             commands::catalog::update_service,
             commands::catalog::preview_price_list,
@@ -141,19 +154,37 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
 /// How often the clock-driven changes (relationship expiry, renewal) are applied.
 const CLOCK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
+/// How often Microsoft's relationship steps (approved → activating → active,
+/// termination requested → terminating → terminated) are moved on: they take
+/// minutes (docs/decisions/0045).
+const RELATIONSHIP_STEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Applies the changes due by the clock now and then hourly, on a thread of
 /// its own; a rule that fails or panics is logged and the others still run.
+/// In between, every minute, the relationship rule alone.
 fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
-    std::thread::spawn(move || loop {
-        let state = app.state::<AppState>();
-        if let Ok(store) = state.store() {
-            let clock = state.clock();
-            let rules = partnerdesk_core::hourly::RULES;
-            for change in partnerdesk_core::hourly::run(&store, clock.as_ref(), rules) {
-                commands::announce(&app, &change);
+    std::thread::spawn(move || {
+        let minutes_per_run =
+            (CLOCK_INTERVAL.as_secs() / RELATIONSHIP_STEP_INTERVAL.as_secs()).max(1);
+        // The minute's run is the first rule alone: the relationships'.
+        debug_assert_eq!(partnerdesk_core::hourly::RULES[0].name, "relationships");
+        let mut minute = 0;
+        loop {
+            let state = app.state::<AppState>();
+            if let Ok(store) = state.store() {
+                let clock = state.clock();
+                let rules = if minute % minutes_per_run == 0 {
+                    partnerdesk_core::hourly::RULES
+                } else {
+                    &partnerdesk_core::hourly::RULES[..1]
+                };
+                for change in partnerdesk_core::hourly::run(&store, clock.as_ref(), rules) {
+                    commands::announce(&app, &change);
+                }
             }
+            minute += 1;
+            std::thread::sleep(RELATIONSHIP_STEP_INTERVAL);
         }
-        std::thread::sleep(CLOCK_INTERVAL);
     });
 }
 

@@ -150,7 +150,7 @@ fn a_service_request_travels_its_lifecycle_over_ipc() {
     .expect("customer");
     let customer_id = customer["id"].as_str().expect("id").to_owned();
     let offer = json!({"offer": {"customer_id": customer_id, "display_name": "Żółć GDAP",
-        "roles": ["password_admin"], "duration_days": 365, "auto_extend": false}});
+        "roles": ["966707d0-3269-4727-9be2-8c3a10f19b9d"], "duration_days": 365, "auto_extend": false}});
     let relationship = invoke(&h.window, "offer_relationship", offer).expect("offer");
     invoke(
         &h.window,
@@ -240,7 +240,7 @@ fn a_trial_invitation_is_drafted_activated_sent_and_signed_up_to_over_ipc() {
         &h.window,
         "create_trial_invitation",
         json!({"input": {"name": "Autumn", "service_id": service_id, "language": "en",
-            "relationship": {"roles": ["user_admin"], "duration_days": 90, "auto_extend": false}}}),
+            "relationship": {"roles": ["fe930be7-5e62-47db-91af-98c3a49a38b1"], "duration_days": 90, "auto_extend": false}}}),
     )
     .expect("draft");
     assert_eq!(draft["invitation"]["state"], "draft");

@@ -253,6 +253,52 @@ fn table() -> Vec<(&'static str, Kind)> {
             },
         ),
         ("update_link_templates", Write),
+        // The table of Microsoft's built-in roles: a constant, no one's data.
+        ("list_entra_roles", Open),
+        (
+            "preflight_relationship",
+            View {
+                audit: "relationship.preflight",
+                actions: &["manage_relationships"],
+                args: |ids| {
+                    json!({"offer": {"customer_id": ids.customer, "display_name": "Pre-flight",
+                        "roles": ["fe930be7-5e62-47db-91af-98c3a49a38b1"], "duration_days": 30,
+                        "auto_extend": false}})
+                },
+            },
+        ),
+        (
+            "list_role_templates",
+            View {
+                audit: "role_template.list",
+                actions: &["manage_relationships", "edit_role_templates"],
+                args: none,
+            },
+        ),
+        ("save_role_template", Write),
+        ("delete_role_template", Write),
+        (
+            "list_security_groups",
+            View {
+                audit: "security_group.list",
+                actions: &["manage_relationships"],
+                args: none,
+            },
+        ),
+        ("save_security_group", Write),
+        ("delete_security_group", Write),
+        (
+            "delegated_access",
+            View {
+                audit: "relationship.access",
+                actions: &["view_customers"],
+                args: customer,
+            },
+        ),
+        ("create_access_assignment", Write),
+        ("delete_access_assignment", Write),
+        ("set_relationship_auto_extend", Write),
+        ("remove_relationship_global_admin", Write),
         (
             "list_catalog",
             View {
@@ -549,7 +595,7 @@ fn records(h: &Harness) -> Ids {
     )["id"]
         .clone();
     let offer = json!({"offer": {"customer_id": customer, "display_name": "Żółć GDAP",
-        "roles": ["password_admin"], "duration_days": 365, "auto_extend": false}});
+        "roles": ["966707d0-3269-4727-9be2-8c3a10f19b9d"], "duration_days": 365, "auto_extend": false}});
     let accepted = call(h, "offer_relationship", offer)["id"].clone();
     call(
         h,
@@ -557,7 +603,7 @@ fn records(h: &Harness) -> Ids {
         json!({"id": accepted, "acceptedAt": null}),
     );
     let pending = json!({"offer": {"customer_id": customer, "display_name": "Żółć waiting",
-        "roles": ["password_admin"], "duration_days": 30, "auto_extend": false, "request_approval": true}});
+        "roles": ["966707d0-3269-4727-9be2-8c3a10f19b9d"], "duration_days": 30, "auto_extend": false, "request_approval": true}});
     let relationship = call(h, "offer_relationship", pending)["id"].clone();
     let service = call(h, "list_catalog", json!({}))[0]["id"].clone();
     let subscription = call(

@@ -76,7 +76,7 @@ test("delegated administration is offered, linked, accepted and shows in the fil
 
   await (await app.browser.$('[data-testid="record-acceptance"]')).click();
   await (await app.browser.$('[data-testid="confirm-acceptance"]')).click();
-  await waitForText(app.browser, '[data-testid="relationship-state"]', "Active");
+  await waitForText(app.browser, '[data-testid="relationship-state"]', "Approved, Microsoft activating soon");
   await screenshot(app.browser, "relationship-active");
 
   await (await app.browser.$('[data-tab="activity"]')).click();
@@ -91,7 +91,7 @@ test("delegated administration is offered, linked, accepted and shows in the fil
   await app.browser.keys(["Control", "a"]);
   await app.browser.keys(["Backspace"]);
   await waitForListed(["fabrikampl.onmicrosoft.com", "zolc.onmicrosoft.com"]);
-  await (await app.browser.$('select[aria-label="Delegated administration"]')).selectByAttribute("value", "active");
+  await (await app.browser.$('select[aria-label="Delegated administration"]')).selectByAttribute("value", "approved");
   await waitForListed(["zolc.onmicrosoft.com"]);
   await (await app.browser.$('select[aria-label="Delegated administration"]')).selectByAttribute("value", "none");
   await waitForListed(["fabrikampl.onmicrosoft.com"]);

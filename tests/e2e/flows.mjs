@@ -140,7 +140,8 @@ export async function activateRelationship(browser, displayName) {
   await (await browser.$('[data-testid="offer-form"] button[type="submit"]')).click();
   await (await browser.$('[data-testid="record-acceptance"]')).click();
   await (await browser.$('[data-testid="confirm-acceptance"]')).click();
-  await waitForText(browser, '[data-testid="relationship-state"]', "Active");
+  // Recorded as of now: approved; Microsoft activates it in the minutes after (decision 0045).
+  await waitForText(browser, '[data-testid="relationship-state"]', "Approved, Microsoft activating soon");
 }
 
 /** Adds a staff member as the signed-in admin; returns the temporary password. */

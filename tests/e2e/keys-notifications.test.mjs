@@ -97,7 +97,7 @@ test("as partner of record, a quantity change notifies and the calendar shows th
   await (await app.browser.$('[data-tab="relationships"]')).click();
   await click('[data-testid="record-acceptance"]');
   await click('[data-testid="confirm-acceptance"]');
-  await waitForText(app.browser, '[data-testid="relationship-state"]', "Active");
+  await waitForText(app.browser, '[data-testid="relationship-state"]', "Approved, Microsoft activating soon");
 
   await (await app.browser.$('[data-tab="subscriptions"]')).click();
   await click("[data-subscription]");

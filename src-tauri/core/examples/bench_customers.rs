@@ -95,14 +95,18 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
             display_name: display,
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             duration_days: 365,
-            auto_extend: !roles.contains(&"global_admin"),
+            auto_extend: !roles.contains(&"62e90394-69f5-4237-9190-012177145e10"),
             request_approval: request,
         };
         let (first, _) = relationships::offer(
             store,
             &rel_clock,
             &actor,
-            &offer(format!("Partner-Haslo-{k:05}"), &["password_admin"], true),
+            &offer(
+                format!("Partner-Haslo-{k:05}"),
+                &["966707d0-3269-4727-9be2-8c3a10f19b9d"],
+                true,
+            ),
         )?;
         if rel_rng.chance(70) {
             rel_clock.advance(Duration::hours(1));
@@ -112,7 +116,11 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
             store,
             &rel_clock,
             &actor,
-            &offer(format!("Partner-Admin-{k:05}"), &["global_admin"], false),
+            &offer(
+                format!("Partner-Admin-{k:05}"),
+                &["62e90394-69f5-4237-9190-012177145e10"],
+                false,
+            ),
         )?;
         if rel_rng.chance(30) {
             relationships::terminate(store, &rel_clock, &actor, &second.id)?;

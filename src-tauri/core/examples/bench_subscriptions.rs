@@ -1723,7 +1723,7 @@ fn core_sample(
         note: String::new(),
         delegated_admin: with_da.then(|| DelegatedAdminRequest {
             display_name: format!("Core-Oferta-{}", &c.id[..8]),
-            roles: vec!["user_admin".into()],
+            roles: vec!["fe930be7-5e62-47db-91af-98c3a49a38b1".into()],
             duration_days: 365,
             auto_extend: true,
         }),

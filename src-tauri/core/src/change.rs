@@ -15,6 +15,8 @@ pub enum Entity {
     Audit,
     Customer,
     Relationship,
+    RoleTemplate,
+    SecurityGroup,
     Catalog,
     Subscription,
     CustomerUser,

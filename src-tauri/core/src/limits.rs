@@ -454,7 +454,7 @@ mod tests {
         let relationship = crate::relationships::RelationshipOffer {
             customer_id: w.customer("Beta", "beta", &[]),
             display_name: "Beta admin".into(),
-            roles: vec!["password_admin".into()],
+            roles: vec![crate::testing::PASSWORD_ADMINISTRATOR.into()],
             duration_days: 30,
             auto_extend: false,
             request_approval: true,

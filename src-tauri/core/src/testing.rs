@@ -11,6 +11,11 @@ use crate::setup::{self, SetupInput};
 use crate::staff::{self, StaffInput};
 use crate::store::Store;
 
+/// The Entra role the seed's limited relationships grant.
+pub const USER_ADMINISTRATOR: &str = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+/// The Entra role of the seed's "password admin" level.
+pub const PASSWORD_ADMINISTRATOR: &str = "966707d0-3269-4727-9be2-8c3a10f19b9d";
+
 pub const ADMIN_EMAIL: &str = "anna.admin@contoso.pl";
 pub const ADMIN_PASSWORD: &str = "first admin password";
 
@@ -201,7 +206,7 @@ impl World {
         let offer = crate::relationships::RelationshipOffer {
             customer_id: customer_id.into(),
             display_name: format!("GDAP {customer_id}"),
-            roles: vec!["global_admin".into()],
+            roles: vec![crate::relationships::roles::GLOBAL_ADMINISTRATOR.into()],
             duration_days: 365,
             auto_extend: false,
             request_approval: true,
@@ -210,6 +215,45 @@ impl World {
             .expect("offer");
         crate::relationships::record_acceptance(&self.store, &self.clock, &self.admin, &r.id, None)
             .expect("accept");
+        r.id
+    }
+
+    /// Offers delegated administration, records its acceptance and lets
+    /// Microsoft's activation finish (the clock goes on by those minutes, and
+    /// back: the world's now is unchanged); the relationship's id.
+    pub fn activate_fully(
+        &self,
+        customer_id: &str,
+        offer: &crate::relationships::RelationshipOffer,
+    ) -> String {
+        use crate::relationships::{self, RelationshipState};
+        let minutes = time::Duration::minutes(crate::relationships::ACTIVE_AFTER_MINUTES);
+        self.clock.advance(-minutes);
+        let offer = crate::relationships::RelationshipOffer {
+            customer_id: customer_id.into(),
+            ..offer.clone()
+        };
+        let (r, _) =
+            relationships::offer(&self.store, &self.clock, &self.admin, &offer).expect("offer");
+        let accepted_at =
+            crate::clock::to_rfc3339(crate::clock::Clock::now(&self.clock)).expect("time");
+        self.clock.advance(minutes);
+        let (accepted, _) = relationships::record_acceptance(
+            &self.store,
+            &self.clock,
+            &self.admin,
+            &r.id,
+            Some(&accepted_at),
+        )
+        .expect("accept");
+        assert!(
+            matches!(
+                accepted.state,
+                RelationshipState::Active | RelationshipState::Expiring
+            ),
+            "activated: {:?}",
+            accepted.state
+        );
         r.id
     }
 
@@ -230,7 +274,7 @@ impl World {
             let offer = RelationshipOffer {
                 customer_id: customer.clone(),
                 display_name: format!("GDAP {customer}"),
-                roles: vec!["user_admin".into()],
+                roles: vec![USER_ADMINISTRATOR.into()],
                 duration_days: days,
                 auto_extend: false,
                 request_approval,
@@ -244,16 +288,35 @@ impl World {
             relationships::record_acceptance(&self.store, &self.clock, &self.admin, id, None)
                 .expect("accept");
         };
+        let active = |days: u32| {
+            let offer = RelationshipOffer {
+                customer_id: customer.clone(),
+                display_name: format!("GDAP {customer}"),
+                roles: vec![USER_ADMINISTRATOR.into()],
+                duration_days: days,
+                auto_extend: false,
+                request_approval: true,
+            };
+            self.activate_fully(&customer, &offer)
+        };
+        let clock_on = |minutes: i64| {
+            self.clock.advance(time::Duration::minutes(minutes));
+            relationships::apply_clock(&self.store, &self.clock).expect("clock");
+        };
         match state {
             "none" => {}
             "created" => drop(offer(365, false)),
             "approval_pending" => drop(offer(365, true)),
-            "active" => accept(&offer(365, true)),
+            "approved" => accept(&offer(365, true)),
+            "activating" => {
+                accept(&offer(365, true));
+                clock_on(relationships::ACTIVATING_AFTER_MINUTES);
+            }
+            "active" => drop(active(365)),
             // Within the last 30 days from the start.
-            "expiring" => accept(&offer(20, true)),
+            "expiring" => drop(active(20)),
             "expired" => {
-                let id = offer(20, true);
-                accept(&id);
+                let id = active(20);
                 self.store
                     .write(|tx| {
                         tx.execute(
@@ -265,11 +328,15 @@ impl World {
                     .expect("end in the past");
                 relationships::apply_clock(&self.store, &self.clock).expect("clock");
             }
-            "terminated" => {
-                let id = offer(365, true);
-                accept(&id);
+            "termination_requested" | "terminating" | "terminated" => {
+                let id = active(365);
                 relationships::terminate(&self.store, &self.clock, &self.admin, &id)
                     .expect("terminate");
+                match state {
+                    "terminating" => clock_on(relationships::TERMINATING_AFTER_MINUTES),
+                    "terminated" => clock_on(relationships::TERMINATED_AFTER_MINUTES),
+                    _ => {}
+                }
             }
             other => panic!("no relationship state '{other}'"),
         }

@@ -9,6 +9,7 @@ pub mod company;
 pub mod customer_users;
 pub mod customers;
 pub mod dashboard;
+pub mod gdap;
 pub mod mail;
 pub mod names;
 pub mod notifications;

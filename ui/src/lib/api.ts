@@ -50,6 +50,15 @@ import type { PriceListPreview } from "./bindings/PriceListPreview";
 import type { Relationship } from "./bindings/Relationship";
 import type { RelationshipMessage } from "./bindings/RelationshipMessage";
 import type { RelationshipOffer } from "./bindings/RelationshipOffer";
+import type { AccessAssignment } from "./bindings/AccessAssignment";
+import type { AssignmentInput } from "./bindings/AssignmentInput";
+import type { DelegatedAccess } from "./bindings/DelegatedAccess";
+import type { EntraRole } from "./bindings/EntraRole";
+import type { Preflight } from "./bindings/Preflight";
+import type { RoleTemplate } from "./bindings/RoleTemplate";
+import type { RoleTemplateInput } from "./bindings/RoleTemplateInput";
+import type { SecurityGroup } from "./bindings/SecurityGroup";
+import type { SecurityGroupInput } from "./bindings/SecurityGroupInput";
 import type { Service } from "./bindings/Service";
 import type { CustomerServiceRequests } from "./bindings/CustomerServiceRequests";
 import type { ServiceRequestEvent } from "./bindings/ServiceRequestEvent";
@@ -278,6 +287,20 @@ export const api = {
   terminateRelationship: (id: string) => call<Relationship>("terminate_relationship", { id }),
   relationshipMessage: (id: string) => call<RelationshipMessage>("relationship_message", { id }),
   sendRelationshipEmail: (id: string) => call<null>("send_relationship_email", { id }),
+  listEntraRoles: () => call<EntraRole[]>("list_entra_roles"),
+  preflightRelationship: (offer: RelationshipOffer) => call<Preflight>("preflight_relationship", { offer }),
+  listRoleTemplates: () => call<RoleTemplate[]>("list_role_templates"),
+  saveRoleTemplate: (id: string | null, input: RoleTemplateInput) => call<RoleTemplate>("save_role_template", { id, input }),
+  deleteRoleTemplate: (id: string) => call<null>("delete_role_template", { id }),
+  listSecurityGroups: () => call<SecurityGroup[]>("list_security_groups"),
+  saveSecurityGroup: (id: string | null, input: SecurityGroupInput) => call<SecurityGroup>("save_security_group", { id, input }),
+  deleteSecurityGroup: (id: string) => call<null>("delete_security_group", { id }),
+  delegatedAccess: (customerId: string) => call<DelegatedAccess>("delegated_access", { customerId }),
+  createAccessAssignment: (input: AssignmentInput) => call<AccessAssignment>("create_access_assignment", { input }),
+  deleteAccessAssignment: (id: string) => call<null>("delete_access_assignment", { id }),
+  setRelationshipAutoExtend: (id: string, autoExtend: boolean) =>
+    call<Relationship>("set_relationship_auto_extend", { id, autoExtend }),
+  removeRelationshipGlobalAdmin: (id: string) => call<Relationship>("remove_relationship_global_admin", { id }),
   getLinkTemplates: () => call<LinkTemplates>("get_link_templates"),
   updateLinkTemplates: (templates: LinkTemplates) =>
     call<LinkTemplates>("update_link_templates", { templates }),

@@ -27,6 +27,17 @@ describe("notifications", () => {
     );
   });
 
+  it("say a relationship's events in their own words, not a subscription's", () => {
+    const relationship = { ...base, kind: "delegated_admin", object_kind: "relationship", object_id: "r1" };
+    expect(kindKey("delegated_admin")).toBe("notifications.kind.delegated_admin");
+    expect(eventText({ ...relationship, event: "expired" })[0]).toBe("notifications.event.delegated_admin.expired");
+    expect(eventText({ ...relationship, event: "assignment_created", to_value: "Helpdesk" })).toEqual([
+      "notifications.event.delegated_admin.assignment_created",
+      { from: "10", to: "Helpdesk", due: "" },
+    ]);
+    expect(eventText({ ...base, event: "expired" })[0]).toBe("notifications.event.expired");
+  });
+
   it("describe the change with its values, and unknown events and kinds safely", () => {
     expect(eventText(base)).toEqual(["notifications.event.quantity", { from: "10", to: "12", due: "" }]);
     expect(eventText({ ...base, event: "whatever" })[0]).toBe("notifications.event.other");

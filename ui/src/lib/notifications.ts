@@ -20,12 +20,21 @@ export function kindKey(kind: string): MessageKey | null {
 
 const KNOWN_KINDS = new Set([
   "partner_of_record", "trial_ending", "relationship_expiring", "offer_expiring", "company_profile", "product_key_unredeemed", "backup_failed",
+  "delegated_admin",
+]);
+
+/** The delegated-admin kind's events (Partner Center's granular-admin webhook names). */
+const DELEGATED_ADMIN_EVENTS = new Set([
+  "approved", "activated", "expired", "terminated", "auto_extended", "assignment_created", "assignment_deleted",
 ]);
 
 /** What happened, as a message key and its parameters. */
 export function eventText(n: Notification): [MessageKey, Params] {
-  const event = EVENTS.has(n.event) ? n.event : "other";
   const params = { from: n.from_value ?? "", to: n.to_value ?? "", due: n.due ?? "" };
+  if (n.kind === "delegated_admin" && DELEGATED_ADMIN_EVENTS.has(n.event)) {
+    return [`notifications.event.delegated_admin.${n.event}` as MessageKey, params];
+  }
+  const event = EVENTS.has(n.event) ? n.event : "other";
   // A switch reads as a sentence ("auto-renew turned off"), not as "on → off".
   if (SWITCHES.has(event) && (n.to_value === "on" || n.to_value === "off")) {
     return [`notifications.event.${event}_${n.to_value}` as MessageKey, params];

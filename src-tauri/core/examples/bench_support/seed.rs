@@ -258,12 +258,24 @@ pub const TAGS: [(&str, u64); 10] = [
 
 /// Relationship role sets a partner really offers.
 pub const ROLE_SETS: [&[&str]; 6] = [
-    &["password_admin"],
-    &["password_admin", "user_admin"],
-    &["global_admin"],
-    &["user_admin", "helpdesk_admin"],
-    &["global_admin", "billing_admin"],
-    &["helpdesk_admin", "service_support_admin"],
+    &["966707d0-3269-4727-9be2-8c3a10f19b9d"],
+    &[
+        "966707d0-3269-4727-9be2-8c3a10f19b9d",
+        "fe930be7-5e62-47db-91af-98c3a49a38b1",
+    ],
+    &["62e90394-69f5-4237-9190-012177145e10"],
+    &[
+        "fe930be7-5e62-47db-91af-98c3a49a38b1",
+        "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+    ],
+    &[
+        "62e90394-69f5-4237-9190-012177145e10",
+        "b0f54661-2d74-4c50-afa3-1ec803f12efe",
+    ],
+    &[
+        "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+        "f023fd81-a637-4b56-95fd-791ac0226033",
+    ],
 ];
 
 /// Lower-case ASCII letters and digits only: `Żółć Sp. z o.o.` -> `zolcspzoo`.
@@ -543,7 +555,7 @@ pub fn state_by_end(ends: OffsetDateTime) -> &'static str {
 pub fn relationship(rng: &mut Rng, added: OffsetDateTime, name: String) -> SeedRelationship {
     let created = rng.between(added, NOW);
     let roles = rng.pick(&ROLE_SETS);
-    let auto_extend = !roles.contains(&"global_admin") && rng.chance(60);
+    let auto_extend = !roles.contains(&"62e90394-69f5-4237-9190-012177145e10") && rng.chance(60);
     let duration_days = rng.pick(&[730_i64, 365, 365, 180]);
     let mut r = SeedRelationship {
         display_name: name,

@@ -131,6 +131,9 @@ pub enum Action {
     /// purchase offer, a trial invitation or a key redemption — record the
     /// customer's acceptance, terminate. One row for every way (decision 0027).
     ManageRelationships,
+    /// Create, rename, change and delete the role templates relationships are
+    /// offered from (decision 0045).
+    EditRoleTemplates,
     ViewCatalog,
     /// Edit services and prices, import Microsoft's price list.
     EditCatalog,
@@ -291,7 +294,7 @@ impl CompanyRole {
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::ViewDashboard,
         Action::ChangeOwnPassword,
         Action::ViewCompanyProfile,
@@ -308,6 +311,7 @@ impl Action {
         Action::ViewCustomers,
         Action::ManageCustomers,
         Action::ManageRelationships,
+        Action::EditRoleTemplates,
         Action::ViewCatalog,
         Action::EditCatalog,
         Action::ViewSubscriptions,
@@ -350,6 +354,7 @@ impl Action {
             Action::ViewCustomers => "view_customers",
             Action::ManageCustomers => "manage_customers",
             Action::ManageRelationships => "manage_relationships",
+            Action::EditRoleTemplates => "edit_role_templates",
             Action::ViewCatalog => "view_catalog",
             Action::EditCatalog => "edit_catalog",
             Action::ViewSubscriptions => "view_subscriptions",
@@ -395,6 +400,7 @@ impl Action {
             Action::ViewCustomers => "see customers",
             Action::ManageCustomers => "add, edit, archive or import customers",
             Action::ManageRelationships => "offer or change delegated administration",
+            Action::EditRoleTemplates => "change the role templates of delegated administration",
             Action::ViewCatalog => "see the service catalog",
             Action::EditCatalog => "edit the service catalog and prices",
             Action::ViewSubscriptions => "see subscriptions",
@@ -444,6 +450,7 @@ impl Action {
             Action::ViewCustomers => "wyświetlać klientów",
             Action::ManageCustomers => "dodawać, edytować, archiwizować lub importować klientów",
             Action::ManageRelationships => "oferować lub zmieniać administrację delegowaną",
+            Action::EditRoleTemplates => "zmieniać szablony ról administracji delegowanej",
             Action::ViewCatalog => "wyświetlać katalog usług",
             Action::EditCatalog => "edytować katalog usług i ceny",
             Action::ViewSubscriptions => "wyświetlać subskrypcje",
@@ -495,7 +502,8 @@ enum PartnerNeed {
 pub enum CustomerGate {
     /// Not about one customer's tenant (lists, CRM data, offering a relationship).
     None,
-    /// Administers the customer's tenant: needs an active (or expiring) relationship.
+    /// Administers the customer's tenant: needs a relationship the customer
+    /// approved that has not ended (approved, activating, active, expiring).
     ActiveRelationship,
 }
 
@@ -547,6 +555,10 @@ fn rule(action: Action) -> Rule {
         // Asked by every act that offers delegated administration or records
         // its acceptance, alone or inside an offer, an invitation or a key.
         Action::ManageRelationships => (EVERYONE, Full, DA, ANY_CUSTOMER),
+        // Which roles staff offer by default is a security decision, like the
+        // security settings: the global admins'. Security groups and access
+        // assignments are part of managing relationships (the row above).
+        Action::EditRoleTemplates => (&[GA], Any, DA, ANY_CUSTOMER),
         Action::ViewCatalog => (EVERYONE, Any, NO_GATE, ANY_CUSTOMER),
         Action::EditCatalog => (&[GA, BA], Any, NO_GATE, ANY_CUSTOMER),
         // Subscriptions are the partner's own sales records: seeing them needs
@@ -609,7 +621,10 @@ pub fn decide_for_customer(
     decide(subject, partner, action)?;
     match rule(action).customer {
         CustomerGate::None => Ok(()),
-        CustomerGate::ActiveRelationship if matches!(relationship_state, "active" | "expiring") => {
+        CustomerGate::ActiveRelationship
+            if crate::relationships::RelationshipState::parse(relationship_state)
+                .is_some_and(|s| s.approved_and_live()) =>
+        {
             Ok(())
         }
         CustomerGate::ActiveRelationship => Err(DenialReason::NoActiveRelationship),

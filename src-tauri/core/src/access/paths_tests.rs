@@ -270,7 +270,7 @@ impl Fixture {
             valid_until: "2026-12-24".into(),
             delegated_admin: delegated.then(|| DelegatedAdminRequest {
                 display_name: format!("Offer GDAP {}", seed.n),
-                roles: vec!["user_admin".into()],
+                roles: vec![crate::testing::USER_ADMINISTRATOR.into()],
                 duration_days: 365,
                 auto_extend: false,
             }),
@@ -305,7 +305,7 @@ impl Fixture {
             service_id: self.basic.clone(),
             language: String::new(),
             relationship: delegated.then(|| InvitationRelationship {
-                roles: vec!["user_admin".into()],
+                roles: vec![crate::testing::USER_ADMINISTRATOR.into()],
                 duration_days: 180,
                 auto_extend: false,
             }),
@@ -346,7 +346,7 @@ impl Fixture {
         let relationship = delegated.then(|| RelationshipOffer {
             customer_id: seed.customer().into(),
             display_name: format!("Key GDAP {}", seed.n),
-            roles: vec!["user_admin".into()],
+            roles: vec![crate::testing::USER_ADMINISTRATOR.into()],
             duration_days: 365,
             auto_extend: false,
             request_approval: true,

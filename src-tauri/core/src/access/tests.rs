@@ -142,6 +142,12 @@ manage_relationships           billing_admin          n:.... f:.Y.Y l:....
 manage_relationships           password_admin         n:.... f:.Y.Y l:....
 manage_relationships           service_admin          n:.... f:.Y.Y l:....
 manage_relationships           user_management_admin  n:.... f:.Y.Y l:....
+edit_role_templates            none                   n:.... f:.... l:....
+edit_role_templates            global_admin           n:.Y.Y f:.Y.Y l:.Y.Y
+edit_role_templates            billing_admin          n:.... f:.... l:....
+edit_role_templates            password_admin         n:.... f:.... l:....
+edit_role_templates            service_admin          n:.... f:.... l:....
+edit_role_templates            user_management_admin  n:.... f:.... l:....
 view_catalog                   none                   n:YYYY f:YYYY l:YYYY
 view_catalog                   global_admin           n:YYYY f:YYYY l:YYYY
 view_catalog                   billing_admin          n:YYYY f:YYYY l:YYYY
@@ -290,6 +296,7 @@ edit_link_templates            customer gate: -
 view_customers                 customer gate: -
 manage_customers               customer gate: -
 manage_relationships           customer gate: -
+edit_role_templates            customer gate: -
 view_catalog                   customer gate: -
 edit_catalog                   customer gate: -
 view_subscriptions             customer gate: -
@@ -494,7 +501,7 @@ fn customer_actions_pass_the_gate_only_when_no_active_relationship_is_needed() {
 }
 
 #[test]
-fn every_gated_action_needs_an_active_or_expiring_relationship() {
+fn every_gated_action_needs_a_relationship_the_customer_approved_that_has_not_ended() {
     let full = Subject {
         role: CompanyRole::GlobalAdmin,
         customer_access: CustomerAccess::Full,
@@ -508,7 +515,7 @@ fn every_gated_action_needs_an_active_or_expiring_relationship() {
     for action in gated {
         for &state in crate::testing::RELATIONSHIP_STATES {
             let decision = decide_for_customer(full, both, state, action);
-            if matches!(state, "active" | "expiring") {
+            if matches!(state, "approved" | "activating" | "active" | "expiring") {
                 assert_eq!(decision, Ok(()), "{action:?} with {state}");
             } else {
                 assert_eq!(

@@ -337,7 +337,7 @@ fn the_tab_and_each_entry_follow_the_table_for_every_role_access_authorization_a
             }
         }
     }
-    assert_eq!(cases, 6 * 3 * 4 * 7);
+    assert_eq!(cases, 6 * 3 * 4 * RELATIONSHIP_STATES.len());
     // The walk has both outcomes, or it proves nothing.
     assert!(refused_tabs > 0 && refused_tabs < cases);
     assert!(hidden_entries > 0);

@@ -26,9 +26,13 @@ pub(crate) const RELATIONSHIP_STATES: &[&str] = &[
     "none",
     "created",
     "approval_pending",
+    "approved",
+    "activating",
     "active",
     "expiring",
     "expired",
+    "termination_requested",
+    "terminating",
     "terminated",
 ];
 

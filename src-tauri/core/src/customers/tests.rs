@@ -633,7 +633,7 @@ fn the_activity_tab_holds_the_customer_and_its_relationships() {
     let offer = crate::relationships::RelationshipOffer {
         customer_id: c.id.clone(),
         display_name: "Support".into(),
-        roles: vec!["password_admin".into()],
+        roles: vec![crate::testing::PASSWORD_ADMINISTRATOR.into()],
         duration_days: 30,
         auto_extend: false,
         request_approval: true,

@@ -253,7 +253,7 @@ fn sources(now: OffsetDateTime) -> Result<Vec<Source>> {
             table: "relationships r",
             alias: "r",
             joins: "JOIN customers c ON c.id = r.customer_id",
-            filter: "r.state IN ('active', 'expiring') AND r.ends_at > ?1 AND r.ends_at <= ?2"
+            filter: "r.state IN ('approved', 'activating', 'active', 'expiring') AND r.ends_at > ?1 AND r.ends_at <= ?2"
                 .into(),
             order: "r.ends_at, r.id",
             window: window.clone(),

@@ -51,7 +51,7 @@ fn the_overview_counts_what_the_staff_member_may_see() {
     assert_eq!(
         o.relationships_by_state.unwrap(),
         vec![Count {
-            key: "active".into(),
+            key: "approved".into(),
             count: 2
         }]
     );
@@ -78,7 +78,7 @@ fn the_calendar_lists_the_next_90_days_and_exports_as_icalendar() {
     let offer = RelationshipOffer {
         customer_id: beta,
         display_name: "Beta GDAP".into(),
-        roles: vec!["global_admin".into()],
+        roles: vec![crate::relationships::roles::GLOBAL_ADMINISTRATOR.into()],
         duration_days: 30,
         auto_extend: false,
         request_approval: true,

@@ -31,10 +31,18 @@ pub use rules::{ClockRule, CLOCK_RULES};
 pub const KIND_PARTNER_OF_RECORD: &str = "partner_of_record";
 /// An automatic or manual backup failed (decision 0030); seen by those who manage backups.
 pub const KIND_BACKUP_FAILED: &str = "backup_failed";
+/// A delegated-administration relationship changed (approved, activated,
+/// expired, terminated, auto-extended, an access assignment made or removed);
+/// seen by those who manage relationships (decision 0045).
+pub const KIND_DELEGATED_ADMIN: &str = "delegated_admin";
 
 /// Every kind a staff member can switch off: the event kinds and one per clock rule.
 pub fn kinds() -> Vec<&'static str> {
-    let mut kinds = vec![KIND_PARTNER_OF_RECORD, KIND_BACKUP_FAILED];
+    let mut kinds = vec![
+        KIND_PARTNER_OF_RECORD,
+        KIND_BACKUP_FAILED,
+        KIND_DELEGATED_ADMIN,
+    ];
     for rule in CLOCK_RULES {
         if !kinds.contains(&rule.kind) {
             kinds.push(rule.kind);
@@ -250,7 +258,8 @@ const WANTED: &str =
     "n.kind NOT IN (SELECT kind FROM notification_muted_kinds WHERE staff_id = ?1)";
 
 /// The notifications' objects the staff member may open: customers' subscriptions
-/// and relationships need customer access, offers the offers permission.
+/// and relationships need customer access, offers the offers permission; the
+/// delegated-admin kind is for those who manage relationships.
 fn visible(conn: &Connection, actor: &Actor) -> Result<String> {
     let mut kinds = vec!["'company'"];
     for (action, kind) in [
@@ -264,7 +273,11 @@ fn visible(conn: &Connection, actor: &Actor) -> Result<String> {
             kinds.push(kind);
         }
     }
-    Ok(format!("n.object_kind IN ({})", kinds.join(", ")))
+    let mut clause = format!("n.object_kind IN ({})", kinds.join(", "));
+    if !allows(conn, actor, Action::ManageRelationships)? {
+        clause.push_str(&format!(" AND n.kind <> '{KIND_DELEGATED_ADMIN}'"));
+    }
+    Ok(clause)
 }
 
 fn notifications_target() -> Target {

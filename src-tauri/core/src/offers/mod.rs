@@ -692,6 +692,19 @@ fn validate_draft(
     })
 }
 
+/// The offer's request as the relationship rules see it. The customer may
+/// not exist yet (a prospect): any id stands in for it.
+fn as_relationship_offer(request: &DelegatedAdminRequest) -> RelationshipOffer {
+    RelationshipOffer {
+        customer_id: new_id(),
+        display_name: request.display_name.clone(),
+        roles: request.roles.clone(),
+        duration_days: request.duration_days,
+        auto_extend: request.auto_extend,
+        request_approval: true,
+    }
+}
+
 /// Refuses delegated administration in an offer unless `actor` may offer it
 /// alone (the same row of the table, decision 0027), then checks the request.
 fn check_delegated_admin(
@@ -700,15 +713,7 @@ fn check_delegated_admin(
     request: &DelegatedAdminRequest,
 ) -> Result<()> {
     require_to_offer_delegated_admin(conn, actor, Some(request))?;
-    // The customer may not exist yet (a prospect): any id stands in for it.
-    relationships::check_offer(&RelationshipOffer {
-        customer_id: new_id(),
-        display_name: request.display_name.clone(),
-        roles: request.roles.clone(),
-        duration_days: request.duration_days,
-        auto_extend: request.auto_extend,
-        request_approval: true,
-    })
+    relationships::check_offer(&as_relationship_offer(request))
 }
 
 /// What sending needs beyond a saved draft.
@@ -743,6 +748,8 @@ fn check_ready(
     }
     if let Some(request) = &offer.delegated_admin {
         check_delegated_admin(conn, actor, request)?;
+        // Sending is the pre-flight: the display name must be free too.
+        relationships::check_offer_in(conn, &as_relationship_offer(request))?;
     }
     Ok(())
 }

@@ -528,7 +528,7 @@ fn acceptance_with_changed_counts_converts_the_trial_and_activates_delegated_adm
     let mut input = for_customer(&customer, vec![line(&basic, 10), line(&e3, 3)]);
     input.delegated_admin = Some(DelegatedAdminRequest {
         display_name: "Alfa offer GDAP".into(),
-        roles: vec!["user_admin".into()],
+        roles: vec![crate::testing::USER_ADMINISTRATOR.into()],
         duration_days: 365,
         auto_extend: true,
     });
@@ -561,7 +561,7 @@ fn acceptance_with_changed_counts_converts_the_trial_and_activates_delegated_adm
     assert_eq!(
         count(
             &w,
-            "SELECT count(*) FROM relationships WHERE display_name = 'Alfa offer GDAP' AND state = 'active'"
+            "SELECT count(*) FROM relationships WHERE display_name = 'Alfa offer GDAP' AND state = 'approved'"
         ),
         1
     );
@@ -631,7 +631,7 @@ fn a_failed_acceptance_writes_nothing() {
     let mut input = for_prospect(vec![line(&basic, 5), line(&e3, 2)]);
     input.delegated_admin = Some(DelegatedAdminRequest {
         display_name: "Taken name".into(),
-        roles: vec!["user_admin".into()],
+        roles: vec![crate::testing::USER_ADMINISTRATOR.into()],
         duration_days: 365,
         auto_extend: false,
     });
@@ -645,7 +645,7 @@ fn a_failed_acceptance_writes_nothing() {
         &RelationshipOffer {
             customer_id: other,
             display_name: "Taken name".into(),
-            roles: vec!["user_admin".into()],
+            roles: vec![crate::testing::USER_ADMINISTRATOR.into()],
             duration_days: 30,
             auto_extend: false,
             request_approval: false,

@@ -448,7 +448,7 @@ fn redeeming_can_request_delegated_administration() {
     r.relationship = Some(RelationshipOffer {
         customer_id: customer.clone(),
         display_name: "Alfa GDAP".into(),
-        roles: vec!["user_admin".into()],
+        roles: vec![crate::testing::USER_ADMINISTRATOR.into()],
         duration_days: 365,
         auto_extend: false,
         request_approval: true,

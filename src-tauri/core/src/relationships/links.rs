@@ -207,7 +207,7 @@ pub fn message(
                     ("{advisor}", &company.partner_id),
                 ],
             )?;
-            let roles = relationship.roles.join(", ");
+            let roles = super::roles::names(&relationship.roles, &customer.language);
             let (subject, body, anchor) = if customer.language == "pl" {
                 (
                 format!("{}: prośba o administrację delegowaną", company.legal_name),

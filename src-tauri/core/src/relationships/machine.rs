@@ -9,10 +9,18 @@ use ts_rs::TS;
 pub enum RelationshipState {
     Created,
     ApprovalPending,
+    /// The customer approved; Microsoft has not started activating yet.
+    Approved,
+    /// Microsoft is activating it (Graph `activating`).
+    Activating,
     Active,
     /// Active, in its last 30 days.
     Expiring,
     Expired,
+    /// Staff asked Microsoft to terminate it (Graph `terminationRequested`).
+    TerminationRequested,
+    /// Microsoft is terminating it (Graph `terminating`).
+    Terminating,
     Terminated,
 }
 
@@ -20,7 +28,15 @@ pub enum RelationshipState {
 pub enum RelationshipEvent {
     RequestApproval,
     RecordAcceptance,
+    /// Clock: Microsoft started activating an approved relationship.
+    ActivationStarted,
+    /// Clock: the activation finished.
+    ActivationFinished,
     Terminate,
+    /// Clock: Microsoft started terminating it.
+    TerminationStarted,
+    /// Clock: the termination finished.
+    TerminationFinished,
     /// Clock: the approval request was not accepted within 90 days.
     ApprovalLapsed,
     /// Clock: 30 days or fewer remain.
@@ -31,13 +47,26 @@ pub enum RelationshipEvent {
     Ended,
 }
 
+/// Minutes after the acceptance when the clock moves an approved relationship
+/// to activating, and an activating one to active (decision 0045: Microsoft
+/// takes minutes; Partnerdesk shows the steps and moves on by itself).
+pub const ACTIVATING_AFTER_MINUTES: i64 = 1;
+pub const ACTIVE_AFTER_MINUTES: i64 = 5;
+/// The same for a termination, from when staff requested it.
+pub const TERMINATING_AFTER_MINUTES: i64 = 1;
+pub const TERMINATED_AFTER_MINUTES: i64 = 5;
+
 impl RelationshipState {
-    pub const ALL: [RelationshipState; 6] = [
+    pub const ALL: [RelationshipState; 10] = [
         RelationshipState::Created,
         RelationshipState::ApprovalPending,
+        RelationshipState::Approved,
+        RelationshipState::Activating,
         RelationshipState::Active,
         RelationshipState::Expiring,
         RelationshipState::Expired,
+        RelationshipState::TerminationRequested,
+        RelationshipState::Terminating,
         RelationshipState::Terminated,
     ];
 
@@ -45,9 +74,13 @@ impl RelationshipState {
         match self {
             RelationshipState::Created => "created",
             RelationshipState::ApprovalPending => "approval_pending",
+            RelationshipState::Approved => "approved",
+            RelationshipState::Activating => "activating",
             RelationshipState::Active => "active",
             RelationshipState::Expiring => "expiring",
             RelationshipState::Expired => "expired",
+            RelationshipState::TerminationRequested => "termination_requested",
+            RelationshipState::Terminating => "terminating",
             RelationshipState::Terminated => "terminated",
         }
     }
@@ -58,13 +91,41 @@ impl RelationshipState {
             .find(|s| s.as_str() == text)
     }
 
+    /// The customer approved it and it has not ended: Partnerdesk's customer
+    /// gate opens (decision 0045); whether staff can use it in the tenant is
+    /// another matter — that needs an active access assignment.
+    pub fn approved_and_live(self) -> bool {
+        matches!(
+            self,
+            RelationshipState::Approved
+                | RelationshipState::Activating
+                | RelationshipState::Active
+                | RelationshipState::Expiring
+        )
+    }
+
+    /// Microsoft's `active` (including our "expiring" part of it): access
+    /// assignments can be made and changed.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            RelationshipState::Active | RelationshipState::Expiring
+        )
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             RelationshipState::Created => "created but not yet sent for approval",
             RelationshipState::ApprovalPending => "waiting for the customer's approval",
+            RelationshipState::Approved => {
+                "approved by the customer, waiting for Microsoft to activate it"
+            }
+            RelationshipState::Activating => "being activated by Microsoft",
             RelationshipState::Active => "active",
             RelationshipState::Expiring => "active and expiring soon",
             RelationshipState::Expired => "expired",
+            RelationshipState::TerminationRequested => "asked to be terminated",
+            RelationshipState::Terminating => "being terminated by Microsoft",
             RelationshipState::Terminated => "terminated",
         }
     }
@@ -74,19 +135,29 @@ impl RelationshipState {
         match self {
             RelationshipState::Created => "utworzona, jeszcze niewysłana do zatwierdzenia",
             RelationshipState::ApprovalPending => "czeka na zatwierdzenie przez klienta",
+            RelationshipState::Approved => {
+                "zatwierdzona przez klienta, czeka na aktywację przez Microsoft"
+            }
+            RelationshipState::Activating => "w trakcie aktywacji przez Microsoft",
             RelationshipState::Active => "aktywna",
             RelationshipState::Expiring => "aktywna, wkrótce wygasa",
             RelationshipState::Expired => "wygasła",
+            RelationshipState::TerminationRequested => "zlecono jej zakończenie",
+            RelationshipState::Terminating => "w trakcie kończenia przez Microsoft",
             RelationshipState::Terminated => "zakończona",
         }
     }
 }
 
 impl RelationshipEvent {
-    pub const ALL: [RelationshipEvent; 7] = [
+    pub const ALL: [RelationshipEvent; 11] = [
         RelationshipEvent::RequestApproval,
         RelationshipEvent::RecordAcceptance,
+        RelationshipEvent::ActivationStarted,
+        RelationshipEvent::ActivationFinished,
         RelationshipEvent::Terminate,
+        RelationshipEvent::TerminationStarted,
+        RelationshipEvent::TerminationFinished,
         RelationshipEvent::ApprovalLapsed,
         RelationshipEvent::EnteredLastMonth,
         RelationshipEvent::AutoExtended,
@@ -97,7 +168,11 @@ impl RelationshipEvent {
         match self {
             RelationshipEvent::RequestApproval => "sent for approval",
             RelationshipEvent::RecordAcceptance => "accepted",
+            RelationshipEvent::ActivationStarted => "moved to activating",
+            RelationshipEvent::ActivationFinished => "activated",
             RelationshipEvent::Terminate => "terminated",
+            RelationshipEvent::TerminationStarted => "moved to terminating",
+            RelationshipEvent::TerminationFinished => "finished terminating",
             RelationshipEvent::ApprovalLapsed => "lapsed after 90 days without approval",
             RelationshipEvent::EnteredLastMonth => "entered its last 30 days",
             RelationshipEvent::AutoExtended => "extended automatically by 180 days",
@@ -110,7 +185,11 @@ impl RelationshipEvent {
         match self {
             RelationshipEvent::RequestApproval => "wysłana do zatwierdzenia",
             RelationshipEvent::RecordAcceptance => "zatwierdzona",
+            RelationshipEvent::ActivationStarted => "przeniesiona do aktywacji",
+            RelationshipEvent::ActivationFinished => "aktywowana",
             RelationshipEvent::Terminate => "zakończona",
+            RelationshipEvent::TerminationStarted => "przeniesiona do kończenia",
+            RelationshipEvent::TerminationFinished => "ostatecznie zakończona",
             RelationshipEvent::ApprovalLapsed => "uznana za wygasłą po 90 dniach bez zatwierdzenia",
             RelationshipEvent::EnteredLastMonth => "przeniesiona w ostatnie 30 dni",
             RelationshipEvent::AutoExtended => "przedłużona automatycznie o 180 dni",
@@ -120,21 +199,27 @@ impl RelationshipEvent {
 }
 
 /// THE table: the next state, or `None` when the event is not allowed.
-/// `RecordAcceptance` and `AutoExtended` land on Active; the caller moves to
-/// Expiring when the new end is 30 days away or closer.
+/// `ActivationFinished` and `AutoExtended` land on Active; the caller moves to
+/// Expiring when the end is 30 days away or closer. A request never approved
+/// has nothing for Microsoft to tear down, so it terminates at once.
 pub fn transition(state: RelationshipState, event: RelationshipEvent) -> Option<RelationshipState> {
     use RelationshipEvent as E;
     use RelationshipState as S;
     match (state, event) {
         (S::Created, E::RequestApproval) => Some(S::ApprovalPending),
-        (S::ApprovalPending, E::RecordAcceptance) => Some(S::Active),
+        (S::ApprovalPending, E::RecordAcceptance) => Some(S::Approved),
         (S::ApprovalPending, E::ApprovalLapsed) => Some(S::Expired),
+        (S::Approved, E::ActivationStarted) => Some(S::Activating),
+        (S::Activating, E::ActivationFinished) => Some(S::Active),
         (S::Active, E::EnteredLastMonth) => Some(S::Expiring),
         (S::Active | S::Expiring, E::AutoExtended) => Some(S::Active),
         (S::Active | S::Expiring, E::Ended) => Some(S::Expired),
-        (S::Created | S::ApprovalPending | S::Active | S::Expiring, E::Terminate) => {
-            Some(S::Terminated)
+        (S::Created | S::ApprovalPending, E::Terminate) => Some(S::Terminated),
+        (S::Approved | S::Activating | S::Active | S::Expiring, E::Terminate) => {
+            Some(S::TerminationRequested)
         }
+        (S::TerminationRequested, E::TerminationStarted) => Some(S::Terminating),
+        (S::Terminating, E::TerminationFinished) => Some(S::Terminated),
         _ => None,
     }
 }

@@ -1,15 +1,26 @@
-//! Delegated-administration relationships (GDAP-shaped): the partner offers,
-//! the customer approves through a link, staff record the approval, and the
-//! clock moves relationships to expiring, expired or renewed.
+//! Delegated-administration relationships (GDAP): the partner offers
+//! Microsoft Entra built-in roles, the customer approves through a link, staff
+//! record the approval, Microsoft activates it, access assignments give the
+//! partner's security groups its roles, and the clock moves relationships on
+//! (docs/decisions/0015, 0045).
 
+pub mod assignments;
+mod changes;
+#[cfg(test)]
+mod gdap_tests;
+pub mod groups;
 mod links;
 mod machine;
+mod notify;
+pub mod preflight;
+pub mod roles;
+pub mod templates;
 #[cfg(test)]
 mod tests;
+mod timeline;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime};
 use ts_rs::TS;
 
 use crate::access::{guarded_read, guarded_write, read_target, require, Action, Guarded};
@@ -24,25 +35,48 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate;
 
+pub use changes::{remove_global_admin, set_auto_extend};
 pub(crate) use links::get_templates_in;
 pub use links::{get_templates, message, update_templates, LinkTemplates, RelationshipMessage};
-pub use machine::{transition, RelationshipEvent, RelationshipState};
+pub use machine::{
+    transition, RelationshipEvent, RelationshipState, ACTIVATING_AFTER_MINUTES,
+    ACTIVE_AFTER_MINUTES, TERMINATED_AFTER_MINUTES, TERMINATING_AFTER_MINUTES,
+};
+pub use preflight::Preflight;
+pub use timeline::apply_clock;
 
 pub const MAX_DURATION_DAYS: u32 = 730;
 pub const AUTO_EXTEND_DAYS: i64 = 180;
 pub const EXPIRING_DAYS: i64 = 30;
 pub const APPROVAL_LAPSES_DAYS: i64 = 90;
 
-/// Roles a relationship can grant in the customer's tenant. The seed's two
-/// levels are `global_admin` (full) and `password_admin` (limited).
-pub const ROLES: &[&str] = &[
-    "global_admin",
-    "password_admin",
-    "user_admin",
-    "billing_admin",
-    "helpdesk_admin",
-    "service_support_admin",
-];
+/// Graph's `autoExtendDuration` values (0035): `P180D` extends, `P0D` and
+/// `PT0S` (the default) do not.
+pub fn auto_extend_from_graph(value: &str) -> Result<bool> {
+    match value.trim() {
+        "P180D" => Ok(true),
+        "P0D" | "PT0S" => Ok(false),
+        other => {
+            let shown = validate::shown(other);
+            Err(Error::validation(
+                "auto_extend_duration",
+                text!(
+                    "'{shown}' is not an auto-extend duration Microsoft supports (P0D, PT0S or P180D)",
+                    "„{shown}” nie jest okresem automatycznego przedłużenia obsługiwanym przez Microsoft (P0D, PT0S lub P180D)"
+                ),
+            ))
+        }
+    }
+}
+
+/// The `autoExtendDuration` Graph has for `auto_extend`.
+pub fn auto_extend_to_graph(auto_extend: bool) -> &'static str {
+    if auto_extend {
+        "P180D"
+    } else {
+        "PT0S"
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -50,10 +84,16 @@ pub struct Relationship {
     pub id: String,
     pub customer_id: String,
     pub display_name: String,
+    /// Microsoft Entra role-definition ids ([`roles::ENTRA_ROLES`]).
     pub roles: Vec<String>,
     pub duration_days: u32,
     pub auto_extend: bool,
     pub state: RelationshipState,
+    /// Active with at least one active access assignment: the partner's staff
+    /// can use it in the customer's tenant.
+    pub usable: bool,
+    /// It grants Global Administrator (no auto-extend; staff may remove it).
+    pub grants_global_admin: bool,
     pub created_at: String,
     pub created_by: String,
     #[ts(optional)]
@@ -90,17 +130,25 @@ fn yes() -> bool {
     true
 }
 
-const COLUMNS: &str = "id, customer_id, display_name, roles, duration_days, auto_extend, state,
-    created_at, created_by, requested_at, accepted_at, accepted_recorded_by, ends_at, terminated_at";
+pub(crate) const COLUMNS: &str =
+    "id, customer_id, display_name, roles, duration_days, auto_extend, state,
+    created_at, created_by, requested_at, accepted_at, accepted_recorded_by, ends_at, terminated_at,
+    state IN ('active', 'expiring') AND EXISTS (SELECT 1 FROM access_assignments a
+        WHERE a.relationship_id = relationships.id AND a.status = 'active')";
 
-fn relationship(row: &Row<'_>) -> rusqlite::Result<Relationship> {
-    let roles: String = row.get(3)?;
+pub(crate) fn relationship(row: &Row<'_>) -> rusqlite::Result<Relationship> {
+    let roles: Vec<String> = row
+        .get::<_, String>(3)?
+        .split(',')
+        .map(str::to_owned)
+        .collect();
     let state: String = row.get(6)?;
     Ok(Relationship {
+        grants_global_admin: roles::includes_global_admin(&roles),
         id: row.get(0)?,
         customer_id: row.get(1)?,
         display_name: row.get(2)?,
-        roles: roles.split(',').map(str::to_owned).collect(),
+        roles,
         duration_days: row.get(4)?,
         auto_extend: row.get(5)?,
         state: RelationshipState::parse(&state).ok_or_else(|| {
@@ -117,6 +165,7 @@ fn relationship(row: &Row<'_>) -> rusqlite::Result<Relationship> {
         accepted_recorded_by: row.get(11)?,
         ends_at: row.get(12)?,
         terminated_at: row.get(13)?,
+        usable: row.get(14)?,
     })
 }
 
@@ -132,7 +181,7 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Relationship> {
     })
 }
 
-fn target(r: &Relationship) -> Target {
+pub(crate) fn target(r: &Relationship) -> Target {
     Target {
         kind: "relationship",
         id: Some(r.id.clone()),
@@ -141,13 +190,19 @@ fn target(r: &Relationship) -> Target {
 }
 
 /// The customer's list state: the most advanced of its relationships.
-fn refresh_customer_state(conn: &Connection, customer_id: &str, now: &str) -> Result<()> {
+pub(crate) fn refresh_customer_state(
+    conn: &Connection,
+    customer_id: &str,
+    now: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE customers SET relationship_state = coalesce((
              SELECT state FROM relationships WHERE customer_id = ?1
              ORDER BY CASE state WHEN 'active' THEN 0 WHEN 'expiring' THEN 1
-                 WHEN 'approval_pending' THEN 2 WHEN 'created' THEN 3
-                 WHEN 'expired' THEN 4 ELSE 5 END
+                 WHEN 'activating' THEN 2 WHEN 'approved' THEN 3
+                 WHEN 'approval_pending' THEN 4 WHEN 'created' THEN 5
+                 WHEN 'termination_requested' THEN 6 WHEN 'terminating' THEN 7
+                 WHEN 'expired' THEN 8 ELSE 9 END
              LIMIT 1), 'none'), updated_at = ?2
          WHERE id = ?1",
     )?
@@ -163,60 +218,41 @@ struct ValidOffer {
     auto_extend: bool,
 }
 
-fn validate_offer(offer: &RelationshipOffer) -> Result<ValidOffer> {
+/// The pre-flight's errors refuse the request (its warnings do not); with a
+/// connection the display name must also be free.
+fn validate_offer(conn: Option<&Connection>, offer: &RelationshipOffer) -> Result<ValidOffer> {
     let customer_id = parse_id("customer_id", &offer.customer_id)?;
-    let display_name = validate::required_text(
-        "display_name",
-        &offer.display_name,
-        crate::limits::RELATIONSHIP_NAME,
-    )?;
-    let mut roles: Vec<String> = Vec::new();
-    for role in &offer.roles {
-        let role = role.trim();
-        if !ROLES.contains(&role) {
-            return Err(Error::validation(
-                "roles",
-                text!(
-                    "'{role}' is not a role a relationship can grant",
-                    "„{role}” nie jest rolą, którą może nadać relacja"
-                ),
-            ));
-        }
-        if !roles.iter().any(|r| r == role) {
-            roles.push(role.to_owned());
-        }
-    }
-    if roles.is_empty() {
-        return Err(Error::validation(
-            "roles",
-            text!("choose at least one role", "wybierz co najmniej jedną rolę"),
-        ));
-    }
-    if !(1..=MAX_DURATION_DAYS).contains(&offer.duration_days) {
-        return Err(Error::validation(
-            "duration_days",
-            text!(
-                "choose a duration from 1 day to 2 years ({MAX_DURATION_DAYS} days)",
-                "wybierz czas trwania od 1 dnia do 2 lat ({MAX_DURATION_DAYS} dni)"
-            ),
-        ));
-    }
-    if offer.auto_extend && roles.iter().any(|r| r == "global_admin") {
-        return Err(Error::validation(
-            "auto_extend",
-            text!(
-                "a relationship with the global admin role cannot extend itself; it must be offered again",
-                "relacja z rolą administratora globalnego nie może przedłużać się sama; trzeba ją zaoferować ponownie"
-            ),
-        ));
-    }
+    preflight::refuse(&preflight::check(conn, offer)?)?;
     Ok(ValidOffer {
         customer_id,
-        display_name,
-        roles,
+        display_name: offer.display_name.trim().to_owned(),
+        roles: roles::normalize("roles", &offer.roles)?,
         duration_days: offer.duration_days,
         auto_extend: offer.auto_extend,
     })
+}
+
+/// The pre-flight check for the UI: every problem of a request before it is
+/// sent, errors and warnings, the display name checked against the
+/// partner's relationships.
+pub fn preflight(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    offer: &RelationshipOffer,
+) -> Result<Preflight> {
+    let target = read_target("relationship", None, "pre-flight");
+    guarded_read(
+        store,
+        clock,
+        actor,
+        "relationship.preflight",
+        target,
+        |conn| {
+            require(conn, actor, Action::ManageRelationships)?;
+            preflight::check(Some(conn), offer)
+        },
+    )
 }
 
 pub fn list_for_customer(
@@ -247,7 +283,7 @@ pub fn offer(
     actor: &Actor,
     offer: &RelationshipOffer,
 ) -> Result<(Relationship, Change)> {
-    let valid = validate_offer(offer)?;
+    let valid = validate_offer(None, offer)?;
     let id = new_id();
     let now = to_rfc3339(clock.now())?;
     let audit_target = Target {
@@ -305,19 +341,12 @@ fn insert_offer(
         )));
     }
     let key = fold(&valid.display_name);
-    let taken: Option<String> = tx
-        .query_row(
-            "SELECT display_name FROM relationships WHERE display_name_key = ?1",
-            [&key],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(name) = taken {
+    if let Some(name) = preflight::name_taken(tx, &valid.display_name)? {
         return Err(Error::conflict(
             "display_name",
             text!(
-                "another relationship is already named '{name}'",
-                "inna relacja ma już nazwę „{name}”"
+                "another relationship is already named '{name}'; Microsoft needs a name unique across all your relationships",
+                "inna relacja ma już nazwę „{name}”; Microsoft wymaga nazwy niepowtarzalnej wśród wszystkich Twoich relacji"
             ),
         ));
     }
@@ -348,9 +377,16 @@ fn insert_offer(
 }
 
 /// Checks a relationship request before it is stored elsewhere (a trial
-/// invitation or an offer that includes delegated administration).
+/// invitation, whose display name is made at sign-up, or a key about to be
+/// redeemed): the pre-flight without the name's uniqueness.
 pub fn check_offer(offer: &RelationshipOffer) -> Result<()> {
-    validate_offer(offer).map(|_| ())
+    validate_offer(None, offer).map(|_| ())
+}
+
+/// The same inside a read or write under way, the display name checked
+/// against the partner's relationships too (a purchase offer's request).
+pub fn check_offer_in(conn: &Connection, offer: &RelationshipOffer) -> Result<()> {
+    validate_offer(Some(conn), offer).map(|_| ())
 }
 
 /// Requests delegated administration (approval pending, the link usable at
@@ -364,7 +400,7 @@ pub fn request_in(
 ) -> Result<Relationship> {
     require(tx, actor, Action::ManageRelationships)?;
     let who = &actor.audit_ref();
-    let valid = validate_offer(offer)?;
+    let valid = validate_offer(Some(tx), offer)?;
     let id = new_id();
     let now_text = to_rfc3339(clock.now())?;
     insert_offer(
@@ -388,7 +424,7 @@ pub fn create_accepted_in(
 ) -> Result<Relationship> {
     require(tx, actor, Action::ManageRelationships)?;
     let who = &actor.audit_ref();
-    let valid = validate_offer(offer)?;
+    let valid = validate_offer(Some(tx), offer)?;
     let id = new_id();
     let now = clock.now();
     let now_text = to_rfc3339(now)?;
@@ -405,7 +441,7 @@ pub fn create_accepted_in(
         "UPDATE relationships SET state = ?1, accepted_at = ?2, accepted_recorded_by = ?3,
              ends_at = ?4, updated_at = ?2 WHERE id = ?5",
         params![
-            state_by_end(ends, now).as_str(),
+            RelationshipState::Approved.as_str(),
             now_text,
             who.name,
             to_rfc3339(ends)?,
@@ -414,6 +450,17 @@ pub fn create_accepted_in(
     )?;
     refresh_customer_state(tx, &valid.customer_id, &now_text)?;
     let accepted = load(tx, &id)?;
+    notify::relationship_event(
+        tx,
+        clock,
+        &accepted,
+        notify::RelationshipNotice::Approved,
+        "",
+        (
+            Some(offered.state.as_str().to_owned()),
+            Some(accepted.state.as_str().to_owned()),
+        ),
+    )?;
     let event = Event::done(who.clone(), "relationship.accept", target(&accepted)).with_change(
         serde_json::to_value(&offered).ok(),
         serde_json::to_value(&accepted).ok(),
@@ -524,7 +571,7 @@ pub fn record_acceptance(
         id,
         RelationshipEvent::RecordAcceptance,
         "relationship.accept",
-        |tx, r, _, now_text| {
+        |tx, r, next, now_text| {
             if let Some(requested) = &r.requested_at {
                 if accepted < parse_rfc3339("requested_at", requested)? {
                     return Err(Error::validation(
@@ -537,12 +584,11 @@ pub fn record_acceptance(
                 }
             }
             let ends = add_days(accepted, i64::from(r.duration_days))?;
-            let state = state_by_end(ends, now);
             tx.execute(
                 "UPDATE relationships SET state = ?1, accepted_at = ?2, accepted_recorded_by = ?3,
                  ends_at = ?4, updated_at = ?5 WHERE id = ?6",
                 params![
-                    state.as_str(),
+                    next.as_str(),
                     to_rfc3339(accepted)?,
                     actor.display_name,
                     to_rfc3339(ends)?,
@@ -550,6 +596,20 @@ pub fn record_acceptance(
                     r.id
                 ],
             )?;
+            let approved = load(tx, &r.id)?;
+            notify::relationship_event(
+                tx,
+                clock,
+                &approved,
+                notify::RelationshipNotice::Approved,
+                "",
+                (
+                    Some(r.state.as_str().to_owned()),
+                    Some(next.as_str().to_owned()),
+                ),
+            )?;
+            // Accepted a while ago: Microsoft has moved it on since.
+            timeline::settle_in(tx, clock, &r.id)?;
             Ok(())
         },
     )
@@ -570,92 +630,25 @@ pub fn terminate(
         "relationship.terminate",
         |tx, r, next, now| {
             tx.execute(
-            "UPDATE relationships SET state = ?1, terminated_at = ?2, updated_at = ?2 WHERE id = ?3",
-            params![next.as_str(), now, r.id],
-        )?;
+                "UPDATE relationships SET state = ?1, terminated_at = ?2, updated_at = ?2 WHERE id = ?3",
+                params![next.as_str(), now, r.id],
+            )?;
+            if next == RelationshipState::Terminated {
+                let after = load(tx, &r.id)?;
+                let values = (
+                    Some(r.state.as_str().to_owned()),
+                    Some(next.as_str().to_owned()),
+                );
+                notify::relationship_event(
+                    tx,
+                    clock,
+                    &after,
+                    notify::RelationshipNotice::Terminated,
+                    "",
+                    values,
+                )?;
+            }
             Ok(())
         },
     )
-}
-
-/// Active, or expiring in its last 30 days, or expired at its end.
-fn state_by_end(ends: OffsetDateTime, now: OffsetDateTime) -> RelationshipState {
-    if ends <= now {
-        RelationshipState::Expired
-    } else if ends - now <= Duration::days(EXPIRING_DAYS) {
-        RelationshipState::Expiring
-    } else {
-        RelationshipState::Active
-    }
-}
-
-fn system() -> ActorRef {
-    ActorRef {
-        id: None,
-        name: "Partnerdesk (clock)".into(),
-    }
-}
-
-/// Applies the changes due by the clock: approval requests lapse after 90
-/// days, relationships enter "expiring" 30 days before their end, and at the
-/// end renew by 180 days (auto-extend) or expire. Run at start and hourly.
-pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
-    let now = clock.now();
-    let now_text = to_rfc3339(now)?;
-    let lapse_before = to_rfc3339(add_days(now, -APPROVAL_LAPSES_DAYS)?)?;
-    let soon = to_rfc3339(add_days(now, EXPIRING_DAYS)?)?;
-    store.write(|tx| {
-        let due: Vec<Relationship> = tx
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM relationships
-                 WHERE (state = 'approval_pending' AND requested_at <= ?1)
-                    OR (state IN ('active', 'expiring') AND ends_at <= ?2)"
-            ))?
-            .query_map(params![lapse_before, soon], relationship)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut ids = Vec::new();
-        for r in due {
-            let (event, mut ends) = match r.state {
-                RelationshipState::ApprovalPending => (RelationshipEvent::ApprovalLapsed, None),
-                _ => {
-                    let ends = parse_rfc3339("ends_at", r.ends_at.as_deref().unwrap_or_default())?;
-                    if ends > now {
-                        (RelationshipEvent::EnteredLastMonth, Some(ends))
-                    } else if r.auto_extend {
-                        (RelationshipEvent::AutoExtended, Some(ends))
-                    } else {
-                        (RelationshipEvent::Ended, Some(ends))
-                    }
-                }
-            };
-            if event == RelationshipEvent::EnteredLastMonth && r.state == RelationshipState::Expiring {
-                continue;
-            }
-            let Some(mut next) = transition(r.state, event) else { continue };
-            if event == RelationshipEvent::AutoExtended {
-                // Renew by whole periods until the end is in the future (the app may have been closed).
-                let mut end = ends.unwrap_or(now);
-                while end <= now {
-                    end = add_days(end, AUTO_EXTEND_DAYS)?;
-                }
-                ends = Some(end);
-                next = state_by_end(end, now);
-            }
-            tx.execute(
-                "UPDATE relationships SET state = ?1, ends_at = coalesce(?2, ends_at), updated_at = ?3 WHERE id = ?4",
-                params![next.as_str(), ends.map(to_rfc3339).transpose()?, now_text, r.id],
-            )?;
-            refresh_customer_state(tx, &r.customer_id, &now_text)?;
-            let after = load(tx, &r.id)?;
-            let entry = Event {
-                detail: event.describe().to_owned(),
-                ..Event::done(system(), "relationship.clock", target(&after))
-            }
-            .with_change(serde_json::to_value(&r).ok(), serde_json::to_value(&after).ok());
-            audit::append(tx, clock, &entry)?;
-            ids.push(r.id.clone());
-            ids.push(r.customer_id.clone());
-        }
-        Ok((!ids.is_empty()).then_some(Change { entity: Entity::Relationship, ids }))
-    })
 }

@@ -23,7 +23,7 @@ fn offer_input(customer_id: &str, name: &str) -> RelationshipOffer {
     RelationshipOffer {
         customer_id: customer_id.into(),
         display_name: name.into(),
-        roles: vec!["password_admin".into()],
+        roles: vec![crate::testing::PASSWORD_ADMINISTRATOR.into()],
         duration_days: 365,
         auto_extend: true,
         request_approval: true,
@@ -37,16 +37,26 @@ fn the_transition_table_is_exactly_as_written() {
     let expected = [
         (S::Created, E::RequestApproval, Some(S::ApprovalPending)),
         (S::Created, E::Terminate, Some(S::Terminated)),
-        (S::ApprovalPending, E::RecordAcceptance, Some(S::Active)),
+        (S::ApprovalPending, E::RecordAcceptance, Some(S::Approved)),
         (S::ApprovalPending, E::ApprovalLapsed, Some(S::Expired)),
         (S::ApprovalPending, E::Terminate, Some(S::Terminated)),
+        (S::Approved, E::ActivationStarted, Some(S::Activating)),
+        (S::Approved, E::Terminate, Some(S::TerminationRequested)),
+        (S::Activating, E::ActivationFinished, Some(S::Active)),
+        (S::Activating, E::Terminate, Some(S::TerminationRequested)),
         (S::Active, E::EnteredLastMonth, Some(S::Expiring)),
         (S::Active, E::AutoExtended, Some(S::Active)),
         (S::Active, E::Ended, Some(S::Expired)),
-        (S::Active, E::Terminate, Some(S::Terminated)),
+        (S::Active, E::Terminate, Some(S::TerminationRequested)),
         (S::Expiring, E::AutoExtended, Some(S::Active)),
         (S::Expiring, E::Ended, Some(S::Expired)),
-        (S::Expiring, E::Terminate, Some(S::Terminated)),
+        (S::Expiring, E::Terminate, Some(S::TerminationRequested)),
+        (
+            S::TerminationRequested,
+            E::TerminationStarted,
+            Some(S::Terminating),
+        ),
+        (S::Terminating, E::TerminationFinished, Some(S::Terminated)),
     ];
     for state in S::ALL {
         for event in E::ALL {
@@ -84,6 +94,11 @@ fn an_offer_is_validated_and_named_uniquely() {
     );
     assert_eq!(
         bad(&|o| o.roles = vec!["global_admin".into()]).field(),
+        Some("roles"),
+        "the seed's old keys are not role-definition ids"
+    );
+    assert_eq!(
+        bad(&|o| o.roles = vec![roles::GLOBAL_ADMINISTRATOR.into()]).field(),
         Some("auto_extend")
     );
     offer(&w.store, &w.clock, &w.admin, &offer_input(&id, "Support")).unwrap();
@@ -93,7 +108,7 @@ fn an_offer_is_validated_and_named_uniquely() {
         (ErrorCode::Conflict, Some("display_name"))
     );
     let full = RelationshipOffer {
-        roles: vec!["global_admin".into()],
+        roles: vec![crate::relationships::roles::GLOBAL_ADMINISTRATOR.into()],
         auto_extend: false,
         duration_days: 730,
         ..offer_input(&id, &"F".repeat(50))
@@ -152,10 +167,31 @@ fn acceptance_activates_for_the_duration_and_the_customer_shows_it() {
     );
 
     w.clock.advance(Duration::days(2));
-    let (active, _) = record_acceptance(&w.store, &w.clock, &w.admin, &r.id, None).unwrap();
-    assert_eq!(active.state, RelationshipState::Active);
-    assert_eq!(active.accepted_recorded_by.as_deref(), Some("Anna Admin"));
-    assert_eq!(active.ends_at.as_deref(), Some("2027-11-27T09:00:00.000Z"));
+    let (approved, _) = record_acceptance(&w.store, &w.clock, &w.admin, &r.id, None).unwrap();
+    assert_eq!(approved.state, RelationshipState::Approved);
+    assert_eq!(approved.accepted_recorded_by.as_deref(), Some("Anna Admin"));
+    assert_eq!(
+        approved.ends_at.as_deref(),
+        Some("2027-11-27T09:00:00.000Z")
+    );
+    let state = || w.store.read(|c| load(c, &r.id)).unwrap().state;
+    w.clock.advance(Duration::seconds(59));
+    apply_clock(&w.store, &w.clock).unwrap();
+    assert_eq!(
+        state(),
+        RelationshipState::Approved,
+        "a minute not yet gone"
+    );
+    w.clock.advance(Duration::seconds(1));
+    apply_clock(&w.store, &w.clock).unwrap();
+    assert_eq!(state(), RelationshipState::Activating);
+    w.clock.advance(Duration::minutes(4));
+    apply_clock(&w.store, &w.clock).unwrap();
+    assert_eq!(
+        state(),
+        RelationshipState::Active,
+        "five minutes after the acceptance"
+    );
     let listed = customers::list(
         &w.store,
         &w.clock,
@@ -199,6 +235,13 @@ fn the_clock_moves_relationships_to_expiring_renewed_or_expired() {
     record_acceptance(&w.store, &w.clock, &w.admin, &renewing.id, None).unwrap();
     record_acceptance(&w.store, &w.clock, &w.admin, &ending.id, None).unwrap();
     let state = |rid: &str| w.store.read(|c| load(c, rid)).unwrap();
+    w.clock.advance(Duration::minutes(ACTIVE_AFTER_MINUTES));
+    assert!(
+        apply_clock(&w.store, &w.clock).unwrap().is_some(),
+        "activated"
+    );
+    assert_eq!(state(&renewing.id).state, RelationshipState::Active);
+    w.clock.advance(-Duration::minutes(ACTIVE_AFTER_MINUTES));
 
     assert!(
         apply_clock(&w.store, &w.clock).unwrap().is_none(),
@@ -252,7 +295,12 @@ fn an_unapproved_request_lapses_after_ninety_days_and_terminate_ends_any_live_st
             .code(),
         ErrorCode::InvalidState
     );
-    terminate(&w.store, &w.clock, &w.admin, &stopped.id).unwrap();
+    let (ended, _) = terminate(&w.store, &w.clock, &w.admin, &stopped.id).unwrap();
+    assert_eq!(
+        ended.state,
+        RelationshipState::Terminated,
+        "a request never approved ends at once"
+    );
     assert_eq!(
         terminate(&w.store, &w.clock, &w.admin, &stopped.id)
             .unwrap_err()

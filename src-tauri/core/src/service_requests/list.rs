@@ -135,7 +135,9 @@ fn filter(query: &ServiceRequestQuery, scope: Scope) -> Result<Filter> {
     let mut base = Vec::new();
     let mut base_values = Vec::new();
     if scope == Scope::ActiveRelationships {
-        base.push("c.relationship_state IN ('active', 'expiring')".to_owned());
+        base.push(
+            "c.relationship_state IN ('approved', 'activating', 'active', 'expiring')".to_owned(),
+        );
     }
     if let Some(text) = filter_value(&query.customer_id) {
         base.push("sr.customer_id = ?".into());

@@ -42,6 +42,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0015_customer_partner_relationship.sql"
     )),
     M::up(include_str!("../../migrations/0016_licence_windows.sql")),
+    M::up(include_str!(
+        "../../migrations/0019_gdap_roles_groups_assignments.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

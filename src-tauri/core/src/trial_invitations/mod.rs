@@ -500,15 +500,9 @@ fn validate_input(input: &TrialInvitationInput) -> Result<ValidInput> {
         None => None,
         Some(r) => {
             relationships::check_offer(&as_offer(r, &uuid_nil(), "check"))?;
-            // Normalised as the relationship rules would store it.
-            let mut roles: Vec<String> = Vec::new();
-            for role in r.roles.iter().map(|r| r.trim().to_owned()) {
-                if !roles.contains(&role) {
-                    roles.push(role);
-                }
-            }
             Some(InvitationRelationship {
-                roles,
+                // Normalised as the relationship rules store them.
+                roles: relationships::roles::normalize("roles", &r.roles)?,
                 duration_days: r.duration_days,
                 auto_extend: r.auto_extend,
             })
@@ -836,7 +830,7 @@ fn compose(
         let admin = match &invitation.relationship {
             Some(r) => format!(
                 "\n\nZaproszenie obejmuje również prośbę o administrację delegowaną (role: {}; czas trwania: {} dni), abyśmy mogli pomóc w konfiguracji usługi.",
-                r.roles.join(", "),
+                relationships::roles::names(&r.roles, "pl"),
                 r.duration_days
             ),
             None => String::new(),
@@ -853,7 +847,7 @@ fn compose(
         let admin = match &invitation.relationship {
             Some(r) => format!(
                 "\n\nThe invitation also asks for delegated administration (roles: {}; duration: {} days), so that we can help you set the service up.",
-                r.roles.join(", "),
+                relationships::roles::names(&r.roles, "en"),
                 r.duration_days
             ),
             None => String::new(),

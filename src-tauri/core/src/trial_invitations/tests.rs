@@ -21,7 +21,10 @@ fn input(w: &World, name: &str, relationship: bool) -> TrialInvitationInput {
         service_id: service(w, "Microsoft 365 Business Standard"),
         language: String::new(),
         relationship: relationship.then(|| InvitationRelationship {
-            roles: vec!["user_admin".into(), "helpdesk_admin".into()],
+            roles: vec![
+                crate::testing::USER_ADMINISTRATOR.into(),
+                "729827e3-9c14-49f7-bb1b-9608f156bbb8".into(),
+            ],
             duration_days: 180,
             auto_extend: true,
         }),
@@ -205,9 +208,25 @@ fn a_draft_holds_one_service_with_a_trial_and_a_valid_relationship_request() {
     for (roles, days, extend, field) in [
         (vec![], 30, false, "roles"),
         (vec!["owner"], 30, false, "roles"),
-        (vec!["user_admin"], 0, false, "duration_days"),
-        (vec!["user_admin"], 731, false, "duration_days"),
-        (vec!["global_admin"], 30, true, "auto_extend"),
+        (vec!["user_admin"], 30, false, "roles"),
+        (
+            vec![crate::testing::USER_ADMINISTRATOR],
+            0,
+            false,
+            "duration_days",
+        ),
+        (
+            vec![crate::testing::USER_ADMINISTRATOR],
+            731,
+            false,
+            "duration_days",
+        ),
+        (
+            vec![crate::relationships::roles::GLOBAL_ADMINISTRATOR],
+            30,
+            true,
+            "auto_extend",
+        ),
     ] {
         let mut bad = input(&w, "GDAP", true);
         bad.relationship = Some(InvitationRelationship {
@@ -470,7 +489,10 @@ fn two_customers_sign_up_through_one_invitation() {
         assert_eq!(sub.customer_id, signup.customer_id);
         let customer =
             crate::customers::get(&w.store, &w.clock, &w.admin, &signup.customer_id).unwrap();
-        assert_eq!(customer.relationship_state, "active");
+        assert_eq!(
+            customer.relationship_state, "approved",
+            "Microsoft activates it next"
+        );
         let rels = crate::relationships::list_for_customer(
             &w.store,
             &w.clock,
@@ -480,7 +502,13 @@ fn two_customers_sign_up_through_one_invitation() {
         .unwrap();
         assert_eq!(rels.len(), 1);
         assert_eq!(Some(&rels[0].id), signup.relationship_id.as_ref());
-        assert_eq!(rels[0].roles, vec!["user_admin", "helpdesk_admin"]);
+        assert_eq!(
+            rels[0].roles,
+            vec![
+                crate::testing::USER_ADMINISTRATOR,
+                "729827e3-9c14-49f7-bb1b-9608f156bbb8"
+            ]
+        );
         assert_eq!(rels[0].duration_days, 180);
         assert!(rels[0].display_name.chars().count() <= 50);
     }

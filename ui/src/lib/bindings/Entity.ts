@@ -3,4 +3,4 @@
 /**
  * The kinds of object a change event can name. Grows with each domain.
  */
-export type Entity = "settings" | "company" | "staff" | "session" | "audit" | "customer" | "relationship" | "catalog" | "subscription" | "customer_user" | "service_request" | "trial_invitation" | "purchase_offer" | "product_key" | "notification";
+export type Entity = "settings" | "company" | "staff" | "session" | "audit" | "customer" | "relationship" | "role_template" | "security_group" | "catalog" | "subscription" | "customer_user" | "service_request" | "trial_invitation" | "purchase_offer" | "product_key" | "notification";

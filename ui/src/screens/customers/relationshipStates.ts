@@ -5,18 +5,12 @@ export const RELATIONSHIP_FILTERS: readonly (RelationshipState | "none")[] = [
   "none",
   "created",
   "approval_pending",
+  "approved",
+  "activating",
   "active",
   "expiring",
   "expired",
+  "termination_requested",
+  "terminating",
   "terminated",
 ];
-
-/** Roles a relationship can grant; the first two are the seed's full and limited levels. */
-export const RELATIONSHIP_ROLES = [
-  "global_admin",
-  "password_admin",
-  "user_admin",
-  "billing_admin",
-  "helpdesk_admin",
-  "service_support_admin",
-] as const;

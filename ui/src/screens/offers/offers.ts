@@ -3,8 +3,6 @@ import type { OfferStatus } from "../../lib/bindings/OfferStatus";
 
 export const STATUSES: OfferStatus[] = ["draft", "sent", "accepted", "declined", "expired", "withdrawn", "superseded"];
 
-/** The delegated-admin roles an offer may request (the core's list). */
-export const ROLES = ["global_admin", "password_admin", "user_admin", "billing_admin", "helpdesk_admin", "service_support_admin"] as const;
 
 /** Today plus `days`, as YYYY-MM-DD (local date). */
 export function inDays(days: number, from: Date = new Date()): string {
