@@ -41,6 +41,10 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0015_customer_partner_relationship.sql"
     )),
+    // 0016 is another branch's; the integrator puts the two in order.
+    M::up(include_str!(
+        "../../migrations/0017_states_after_the_term_and_upgrades.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {
