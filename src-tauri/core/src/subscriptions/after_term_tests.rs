@@ -480,3 +480,31 @@ fn the_widened_constraints_still_refuse_what_is_no_status_or_source() {
         .unwrap();
     assert_eq!(ok, "ok");
 }
+
+#[test]
+fn the_export_carries_the_next_step_and_the_date_the_data_goes() {
+    let w = world();
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
+    let s = not_renewing(&w, &customer);
+    run_at(&w, at(&s.ends_at), 0, Duration::ZERO);
+    let mut csv = Vec::new();
+    export_list(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &SubscriptionQuery::default(),
+        crate::csv_file::Delimiter::Comma,
+        &mut csv,
+    )
+    .unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains(",decrease_window_closes_at,next_status,data_deleted_at,"),
+        "{header}"
+    );
+    assert!(
+        text.contains(",expired,no,10,") && text.contains(",disabled,2028-03-24T09:00:00.000Z,"),
+        "{text}"
+    );
+}
