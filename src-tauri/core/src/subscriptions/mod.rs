@@ -108,7 +108,7 @@ pub struct SubscriptionChange {
     pub at: String,
     pub actor_name: String,
     /// created, quantity, suspended, reactivated, cancelled, converted, started,
-    /// renewed, expired, auto_renew, partner_of_record.
+    /// renewed, expired, disabled, deleted, upgraded, auto_renew, partner_of_record.
     pub kind: String,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
