@@ -9,8 +9,8 @@
 --    satisfies them: SQLite's documented way for such a change is to edit the
 --    table's definition in `sqlite_schema` ("Making Other Kinds Of Table
 --    Schema Changes", https://www.sqlite.org/lang_altertable.html). RESET
---    makes this connection read the edited definition; the DDL below bumps
---    the schema cookie, so every other connection rereads it too.
+--    makes this connection read the edited definition; the ALTER TABLE below
+--    bumps the schema cookie, so every other connection rereads it too.
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema
 SET sql = replace(replace(sql,
@@ -31,8 +31,3 @@ DROP TABLE migration_0017_guard;
 
 -- 2. A partial upgrade's new subscription names the one it came from.
 ALTER TABLE subscriptions ADD COLUMN upgraded_from TEXT REFERENCES subscriptions (id);
-
--- 3. The clock finds cancelled subscriptions whose seven days of data are up
---    (expired and disabled ones it finds by `subscriptions_by_end`).
-CREATE INDEX subscriptions_cancelled_by_date ON subscriptions (cancelled_at)
-    WHERE status = 'cancelled';

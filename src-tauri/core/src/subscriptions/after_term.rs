@@ -150,6 +150,18 @@ fn due_before(step: &Step, now: OffsetDateTime) -> Result<String> {
     to_rfc3339(add_days(now, -step.days)?)
 }
 
+/// The subscriptions `step` is due for (?1: [`due_before`]), found by
+/// `subscriptions_by_end` (status, ends_at): by the end for the term's steps;
+/// for cancellations by the status alone, which holds a week's worth at most,
+/// since each is deleted seven days on.
+pub(super) fn due_query(step: &Step) -> String {
+    format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE s.status = '{}' AND {} <= ?1",
+        step.from.as_str(),
+        step.anchor.column()
+    )
+}
+
 /// Takes every step due at `now`, in [`STEPS`] order, each with a history
 /// row, the subscription-changed hook (events disabled, deleted) and an audit
 /// entry; pushes the ids (subscription, customer) it changed.
@@ -161,14 +173,8 @@ pub(super) fn apply(
 ) -> Result<()> {
     let now_text = to_rfc3339(now)?;
     for step in &STEPS {
-        // The status is written into the SQL so SQLite may use the partial
-        // index on cancellations (`subscriptions_cancelled_by_date`).
         let due: Vec<Subscription> = tx
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE s.status = '{}' AND {} <= ?1",
-                step.from.as_str(),
-                step.anchor.column()
-            ))?
+            .prepare_cached(&due_query(step))?
             .query_map([due_before(step, now)?], subscription)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for before in due {

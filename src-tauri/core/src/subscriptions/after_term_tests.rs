@@ -508,3 +508,34 @@ fn the_export_carries_the_next_step_and_the_date_the_data_goes() {
         "{text}"
     );
 }
+
+#[test]
+fn each_hourly_step_query_reads_an_index_not_every_subscription() {
+    let w = world();
+    for step in &super::after_term::STEPS {
+        let sql = super::after_term::due_query(step);
+        let plan: Vec<String> = w
+            .store
+            .read(|conn| {
+                Ok(conn
+                    .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+                    .query_map(["2027-01-01T00:00:00.000Z"], |r| r.get(3))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?)
+            })
+            .unwrap();
+        let search = match step.anchor {
+            super::after_term::Anchor::TermEnd => {
+                "SEARCH s USING INDEX subscriptions_by_end (status=? AND ends_at<?)"
+            }
+            // Cancelled subscriptions are a week's at most: each is deleted 7 days on.
+            super::after_term::Anchor::Cancellation => {
+                "SEARCH s USING INDEX subscriptions_by_end (status=?)"
+            }
+        };
+        assert!(
+            plan.iter().any(|line| line == search),
+            "{}: {plan:?}",
+            step.from.as_str()
+        );
+    }
+}
