@@ -113,4 +113,16 @@ test("a subscription past its term is shown Disabled with the date its data goes
   assert.match(await text(app.browser, '[data-testid="subscription-state-help"]'), /only admins reach the data/);
   await screenshot(app.browser, "subscription-disabled");
   await app.browser.keys(["Escape"]);
+
+  // The same in Polish.
+  await must("update_settings", { update: { language: "pl" } });
+  await app.browser.refresh();
+  await (await app.browser.$("nav.sidebar")).waitForDisplayed({ timeout: 10000 });
+  await go(app.browser, "subscriptions");
+  await (await app.browser.$('[data-testid="subscription-status-filter"]')).selectByAttribute("value", "disabled");
+  await (await app.browser.$('[data-subscription^="Exchange Online"]')).click();
+  await waitForText(app.browser, '[data-testid="subscription-status"]', "Wyłączona");
+  assert.match(await text(app.browser, '[data-testid="subscription-data-deleted"]'), /^zostaną usunięte /);
+  await screenshot(app.browser, "subscription-disabled-pl");
+  await app.browser.keys(["Escape"]);
 });

@@ -952,6 +952,7 @@ export const en = {
   "subscription.nextStepOn": "{status} on {date}",
   "subscription.dataDeleted": "Customer's data",
   "subscription.dataGoesOn": "deleted on {date} unless the subscription renews or is reactivated",
+  "subscription.dataWillGo": "deleted on {date}",
   "subscription.dataWentOn": "deleted on {date}",
   "subscription.listDataGoes": "data deleted {date}",
   "subscription.stateHelp.expired": "Expired: users keep access for 30 days after the term; not billed; it cannot be reactivated.",
