@@ -41,9 +41,9 @@ describe("notifications", () => {
   });
 
   it("tell a coming step after the term from one that happened", () => {
-    const coming = { ...base, kind: "after_term", event: "deleted", from_value: "disabled", to_value: "deleted", due: "2028-03-24" };
-    expect(eventText(coming)).toEqual(["notifications.event.after_term.deleted", { from: "disabled", to: "deleted", due: "2028-03-24" }]);
-    expect(eventText({ ...coming, kind: "partner_of_record" })[0]).toBe("notifications.event.deleted");
+    const coming = { ...base, kind: "after_term", event: "deleting", from_value: "disabled", to_value: "deleted", due: "2028-03-24" };
+    expect(eventText(coming)).toEqual(["notifications.event.deleting", { from: "disabled", to: "deleted", due: "2028-03-24" }]);
+    expect(eventText({ ...coming, event: "deleted" })[0]).toBe("notifications.event.deleted");
     expect(kindKey("after_term")).toBe("notifications.kind.after_term");
   });
 

@@ -8,11 +8,8 @@ import type { ScreenId } from "./router.svelte";
 const EVENTS = new Set([
   "partner_of_record", "quantity", "suspend", "reactivate", "cancel", "auto_renew", "convert_trial",
   "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed", "failed",
-  "disabled", "deleted", "upgraded",
+  "disabled", "deleted", "upgraded", "disabling", "deleting",
 ]);
-
-/** Kinds that announce a coming step: the event names the step, `due` its date. */
-const COMING = new Set(["after_term"]);
 
 const SWITCHES = new Set(["partner_of_record", "auto_renew"]);
 
@@ -31,7 +28,6 @@ const KNOWN_KINDS = new Set([
 export function eventText(n: Notification): [MessageKey, Params] {
   const event = EVENTS.has(n.event) ? n.event : "other";
   const params = { from: n.from_value ?? "", to: n.to_value ?? "", due: n.due ?? "" };
-  if (COMING.has(n.kind) && EVENTS.has(n.event)) return [`notifications.event.${n.kind}.${n.event}` as MessageKey, params];
   // A switch reads as a sentence ("auto-renew turned off"), not as "on → off".
   if (SWITCHES.has(event) && (n.to_value === "on" || n.to_value === "off")) {
     return [`notifications.event.${event}_${n.to_value}` as MessageKey, params];

@@ -57,7 +57,8 @@ pub const CLOCK_RULES: &[ClockRule] = &[
 ];
 
 /// A subscription is about to be disabled or its data deleted
-/// (`subscriptions::after_term`); the event is the coming step's history kind.
+/// (`subscriptions::after_term`); the event names the coming step
+/// (`disabling`, `deleting`), a reminder as `expiring` is.
 pub const KIND_AFTER_TERM: &str = "after_term";
 
 type Found = (String, String, String, Option<String>);
@@ -275,7 +276,7 @@ fn product_keys_unredeemed(conn: &Connection, now: OffsetDateTime) -> Result<Vec
 fn after_term_steps_coming(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
     let mut drafts = Vec::new();
     for step in &crate::subscriptions::AFTER_TERM_STEPS {
-        let (column, days, event) = (step.anchor.column(), step.days, step.event.as_str());
+        let (column, days, event) = (step.anchor.column(), step.days, step.coming);
         let due_sql = format!("strftime('%Y-%m-%dT%H:%M:%fZ', {column}, '+{days} days')");
         let (from, to) = (
             to_rfc3339(add_days(now, -days)?)?,

@@ -55,7 +55,9 @@ impl Anchor {
 }
 
 /// One step the clock takes: a subscription in `from` takes `event` `days`
-/// after its `anchor`; staff hear of it `notice_days` before.
+/// after its `anchor`; staff hear of it `notice_days` before, by a
+/// notification whose event is `coming` (a reminder, like `expiring`: not the
+/// history kind, which names the change once it happened).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Step {
     pub from: SubscriptionStatus,
@@ -63,6 +65,7 @@ pub(crate) struct Step {
     pub days: i64,
     pub event: SubscriptionEvent,
     pub notice_days: i64,
+    pub coming: &'static str,
 }
 
 /// Users lose access to files and services when a subscription is disabled:
@@ -82,6 +85,7 @@ pub(crate) const STEPS: [Step; 4] = [
         days: 0,
         event: SubscriptionEvent::Disable,
         notice_days: DISABLE_NOTICE_DAYS,
+        coming: "disabling",
     },
     Step {
         from: SubscriptionStatus::Expired,
@@ -89,6 +93,7 @@ pub(crate) const STEPS: [Step; 4] = [
         days: EXPIRED_DAYS,
         event: SubscriptionEvent::Disable,
         notice_days: DISABLE_NOTICE_DAYS,
+        coming: "disabling",
     },
     Step {
         from: SubscriptionStatus::Disabled,
@@ -96,6 +101,7 @@ pub(crate) const STEPS: [Step; 4] = [
         days: DATA_KEPT_AFTER_TERM_DAYS,
         event: SubscriptionEvent::Delete,
         notice_days: DELETE_NOTICE_DAYS,
+        coming: "deleting",
     },
     Step {
         from: SubscriptionStatus::Cancelled,
@@ -103,6 +109,7 @@ pub(crate) const STEPS: [Step; 4] = [
         days: CANCELLED_DATA_DAYS,
         event: SubscriptionEvent::Delete,
         notice_days: DELETE_NOTICE_DAYS,
+        coming: "deleting",
     },
 ];
 

@@ -356,8 +356,8 @@ fn each_step_after_the_term_is_announced_once_before_it_comes() {
     assert_eq!(
         summary(&notices),
         [
-            ("disabled".into(), "2027-12-25".into(), "2027-12-18".into()),
-            ("deleted".into(), "2028-03-24".into(), "2028-03-10".into()),
+            ("disabling".into(), "2027-12-25".into(), "2027-12-18".into()),
+            ("deleting".into(), "2028-03-24".into(), "2028-03-10".into()),
         ],
         "{DISABLE_NOTICE_DAYS} and {DELETE_NOTICE_DAYS} days before"
     );
@@ -398,7 +398,7 @@ fn a_suspended_and_a_cancelled_subscription_are_announced_before_their_steps() {
     live_until(&w, datetime!(2026-12-10 09:00 UTC));
     assert_eq!(
         summary(&after_term_notices(&w, &cancelled.id)),
-        [("deleted".into(), "2026-12-02".into(), "2026-11-25".into())],
+        [("deleting".into(), "2026-12-02".into(), "2026-11-25".into())],
         "the seven days are inside the notice: at the first run"
     );
     w.clock.set(datetime!(2027-11-10 09:00 UTC));
@@ -406,8 +406,8 @@ fn a_suspended_and_a_cancelled_subscription_are_announced_before_their_steps() {
     assert_eq!(
         summary(&after_term_notices(&w, &suspended.id)),
         [
-            ("disabled".into(), "2027-11-25".into(), "2027-11-18".into()),
-            ("deleted".into(), "2028-03-24".into(), "2028-03-10".into()),
+            ("disabling".into(), "2027-11-25".into(), "2027-11-18".into()),
+            ("deleting".into(), "2028-03-24".into(), "2028-03-10".into()),
         ]
     );
 }
