@@ -115,6 +115,8 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::subscriptions::apply_subscription_event,
             commands::subscriptions::set_subscription_auto_renew,
             commands::subscriptions::convert_trial_subscription,
+            commands::subscriptions::subscription_upgrade_targets,
+            commands::subscriptions::upgrade_subscription,
             commands::subscriptions::set_subscription_partner_of_record,
             commands::subscriptions::export_subscriptions_csv,
             commands::notifications::list_notifications,

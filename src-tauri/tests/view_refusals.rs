@@ -374,6 +374,15 @@ fn table() -> Vec<(&'static str, Kind)> {
         ("apply_subscription_event", Write),
         ("set_subscription_auto_renew", Write),
         ("convert_trial_subscription", Write),
+        (
+            "subscription_upgrade_targets",
+            View {
+                audit: "subscription.view",
+                actions: &["view_subscriptions"],
+                args: |ids| json!({"id": ids.subscription}),
+            },
+        ),
+        ("upgrade_subscription", Write),
         ("set_subscription_partner_of_record", Write),
         (
             "export_subscriptions_csv",

@@ -2191,7 +2191,10 @@ fn check_shapes(
             format!(
                 "SELECT customer_id {IN_CORE}, status
                      || CASE WHEN trial = 1 THEN ' trial' ELSE '' END
-                     || CASE WHEN partner_of_record = 1 THEN ' of record' ELSE '' END,
+                     || CASE WHEN partner_of_record = 1 THEN ' of record' ELSE '' END
+                     -- Deleted after a cancellation or after the term (decision 0042).
+                     || CASE WHEN status = 'deleted' AND cancelled_at IS NOT NULL
+                             THEN ' after a cancellation' ELSE '' END,
                      * FROM subscriptions"
             ),
             customers.clone(),

@@ -85,6 +85,8 @@ pub const COMMANDS: &[&str] = &[
     "apply_subscription_event",
     "set_subscription_auto_renew",
     "convert_trial_subscription",
+    "subscription_upgrade_targets",
+    "upgrade_subscription",
     "set_subscription_partner_of_record",
     "export_subscriptions_csv",
     "service_request_queue",

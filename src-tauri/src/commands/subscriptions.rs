@@ -3,7 +3,7 @@ use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::subscriptions::{
     self, QuantityQuote, Subscription, SubscriptionDetail, SubscriptionEvent, SubscriptionInput,
-    SubscriptionPage, SubscriptionQuery, TrialConversion,
+    SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeOutcome, UpgradeTarget,
 };
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
@@ -109,6 +109,30 @@ pub async fn convert_trial_subscription<R: Runtime>(
 ) -> Result<Subscription, ApiError> {
     write_as_actor(&app, &state, move |cx| {
         subscriptions::convert_trial(cx.store, cx.clock, &cx.actor, &id, &conversion)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn subscription_upgrade_targets(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<UpgradeTarget>, ApiError> {
+    as_actor(&state, move |cx| {
+        subscriptions::upgrade_targets(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn upgrade_subscription<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    upgrade: UpgradeInput,
+) -> Result<UpgradeOutcome, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        subscriptions::upgrade(cx.store, cx.clock, &cx.actor, &id, &upgrade)
     })
     .await
 }

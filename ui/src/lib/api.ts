@@ -89,6 +89,9 @@ import type { SubscriptionInput } from "./bindings/SubscriptionInput";
 import type { SubscriptionPage } from "./bindings/SubscriptionPage";
 import type { SubscriptionQuery } from "./bindings/SubscriptionQuery";
 import type { TrialConversion } from "./bindings/TrialConversion";
+import type { UpgradeInput } from "./bindings/UpgradeInput";
+import type { UpgradeOutcome } from "./bindings/UpgradeOutcome";
+import type { UpgradeTarget } from "./bindings/UpgradeTarget";
 import type { TemporaryPassword } from "./bindings/TemporaryPassword";
 import type { SignupInput } from "./bindings/SignupInput";
 import type { TrialInvitationDetail } from "./bindings/TrialInvitationDetail";
@@ -360,6 +363,9 @@ export const api = {
     call<Subscription>("set_subscription_auto_renew", { id, autoRenew }),
   convertTrialSubscription: (id: string, conversion: TrialConversion) =>
     call<Subscription>("convert_trial_subscription", { id, conversion }),
+  subscriptionUpgradeTargets: (id: string) => call<UpgradeTarget[]>("subscription_upgrade_targets", { id }),
+  upgradeSubscription: (id: string, upgrade: UpgradeInput) =>
+    call<UpgradeOutcome>("upgrade_subscription", { id, upgrade }),
   setSubscriptionPartnerOfRecord: (id: string, partnerOfRecord: boolean) =>
     call<Subscription>("set_subscription_partner_of_record", { id, partnerOfRecord }),
   exportSubscriptions: (query: SubscriptionQuery, format: ExportFormat) =>

@@ -51,6 +51,13 @@ describe("notifications", () => {
     expect(kindKey("made_up")).toBeNull();
   });
 
+  it("tell a coming step after the term from one that happened", () => {
+    const coming = { ...base, kind: "after_term", event: "deleting", from_value: "disabled", to_value: "deleted", due: "2028-03-24" };
+    expect(eventText(coming)).toEqual(["notifications.event.deleting", { from: "disabled", to: "deleted", due: "2028-03-24" }]);
+    expect(eventText({ ...coming, event: "deleted" })[0]).toBe("notifications.event.deleted");
+    expect(kindKey("after_term")).toBe("notifications.kind.after_term");
+  });
+
   it("count days to a date in UTC", () => {
     expect(daysUntil("2026-12-25", new Date("2026-11-25T23:00:00Z"))).toBe(30);
   });

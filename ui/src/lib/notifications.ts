@@ -8,6 +8,7 @@ import type { ScreenId } from "./router.svelte";
 const EVENTS = new Set([
   "partner_of_record", "quantity", "suspend", "reactivate", "cancel", "auto_renew", "convert_trial",
   "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed", "failed",
+  "disabled", "deleted", "upgraded", "disabling", "deleting",
 ]);
 
 const SWITCHES = new Set(["partner_of_record", "auto_renew"]);
@@ -20,7 +21,7 @@ export function kindKey(kind: string): MessageKey | null {
 
 const KNOWN_KINDS = new Set([
   "partner_of_record", "trial_ending", "relationship_expiring", "offer_expiring", "company_profile", "product_key_unredeemed", "backup_failed",
-  "delegated_admin",
+  "delegated_admin", "after_term",
 ]);
 
 /** The delegated-admin kind's events (Partner Center's granular-admin webhook names). */

@@ -383,6 +383,8 @@ path: subscription: added directly
       asks manage_subscriptions + gate
 path: subscription: a trial converted directly
       asks manage_subscriptions + gate
+path: subscription: part of it upgraded along a conversion path
+      asks manage_subscriptions + gate
 ";
 
 #[test]

@@ -262,6 +262,43 @@ pub(crate) fn check(
 ) -> Result<()> {
     let s = service(conn, request.service_id)?;
     let (found, minimum) = ceilings(conn, request.customer_id, &s, others)?;
+    compare(conn, request, &s, &found, minimum)
+}
+
+/// [`check`] for an upgrade moving `request.adding` licences of the
+/// customer's `from_service` to `request.service_id`: the moved licences stop
+/// counting under every rule that also covers the source (moving Business
+/// Basic seats to Business Standard leaves the family's 300 as it was).
+pub(crate) fn check_move(
+    conn: &Connection,
+    from_service: &str,
+    request: &SeatRequest<'_>,
+) -> Result<()> {
+    let (from, s) = (
+        service(conn, from_service)?,
+        service(conn, request.service_id)?,
+    );
+    let (mut found, minimum) = ceilings(conn, request.customer_id, &s, &[])?;
+    for c in &mut found {
+        let covers_source = match c.rule {
+            SeatRule::SkuMaximum => same_sku(&from, &s),
+            SeatRule::BusinessFamily => in_family(&from),
+        };
+        if covers_source {
+            c.held = c.held.saturating_sub(request.adding);
+        }
+    }
+    compare(conn, request, &s, &found, minimum)
+}
+
+/// The minimum and the tightest ceiling, against what `request` asks.
+fn compare(
+    conn: &Connection,
+    request: &SeatRequest<'_>,
+    s: &Service,
+    found: &[Ceiling],
+    minimum: Option<u32>,
+) -> Result<()> {
     if let Some(min) = minimum {
         let resulting = request.resulting;
         if resulting < min {

@@ -157,7 +157,7 @@ fn a_subscription_workbook_has_dates_money_counts_and_flags_typed() {
         styles.contains(r#"formatCode="yyyy-mm-dd hh:mm:ss &quot;UTC&quot;""#),
         "{styles}"
     );
-    assert_frozen_and_filtered(&xml, "P2");
+    assert_frozen_and_filtered(&xml, "R2");
     assert_eq!(
         w.audit_actions()
             .iter()

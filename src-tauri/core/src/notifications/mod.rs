@@ -184,6 +184,12 @@ pub fn subscription_changed(
             Some(after.quantity.to_string()),
         ),
         "renewed" => (Some(date(&before.ends_at)), Some(date(&after.ends_at))),
+        // "10 × Business Basic" → "3 × Business Standard" (a partial upgrade's
+        // new subscription) or "10 × Business Standard" (in place).
+        "upgraded" => (
+            Some(format!("{} × {}", before.quantity, before.service_title)),
+            Some(format!("{} × {}", after.quantity, after.service_title)),
+        ),
         "partner_of_record" => (
             Some(on_off(before.partner_of_record)),
             Some(on_off(after.partner_of_record)),

@@ -50,7 +50,16 @@ pub const CLOCK_RULES: &[ClockRule] = &[
         kind: "product_key_unredeemed",
         find: product_keys_unredeemed,
     },
+    ClockRule {
+        kind: KIND_AFTER_TERM,
+        find: after_term_steps_coming,
+    },
 ];
+
+/// A subscription is about to be disabled or its data deleted
+/// (`subscriptions::after_term`); the event names the coming step
+/// (`disabling`, `deleting`), a reminder as `expiring` is.
+pub const KIND_AFTER_TERM: &str = "after_term";
 
 type Found = (String, String, String, Option<String>);
 
@@ -258,4 +267,49 @@ fn product_keys_unredeemed(conn: &Connection, now: OffsetDateTime) -> Result<Vec
             ..Draft::default()
         })
         .collect())
+}
+
+/// Each step after the term, `notice_days` before it: the subscriptions in the
+/// step's status whose anchor puts the step within the notice. The due date
+/// is the step's (SQLite's `+N days` is the same 24-hour days as `add_days`),
+/// so each step notifies once.
+fn after_term_steps_coming(conn: &Connection, now: OffsetDateTime) -> Result<Vec<Draft>> {
+    let mut drafts = Vec::new();
+    for step in &crate::subscriptions::AFTER_TERM_STEPS {
+        let (column, days, event) = (step.anchor.column(), step.days, step.coming);
+        let due_sql = format!("strftime('%Y-%m-%dT%H:%M:%fZ', {column}, '+{days} days')");
+        let (from, to) = (
+            to_rfc3339(add_days(now, -days)?)?,
+            to_rfc3339(add_days(now, step.notice_days - days)?)?,
+        );
+        let found = rows(
+            conn,
+            &format!(
+                "SELECT s.id, c.company_name || ' — ' || cs.title, {due_sql}, s.customer_id
+                 FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+                 JOIN catalog_services cs ON cs.id = s.service_id
+                 WHERE s.status = '{status}' AND {column} > ?1 AND {column} <= ?2 AND {}",
+                not_made(&format!(
+                    "'{KIND_AFTER_TERM}:' || s.id || ':{event}:' || substr({due_sql}, 1, 10)"
+                )),
+                status = step.from.as_str(),
+            ),
+            params![from, to],
+        )?;
+        let next = crate::subscriptions::transition(step.from, step.event);
+        drafts.extend(
+            due_on(
+                found,
+                (KIND_AFTER_TERM, event, "subscription"),
+                |id, due| format!("{KIND_AFTER_TERM}:{id}:{event}:{due}"),
+            )
+            .into_iter()
+            .map(|draft| Draft {
+                from_value: Some(step.from.as_str().into()),
+                to_value: next.map(|n| n.as_str().into()),
+                ..draft
+            }),
+        );
+    }
+    Ok(drafts)
 }

@@ -488,6 +488,17 @@ fn everything_due(w: &World) {
     w.clock.advance(Duration::days(24));
     let id = subscription(w, &customer, "Microsoft 365 Business Basic", false, false);
     subscriptions::set_partner_of_record(&w.store, &w.clock, &w.admin, &id, true).unwrap();
+    // Cancelled: its data goes in seven days (the after-term notice).
+    let cancelled = subscription(w, &customer, "Exchange Online", false, false);
+    subscriptions::apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &cancelled,
+        SubscriptionEvent::Cancel,
+        "",
+    )
+    .unwrap();
     w.set_partner_id("1234567");
     let offer = OfferDraftInput {
         customer_id: Some(customer),

@@ -43,6 +43,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     )),
     M::up(include_str!("../../migrations/0016_licence_windows.sql")),
     M::up(include_str!(
+        "../../migrations/0017_states_after_the_term_and_upgrades.sql"
+    )),
+    M::up(include_str!(
         "../../migrations/0019_gdap_roles_groups_assignments.sql"
     )),
 ];

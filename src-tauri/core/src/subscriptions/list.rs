@@ -274,10 +274,11 @@ fn page(
         "SELECT {COLUMNS}, {key_column} FROM {from}{} ORDER BY {order} LIMIT ?",
         where_clause(&clauses)
     );
+    let key_at = COLUMNS.split(',').count();
     let mut rows = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(values.iter()), |r| {
-            Ok((subscription(r)?, r.get::<_, String>(22)?))
+            Ok((subscription(r)?, r.get::<_, String>(key_at)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let next_cursor =
@@ -311,7 +312,7 @@ struct ExportRow {
 }
 
 /// The subscription list's columns, for CSV and workbook alike.
-const EXPORT_COLUMNS: [Column<ExportRow>; 16] = [
+const EXPORT_COLUMNS: [Column<ExportRow>; 18] = [
     Column::new("customer", 30.0, |r| {
         Value::text(&r.subscription.customer_name)
     }),
@@ -341,6 +342,18 @@ const EXPORT_COLUMNS: [Column<ExportRow>; 16] = [
     Column::new("ends_at", 24.0, |r| Value::Time(&r.subscription.ends_at)),
     Column::new("decrease_window_closes_at", 24.0, |r| {
         Value::Time(&r.subscription.decrease_window_closes_at)
+    }),
+    // The steps after the term (decision 0042): what comes next and when the
+    // customer's data goes.
+    Column::new("next_status", 11.0, |r| match r.subscription.next_status {
+        Some(status) => Value::text(status.as_str()),
+        None => Value::Empty,
+    }),
+    Column::new("data_deleted_at", 24.0, |r| {
+        match r.subscription.data_deleted_at.as_deref() {
+            Some(at) => Value::Time(at),
+            None => Value::Empty,
+        }
     }),
     Column::new("monthly_price_per_licence", 16.0, |r| Value::Money {
         minor: r.price_minor,

@@ -1,5 +1,7 @@
-//! The subscription lifecycle as one transition table (DESIGN §3):
-//! pending → active ⇄ suspended → expired | cancelled.
+//! The subscription lifecycle as one transition table (DESIGN §3), with
+//! Microsoft's new-commerce states after the term (docs/decisions/0035, 0042):
+//! pending → active ⇄ suspended; active → expired → disabled → deleted;
+//! suspended → disabled → deleted; cancelled → deleted.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -12,8 +14,14 @@ pub enum SubscriptionStatus {
     Pending,
     Active,
     Suspended,
+    /// The term ended with auto-renew off: 30 days, users keep access, not billed.
     Expired,
     Cancelled,
+    /// After 30 days expired, or a suspended term's end: only admins reach
+    /// the data, until it is deleted (term end + 120 days).
+    Disabled,
+    /// The customer's data is gone; the row stays as history.
+    Deleted,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -31,15 +39,23 @@ pub enum SubscriptionEvent {
     Renewed,
     /// Clock: the term ended without auto-renew (or a trial ended).
     Ended,
+    /// Clock: 30 days expired, or a suspended term ended.
+    Disable,
+    /// Clock: the data's time is up (disabled 90 days, or cancelled 7 days).
+    Delete,
+    /// Staff move licences to a higher SKU on the catalog's conversion path.
+    Upgrade,
 }
 
 impl SubscriptionStatus {
-    pub const ALL: [SubscriptionStatus; 5] = [
+    pub const ALL: [SubscriptionStatus; 7] = [
         SubscriptionStatus::Pending,
         SubscriptionStatus::Active,
         SubscriptionStatus::Suspended,
         SubscriptionStatus::Expired,
         SubscriptionStatus::Cancelled,
+        SubscriptionStatus::Disabled,
+        SubscriptionStatus::Deleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +65,8 @@ impl SubscriptionStatus {
             SubscriptionStatus::Suspended => "suspended",
             SubscriptionStatus::Expired => "expired",
             SubscriptionStatus::Cancelled => "cancelled",
+            SubscriptionStatus::Disabled => "disabled",
+            SubscriptionStatus::Deleted => "deleted",
         }
     }
 
@@ -64,6 +82,8 @@ impl SubscriptionStatus {
             SubscriptionStatus::Suspended => "zawieszona",
             SubscriptionStatus::Expired => "wygasła",
             SubscriptionStatus::Cancelled => "anulowana",
+            SubscriptionStatus::Disabled => "wyłączona",
+            SubscriptionStatus::Deleted => "usunięta",
         }
     }
 
@@ -79,7 +99,7 @@ impl SubscriptionStatus {
 }
 
 impl SubscriptionEvent {
-    pub const ALL: [SubscriptionEvent; 7] = [
+    pub const ALL: [SubscriptionEvent; 10] = [
         SubscriptionEvent::Suspend,
         SubscriptionEvent::Reactivate,
         SubscriptionEvent::Cancel,
@@ -87,6 +107,9 @@ impl SubscriptionEvent {
         SubscriptionEvent::Started,
         SubscriptionEvent::Renewed,
         SubscriptionEvent::Ended,
+        SubscriptionEvent::Disable,
+        SubscriptionEvent::Delete,
+        SubscriptionEvent::Upgrade,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +121,9 @@ impl SubscriptionEvent {
             SubscriptionEvent::Started => "started",
             SubscriptionEvent::Renewed => "renewed",
             SubscriptionEvent::Ended => "expired",
+            SubscriptionEvent::Disable => "disabled",
+            SubscriptionEvent::Delete => "deleted",
+            SubscriptionEvent::Upgrade => "upgraded",
         }
     }
 
@@ -111,6 +137,9 @@ impl SubscriptionEvent {
             SubscriptionEvent::Started => "rozpocząć",
             SubscriptionEvent::Renewed => "odnowić",
             SubscriptionEvent::Ended => "zakończyć",
+            SubscriptionEvent::Disable => "wyłączyć",
+            SubscriptionEvent::Delete => "usunąć",
+            SubscriptionEvent::Upgrade => "uaktualnić",
         }
     }
 }
@@ -129,7 +158,13 @@ pub fn transition(
         (S::Pending | S::Active | S::Suspended, E::Cancel) => Some(S::Cancelled),
         (S::Active, E::ConvertTrial) => Some(S::Active),
         (S::Active, E::Renewed) => Some(S::Active),
-        (S::Active | S::Suspended, E::Ended) => Some(S::Expired),
+        (S::Active, E::Upgrade) => Some(S::Active),
+        // A suspended term's end disables it at once (users had no access
+        // already); an active one expires first (0035, 0042: Microsoft's
+        // Suspended section says "expired", its Disabled section "disabled").
+        (S::Active, E::Ended) => Some(S::Expired),
+        (S::Suspended | S::Expired, E::Disable) => Some(S::Disabled),
+        (S::Disabled | S::Cancelled, E::Delete) => Some(S::Deleted),
         _ => None,
     }
 }

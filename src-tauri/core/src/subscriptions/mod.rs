@@ -2,6 +2,9 @@
 //! changed by staff within Microsoft's rules, renewed or ended by the clock.
 //! Every change keeps a history row (who, when, from, to, why) and an audit entry.
 
+mod after_term;
+#[cfg(test)]
+mod after_term_tests;
 mod list;
 mod lots;
 mod machine;
@@ -12,6 +15,9 @@ mod tests;
 mod windows;
 #[cfg(test)]
 mod windows_tests;
+mod upgrade;
+#[cfg(test)]
+mod upgrade_tests;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -32,6 +38,7 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate;
 
+pub(crate) use after_term::STEPS as AFTER_TERM_STEPS;
 pub use list::{
     export_list, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort, LIVE_SUBSCRIPTIONS,
 };
@@ -42,6 +49,7 @@ pub use windows::{
     lock_offer_price, quote_quantity, Amounts, Cancellation, QuantityQuote, RefundableQuantity,
     RefundableQuantityDetail, Windows,
 };
+pub use upgrade::{upgrade, upgrade_targets, UpgradeInput, UpgradeOutcome, UpgradeTarget};
 
 /// Most licences one subscription may hold: the limit of a SKU the offer
 /// matrix has no row for (with a row, its ceilings apply too: `catalog::seats`).
@@ -83,6 +91,24 @@ pub struct Subscription {
     /// Cancelled within the decrease window: Microsoft refunds it.
     pub refundable: bool,
     pub created_at: String,
+    /// The status the clock moves it to next (expired, disabled, deleted),
+    /// when one is due without anyone acting.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_status: Option<SubscriptionStatus>,
+    /// When [`Self::next_status`] comes.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_status_at: Option<String>,
+    /// When the customer's data goes (or went), if nothing changes: term end
+    /// + 120 days, or the cancellation + 7 days; absent while it renews.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_deleted_at: Option<String>,
+    /// The subscription a partial upgrade split this one from.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgraded_from: Option<String>,
 }
 
 /// One row of a subscription's history.
@@ -92,7 +118,7 @@ pub struct SubscriptionChange {
     pub at: String,
     pub actor_name: String,
     /// created, quantity, suspended, reactivated, cancelled, converted, started,
-    /// renewed, expired, auto_renew, partner_of_record.
+    /// renewed, expired, disabled, deleted, upgraded, auto_renew, partner_of_record.
     pub kind: String,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,7 +184,7 @@ pub struct TrialConversion {
 const COLUMNS: &str = "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
     s.quantity, s.term, s.billing_plan, s.auto_renew, s.starts_at, s.term_started_at, s.ends_at,
     s.source, s.partner_of_record, s.cancelled_at, s.refundable, s.created_at, cs.decrease_window_days,
-    s.partner_of_record_at, s.partner_of_record_by";
+    s.partner_of_record_at, s.partner_of_record_by, s.upgraded_from";
 const FROM: &str = "subscriptions s JOIN customers c ON c.id = s.customer_id
     JOIN catalog_services cs ON cs.id = s.service_id";
 
@@ -174,7 +200,7 @@ fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
     .and_then(|t| term::decrease_window_closes(t, window_days).ok())
     .and_then(|t| to_rfc3339(t).ok())
     .unwrap_or_default();
-    Ok(Subscription {
+    let mut s = Subscription {
         id: row.get(0)?,
         customer_id: row.get(1)?,
         customer_name: row.get(2)?,
@@ -203,7 +229,13 @@ fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
         cancelled_at: row.get(16)?,
         refundable: row.get(17)?,
         created_at: row.get(18)?,
-    })
+        next_status: None,
+        next_status_at: None,
+        data_deleted_at: None,
+        upgraded_from: row.get(22)?,
+    };
+    after_term::fill(&mut s);
+    Ok(s)
 }
 
 pub(crate) fn load(conn: &Connection, id: &str) -> Result<Subscription> {
@@ -591,6 +623,11 @@ fn refuse_event(s: &Subscription, event: SubscriptionEvent) -> Error {
         "{title} for {customer} is {status}; it cannot be {done}",
         "Subskrypcja {title} klienta {customer} ma stan „{status_pl}”; nie można jej {done_pl}"
     ))
+}
+
+/// The YYYY-MM-DD of a stored instant.
+fn date_of(text: &str) -> &str {
+    text.get(..10).unwrap_or(text)
 }
 
 /// " (a trial)" after a trial's status, in English and Polish; empty otherwise.
@@ -1190,9 +1227,10 @@ fn system() -> ActorRef {
 }
 
 /// Applies what the clock makes due: pending subscriptions start, and at the
-/// end of a term a subscription renews (auto-renew on, not a trial, not
-/// suspended) for whole terms until its end is in the future, or expires.
-/// Run at start and hourly, like the relationships' clock.
+/// end of an active term a subscription renews (auto-renew on, not a trial)
+/// for whole terms until its end is in the future, or expires; then the
+/// steps after the term ([`after_term`]). Run at start and hourly, like the
+/// relationships' clock.
 pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
     let now = clock.now();
     let now_text = to_rfc3339(now)?;
@@ -1201,7 +1239,7 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM {FROM}
                  WHERE (s.status = 'pending' AND s.starts_at <= ?1)
-                    OR (s.status IN ('active', 'suspended') AND s.ends_at <= ?1)"
+                    OR (s.status = 'active' AND s.ends_at <= ?1)"
             ))?
             .query_map([&now_text], subscription)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1267,6 +1305,9 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
             ids.push(s.id.clone());
             ids.push(s.customer_id.clone());
         }
+        // A suspended term's end and the steps after the term (expired,
+        // disabled, deleted) are after_term's, including what this run expired.
+        after_term::apply(tx, clock, now, &mut ids)?;
         Ok((!ids.is_empty()).then_some(Change {
             entity: Entity::Subscription,
             ids,

@@ -46,9 +46,13 @@ active --cancelled--> cancelled
 active --converted--> active
 active --renewed--> active
 active --expired--> expired
+active --upgraded--> active
 suspended --reactivated--> active
 suspended --cancelled--> cancelled
-suspended --expired--> expired
+suspended --disabled--> disabled
+expired --disabled--> disabled
+cancelled --deleted--> deleted
+disabled --deleted--> deleted
 "
     );
 }
@@ -261,10 +265,11 @@ fn without_auto_renew_the_term_ends_and_a_long_closed_app_renews_whole_terms() {
     .unwrap();
     w.clock.set(datetime!(2028-01-10 00:00 UTC));
     apply_clock(&w.store, &w.clock).unwrap();
-    let ended = get(&w.store, &w.clock, &w.admin, &ending.id)
-        .unwrap()
-        .subscription;
-    assert_eq!(ended.status, SubscriptionStatus::Expired);
+    let ended = get(&w.store, &w.clock, &w.admin, &ending.id).unwrap();
+    // Ended on 2027-11-25, so more than 30 days expired: already disabled.
+    assert_eq!(ended.subscription.status, SubscriptionStatus::Disabled);
+    let kinds: Vec<&str> = ended.history.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(kinds, ["created", "expired", "disabled"]);
     let renewed = get(&w.store, &w.clock, &w.admin, &monthly.id)
         .unwrap()
         .subscription;
@@ -756,6 +761,18 @@ fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
         starts_at: Some(to_rfc3339(w.clock.now() + Duration::days(10)).unwrap()),
         ..input(&alfa, &e3, 5)
     });
+    // By now the first cancellation's data is deleted and the ended ones are
+    // disabled; one more cancelled keeps every status in the set.
+    let late = add_one(input(&beta, &basic, 1));
+    apply_event(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &late,
+        SubscriptionEvent::Cancel,
+        "",
+    )
+    .unwrap();
 
     // The tally the triggers keep is what counting every row gives.
     let (tally, recount) = w
@@ -788,7 +805,7 @@ fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
         })
         .unwrap();
     assert_eq!(tally, recount);
-    assert_eq!(tally.iter().map(|t| t.4).sum::<i64>(), 9);
+    assert_eq!(tally.iter().map(|t| t.4).sum::<i64>(), 10);
 
     let all = every_subscription(&w);
     let statuses: Vec<_> = all.iter().map(|s| s.status).collect();
@@ -872,7 +889,10 @@ fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
             }
         }
     }
-    assert_eq!(checked, 2 * 3 * 6 * 3 * 3 * 2 * 2);
+    assert_eq!(
+        checked,
+        2 * 3 * (SubscriptionStatus::ALL.len() + 1) * 3 * 3 * 2 * 2
+    );
 }
 
 #[test]

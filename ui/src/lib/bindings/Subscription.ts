@@ -21,4 +21,22 @@ partner_of_record_by?: string, cancelled_at?: string,
 /**
  * Cancelled within the decrease window: Microsoft refunds it.
  */
-refundable: boolean, created_at: string, };
+refundable: boolean, created_at: string, 
+/**
+ * The status the clock moves it to next (expired, disabled, deleted),
+ * when one is due without anyone acting.
+ */
+next_status?: SubscriptionStatus, 
+/**
+ * When [`Self::next_status`] comes.
+ */
+next_status_at?: string, 
+/**
+ * When the customer's data goes (or went), if nothing changes: term end
+ * + 120 days, or the cancellation + 7 days; absent while it renews.
+ */
+data_deleted_at?: string, 
+/**
+ * The subscription a partial upgrade split this one from.
+ */
+upgraded_from?: string, };

@@ -620,5 +620,25 @@ pub(super) fn direct_paths() -> Vec<Path> {
             },
             effect: trial_converted,
         },
+        Path {
+            name: "subscription: part of it upgraded along a conversion path",
+            on: On::Customer,
+            asks: &[Gate(SUBSCRIPTIONS)],
+            audit: "subscription.upgrade",
+            seed: |f, s| s.subscription = Some(f.subscription(s.customer(), &f.basic, false)),
+            run: |f, actor, s| {
+                let input = subscriptions::UpgradeInput {
+                    service_id: f.w.service("Microsoft 365 Business Standard").id,
+                    quantity: 2,
+                };
+                let id = s.subscription.as_deref().unwrap();
+                subscriptions::upgrade(&f.w.store, &f.w.clock, actor, id, &input).map(drop)
+            },
+            effect: |f, s| {
+                let sql =
+                    "SELECT count(*) FROM subscriptions WHERE upgraded_from = ?1 AND quantity = 2";
+                assert_eq!(f.count(sql, s.subscription.as_deref().unwrap()), 1);
+            },
+        },
     ]
 }
