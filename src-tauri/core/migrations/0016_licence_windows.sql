@@ -9,7 +9,7 @@ CREATE TABLE subscription_licence_lots (
     id               INTEGER PRIMARY KEY,
     subscription_id  TEXT NOT NULL REFERENCES subscriptions (id),
     how              TEXT NOT NULL
-        CHECK (how IN ('purchase', 'renewal', 'conversion', 'increase', 'product_key', 'migrated')),
+        CHECK (how IN ('purchase', 'renewal', 'conversion', 'increase', 'product_key', 'upgrade', 'migrated')),
     quantity         INTEGER NOT NULL CHECK (quantity > 0),
     remaining        INTEGER NOT NULL CHECK (remaining BETWEEN 0 AND quantity),
     -- RFC 3339 UTC, stored form. The window is kept as written: a later edit

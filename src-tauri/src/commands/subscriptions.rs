@@ -3,7 +3,8 @@ use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::subscriptions::{
     self, QuantityQuote, Subscription, SubscriptionDetail, SubscriptionEvent, SubscriptionInput,
-    SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeOutcome, UpgradeTarget,
+    SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeOutcome,
+    UpgradeTarget,
 };
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};

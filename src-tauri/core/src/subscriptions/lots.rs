@@ -32,6 +32,8 @@ pub enum LotOrigin {
     Increase,
     /// Licences a redeemed product key added.
     ProductKey,
+    /// Licences a partial upgrade moved here from the parent subscription.
+    Upgrade,
     /// The count a subscription had when lots began to be kept (migration 0016).
     Migrated,
 }
@@ -44,6 +46,7 @@ impl LotOrigin {
             LotOrigin::Conversion => "conversion",
             LotOrigin::Increase => "increase",
             LotOrigin::ProductKey => "product_key",
+            LotOrigin::Upgrade => "upgrade",
             LotOrigin::Migrated => "migrated",
         }
     }
@@ -55,6 +58,7 @@ impl LotOrigin {
             LotOrigin::Conversion,
             LotOrigin::Increase,
             LotOrigin::ProductKey,
+            LotOrigin::Upgrade,
         ]
         .into_iter()
         .find(|o| o.as_str() == text)
@@ -257,7 +261,14 @@ pub(crate) fn charge(term: &Term<'_>, lot: &NewLot) -> Result<(Option<Money>, u3
 /// price is known.
 pub(crate) fn insert(conn: &Connection, term: &Term<'_>, lot: &NewLot) -> Result<Option<Money>> {
     let at = lot.at.max(term.started);
-    let until = decrease_window_closes(at, window_days(conn, term.service_id)?)?;
+    // A partial upgrade's licences inherit the parent's window (decision 0042):
+    // it runs from the term's start, not from the move.
+    let window_from = if lot.origin == LotOrigin::Upgrade {
+        term.started
+    } else {
+        at
+    };
+    let until = decrease_window_closes(window_from, window_days(conn, term.service_id)?)?;
     let (amount, days, term_days) = charge(term, lot)?;
     conn.prepare_cached(
         "INSERT INTO subscription_licence_lots (subscription_id, how, quantity, remaining,
@@ -323,5 +334,41 @@ pub(crate) fn set_term_price(conn: &Connection, s: &Subscription, price: &Money)
          WHERE subscription_id = ?3 AND added_at >= ?4 AND how IN ('purchase', 'conversion')",
         params![price.amount_minor, price.currency, s.id, s.term_started_at],
     )?;
+    Ok(())
+}
+
+/// Moves `count` licences of `from`'s current term to `to`, the subscription a
+/// partial upgrade made (decisions 0041, 0042). They leave the parent's lots
+/// whose windows have closed first, then the open ones closing soonest, so the
+/// parent keeps what it may still remove for as long as it can; nothing is
+/// refunded (an upgrade is not a removal). On `to` they are one lot at the
+/// target's catalog price, whose window is the parent's term window.
+pub(crate) fn move_to_upgrade(
+    conn: &Connection,
+    from: &Subscription,
+    to: &Subscription,
+    count: u32,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let lots = of_term(conn, from, now)?;
+    let mut order: Vec<&Lot> = lots
+        .iter()
+        .filter(|l| !l.shown.open && l.shown.remaining > 0)
+        .collect();
+    order.extend(removable_order(&lots));
+    for (lot, taken) in plan(&order, count) {
+        conn.prepare_cached(
+            "UPDATE subscription_licence_lots SET remaining = remaining - ?1 WHERE id = ?2",
+        )?
+        .execute(params![taken, lot.id])?;
+    }
+    let unit_price = catalog_price(conn, &to.service_id, &to_rfc3339(now)?)?;
+    let lot = NewLot {
+        origin: LotOrigin::Upgrade,
+        quantity: count,
+        at: now,
+        unit_price,
+    };
+    insert(conn, &Term::of(to)?, &lot)?;
     Ok(())
 }

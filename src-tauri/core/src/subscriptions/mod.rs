@@ -12,12 +12,12 @@ mod prorate;
 mod term;
 #[cfg(test)]
 mod tests;
-mod windows;
-#[cfg(test)]
-mod windows_tests;
 mod upgrade;
 #[cfg(test)]
 mod upgrade_tests;
+mod windows;
+#[cfg(test)]
+mod windows_tests;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -45,11 +45,11 @@ pub use list::{
 pub use lots::{LicenceLot, LotOrigin};
 pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
 pub use term::{add_term, check_billing_plan, TERMS};
+pub use upgrade::{upgrade, upgrade_targets, UpgradeInput, UpgradeOutcome, UpgradeTarget};
 pub use windows::{
     lock_offer_price, quote_quantity, Amounts, Cancellation, QuantityQuote, RefundableQuantity,
     RefundableQuantityDetail, Windows,
 };
-pub use upgrade::{upgrade, upgrade_targets, UpgradeInput, UpgradeOutcome, UpgradeTarget};
 
 /// Most licences one subscription may hold: the limit of a SKU the offer
 /// matrix has no row for (with a row, its ceilings apply too: `catalog::seats`).

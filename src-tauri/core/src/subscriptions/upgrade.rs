@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    check_quantity, load, record_change, refuse_event, target, transition, Subscription,
+    check_quantity, load, lots, record_change, refuse_event, target, transition, Subscription,
     SubscriptionEvent,
 };
 use crate::access::{
@@ -207,8 +207,8 @@ fn upgrade_in_place(
 
 /// A partial upgrade: `quantity` licences leave `s` for a new subscription
 /// of the target, coterminous with `s` and inside its cancellation window
-/// (the same `term_started_at`). The one place an upgrade moves licences:
-/// per-addition licence lots, when they exist, move here with them.
+/// (the same `term_started_at`); its licence lots follow in
+/// [`lots::move_to_upgrade`].
 fn split_off(
     tx: &Connection,
     who: &ActorRef,
@@ -294,7 +294,9 @@ pub fn upgrade(
                 None
             } else {
                 let new_id = split_off(tx, &who, &before, &to, input.quantity, &now_text)?;
-                Some(load(tx, &new_id)?)
+                let created = load(tx, &new_id)?;
+                lots::move_to_upgrade(tx, &before, &created, input.quantity, clock.now())?;
+                Some(created)
             };
             let upgraded = load(tx, &id)?;
             crate::notifications::subscription_changed(tx, clock, &before, &upgraded, event)?;

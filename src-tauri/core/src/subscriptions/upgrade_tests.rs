@@ -336,3 +336,59 @@ fn an_upgrade_needs_full_access_to_the_customer() {
     assert_eq!(refused.code(), ErrorCode::Forbidden);
     assert_eq!(refused.reason(), Some("full_customer_access_required"));
 }
+
+/// Refundable total and the sum of what the lots still hold.
+fn windows_of(w: &World, id: &str) -> (u32, u32, u32) {
+    let d = get(&w.store, &w.clock, &w.admin, id).unwrap();
+    let held: u32 = d.windows.lots.iter().map(|l| l.remaining).sum();
+    (
+        d.windows.refundable_quantity.total,
+        held,
+        d.subscription.quantity,
+    )
+}
+
+#[test]
+fn a_partial_upgrade_moves_licence_lots_and_the_new_ones_keep_the_parents_window() {
+    let w = world();
+    let (customer, _) = w.active_customer("Alfa", "alfa", &[]);
+    let s = basic_of(&w, &customer, 10);
+    let standard = service(&w, "Microsoft 365 Business Standard");
+    // Day 2: the purchase's window is open; 3 move, the parent may still remove 7.
+    w.clock.advance(Duration::days(2));
+    let (outcome, _) =
+        upgrade(&w.store, &w.clock, &w.admin, &s.id, &move_to(&standard, 3)).unwrap();
+    let new = outcome.created.expect("a new one");
+    assert_eq!(windows_of(&w, &s.id), (7, 7, 7));
+    assert_eq!(windows_of(&w, &new.id), (3, 3, 3));
+    let lot = get(&w.store, &w.clock, &w.admin, &new.id)
+        .unwrap()
+        .windows
+        .lots
+        .pop()
+        .unwrap();
+    assert_eq!(lot.origin, LotOrigin::Upgrade);
+    assert_eq!(
+        lot.removable_until, s.decrease_window_closes_at,
+        "the parent's window, not seven days from the move"
+    );
+    // Day 8: every window closed; an addition then a second upgrade takes the
+    // closed licences first, so the addition stays removable.
+    w.clock.advance(Duration::days(6));
+    change_quantity(&w.store, &w.clock, &w.admin, &s.id, 9, "").unwrap();
+    assert_eq!(windows_of(&w, &s.id), (2, 9, 9));
+    let (outcome, _) =
+        upgrade(&w.store, &w.clock, &w.admin, &s.id, &move_to(&standard, 4)).unwrap();
+    let later = outcome.created.expect("a new one");
+    assert_eq!(windows_of(&w, &s.id), (2, 5, 5));
+    assert_eq!(
+        windows_of(&w, &later.id),
+        (0, 4, 4),
+        "the parent's window closed"
+    );
+    // Moving into the addition's licences once the closed ones are gone.
+    let (outcome, _) =
+        upgrade(&w.store, &w.clock, &w.admin, &s.id, &move_to(&standard, 4)).unwrap();
+    assert!(outcome.created.is_some());
+    assert_eq!(windows_of(&w, &s.id), (1, 1, 1));
+}

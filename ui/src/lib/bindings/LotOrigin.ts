@@ -3,4 +3,4 @@
 /**
  * How a lot's licences came.
  */
-export type LotOrigin = "purchase" | "renewal" | "conversion" | "increase" | "product_key" | "migrated";
+export type LotOrigin = "purchase" | "renewal" | "conversion" | "increase" | "product_key" | "upgrade" | "migrated";
