@@ -41,6 +41,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0015_customer_partner_relationship.sql"
     )),
+    M::up(include_str!(
+        "../../migrations/0018_trial_conversion_and_por_workloads.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -23,7 +23,7 @@ const OLD: [&str; 4] = [
 /// Tables created after 0011, whose instants were only ever written in the
 /// fixed form (by `to_rfc3339` or a migration's literal in that form):
 /// catalog_prices (0013, decision 0038), offer_matrix (0014, decision 0040).
-const BORN_FIXED: &[&str] = &["catalog_prices", "offer_matrix"];
+const BORN_FIXED: &[&str] = &["catalog_prices", "offer_matrix", "partner_of_record_claims"];
 
 fn is_instant(column: &str) -> bool {
     column == "at" || column.ends_with("_at")

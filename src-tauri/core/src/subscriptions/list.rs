@@ -274,10 +274,12 @@ fn page(
         "SELECT {COLUMNS}, {key_column} FROM {from}{} ORDER BY {order} LIMIT ?",
         where_clause(&clauses)
     );
+    // The sort key follows the subscription's own columns.
+    let key_at = COLUMNS.split(',').count();
     let mut rows = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(values.iter()), |r| {
-            Ok((subscription(r)?, r.get::<_, String>(22)?))
+            Ok((subscription(r)?, r.get::<_, String>(key_at)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let next_cursor =

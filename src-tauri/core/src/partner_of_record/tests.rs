@@ -1,0 +1,1 @@
+//! Partner of record per workload: tests.
