@@ -8,6 +8,7 @@ import type { ScreenId } from "./router.svelte";
 const EVENTS = new Set([
   "partner_of_record", "quantity", "suspend", "reactivate", "cancel", "auto_renew", "convert_trial",
   "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed", "failed",
+  "converted", "conversion_refused",
 ]);
 
 const SWITCHES = new Set(["partner_of_record", "auto_renew"]);
