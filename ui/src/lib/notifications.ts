@@ -8,7 +8,7 @@ import type { ScreenId } from "./router.svelte";
 const EVENTS = new Set([
   "partner_of_record", "quantity", "suspend", "reactivate", "cancel", "auto_renew", "convert_trial",
   "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed", "failed",
-  "converted", "conversion_refused",
+  "converted", "conversion_refused", "conversion_scheduled", "conversion_cleared",
 ]);
 
 const SWITCHES = new Set(["partner_of_record", "auto_renew"]);

@@ -70,7 +70,7 @@ fn a_claim_makes_the_partner_of_record_of_every_subscription_in_that_workload_on
     );
 
     let (claims, change) = claim(&w.store, &w.clock, &w.admin, &customer, "microsoft_365").unwrap();
-    assert_eq!(change.ids, [customer.clone()]);
+    assert_eq!(change.ids, std::slice::from_ref(&customer));
     let suite = claims
         .iter()
         .find(|c| c.workload == "microsoft_365")
@@ -249,7 +249,9 @@ fn the_migration_turns_each_flagged_subscription_into_a_claim_for_its_workload()
     drop(conn);
     let clock = crate::clock::ManualClock::at(time::macros::datetime!(2026-11-25 09:00:00 UTC));
     let store = Store::open_with(&path, &migrations(), latest_version(), &clock).unwrap();
-    let (claims, trial): (Vec<(String, String, String, String, String)>, (u32, u32)) = store
+    /// (customer, workload, state, claimed at, claimed by).
+    type ClaimRow = (String, String, String, String, String);
+    let (claims, trial): (Vec<ClaimRow>, (u32, u32)) = store
         .read(|c| {
             let claims = c
                 .prepare(

@@ -955,6 +955,8 @@ export const en = {
   "subscription.change.conversion_refused": "Conversion to paid refused",
   "notifications.event.converted": "Trial converted to a paid subscription",
   "notifications.event.conversion_refused": "Trial conversion refused: {to}",
+  "notifications.event.conversion_scheduled": "Conversion to paid scheduled: {to}",
+  "notifications.event.conversion_cleared": "Conversion to paid switched off: the trial will just end",
   "customer.tab.por": "Partner of record",
   "por.intro": "Microsoft records the partner of record per workload. The customer is told of a claim and may decline it at any time.",
   "por.workload": "Workload",

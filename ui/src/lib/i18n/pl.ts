@@ -956,6 +956,8 @@ export const pl: Record<MessageKey, string> = {
   "subscription.change.conversion_refused": "Zamiana na płatną odrzucona",
   "notifications.event.converted": "Wersja próbna zamieniona na płatną subskrypcję",
   "notifications.event.conversion_refused": "Zamiana wersji próbnej odrzucona: {to}",
+  "notifications.event.conversion_scheduled": "Zaplanowano zamianę na płatną: {to}",
+  "notifications.event.conversion_cleared": "Wyłączono zamianę na płatną: wersja próbna po prostu wygaśnie",
   "customer.tab.por": "Zarejestrowany partner (POR)",
   "por.intro": "Microsoft przypisuje zarejestrowanego partnera (POR) osobno dla każdego obciążenia. Klient dostaje powiadomienie o zgłoszeniu i może je w każdej chwili odrzucić.",
   "por.workload": "Obciążenie",
