@@ -1357,6 +1357,21 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
         seeding_progress("subscriptions by SQL", written, total, started)?;
     }
     eprintln!();
+    // The partner of record is a claim per customer and workload now (0018,
+    // decision 0044): the flag the seeder sets becomes one, as the migration does.
+    store.write(|tx| {
+        tx.execute(
+            "INSERT OR IGNORE INTO partner_of_record_claims (customer_id, workload, state,
+                 claimed_at, claimed_by, changed_at, changed_by)
+             SELECT s.customer_id, cw.workload, 'claimed', min(s.partner_of_record_at),
+                 s.partner_of_record_by, min(s.partner_of_record_at), s.partner_of_record_by
+             FROM subscriptions s JOIN catalog_workloads cw ON cw.service_id = s.service_id
+             WHERE s.partner_of_record = 1 AND cw.workload IS NOT NULL
+             GROUP BY s.customer_id, cw.workload",
+            [],
+        )?;
+        Ok(())
+    })?;
     lines.push(format!(
         "- {written} subscriptions by SQL ({history} history rows; the partner-of-record \
          notifications of the last {RETENTION_DAYS} days with them): {:.2} s",
@@ -1599,25 +1614,28 @@ fn core_sample(
         }
     }
     // Subscriptions and their changes, in time order.
-    let add = |c: &Cust, s: &Svc, quantity, term: Option<&str>, starts: Option<String>, trial| {
-        subscriptions::add(
-            store,
-            &clock,
-            actor,
-            &SubscriptionInput {
-                customer_id: c.id.clone(),
-                service_id: s.id.clone(),
-                quantity,
-                term: term.map(str::to_owned),
-                billing_plan: term
-                    .map(|t| if t == "P1M" { "monthly" } else { "annual" }.to_owned()),
-                starts_at: starts,
-                auto_renew: true,
-                trial,
-            },
-        )
-        .map(|(s, _)| s.id)
-    };
+    let add =
+        |c: &Cust, s: &Svc, quantity, term: Option<&str>, starts: Option<String>, trial: bool| {
+            subscriptions::add(
+                store,
+                &clock,
+                actor,
+                &SubscriptionInput {
+                    customer_id: c.id.clone(),
+                    service_id: s.id.clone(),
+                    quantity,
+                    term: term.map(str::to_owned),
+                    billing_plan: term
+                        .map(|t| if t == "P1M" { "monthly" } else { "annual" }.to_owned()),
+                    starts_at: starts,
+                    // A trial with auto-renew on schedules its conversion; the
+                    // seeder writes trials without one, so these have none either.
+                    auto_renew: !trial,
+                    trial,
+                },
+            )
+            .map(|(s, _)| s.id)
+        };
     let at = |when: OffsetDateTime| clock.set(when);
     at(NOW - days(200));
     let mut paid = Vec::new();

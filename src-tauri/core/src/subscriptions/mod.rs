@@ -316,7 +316,7 @@ pub fn get(
     })
 }
 
-pub(crate) fn check_quantity(quantity: u32) -> Result<u32> {
+fn check_quantity(quantity: u32) -> Result<u32> {
     if quantity == 0 || quantity > MAX_QUANTITY {
         return Err(Error::validation(
             "quantity",
@@ -329,7 +329,7 @@ pub(crate) fn check_quantity(quantity: u32) -> Result<u32> {
     Ok(quantity)
 }
 
-pub(super) struct CatalogTerms {
+struct CatalogTerms {
     title: String,
     product_id: String,
     sku_id: String,
@@ -469,9 +469,9 @@ pub fn insert(
         "INSERT INTO subscriptions (id, customer_id, service_id, status, trial, began_as_trial,
              quantity, term, billing_plan, auto_renew, starts_at, term_started_at, ends_at,
              source, created_at, updated_at, conversion_quantity, conversion_term,
-             conversion_billing_plan)
+             conversion_billing_plan, conversion_auto_renew)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?13, ?14, ?15,
-             ?16)",
+             ?16, ?17)",
         params![
             id,
             customer_id,
@@ -488,7 +488,8 @@ pub fn insert(
             now_text,
             conversion.as_ref().map(|c| c.quantity),
             conversion.as_ref().map(|c| c.term.as_str()),
-            conversion.as_ref().map(|c| c.billing_plan.as_str())
+            conversion.as_ref().map(|c| c.billing_plan.as_str()),
+            conversion.as_ref().is_none_or(|c| c.auto_renew)
         ],
     )?;
     record_change(
@@ -537,7 +538,7 @@ pub fn add(
 
 /// Runs one staff change on a subscription: the customer gate for `action`,
 /// the work, a history row and an audit entry with before and after.
-pub(crate) fn change_subscription(
+fn change_subscription(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
@@ -572,7 +573,7 @@ pub(crate) fn change_subscription(
     Ok((after, change))
 }
 
-pub(crate) fn refuse_event(s: &Subscription, event: SubscriptionEvent) -> Error {
+fn refuse_event(s: &Subscription, event: SubscriptionEvent) -> Error {
     let (title, customer) = (&s.service_title, &s.customer_name);
     let (status, status_pl) = (s.status.as_str(), s.status.describe_pl());
     let (done, done_pl) = (event.as_str(), event.describe_pl());
@@ -1136,7 +1137,7 @@ pub fn export_as(
     })
 }
 
-pub(crate) fn system() -> ActorRef {
+fn system() -> ActorRef {
     ActorRef {
         id: None,
         name: "Partnerdesk (clock)".into(),
