@@ -2288,12 +2288,17 @@ fn check_shapes(
 // ---------------------------------------------------------------------------
 
 /// `subscriptions::list`'s columns and joins (`subscriptions/mod.rs`).
-const SUB_COLUMNS: &str = "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
+const SUB_COLUMNS: &str =
+    "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
     s.quantity, s.term, s.billing_plan, s.auto_renew, s.starts_at, s.term_started_at, s.ends_at,
-    s.source, s.partner_of_record, s.cancelled_at, s.refundable, s.created_at, cs.decrease_window_days,
-    s.partner_of_record_at, s.partner_of_record_by";
+    s.source, por.customer_id IS NOT NULL, s.cancelled_at, s.refundable, s.created_at,
+    cs.decrease_window_days, por.claimed_at, por.claimed_by, s.conversion_quantity,
+    s.conversion_term, s.conversion_billing_plan, s.conversion_auto_renew";
 const SUB_FROM: &str = "subscriptions s JOIN customers c ON c.id = s.customer_id
-    JOIN catalog_services cs ON cs.id = s.service_id";
+    JOIN catalog_services cs ON cs.id = s.service_id
+    LEFT JOIN catalog_workloads cw ON cw.service_id = s.service_id
+    LEFT JOIN partner_of_record_claims por ON por.customer_id = s.customer_id
+        AND por.workload = cw.workload AND por.state = 'claimed'";
 
 /// The two statements `subscriptions::list` runs for a query
 /// (`subscriptions/list.rs`, keep in step): the total and the page.
@@ -2468,10 +2473,12 @@ fn raw_page(conn: &Connection, sql: &ListSql) -> BenchResult<(u32, Vec<(String, 
     let total = conn
         .prepare_cached(&sql.count)?
         .query_row(params_from_iter(sql.count_params.iter()), |r| r.get(0))?;
+    // The sort key follows the subscription's own columns.
+    let key_at = SUB_COLUMNS.split(',').count();
     let rows = conn
         .prepare_cached(&sql.page)?
         .query_map(params_from_iter(sql.page_params.iter()), |r| {
-            Ok((r.get(0)?, r.get(22)?))
+            Ok((r.get(0)?, r.get(key_at)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((total, rows))
@@ -2609,7 +2616,10 @@ fn clock_statements(
             "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
              FROM subscriptions s JOIN customers c ON c.id = s.customer_id
              JOIN catalog_services cs ON cs.id = s.service_id
-             WHERE s.partner_of_record = 1 AND +s.status IN ('active', 'suspended')
+             JOIN catalog_workloads cw ON cw.service_id = s.service_id
+             JOIN partner_of_record_claims por ON por.customer_id = s.customer_id
+                 AND por.workload = cw.workload AND por.state = 'claimed'
+             WHERE +s.status IN ('active', 'suspended')
                AND (s.trial = 1 OR s.auto_renew = 0 OR s.status = 'suspended')
                AND s.ends_at > ?1 AND s.ends_at <= ?2
                AND NOT EXISTS (SELECT 1 FROM notifications made WHERE made.cause_key =
@@ -2740,7 +2750,13 @@ fn cursors(
     depths: &[u32],
 ) -> BenchResult<Vec<String>> {
     let sql = list_sql(base, NOW)?;
-    cursors_at(conn, &sql.page, &sql.page_params, 22, depths)
+    cursors_at(
+        conn,
+        &sql.page,
+        &sql.page_params,
+        SUB_COLUMNS.split(',').count(),
+        depths,
+    )
 }
 
 fn spread(total: u32, from: f64, to: f64) -> Vec<u32> {
