@@ -239,7 +239,7 @@ fn entity_pl(entity: &str) -> &str {
         "purchase offer" => "oferta zakupu",
         "relationship" => "relacja administracji delegowanej",
         "service" => "usługa",
-        "service request" => "zgłoszenie serwisowe",
+        "service request" => "żądanie usługi",
         "staff member" => "użytkownik",
         "subscription" => "subskrypcja",
         "trial invitation" => "zaproszenie do wersji próbnej",

@@ -88,7 +88,7 @@ pub fn advisor_code(company: &CompanyProfile) -> Result<&str> {
         "" => Err(Error::invalid_state(
             text!(
                 "the company profile has no partner ID, so the link cannot identify you as subscription advisor; a global admin can add it",
-                "profil firmy nie zawiera identyfikatora partnera, więc link nie może wskazać Cię jako doradcy subskrypcji; administrator globalny może go dodać"
+                "profil firmy nie zawiera identyfikatora partnera, więc link nie może wskazać Cię jako doradcy ds. subskrypcji; administrator globalny może go dodać"
             ),
         )),
         code => Ok(code),

@@ -239,7 +239,7 @@ impl DenialReason {
             ),
             DenialReason::PartnerNotSubscriptionAdvisor => text!(
                 "Your company is not an authorized subscription advisor, so nobody may {what}.",
-                "Twoja firma nie jest autoryzowanym doradcą subskrypcji, a jest to potrzebne, aby {co}."
+                "Twoja firma nie jest autoryzowanym doradcą ds. subskrypcji, a jest to potrzebne, aby {co}."
             ),
             DenialReason::NoActiveRelationship => text!(
                 "The customer has no active delegated-administration relationship, so nobody may {what} for them.",
@@ -448,7 +448,7 @@ impl Action {
             Action::EditCatalog => "edytować katalog usług i ceny",
             Action::ViewSubscriptions => "wyświetlać subskrypcje",
             Action::ManageSubscriptions => "dodawać lub zmieniać subskrypcje",
-            Action::RecordPartnerOfRecord => "zapisywać partnera rekordowego",
+            Action::RecordPartnerOfRecord => "zapisywać zarejestrowanego partnera (POR)",
             Action::ViewCustomerUsers => "wyświetlać użytkowników klienta",
             Action::ManageCustomerUsers => {
                 "dodawać, edytować, blokować lub usuwać użytkowników klienta"
@@ -457,9 +457,9 @@ impl Action {
             Action::ResetCustomerAdminPassword => {
                 "resetować hasła użytkowników klientów z rolą administratora"
             }
-            Action::ViewServiceRequests => "wyświetlać zgłoszenia serwisowe",
-            Action::ViewAllServiceRequests => "wyświetlać zgłoszenia serwisowe wszystkich klientów",
-            Action::ManageServiceRequests => "tworzyć lub obsługiwać zgłoszenia serwisowe",
+            Action::ViewServiceRequests => "wyświetlać żądania usługi",
+            Action::ViewAllServiceRequests => "wyświetlać żądania usługi wszystkich klientów",
+            Action::ManageServiceRequests => "tworzyć lub obsługiwać żądania usługi",
             Action::ManageTrialInvitations => "tworzyć lub wysyłać zaproszenia do wersji próbnych",
             Action::ManagePurchaseOffers => "tworzyć lub wysyłać oferty zakupu",
             Action::OverrideOfferPrices => "zmieniać w ofercie ceny z katalogu",

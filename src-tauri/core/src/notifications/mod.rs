@@ -4,6 +4,7 @@
 //! second run nor a restart repeats one. Read state and the kinds a staff
 //! member wants are per staff member.
 
+mod partner_center;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ use crate::paging::page_size;
 use crate::store::Store;
 use crate::subscriptions::Subscription;
 
+pub use partner_center::webhook_event;
 pub use rules::{ClockRule, CLOCK_RULES};
 
 /// Kinds made from events rather than by a clock rule.
@@ -67,6 +69,11 @@ pub struct Notification {
     pub due: Option<String>,
     pub created_at: String,
     pub read: bool,
+    /// The Partner Center webhook event of the same change (`subscription-updated`,
+    /// `granular-admin-relationship-approved`, …), when Partner Center raises one.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_center_event: Option<String>,
 }
 
 /// A notification about to be made; `cause_key` decides whether it is new.
@@ -269,11 +276,13 @@ fn notifications_target() -> Target {
 }
 
 fn notification(row: &Row<'_>) -> rusqlite::Result<Notification> {
+    let (event, object_kind): (String, String) = (row.get(2)?, row.get(3)?);
     Ok(Notification {
         id: row.get(0)?,
         kind: row.get(1)?,
-        event: row.get(2)?,
-        object_kind: row.get(3)?,
+        partner_center_event: webhook_event(&object_kind, &event).map(str::to_owned),
+        event,
+        object_kind,
         object_id: row.get(4)?,
         customer_id: row.get(11)?,
         subject: row.get(5)?,

@@ -128,6 +128,15 @@ fn every_subscription_change_notifies_while_the_partner_is_of_record() {
         .all(|n| n.object_kind == "subscription"
             && n.object_id == id
             && n.subject.starts_with("Alfa — ")));
+    // What Partner Center would have sent: every change but our own record.
+    let webhook: Vec<(String, Option<String>)> = of_kind(&w, KIND_PARTNER_OF_RECORD)
+        .into_iter()
+        .map(|n| (n.event, n.partner_center_event))
+        .collect();
+    for (event, partner_center) in webhook {
+        let expected = (event != "partner_of_record").then(|| "subscription-updated".to_owned());
+        assert_eq!(partner_center, expected, "{event}");
+    }
 }
 
 #[test]

@@ -178,13 +178,13 @@ fn filter(query: &ServiceRequestQuery, scope: Scope) -> Result<Filter> {
             "status",
             &query.status,
             STATUSES,
-            text!("a service request status", "stanem zgłoszenia serwisowego"),
+            text!("a service request status", "stanem żądania usługigo"),
         )?,
         severity: filter_choice(
             "severity",
             &query.severity,
             SEVERITIES,
-            text!("a severity", "ważnością zgłoszenia"),
+            text!("a severity", "ważnością żądania"),
         )?,
     })
 }
@@ -254,7 +254,7 @@ fn page(
     query: &ServiceRequestQuery,
     scope: Scope,
 ) -> Result<ServiceRequestPage> {
-    let limit = paging::page_size(query.limit, text!("requests", "zgłoszeń"))?;
+    let limit = paging::page_size(query.limit, text!("requests", "żądań"))?;
     let filter = filter(query, scope)?;
     let counts = counts(conn, &filter)?;
     let total = counts

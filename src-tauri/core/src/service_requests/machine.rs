@@ -72,7 +72,7 @@ impl ServiceRequestStatus {
         }
     }
 
-    /// The status in Polish, to follow "Zgłoszenie … jest", as [`Self::describe`] is in English.
+    /// The status in Polish, to follow "Żądanie … jest", as [`Self::describe`] is in English.
     pub fn describe_pl(self) -> &'static str {
         match self {
             ServiceRequestStatus::Draft => "szkicem",

@@ -545,7 +545,7 @@ fn apply(
                 let (done, done_pl) = (event.describe(), event.describe_pl());
                 Error::invalid_state(text!(
                     "{reference} is {status}; it cannot be {done}",
-                    "Zgłoszenie {reference} jest {status_pl}; nie można {done_pl}"
+                    "Żądanie {reference} jest {status_pl}; nie można {done_pl}"
                 ))
             })?;
             work(tx, &before, next, &now)?;

@@ -12,4 +12,9 @@ customer_id?: string, subject: string, from_value?: string, to_value?: string,
 /**
  * YYYY-MM-DD the cause falls due, when it has one.
  */
-due?: string, created_at: string, read: boolean, };
+due?: string, created_at: string, read: boolean, 
+/**
+ * The Partner Center webhook event of the same change (`subscription-updated`,
+ * `granular-admin-relationship-approved`, …), when Partner Center raises one.
+ */
+partner_center_event?: string, };

@@ -830,6 +830,8 @@ export const en = {
   "notifications.bell": "Notifications, {count} unread",
   "notifications.markRead": "Mark read",
   "notifications.markAllRead": "Mark all read",
+  "notifications.partnerCenterEvent": "Partner Center: {event}",
+  "notifications.partnerCenterEventHint": "The Partner Center webhook event that matches this change",
   "notifications.open": "Open",
   "notifications.empty": "No notifications.",
   "notifications.unreadOnly": "Unread only",
