@@ -384,6 +384,19 @@ fn table() -> Vec<(&'static str, Kind)> {
         ),
         ("upgrade_subscription", Write),
         ("set_subscription_partner_of_record", Write),
+        ("schedule_trial_conversion", Write),
+        ("clear_trial_conversion", Write),
+        (
+            "list_partner_of_record_claims",
+            View {
+                audit: "partner_of_record.view",
+                actions: &["view_customers"],
+                args: |ids| json!({"customerId": ids.customer}),
+            },
+        ),
+        ("claim_partner_of_record", Write),
+        ("record_partner_of_record_decline", Write),
+        ("remove_partner_of_record", Write),
         (
             "export_subscriptions_csv",
             View {

@@ -1357,6 +1357,21 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
         seeding_progress("subscriptions by SQL", written, total, started)?;
     }
     eprintln!();
+    // The partner of record is a claim per customer and workload now (0018,
+    // decision 0044): the flag the seeder sets becomes one, as the migration does.
+    store.write(|tx| {
+        tx.execute(
+            "INSERT OR IGNORE INTO partner_of_record_claims (customer_id, workload, state,
+                 claimed_at, claimed_by, changed_at, changed_by)
+             SELECT s.customer_id, cw.workload, 'claimed', min(s.partner_of_record_at),
+                 s.partner_of_record_by, min(s.partner_of_record_at), s.partner_of_record_by
+             FROM subscriptions s JOIN catalog_workloads cw ON cw.service_id = s.service_id
+             WHERE s.partner_of_record = 1 AND cw.workload IS NOT NULL
+             GROUP BY s.customer_id, cw.workload",
+            [],
+        )?;
+        Ok(())
+    })?;
     lines.push(format!(
         "- {written} subscriptions by SQL ({history} history rows; the partner-of-record \
          notifications of the last {RETENTION_DAYS} days with them): {:.2} s",
@@ -1599,25 +1614,28 @@ fn core_sample(
         }
     }
     // Subscriptions and their changes, in time order.
-    let add = |c: &Cust, s: &Svc, quantity, term: Option<&str>, starts: Option<String>, trial| {
-        subscriptions::add(
-            store,
-            &clock,
-            actor,
-            &SubscriptionInput {
-                customer_id: c.id.clone(),
-                service_id: s.id.clone(),
-                quantity,
-                term: term.map(str::to_owned),
-                billing_plan: term
-                    .map(|t| if t == "P1M" { "monthly" } else { "annual" }.to_owned()),
-                starts_at: starts,
-                auto_renew: true,
-                trial,
-            },
-        )
-        .map(|(s, _)| s.id)
-    };
+    let add =
+        |c: &Cust, s: &Svc, quantity, term: Option<&str>, starts: Option<String>, trial: bool| {
+            subscriptions::add(
+                store,
+                &clock,
+                actor,
+                &SubscriptionInput {
+                    customer_id: c.id.clone(),
+                    service_id: s.id.clone(),
+                    quantity,
+                    term: term.map(str::to_owned),
+                    billing_plan: term
+                        .map(|t| if t == "P1M" { "monthly" } else { "annual" }.to_owned()),
+                    starts_at: starts,
+                    // A trial with auto-renew on schedules its conversion; the
+                    // seeder writes trials without one, so these have none either.
+                    auto_renew: !trial,
+                    trial,
+                },
+            )
+            .map(|(s, _)| s.id)
+        };
     let at = |when: OffsetDateTime| clock.set(when);
     at(NOW - days(200));
     let mut paid = Vec::new();
@@ -2273,12 +2291,17 @@ fn check_shapes(
 // ---------------------------------------------------------------------------
 
 /// `subscriptions::list`'s columns and joins (`subscriptions/mod.rs`).
-const SUB_COLUMNS: &str = "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
+const SUB_COLUMNS: &str =
+    "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
     s.quantity, s.term, s.billing_plan, s.auto_renew, s.starts_at, s.term_started_at, s.ends_at,
-    s.source, s.partner_of_record, s.cancelled_at, s.refundable, s.created_at, cs.decrease_window_days,
-    s.partner_of_record_at, s.partner_of_record_by";
+    s.source, por.customer_id IS NOT NULL, s.cancelled_at, s.refundable, s.created_at,
+    cs.decrease_window_days, por.claimed_at, por.claimed_by, s.conversion_quantity,
+    s.conversion_term, s.conversion_billing_plan, s.conversion_auto_renew";
 const SUB_FROM: &str = "subscriptions s JOIN customers c ON c.id = s.customer_id
-    JOIN catalog_services cs ON cs.id = s.service_id";
+    JOIN catalog_services cs ON cs.id = s.service_id
+    LEFT JOIN catalog_workloads cw ON cw.service_id = s.service_id
+    LEFT JOIN partner_of_record_claims por ON por.customer_id = s.customer_id
+        AND por.workload = cw.workload AND por.state = 'claimed'";
 
 /// The two statements `subscriptions::list` runs for a query
 /// (`subscriptions/list.rs`, keep in step): the total and the page.
@@ -2453,10 +2476,12 @@ fn raw_page(conn: &Connection, sql: &ListSql) -> BenchResult<(u32, Vec<(String, 
     let total = conn
         .prepare_cached(&sql.count)?
         .query_row(params_from_iter(sql.count_params.iter()), |r| r.get(0))?;
+    // The sort key follows the subscription's own columns.
+    let key_at = SUB_COLUMNS.split(',').count();
     let rows = conn
         .prepare_cached(&sql.page)?
         .query_map(params_from_iter(sql.page_params.iter()), |r| {
-            Ok((r.get(0)?, r.get(22)?))
+            Ok((r.get(0)?, r.get(key_at)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((total, rows))
@@ -2594,7 +2619,10 @@ fn clock_statements(
             "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
              FROM subscriptions s JOIN customers c ON c.id = s.customer_id
              JOIN catalog_services cs ON cs.id = s.service_id
-             WHERE s.partner_of_record = 1 AND +s.status IN ('active', 'suspended')
+             JOIN catalog_workloads cw ON cw.service_id = s.service_id
+             JOIN partner_of_record_claims por ON por.customer_id = s.customer_id
+                 AND por.workload = cw.workload AND por.state = 'claimed'
+             WHERE +s.status IN ('active', 'suspended')
                AND (s.trial = 1 OR s.auto_renew = 0 OR s.status = 'suspended')
                AND s.ends_at > ?1 AND s.ends_at <= ?2
                AND NOT EXISTS (SELECT 1 FROM notifications made WHERE made.cause_key =
@@ -2725,7 +2753,13 @@ fn cursors(
     depths: &[u32],
 ) -> BenchResult<Vec<String>> {
     let sql = list_sql(base, NOW)?;
-    cursors_at(conn, &sql.page, &sql.page_params, 22, depths)
+    cursors_at(
+        conn,
+        &sql.page,
+        &sql.page_params,
+        SUB_COLUMNS.split(',').count(),
+        depths,
+    )
 }
 
 fn spread(total: u32, from: f64, to: f64) -> Vec<u32> {

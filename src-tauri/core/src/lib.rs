@@ -18,6 +18,7 @@ pub mod money;
 pub mod notifications;
 pub mod offers;
 pub mod paging;
+pub mod partner_of_record;
 pub mod product_keys;
 pub mod relationships;
 pub mod service_requests;

@@ -15,6 +15,7 @@ pub mod names;
 pub mod notifications;
 pub mod offer_matrix;
 pub mod offers;
+pub mod partner_of_record;
 pub mod product_keys;
 pub mod relationships;
 pub mod service_requests;

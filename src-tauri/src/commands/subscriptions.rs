@@ -152,6 +152,31 @@ pub async fn set_subscription_partner_of_record<R: Runtime>(
 }
 
 #[tauri::command]
+pub async fn schedule_trial_conversion<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    conversion: TrialConversion,
+) -> Result<Subscription, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        subscriptions::schedule_trial_conversion(cx.store, cx.clock, &cx.actor, &id, &conversion)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn clear_trial_conversion<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Subscription, ApiError> {
+    write_as_actor(&app, &state, move |cx| {
+        subscriptions::clear_trial_conversion(cx.store, cx.clock, &cx.actor, &id)
+    })
+    .await
+}
+
+#[tauri::command]
 pub async fn export_subscriptions_csv(
     state: State<'_, AppState>,
     query: SubscriptionQuery,

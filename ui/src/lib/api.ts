@@ -92,6 +92,7 @@ import type { TrialConversion } from "./bindings/TrialConversion";
 import type { UpgradeInput } from "./bindings/UpgradeInput";
 import type { UpgradeOutcome } from "./bindings/UpgradeOutcome";
 import type { UpgradeTarget } from "./bindings/UpgradeTarget";
+import type { WorkloadClaim } from "./bindings/WorkloadClaim";
 import type { TemporaryPassword } from "./bindings/TemporaryPassword";
 import type { SignupInput } from "./bindings/SignupInput";
 import type { TrialInvitationDetail } from "./bindings/TrialInvitationDetail";
@@ -368,6 +369,17 @@ export const api = {
     call<UpgradeOutcome>("upgrade_subscription", { id, upgrade }),
   setSubscriptionPartnerOfRecord: (id: string, partnerOfRecord: boolean) =>
     call<Subscription>("set_subscription_partner_of_record", { id, partnerOfRecord }),
+  scheduleTrialConversion: (id: string, conversion: TrialConversion) =>
+    call<Subscription>("schedule_trial_conversion", { id, conversion }),
+  clearTrialConversion: (id: string) => call<Subscription>("clear_trial_conversion", { id }),
+  listPartnerOfRecordClaims: (customerId: string) =>
+    call<WorkloadClaim[]>("list_partner_of_record_claims", { customerId }),
+  claimPartnerOfRecord: (customerId: string, workload: string) =>
+    call<WorkloadClaim[]>("claim_partner_of_record", { customerId, workload }),
+  recordPartnerOfRecordDecline: (customerId: string, workload: string, reason: string) =>
+    call<WorkloadClaim[]>("record_partner_of_record_decline", { customerId, workload, reason }),
+  removePartnerOfRecord: (customerId: string, workload: string, reason: string) =>
+    call<WorkloadClaim[]>("remove_partner_of_record", { customerId, workload, reason }),
   exportSubscriptions: (query: SubscriptionQuery, format: ExportFormat) =>
     call<ExportedFile>("export_subscriptions_csv", { query, ...format }),
   serviceRequestQueue: (query: ServiceRequestQuery) =>

@@ -58,6 +58,16 @@ describe("notifications", () => {
     expect(kindKey("after_term")).toBe("notifications.kind.after_term");
   });
 
+  it("tell how a trial ended, the refusal's words included", () => {
+    const ended = { ...base, kind: "trial_ending", from_value: "trial" };
+    expect(eventText({ ...ended, event: "converted", to_value: "active" })[0]).toBe("notifications.event.converted");
+    expect(eventText({ ...ended, event: "conversion_refused", to_value: "the Business family holds 300" })).toEqual([
+      "notifications.event.conversion_refused",
+      { from: "trial", to: "the Business family holds 300", due: "" },
+    ]);
+    expect(eventText({ ...ended, event: "expired", to_value: "expired" })[0]).toBe("notifications.event.expired");
+  });
+
   it("count days to a date in UTC", () => {
     expect(daysUntil("2026-12-25", new Date("2026-11-25T23:00:00Z"))).toBe(30);
   });

@@ -9,6 +9,7 @@ const EVENTS = new Set([
   "partner_of_record", "quantity", "suspend", "reactivate", "cancel", "auto_renew", "convert_trial",
   "started", "renewed", "expired", "expiring", "ending", "incomplete", "unredeemed", "failed",
   "disabled", "deleted", "upgraded", "disabling", "deleting",
+  "converted", "conversion_refused", "conversion_scheduled", "conversion_cleared",
 ]);
 
 const SWITCHES = new Set(["partner_of_record", "auto_renew"]);

@@ -428,16 +428,21 @@ pub fn update(
     let title = validate::required_text("title", &input.title, crate::limits::SERVICE_TITLE)?;
     crate::money::check_amount("unit_price_minor", input.unit_price_minor)?;
     let currency = check_currency("currency", &input.currency)?;
+    // Microsoft's trials are all 25 licences for 30 days (decision 0043): the
+    // two fields say only whether this offer has one.
+    let (seats, days) = (
+        crate::subscriptions::TRIAL_SEATS,
+        crate::subscriptions::TRIAL_DAYS,
+    );
     match (input.trial_seats, input.trial_days) {
         (None, None) => {}
-        (Some(seats), Some(days)) if (1..=10_000).contains(&seats) && (1..=365).contains(&days) => {
-        }
+        (Some(s), Some(d)) if (s, d) == (seats, days) => {}
         _ => {
             return Err(Error::validation(
                 "trial_seats",
                 text!(
-                    "a trial needs both seats (1–10,000) and days (1–365), or neither",
-                    "wersja próbna wymaga zarówno liczby licencji (1–10 000), jak i dni (1–365), albo żadnej z nich"
+                    "a Microsoft trial is always {seats} licences for {days} days: offer it with those, or no trial",
+                    "wersja próbna Microsoft ma zawsze {seats} licencji na {days} dni: zaoferuj ją z tymi wartościami albo bez wersji próbnej"
                 ),
             ))
         }

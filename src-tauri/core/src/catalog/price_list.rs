@@ -62,8 +62,7 @@ pub(crate) struct PriceRow {
 /// trials provide 25 licenses", "All trials are for 30 days" (Partner
 /// Center, "Offer your customers trials of Microsoft products";
 /// docs/decisions/0035 §Trials).
-pub(crate) const TRIAL_SEATS: u32 = 25;
-pub(crate) const TRIAL_DAYS: u32 = 30;
+pub(crate) use crate::subscriptions::{TRIAL_DAYS, TRIAL_SEATS};
 
 /// A row without an EffectiveStartDate has had its price since ever
 /// (Microsoft's own placeholder is the year 1753).

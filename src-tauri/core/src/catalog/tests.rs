@@ -175,7 +175,7 @@ fn only_billing_and_global_admins_change_prices() {
         title: service.title.clone(),
         unit_price_minor: 9_900,
         currency: "pln".into(),
-        trial_seats: Some(10),
+        trial_seats: Some(25),
         trial_days: Some(30),
         decrease_window_days: 7,
     };
@@ -193,6 +193,16 @@ fn only_billing_and_global_admins_change_prices() {
             saved.sample
         ),
         (9_900, "PLN", false)
+    );
+    let not_microsofts = ServiceUpdate {
+        trial_seats: Some(10),
+        ..input.clone()
+    };
+    let refused = update(&w.store, &w.clock, &billing, &service.id, &not_microsofts).unwrap_err();
+    assert_eq!(refused.field(), Some("trial_seats"));
+    assert!(
+        refused.to_string().contains("25 licences for 30 days"),
+        "{refused}"
     );
     let half_trial = ServiceUpdate {
         trial_days: None,

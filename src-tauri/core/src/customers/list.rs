@@ -172,8 +172,11 @@ fn filter(query: &CustomerQuery) -> Result<Filter> {
     if let Some(of_record) = query.partner_of_record {
         let operator = if of_record { "IN" } else { "NOT IN" };
         clauses.push(format!(
-            "c.id {operator} (SELECT customer_id FROM subscriptions
-                WHERE partner_of_record = 1 AND status IN ('pending', 'active', 'suspended'))"
+            "c.id {operator} (SELECT s.customer_id FROM subscriptions s
+                JOIN catalog_workloads cw ON cw.service_id = s.service_id
+                JOIN partner_of_record_claims por ON por.customer_id = s.customer_id
+                    AND por.workload = cw.workload AND por.state = 'claimed'
+                WHERE s.status IN ('pending', 'active', 'suspended'))"
         ));
         only.push(Only::Tag(String::new()));
     }

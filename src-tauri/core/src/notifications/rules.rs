@@ -141,12 +141,15 @@ fn por_subscriptions_expiring(conn: &Connection, now: OffsetDateTime) -> Result<
     let found = rows(
         conn,
         &format!(
-            // `+s.status`: `subscriptions_of_record_by_end` rather than every
-            // live subscription ending within the month.
+            // The claims drive it (few customers' workloads are claimed);
+            // `+s.status` keeps the planner off the status indexes.
             "SELECT s.id, c.company_name || ' — ' || cs.title, s.ends_at, s.customer_id
              FROM subscriptions s JOIN customers c ON c.id = s.customer_id
              JOIN catalog_services cs ON cs.id = s.service_id
-             WHERE s.partner_of_record = 1 AND +s.status IN ('active', 'suspended')
+             JOIN catalog_workloads cw ON cw.service_id = s.service_id
+             JOIN partner_of_record_claims por ON por.customer_id = s.customer_id
+                 AND por.workload = cw.workload AND por.state = 'claimed'
+             WHERE +s.status IN ('active', 'suspended')
                AND (s.trial = 1 OR s.auto_renew = 0 OR s.status = 'suspended')
                AND s.ends_at > ?1 AND s.ends_at <= ?2 AND {}",
             not_made(&format!(

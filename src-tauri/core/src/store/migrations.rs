@@ -46,6 +46,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0017_states_after_the_term_and_upgrades.sql"
     )),
     M::up(include_str!(
+        "../../migrations/0018_trial_conversion_and_por_workloads.sql"
+    )),
+    M::up(include_str!(
         "../../migrations/0019_gdap_roles_groups_assignments.sql"
     )),
 ];

@@ -23,11 +23,13 @@ const OLD: [&str; 4] = [
 /// Tables created after 0011, whose instants were only ever written in the
 /// fixed form (by `to_rfc3339` or a migration's literal in that form):
 /// catalog_prices (0013, decision 0038), offer_matrix (0014, decision 0040),
-/// subscription_licence_lots (0016, decision 0041), the GDAP tables (0019, decision 0045).
+/// subscription_licence_lots (0016, decision 0041), partner_of_record_claims
+/// (0018, decision 0044), the GDAP tables (0019, decision 0045).
 const BORN_FIXED: &[&str] = &[
     "catalog_prices",
     "offer_matrix",
     "subscription_licence_lots",
+    "partner_of_record_claims",
     "role_templates",
     "security_groups",
     "access_assignments",

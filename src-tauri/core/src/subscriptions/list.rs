@@ -274,6 +274,7 @@ fn page(
         "SELECT {COLUMNS}, {key_column} FROM {from}{} ORDER BY {order} LIMIT ?",
         where_clause(&clauses)
     );
+    // The sort key follows the subscription's own columns.
     let key_at = COLUMNS.split(',').count();
     let mut rows = conn
         .prepare_cached(&sql)?

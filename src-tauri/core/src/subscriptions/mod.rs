@@ -12,6 +12,10 @@ mod prorate;
 mod term;
 #[cfg(test)]
 mod tests;
+mod trial_end;
+#[cfg(test)]
+mod trial_tests;
+mod trials;
 mod upgrade;
 #[cfg(test)]
 mod upgrade_tests;
@@ -38,6 +42,7 @@ use crate::ids::{new_id, parse_id};
 use crate::store::Store;
 use crate::validate;
 
+pub use crate::partner_of_record::set_for_subscription as set_partner_of_record;
 pub(crate) use after_term::STEPS as AFTER_TERM_STEPS;
 pub use list::{
     export_list, list, SubscriptionPage, SubscriptionQuery, SubscriptionSort, LIVE_SUBSCRIPTIONS,
@@ -45,6 +50,11 @@ pub use list::{
 pub use lots::{LicenceLot, LotOrigin};
 pub use machine::{transition, SubscriptionEvent, SubscriptionStatus};
 pub use term::{add_term, check_billing_plan, TERMS};
+pub use trial_end::KIND_TRIAL;
+pub use trials::{
+    clear_trial_conversion, schedule_trial_conversion, DEFAULT_CONVERSION_BILLING,
+    DEFAULT_CONVERSION_TERM, TRIAL_DAYS, TRIAL_SEATS,
+};
 pub use upgrade::{upgrade, upgrade_targets, UpgradeInput, UpgradeOutcome, UpgradeTarget};
 pub use windows::{
     lock_offer_price, quote_quantity, Amounts, Cancellation, QuantityQuote, RefundableQuantity,
@@ -76,8 +86,10 @@ pub struct Subscription {
     /// Until when the licence count may fall (the catalog's window after `term_started_at`).
     pub decrease_window_closes_at: String,
     pub source: String,
+    /// Derived: the partner's claim for this service's workload stands
+    /// (decision 0044; `partner_of_record` module).
     pub partner_of_record: bool,
-    /// When the partner of record was recorded (absent when not POR).
+    /// When the claim was made (absent when not POR).
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partner_of_record_at: Option<String>,
@@ -85,6 +97,10 @@ pub struct Subscription {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partner_of_record_by: Option<String>,
+    /// A trial's scheduled conversion at its end; absent: it just ends.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<TrialConversion>,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<String>,
@@ -118,7 +134,8 @@ pub struct SubscriptionChange {
     pub at: String,
     pub actor_name: String,
     /// created, quantity, suspended, reactivated, cancelled, converted, started,
-    /// renewed, expired, disabled, deleted, upgraded, auto_renew, partner_of_record.
+    /// renewed, expired, disabled, deleted, upgraded, auto_renew, partner_of_record,
+    /// conversion_scheduled, conversion_cleared, conversion_refused.
     pub kind: String,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,12 +169,16 @@ pub struct SubscriptionDetail {
 pub struct SubscriptionInput {
     pub customer_id: String,
     pub service_id: String,
+    /// For a trial: the licences it converts into at its end (the trial itself
+    /// always has Microsoft's 25; 0 means 25).
     pub quantity: u32,
-    /// P1M, P1Y or P3Y; the catalog service's own when absent.
+    /// P1M, P1Y or P3Y; the catalog service's own when absent (for a trial:
+    /// the converted term, P1Y when absent).
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
-    /// monthly, annual or triennial; the catalog service's own when absent.
+    /// monthly, annual or triennial; the catalog service's own when absent
+    /// (for a trial: the converted billing, monthly when absent).
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_plan: Option<String>,
@@ -165,14 +186,16 @@ pub struct SubscriptionInput {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<String>,
+    /// For a trial: converts into the paid subscription at its end
+    /// (Microsoft: "auto-renew must be turned on"); off: it just ends.
     pub auto_renew: bool,
-    /// A free trial with the catalog's seats and length (quantity and term are ignored).
+    /// A free trial: Microsoft's 25 licences for 30 days.
     #[serde(default)]
     pub trial: bool,
 }
 
-/// A trial becoming paid.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// A trial becoming paid, now or scheduled at its end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TrialConversion {
     pub quantity: u32,
@@ -181,12 +204,18 @@ pub struct TrialConversion {
     pub auto_renew: bool,
 }
 
-const COLUMNS: &str = "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
+const COLUMNS: &str =
+    "s.id, s.customer_id, c.company_name, s.service_id, cs.title, s.status, s.trial,
     s.quantity, s.term, s.billing_plan, s.auto_renew, s.starts_at, s.term_started_at, s.ends_at,
-    s.source, s.partner_of_record, s.cancelled_at, s.refundable, s.created_at, cs.decrease_window_days,
-    s.partner_of_record_at, s.partner_of_record_by, s.upgraded_from";
+    s.source, por.customer_id IS NOT NULL, s.cancelled_at, s.refundable, s.created_at,
+    cs.decrease_window_days, por.claimed_at, por.claimed_by, s.conversion_quantity,
+    s.conversion_term, s.conversion_billing_plan, s.conversion_auto_renew, s.upgraded_from";
+/// The partner of record is derived: a standing claim for the service's workload.
 const FROM: &str = "subscriptions s JOIN customers c ON c.id = s.customer_id
-    JOIN catalog_services cs ON cs.id = s.service_id";
+    JOIN catalog_services cs ON cs.id = s.service_id
+    LEFT JOIN catalog_workloads cw ON cw.service_id = s.service_id
+    LEFT JOIN partner_of_record_claims por ON por.customer_id = s.customer_id
+        AND por.workload = cw.workload AND por.state = 'claimed'";
 
 fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
     let status: String = row.get(5)?;
@@ -200,6 +229,16 @@ fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
     .and_then(|t| term::decrease_window_closes(t, window_days).ok())
     .and_then(|t| to_rfc3339(t).ok())
     .unwrap_or_default();
+    let conversion_quantity: Option<u32> = row.get(22)?;
+    let conversion = match (conversion_quantity, row.get(23)?, row.get(24)?) {
+        (Some(quantity), Some(term), Some(billing_plan)) => Some(TrialConversion {
+            quantity,
+            term,
+            billing_plan,
+            auto_renew: row.get(25)?,
+        }),
+        _ => None,
+    };
     let mut s = Subscription {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -226,13 +265,14 @@ fn subscription(row: &Row<'_>) -> rusqlite::Result<Subscription> {
         partner_of_record: row.get(15)?,
         partner_of_record_at: row.get(20)?,
         partner_of_record_by: row.get(21)?,
+        conversion,
         cancelled_at: row.get(16)?,
         refundable: row.get(17)?,
         created_at: row.get(18)?,
         next_status: None,
         next_status_at: None,
         data_deleted_at: None,
-        upgraded_from: row.get(22)?,
+        upgraded_from: row.get(26)?,
     };
     after_term::fill(&mut s);
     Ok(s)
@@ -275,7 +315,7 @@ fn history(conn: &Connection, id: &str) -> Result<Vec<SubscriptionChange>> {
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-fn target(s: &Subscription) -> Target {
+pub(crate) fn target(s: &Subscription) -> Target {
     Target {
         kind: "subscription",
         id: Some(s.id.clone()),
@@ -284,7 +324,7 @@ fn target(s: &Subscription) -> Target {
 }
 
 /// One history row; `who` is the acting staff member or the clock.
-fn record_change(
+pub(crate) fn record_change(
     conn: &Connection,
     id: &str,
     at: &str,
@@ -377,31 +417,6 @@ fn catalog_terms(conn: &Connection, service_id: &str) -> Result<CatalogTerms> {
     .ok_or_else(crate::catalog::unknown_service)
 }
 
-/// Refuses a second trial of the same product and SKU for one customer, ever.
-fn check_first_trial(conn: &Connection, customer_id: &str, service: &CatalogTerms) -> Result<()> {
-    let earlier: Option<String> = conn
-        .prepare_cached(
-            "SELECT s.created_at FROM subscriptions s JOIN catalog_services cs ON cs.id = s.service_id
-             WHERE s.customer_id = ?1 AND s.began_as_trial = 1
-               AND cs.product_id = ?2 AND cs.sku_id = ?3 LIMIT 1",
-        )?
-        .query_row(params![customer_id, service.product_id, service.sku_id], |r| r.get(0))
-        .optional()?;
-    match earlier {
-        Some(at) => {
-            let (title, started) = (&service.title, at.get(..10).unwrap_or(&at));
-            Err(Error::conflict(
-                "trial",
-                text!(
-                    "the customer already had a trial of {title} (started {started}); one free trial per service",
-                    "klient miał już wersję próbną usługi {title} (rozpoczętą {started}); jedna bezpłatna wersja próbna na usługę"
-                ),
-            ))
-        }
-        None => Ok(()),
-    }
-}
-
 /// Where a subscription came from (DESIGN §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -463,8 +478,10 @@ pub fn insert(
         )));
     }
     let service = catalog_terms(tx, &service_id)?;
-    let (quantity, term, plan, ends) = if input.trial {
-        let (Some(seats), Some(days)) = (service.trial_seats, service.trial_days) else {
+    let (quantity, term, plan, ends, conversion) = if input.trial {
+        // The catalog says only whether the offer has a trial: its length and
+        // seats are Microsoft's (decision 0043).
+        let (Some(_), Some(_)) = (service.trial_seats, service.trial_days) else {
             return Err(Error::validation("trial", {
                 let title = &service.title;
                 text!(
@@ -473,9 +490,11 @@ pub fn insert(
                 )
             }));
         };
-        check_first_trial(tx, &customer_id, &service)?;
-        let ends = add_days(starts, i64::from(days))?;
-        (seats, service.term.clone(), "none".to_owned(), ends)
+        trials::check_trial_allowed(tx, &customer_id, &service)?;
+        let conversion = trials::conversion_at_creation(input)?;
+        let ends = add_days(starts, i64::from(TRIAL_DAYS))?;
+        let term = service.term.clone();
+        (TRIAL_SEATS, term, "none".to_owned(), ends, conversion)
     } else {
         let term = input.term.clone().unwrap_or(service.term.clone());
         let plan = input
@@ -495,7 +514,7 @@ pub fn insert(
             },
             &[],
         )?;
-        (quantity, term, plan, ends)
+        (quantity, term, plan, ends, None)
     };
     let status = if starts > now {
         SubscriptionStatus::Pending
@@ -507,8 +526,10 @@ pub fn insert(
     tx.execute(
         "INSERT INTO subscriptions (id, customer_id, service_id, status, trial, began_as_trial,
              quantity, term, billing_plan, auto_renew, starts_at, term_started_at, ends_at,
-             source, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?13)",
+             source, created_at, updated_at, conversion_quantity, conversion_term,
+             conversion_billing_plan, conversion_auto_renew)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?13, ?14, ?15,
+             ?16, ?17)",
         params![
             id,
             customer_id,
@@ -522,7 +543,11 @@ pub fn insert(
             starts_text,
             to_rfc3339(ends)?,
             source.as_str(),
-            now_text
+            now_text,
+            conversion.as_ref().map(|c| c.quantity),
+            conversion.as_ref().map(|c| c.term.as_str()),
+            conversion.as_ref().map(|c| c.billing_plan.as_str()),
+            conversion.as_ref().is_none_or(|c| c.auto_renew)
         ],
     )?;
     record_change(
@@ -752,6 +777,9 @@ pub fn apply_event(
         Action::ManageSubscriptions,
         audit_action,
         |tx, s, now, now_text| {
+            if s.trial && event == SubscriptionEvent::Suspend {
+                return Err(trials::refuse_suspending_a_trial(s));
+            }
             let next = transition(s.status, event).ok_or_else(|| refuse_event(s, event))?;
             let refund = if event == SubscriptionEvent::Cancel {
                 windows::check_cancellation(tx, s, now)?
@@ -789,11 +817,11 @@ pub fn apply_event(
     )
 }
 
-/// The two yes/no settings staff change on a live subscription.
+/// The yes/no settings staff change on a live subscription (the partner of
+/// record is a claim per workload now: `crate::partner_of_record`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flag {
     AutoRenew,
-    PartnerOfRecord,
 }
 
 impl Flag {
@@ -801,28 +829,24 @@ impl Flag {
     fn column(self) -> &'static str {
         match self {
             Flag::AutoRenew => "auto_renew",
-            Flag::PartnerOfRecord => "partner_of_record",
         }
     }
 
     fn describe(self) -> &'static str {
         match self {
             Flag::AutoRenew => "auto-renew setting",
-            Flag::PartnerOfRecord => "partner of record",
         }
     }
 
     fn describe_pl(self) -> &'static str {
         match self {
             Flag::AutoRenew => "ustawienie automatycznego odnawiania",
-            Flag::PartnerOfRecord => "zarejestrowany partner (POR)",
         }
     }
 
     fn current(self, s: &Subscription) -> bool {
         match self {
             Flag::AutoRenew => s.auto_renew,
-            Flag::PartnerOfRecord => s.partner_of_record,
         }
     }
 }
@@ -853,8 +877,8 @@ fn set_flag(
             }
             if flag == Flag::AutoRenew && s.trial && value {
                 return Err(Error::invalid_state(text!(
-                    "a trial does not renew; convert it to paid instead",
-                    "wersja próbna nie odnawia się; zamiast tego zamień ją na płatną"
+                    "a trial does not renew; schedule its conversion to paid instead",
+                    "wersja próbna nie odnawia się; zamiast tego zaplanuj jej zamianę na płatną"
                 )));
             }
             tx.execute(
@@ -864,19 +888,6 @@ fn set_flag(
                 ),
                 params![value, now_text, s.id],
             )?;
-            if flag == Flag::PartnerOfRecord {
-                // When and by whom the customer's designation was recorded.
-                let (at, by) = if value {
-                    (Some(now_text), Some(actor.display_name.as_str()))
-                } else {
-                    (None, None)
-                };
-                tx.execute(
-                    "UPDATE subscriptions SET partner_of_record_at = ?1, partner_of_record_by = ?2
-                     WHERE id = ?3",
-                    params![at, by, s.id],
-                )?;
-            }
             record_change(
                 tx,
                 &s.id,
@@ -905,27 +916,12 @@ pub fn set_auto_renew(
     set_flag(store, clock, actor, id, what, auto_renew)
 }
 
-/// Records whether the customer designated the partner as partner of record.
-pub fn set_partner_of_record(
-    store: &Store,
-    clock: &dyn Clock,
-    actor: &Actor,
-    id: &str,
-    partner_of_record: bool,
-) -> Result<(Subscription, Change)> {
-    let what = (
-        Flag::PartnerOfRecord,
-        Action::RecordPartnerOfRecord,
-        "subscription.partner_of_record",
-    );
-    set_flag(store, clock, actor, id, what, partner_of_record)
-}
-
 fn on_off(value: bool) -> String {
     if value { "on" } else { "off" }.into()
 }
 
-/// Checks and writes a trial's conversion to paid, with its history row.
+/// Checks and writes a trial's conversion to paid, with its history row; the
+/// paid term starts at `now` (the clock passes the trial's end).
 fn apply_conversion(
     tx: &Connection,
     who: &ActorRef,
@@ -957,7 +953,8 @@ fn apply_conversion(
     let ends = add_term(now, &conversion.term)?;
     tx.execute(
         "UPDATE subscriptions SET trial = 0, quantity = ?1, term = ?2, billing_plan = ?3,
-             auto_renew = ?4, term_started_at = ?5, ends_at = ?6, updated_at = ?5
+             auto_renew = ?4, term_started_at = ?5, ends_at = ?6, updated_at = ?5,
+             conversion_quantity = NULL, conversion_term = NULL, conversion_billing_plan = NULL
          WHERE id = ?7",
         params![
             quantity,
@@ -1239,7 +1236,7 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM {FROM}
                  WHERE (s.status = 'pending' AND s.starts_at <= ?1)
-                    OR (s.status = 'active' AND s.ends_at <= ?1)"
+                    OR (s.status = 'active' AND s.ends_at <= ?1 AND s.trial = 0)"
             ))?
             .query_map([&now_text], subscription)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1253,7 +1250,8 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
             if s.status == SubscriptionStatus::Pending {
                 steps.push(SubscriptionEvent::Started);
             }
-            if end <= now {
+            // A trial's end is `trial_end`'s, below.
+            if end <= now && !s.trial {
                 let renews = s.auto_renew && !s.trial && s.status != SubscriptionStatus::Suspended;
                 if renews {
                     while end <= now {
@@ -1305,8 +1303,10 @@ pub fn apply_clock(store: &Store, clock: &dyn Clock) -> Result<Option<Change>> {
             ids.push(s.id.clone());
             ids.push(s.customer_id.clone());
         }
-        // A suspended term's end and the steps after the term (expired,
-        // disabled, deleted) are after_term's, including what this run expired.
+        // A trial's end is trial_end's; a suspended term's end and the steps
+        // after the term (expired, disabled, deleted) are after_term's,
+        // including what this run expired.
+        ids.extend(trial_end::apply(tx, clock, now)?);
         after_term::apply(tx, clock, now, &mut ids)?;
         Ok((!ids.is_empty()).then_some(Change {
             entity: Entity::Subscription,

@@ -445,6 +445,7 @@ fn an_unconverted_trial_expires_at_its_end() {
         &w.admin,
         &SubscriptionInput {
             trial: true,
+            auto_renew: false,
             ..input(&customer, &basic, 1)
         },
     )
@@ -716,6 +717,7 @@ fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
     let a1 = add_one(input(&alfa, &basic, 10));
     add_one(SubscriptionInput {
         trial: true,
+        auto_renew: false,
         ..input(&alfa, &premium, 1)
     });
     add_one(monthly(&beta, &basic, 3, false));
@@ -750,9 +752,13 @@ fn every_filter_and_sort_pages_through_exactly_the_matching_subscriptions() {
     // pending one starts; then a new trial and a monthly one that renews.
     w.clock.advance(Duration::days(35));
     apply_clock(&w.store, &w.clock).unwrap();
+    // Beta owns Premium (b3): Microsoft gives no trial of it, so Standard.
+    let standard = service(&w, "Microsoft 365 Business Standard");
+    // Without a conversion, so that it ends expired (decision 0043).
     add_one(SubscriptionInput {
         trial: true,
-        ..input(&beta, &premium, 1)
+        auto_renew: false,
+        ..input(&beta, &standard, 1)
     });
     add_one(monthly(&alfa, &basic, 4, true));
     w.clock.advance(Duration::days(32));

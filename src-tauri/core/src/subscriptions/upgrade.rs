@@ -223,15 +223,14 @@ fn split_off(
         params![rest, now_text, s.id],
     )?;
     let id = new_id();
-    // The customer's designation of the partner of record goes with the licences.
+    // Who is partner of record follows from the customer's claim for the
+    // target's workload (decision 0044), not from the parent.
     tx.execute(
         "INSERT INTO subscriptions (id, customer_id, service_id, status, trial, began_as_trial,
              quantity, term, billing_plan, auto_renew, starts_at, term_started_at, ends_at,
-             source, partner_of_record, partner_of_record_at, partner_of_record_by,
-             upgraded_from, created_at, updated_at)
+             source, upgraded_from, created_at, updated_at)
          SELECT ?1, customer_id, ?2, 'active', 0, 0, ?3, term, billing_plan, auto_renew, ?4,
-             term_started_at, ends_at, 'upgrade', partner_of_record, partner_of_record_at,
-             partner_of_record_by, id, ?4, ?4
+             term_started_at, ends_at, 'upgrade', id, ?4, ?4
          FROM subscriptions WHERE id = ?5",
         params![id, to.service_id, quantity, now_text, s.id],
     )?;

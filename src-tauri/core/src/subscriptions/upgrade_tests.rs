@@ -274,13 +274,15 @@ fn upgrades_are_refused_off_the_path_beyond_the_count_when_not_active_and_for_tr
     );
 
     let basic = service(&w, "Microsoft 365 Business Basic");
+    // A customer who owns no Basic: Microsoft gives no trial of an owned offer.
+    let (newcomer, _) = w.active_customer("Gamma", "gamma", &[]);
     let (trial, _) = add(
         &w.store,
         &w.clock,
         &w.admin,
         &SubscriptionInput {
             trial: true,
-            ..subscription_input(&customer, &basic, 1)
+            ..subscription_input(&newcomer, &basic, 1)
         },
     )
     .unwrap();

@@ -1032,11 +1032,14 @@ pub fn record_signup(
                 &SubscriptionInput {
                     customer_id: customer_id.clone(),
                     service_id: invitation.service_id.clone(),
-                    quantity: invitation.trial_seats.unwrap_or(1),
+                    // Microsoft's default: the trial converts at its end
+                    // into 25 licences for a year, billed monthly; staff
+                    // may change or switch that off (decision 0043).
+                    quantity: subscriptions::TRIAL_SEATS,
                     term: None,
                     billing_plan: None,
                     starts_at: None,
-                    auto_renew: false,
+                    auto_renew: true,
                     trial: true,
                 },
                 subscriptions::Source::TrialInvitation,

@@ -768,3 +768,42 @@ fn the_list_pages_newest_change_first_and_filters() {
     .unwrap_err();
     assert_eq!(bad.field(), Some("state"));
 }
+
+#[test]
+fn a_signup_converts_by_default_and_none_is_given_for_an_offer_the_customer_owns() {
+    let w = world();
+    let id = active(&w, false);
+    let (fresh, _) = w.active_customer("Alfa", "alfa", &[]);
+    let signup = record_signup(&w.store, &w.clock, &w.admin, &id, &existing(&fresh)).unwrap();
+    let trial = subscriptions::get(
+        &w.store,
+        &w.clock,
+        &w.admin,
+        &signup.0.signups[0].subscription_id,
+    )
+    .unwrap()
+    .subscription;
+    assert_eq!(trial.quantity, subscriptions::TRIAL_SEATS);
+    let conversion = trial.conversion.expect("Microsoft's default: it converts");
+    assert_eq!(
+        (
+            conversion.quantity,
+            conversion.term.as_str(),
+            conversion.billing_plan.as_str()
+        ),
+        (25, "P1Y", "monthly")
+    );
+
+    let (owner, _) = w.active_customer("Beta", "beta", &[]);
+    let standard = service(&w, "Microsoft 365 Business Standard");
+    let paid = crate::testing::subscription_input(&owner, &standard, 3);
+    subscriptions::add(&w.store, &w.clock, &w.admin, &paid).unwrap();
+    let before = count(&w, "subscriptions");
+    let refused = record_signup(&w.store, &w.clock, &w.admin, &id, &existing(&owner)).unwrap_err();
+    assert_eq!(
+        (refused.code(), refused.field()),
+        (ErrorCode::Conflict, Some("trial"))
+    );
+    assert!(refused.to_string().contains("already owns"), "{refused}");
+    assert_eq!(count(&w, "subscriptions"), before);
+}

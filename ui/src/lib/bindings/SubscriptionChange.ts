@@ -7,7 +7,8 @@ import type { Money } from "./Money";
 export type SubscriptionChange = { at: string, actor_name: string, 
 /**
  * created, quantity, suspended, reactivated, cancelled, converted, started,
- * renewed, expired, disabled, deleted, upgraded, auto_renew, partner_of_record.
+ * renewed, expired, disabled, deleted, upgraded, auto_renew, partner_of_record,
+ * conversion_scheduled, conversion_cleared, conversion_refused.
  */
 kind: string, from_value?: string, to_value?: string, reason: string, 
 /**

@@ -3,20 +3,32 @@
 /**
  * Adding a subscription by hand (trial invitations, offers and keys add theirs later).
  */
-export type SubscriptionInput = { customer_id: string, service_id: string, quantity: number, 
+export type SubscriptionInput = { customer_id: string, service_id: string, 
 /**
- * P1M, P1Y or P3Y; the catalog service's own when absent.
+ * For a trial: the licences it converts into at its end (the trial itself
+ * always has Microsoft's 25; 0 means 25).
+ */
+quantity: number, 
+/**
+ * P1M, P1Y or P3Y; the catalog service's own when absent (for a trial:
+ * the converted term, P1Y when absent).
  */
 term?: string, 
 /**
- * monthly, annual or triennial; the catalog service's own when absent.
+ * monthly, annual or triennial; the catalog service's own when absent
+ * (for a trial: the converted billing, monthly when absent).
  */
 billing_plan?: string, 
 /**
  * RFC 3339; now when absent. A later date makes the subscription pending.
  */
-starts_at?: string, auto_renew: boolean, 
+starts_at?: string, 
 /**
- * A free trial with the catalog's seats and length (quantity and term are ignored).
+ * For a trial: converts into the paid subscription at its end
+ * (Microsoft: "auto-renew must be turned on"); off: it just ends.
+ */
+auto_renew: boolean, 
+/**
+ * A free trial: Microsoft's 25 licences for 30 days.
  */
 trial: boolean, };
