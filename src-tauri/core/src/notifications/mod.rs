@@ -329,6 +329,16 @@ fn unread(conn: &Connection, actor: &Actor) -> Result<u32> {
         .query_row([&actor.id], |r| r.get(0))?)
 }
 
+/// The bell's page: newest first, ties in the order they were made, read
+/// along `notifications_by_created` (migration 0020) without sorting.
+fn list_sql(visible: &str) -> String {
+    format!(
+        "SELECT {COLUMNS} FROM {FROM}
+         WHERE {WANTED} AND {visible} AND (?2 = 0 OR r.read_at IS NULL) AND (?3 IS NULL OR n.kind = ?3)
+         ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4"
+    )
+}
+
 /// The signed-in staff member's notifications, of the kinds they want, newest first.
 pub fn list(
     store: &Store,
@@ -353,12 +363,7 @@ pub fn list(
     guarded_read(store, clock, actor, "notification.list", target, |conn| {
         require(conn, actor, Action::ViewNotifications)?;
         let items = conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM {FROM}
-                 WHERE {WANTED} AND {} AND (?2 = 0 OR r.read_at IS NULL) AND (?3 IS NULL OR n.kind = ?3)
-                 ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4",
-                visible(conn, actor)?
-            ))?
+            .prepare_cached(&list_sql(&visible(conn, actor)?))?
             .query_map(
                 params![actor.id, query.unread_only, kind, limit],
                 notification,

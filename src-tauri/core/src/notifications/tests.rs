@@ -627,3 +627,27 @@ fn the_unread_count_stays_exact_through_reads_mutes_and_pruning() {
         .unwrap();
     assert_eq!(tallied, count(&w));
 }
+
+#[test]
+fn the_bell_reads_its_order_from_the_index_without_sorting() {
+    let w = world();
+    let visible = w.store.read(|conn| super::visible(conn, &w.admin)).unwrap();
+    let plan: Vec<String> = w
+        .store
+        .read(|conn| {
+            Ok(conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {}", super::list_sql(&visible)))?
+                .query_map(params![w.admin.id, false, None::<String>, 50], |r| r.get(3))?
+                .collect::<rusqlite::Result<Vec<String>>>()?)
+        })
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|line| line == "SCAN n USING INDEX notifications_by_created"),
+        "{plan:?}"
+    );
+    assert!(
+        !plan.iter().any(|line| line.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+}

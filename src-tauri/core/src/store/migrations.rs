@@ -51,6 +51,7 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0019_gdap_roles_groups_assignments.sql"
     )),
+    M::up(include_str!("../../migrations/0020_notification_order.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
