@@ -63,6 +63,30 @@ fn audit_in(
     Ok(after)
 }
 
+/// The subscription a key's extension or addition changes, once the customer
+/// gate let the actor through: live and paid, or refused saying what
+/// (`not_done`) cannot be done.
+fn live_paid_behind_the_gate(
+    tx: &Guarded<'_, Transaction<'_>>,
+    actor: &Actor,
+    id: &str,
+    not_done: crate::text::Text,
+) -> Result<Subscription> {
+    let before = load(tx, id)?;
+    require_for_customer(tx, actor, Action::ManageSubscriptions, &before.customer_id)?;
+    if before.status.is_live() && !before.trial {
+        return Ok(before);
+    }
+    let (title, customer) = (&before.service_title, &before.customer_name);
+    let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
+    let (trial, trial_pl) = trial_note(before.trial);
+    let (done, done_pl) = (&not_done.en, &not_done.pl);
+    Err(Error::invalid_state(text!(
+        "{title} for {customer} is {status}{trial}; {done}",
+        "Subskrypcja {title} klienta {customer} ma stan „{status_pl}”{trial_pl}; {done_pl}"
+    )))
+}
+
 /// Extends a live, paid subscription's end by one `term` inside a write under
 /// way (a redeemed product key), with a history row and an audit entry; behind
 /// the customer gate, as every change to an existing subscription is.
@@ -74,18 +98,9 @@ pub fn extend_term_in(
     term: &str,
     reason: &str,
 ) -> Result<Subscription> {
-    let before = load(tx, id)?;
-    require_for_customer(tx, actor, Action::ManageSubscriptions, &before.customer_id)?;
+    let not_done = text!("its term cannot be extended", "nie można przedłużyć jej okresu");
+    let before = live_paid_behind_the_gate(tx, actor, id, not_done)?;
     let who = &actor.audit_ref();
-    if !before.status.is_live() || before.trial {
-        let (title, customer) = (&before.service_title, &before.customer_name);
-        let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
-        let (trial, trial_pl) = trial_note(before.trial);
-        return Err(Error::invalid_state(text!(
-            "{title} for {customer} is {status}{trial}; its term cannot be extended",
-            "Subskrypcja {title} klienta {customer} ma stan „{status_pl}”{trial_pl}; nie można przedłużyć jej okresu"
-        )));
-    }
     let now_text = to_rfc3339(clock.now())?;
     let ends = add_term(parse_rfc3339("ends_at", &before.ends_at)?, term)?;
     let ends_text = to_rfc3339(ends)?;
@@ -116,18 +131,9 @@ pub fn add_licences_in(
     quantity: u32,
     reason: &str,
 ) -> Result<Subscription> {
-    let before = load(tx, id)?;
-    require_for_customer(tx, actor, Action::ManageSubscriptions, &before.customer_id)?;
+    let not_done = text!("licences cannot be added", "nie można dodać licencji");
+    let before = live_paid_behind_the_gate(tx, actor, id, not_done)?;
     let who = &actor.audit_ref();
-    if !before.status.is_live() || before.trial {
-        let (title, customer) = (&before.service_title, &before.customer_name);
-        let (status, status_pl) = (before.status.as_str(), before.status.describe_pl());
-        let (trial, trial_pl) = trial_note(before.trial);
-        return Err(Error::invalid_state(text!(
-            "{title} for {customer} is {status}{trial}; licences cannot be added",
-            "Subskrypcja {title} klienta {customer} ma stan „{status_pl}”{trial_pl}; nie można dodać licencji"
-        )));
-    }
     let total = check_quantity(before.quantity.saturating_add(quantity))?;
     seats::check(
         tx,
