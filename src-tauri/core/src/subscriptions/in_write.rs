@@ -98,7 +98,10 @@ pub fn extend_term_in(
     term: &str,
     reason: &str,
 ) -> Result<Subscription> {
-    let not_done = text!("its term cannot be extended", "nie można przedłużyć jej okresu");
+    let not_done = text!(
+        "its term cannot be extended",
+        "nie można przedłużyć jej okresu"
+    );
     let before = live_paid_behind_the_gate(tx, actor, id, not_done)?;
     let who = &actor.audit_ref();
     let now_text = to_rfc3339(clock.now())?;
