@@ -50,6 +50,7 @@ use partnerdesk_core::offers::{
     self, AcceptanceInput, DelegatedAdminRequest, OfferDraftInput, OfferEvent, OfferLineInput,
 };
 use partnerdesk_core::product_keys::{self, ProductKeyInput, ALPHABET};
+use partnerdesk_core::relationships::roles::{GLOBAL_ADMINISTRATOR, LEGACY_KEYS};
 use partnerdesk_core::relationships::{self, RelationshipOffer};
 use partnerdesk_core::subscriptions::{
     self, add_term, SubscriptionEvent, SubscriptionInput, SubscriptionQuery, SubscriptionSort,
@@ -71,6 +72,15 @@ use bench_support::{
     open_plain, open_raw, percentiles, plan, progress, size_arg, text, BenchResult, Rng, Stats,
     ITERATIONS, WARM_UP,
 };
+
+/// The role-definition id of one of the old role keys the core sample is written with.
+fn entra_role(key: &str) -> String {
+    LEGACY_KEYS
+        .iter()
+        .find(|(old, _)| *old == key)
+        .map_or(key, |(_, id)| *id)
+        .to_owned()
+}
 
 const DEFAULT_CUSTOMERS: u64 = 100_000;
 const SUBSCRIPTIONS_PER_CUSTOMER: usize = 3;
@@ -256,7 +266,7 @@ fn offered(rng: &mut Rng, name: String, created: OffsetDateTime) -> SeedRelation
         display_name: name,
         roles: roles.join(","),
         duration_days: rng.pick(&[730_i64, 365, 365, 180]),
-        auto_extend: !roles.contains(&"global_admin") && rng.chance(60),
+        auto_extend: !roles.contains(&GLOBAL_ADMINISTRATOR) && rng.chance(60),
         state: "created",
         created_at: created,
         requested_at: None,
@@ -950,16 +960,17 @@ fn offer_revisions(
     let delegated_admin = rng
         .chance(if customer.is_some() { 30 } else { 50 })
         .then(|| {
+            // User Administrator and Helpdesk Administrator, or Global Administrator.
             let roles = if rng.chance(50) {
-                "user_admin,helpdesk_admin"
+                "fe930be7-5e62-47db-91af-98c3a49a38b1,729827e3-9c14-49f7-bb1b-9608f156bbb8"
             } else {
-                "global_admin"
+                GLOBAL_ADMINISTRATOR
             };
             (
                 format!("Oferta-GDAP-{k:06}"),
                 roles,
                 365,
-                roles != "global_admin",
+                roles != GLOBAL_ADMINISTRATOR,
             )
         });
     let base = SeedOffer {
@@ -1567,7 +1578,7 @@ fn core_sample(
     let offer = |c: &Cust, name: String, roles: &[&str], length: u32, approval| RelationshipOffer {
         customer_id: c.id.clone(),
         display_name: name,
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        roles: roles.iter().map(|r| entra_role(r)).collect(),
         duration_days: length,
         auto_extend: !roles.contains(&"global_admin"),
         request_approval: approval,
