@@ -40,9 +40,9 @@ use rusqlite::{params, params_from_iter, Connection, TransactionBehavior};
 use time::{Duration, OffsetDateTime};
 
 use bench_support::seed::{
-    added_at, company, insert_customer, insert_relationship, relationship, relationship_counts,
-    seed_customers, seeding_progress, sign_in_first_admin, Generator, SeedCustomer, BATCH, NOW,
-    REFRESH_STATES,
+    added_at, company, insert_customer, insert_relationship, refresh_states, relationship,
+    relationship_counts, seed_customers, seeding_progress, sign_in_first_admin, Generator,
+    SeedCustomer, BATCH, NOW,
 };
 use bench_support::{
     checkpoint_then_read_only, cursors_at, file_size, format_duration, measure, measure_pair, mib,
@@ -171,7 +171,7 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
         Ok(out)
     })?;
     store.write(|tx| {
-        tx.execute(REFRESH_STATES, [])?;
+        tx.execute(&refresh_states(), [])?;
         Ok(())
     })?;
     let after: Vec<String> = store.read(|conn| {

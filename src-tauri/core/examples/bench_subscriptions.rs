@@ -63,9 +63,9 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, OffsetDateTime};
 
 use bench_support::seed::{
-    company, insert_relationship, rfc, rfc_opt, seed_customers, seeding_progress,
+    company, insert_relationship, refresh_states, rfc, rfc_opt, seed_customers, seeding_progress,
     sign_in_first_admin, state_by_end, Generator, SeedRelationship, ADMIN_NAME, BATCH,
-    EXPIRING_DAYS, NOW, REFRESH_STATES, ROLE_SETS,
+    EXPIRING_DAYS, NOW, ROLE_SETS,
 };
 use bench_support::{
     checkpoint_then_read_only, cursors_at, file_size, format_duration, measure, mib, one_line,
@@ -1289,7 +1289,7 @@ fn seed(store: &Store, n: usize) -> BenchResult<Seeded> {
     };
     let before = states(store)?;
     store.write(|tx| {
-        tx.execute(REFRESH_STATES, [])?;
+        tx.execute(&refresh_states(), [])?;
         Ok(())
     })?;
     if before != states(store)? {

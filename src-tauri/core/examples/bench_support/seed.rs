@@ -747,12 +747,15 @@ pub fn insert_relationship(
 }
 
 /// `refresh_customer_state` for every customer at once: the most advanced state.
-pub const REFRESH_STATES: &str = "UPDATE customers SET relationship_state = coalesce((
-         SELECT state FROM relationships WHERE customer_id = customers.id
-         ORDER BY CASE state WHEN 'active' THEN 0 WHEN 'expiring' THEN 1
-             WHEN 'approval_pending' THEN 2 WHEN 'created' THEN 3
-             WHEN 'expired' THEN 4 ELSE 5 END
-         LIMIT 1), 'none')";
+/// The core's refresh for every customer at once (same precedence).
+pub fn refresh_states() -> String {
+    format!(
+        "UPDATE customers SET relationship_state = coalesce((
+             SELECT state FROM relationships WHERE customer_id = customers.id
+             ORDER BY {} LIMIT 1), 'none')",
+        partnerdesk_core::relationships::STATE_PRECEDENCE
+    )
+}
 
 pub const ADMIN_NAME: &str = "Anna Admin";
 pub const ADMIN_EMAIL: &str = "anna.admin@contoso.pl";
