@@ -144,7 +144,12 @@ fn judge(conflict: &ConflictType, item: &ChangesetItem) -> std::result::Result<(
     let op = item.op().map_err(|e| e.to_string())?;
     let table = op.table_name().to_owned();
     let columns = usize::try_from(op.number_of_columns()).unwrap_or(0);
-    let action = format!("{:?}", op.code());
+    let action = match op.code() {
+        rusqlite::hooks::Action::SQLITE_INSERT => "insert into",
+        rusqlite::hooks::Action::SQLITE_UPDATE => "update of",
+        rusqlite::hooks::Action::SQLITE_DELETE => "delete from",
+        _ => "change to",
+    };
     let kind = match conflict {
         ConflictType::SQLITE_CHANGESET_DATA => "the row differs from the one the change expects",
         ConflictType::SQLITE_CHANGESET_NOTFOUND => "the row is not there",
@@ -169,7 +174,7 @@ fn judge(conflict: &ConflictType, item: &ChangesetItem) -> std::result::Result<(
     if reproduced {
         Ok(())
     } else {
-        Err(format!("{action} on {table}: {kind}"))
+        Err(format!("{action} {table}: {kind}"))
     }
 }
 
