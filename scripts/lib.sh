@@ -9,7 +9,7 @@ cd "$REPO"
 # machine: a fresh clone then rebuilds only what changed.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/partnerdesk/target}"
 
-BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev build-essential pkg-config file)
+BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev build-essential pkg-config file libclang-dev)
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

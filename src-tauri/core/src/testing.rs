@@ -123,8 +123,20 @@ pub fn world_in_memory_backed() -> World {
     }
 }
 
+/// [`world`] whose store hands every write to `gate` (team mode), the
+/// first-run wizard's included.
+pub fn world_gated(gate: std::sync::Arc<dyn crate::store::CommitGate>) -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open_gated(&dir.path().join("t.sqlite3"), gate).expect("store");
+    world_with(dir, store)
+}
+
 fn world_at(dir: tempfile::TempDir) -> World {
     let store = Store::open(&dir.path().join("t.sqlite3")).expect("store");
+    world_with(dir, store)
+}
+
+fn world_with(dir: tempfile::TempDir, store: Store) -> World {
     let clock = ManualClock::at(datetime!(2026-11-25 09:00:00 UTC));
     let sessions = Sessions::default();
     setup::complete(

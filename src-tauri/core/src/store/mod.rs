@@ -1,8 +1,12 @@
 //! The SQLite store: one file, one writer connection, one read-only connection.
 
+mod checksum;
 mod connection;
 mod migrations;
 mod paths;
+pub mod replication;
+#[cfg(test)]
+mod replication_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -10,7 +14,7 @@ mod timestamp_tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -21,6 +25,7 @@ use crate::error::{Error, Result};
 pub use connection::BUSY_TIMEOUT;
 pub use migrations::{latest_version, migrations, MigrationReport};
 pub use paths::{data_dir, export_dir, DATABASE_FILE, DATA_DIR_ENV, EXPORT_DIR_ENV};
+pub use replication::{CapturedWrite, CommitGate};
 
 pub struct Store {
     path: PathBuf,
@@ -32,6 +37,10 @@ pub struct Store {
     /// Transactions committed through [`Store::write`] since opening: the
     /// backup schedule backs up only when it moved (decision 0030).
     commits: AtomicU64,
+    /// Team mode's gate (decision 0047): set, every write's row changes are
+    /// recorded and handed to it before the commit. Unset (standalone), no
+    /// recording is attached at all.
+    gate: Option<Arc<dyn CommitGate>>,
 }
 
 impl Store {
@@ -67,7 +76,17 @@ impl Store {
             migration,
             audit_head,
             commits: AtomicU64::new(0),
+            gate: None,
         })
+    }
+
+    /// [`Store::open`] with a commit gate: no write commits unless `gate`
+    /// accepted its changes. Opening (migrations included) is not gated: every
+    /// copy migrates its own schema.
+    pub fn open_gated(path: &Path, gate: Arc<dyn CommitGate>) -> Result<Store> {
+        let mut store = Store::open(path)?;
+        store.gate = Some(gate);
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -92,17 +111,59 @@ impl Store {
     /// so two writers never deadlock upgrading a read lock. Commits when `work`
     /// returns `Ok`, rolls back on `Err` (and on panic, when the transaction drops).
     /// After a commit that appended to the audit log, the head file is written.
+    /// With a gate, the transaction's changes go to the gate first, and an
+    /// error from it rolls everything back.
     pub fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         head::forget_appended();
-        let value = work(&tx)?;
+        let value = match &self.gate {
+            None => work(&tx)?,
+            Some(gate) => {
+                let session = replication::record(&tx)?;
+                let value = work(&tx)?;
+                let captured = replication::captured(session, self.migration.to_version)?;
+                if let Some(change) = captured {
+                    gate.before_commit(&change)?;
+                }
+                value
+            }
+        };
         tx.commit()?;
         if let Some(appended) = head::take_appended() {
             self.audit_head.committed(&appended);
         }
         self.commits.fetch_add(1, Ordering::Relaxed);
         Ok(value)
+    }
+
+    /// Applies a changeset another store's gate captured, in one transaction:
+    /// all of it or, on any conflict (decision 0047's policy), none of it.
+    /// This store's triggers rebuild the derived tables meanwhile.
+    pub fn apply_changeset(&self, changeset: &[u8]) -> Result<()> {
+        let mut conn = lock(&self.writer)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = head::newest(&tx)?;
+        replication::apply(&tx, changeset)?;
+        let after = head::newest(&tx)?;
+        tx.commit()?;
+        if after.seq != before.seq {
+            self.audit_head.committed(&after);
+        }
+        self.commits.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// A hash of every row of every table, derived ones included (decision
+    /// 0047): equal on a replica and its source when they hold the same data.
+    pub fn content_checksum(&self) -> Result<String> {
+        // The writer, not the read-only reader: the full-text index is read
+        // through a temporary vocabulary table, which the reader may not create.
+        let conn = lock(&self.writer)?;
+        let tx = conn.unchecked_transaction()?;
+        let sum = checksum::checksum(&tx)?;
+        tx.commit()?;
+        Ok(sum)
     }
 
     /// How many write transactions committed since the store was opened.
