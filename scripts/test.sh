@@ -79,7 +79,9 @@ step "build the UI" build_ui
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy -q --workspace --all-targets -- -D warnings
 step "core has no Tauri in its tree" core_has_no_tauri
-step "core and shell tests" cargo test -q --workspace
+step "start a throwaway PostgreSQL" start_test_postgres
+step "core, shell and server tests" cargo test -q --workspace
+step "stop PostgreSQL" stop_test_postgres
 step "TypeScript bindings drift" types_have_not_drifted
 step "svelte-check" npm run --silent ui:check
 step "UI unit tests (Vitest)" npm run --silent ui:test
