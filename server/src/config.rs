@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::Parser;
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "partnerdesk-server", version, about = "Partnerdesk team server (preview)")]
+#[command(
+    name = "partnerdesk-server",
+    version,
+    about = "Partnerdesk team server (preview)"
+)]
 pub struct Config {
     /// PostgreSQL connection string: a URL (postgresql://user@host:port/db) or key=value pairs.
     #[arg(long, env = "PARTNERDESK_DATABASE_URL")]
@@ -71,7 +75,10 @@ mod tests {
         assert_eq!(parse(&["--listen", "127.0.0.1:9000"]).check(), Ok(()));
         assert_eq!(parse(&["--listen", "[::1]:9000"]).check(), Ok(()));
         let open = parse(&["--listen", "0.0.0.0:9000"]);
-        assert_eq!(open.check(), Err(ConfigError::PlainHttpOffLoopback(open.listen)));
+        assert_eq!(
+            open.check(),
+            Err(ConfigError::PlainHttpOffLoopback(open.listen))
+        );
         let lan = parse(&["--listen", "192.168.1.5:9000"]);
         let message = lan.check().unwrap_err().to_string();
         assert!(message.contains("192.168.1.5:9000"), "{message}");
@@ -91,7 +98,14 @@ mod tests {
 
     #[test]
     fn tls_is_refused_until_it_is_served() {
-        let tls = parse(&["--tls-cert", "c.pem", "--tls-key", "k.pem", "--listen", "0.0.0.0:443"]);
+        let tls = parse(&[
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+            "--listen",
+            "0.0.0.0:443",
+        ]);
         assert!(matches!(tls.check(), Err(ConfigError::TlsNotYetServed(_))));
     }
 }

@@ -46,6 +46,10 @@ impl IntoResponse for ServerError {
         if status.is_server_error() {
             tracing::warn!(error = %self, status = status.as_u16(), "request failed");
         }
-        (status, Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+        (
+            status,
+            Json(serde_json::json!({ "error": self.to_string() })),
+        )
+            .into_response()
     }
 }

@@ -48,7 +48,11 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     };
     let health = Health {
         status: if head.is_ok() { "ok" } else { "degraded" },
-        postgres: if head.is_ok() { "reachable" } else { "unreachable" },
+        postgres: if head.is_ok() {
+            "reachable"
+        } else {
+            "unreachable"
+        },
         core_schema_version: partnerdesk_core::store::latest_version(),
         server_version: env!("CARGO_PKG_VERSION"),
         error: head.as_ref().err().map(ToString::to_string),
@@ -143,20 +147,24 @@ async fn read_changes(
     State(state): State<AppState>,
     Query(query): Query<ReadQuery>,
 ) -> Result<Json<ReadReply>, ServerError> {
-    let changes = log::read_after(&state.pool, query.after, query.limit.unwrap_or(log::MAX_READ))
-        .await?
-        .into_iter()
-        .map(|c| ChangeJson {
-            seq: c.seq,
-            command_id: c.command_id,
-            actor: c.actor,
-            at: c
-                .at
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
-            schema_version: c.schema_version,
-            changeset: BASE64.encode(c.changeset),
-        })
-        .collect();
+    let changes = log::read_after(
+        &state.pool,
+        query.after,
+        query.limit.unwrap_or(log::MAX_READ),
+    )
+    .await?
+    .into_iter()
+    .map(|c| ChangeJson {
+        seq: c.seq,
+        command_id: c.command_id,
+        actor: c.actor,
+        at: c
+            .at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        schema_version: c.schema_version,
+        changeset: BASE64.encode(c.changeset),
+    })
+    .collect();
     Ok(Json(ReadReply { changes }))
 }

@@ -58,8 +58,18 @@ pub async fn append(pool: &Pool, change: &NewChange) -> Result<Appended, ServerE
         )
         .await?
     {
-        let logged = (row.get::<_, String>(1), row.get::<_, i32>(2), row.get::<_, Vec<u8>>(3));
-        if logged != (change.actor.clone(), change.schema_version, change.changeset.clone()) {
+        let logged = (
+            row.get::<_, String>(1),
+            row.get::<_, i32>(2),
+            row.get::<_, Vec<u8>>(3),
+        );
+        if logged
+            != (
+                change.actor.clone(),
+                change.schema_version,
+                change.changeset.clone(),
+            )
+        {
             return Err(ServerError::Conflict(format!(
                 "command {} is already logged (sequence {}) with other content: \
                  a retry must send the same actor, schema version and changeset",

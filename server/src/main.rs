@@ -12,7 +12,10 @@ async fn main() -> std::process::ExitCode {
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
         Err(e) => {
-            eprintln!("partnerdesk-server: cannot listen on {}: {e}", config.listen);
+            eprintln!(
+                "partnerdesk-server: cannot listen on {}: {e}",
+                config.listen
+            );
             return std::process::ExitCode::from(2);
         }
     };

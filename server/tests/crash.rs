@@ -39,14 +39,21 @@ async fn write_until_killed(base: String) -> Outcomes {
     }
 }
 
-/// What a client does after a crash: sends each unanswered command again, with its id.
-async fn retry(base: &str, outcomes: &mut Outcomes) {
+/// What a client does after a crash: sends each unanswered command again, with
+/// its id. Returns how many had committed before the kill (answered "retried").
+async fn retry(base: &str, outcomes: &mut Outcomes) -> usize {
     let http = http();
+    let mut committed_before_the_kill = 0;
     for id in std::mem::take(&mut outcomes.unanswered) {
         let (status, seq) = post_change(&http, base, id, id.as_bytes()).await.unwrap();
-        assert!(status == 200 || status == 201, "retry answered {status}");
+        match status {
+            200 => committed_before_the_kill += 1,
+            201 => {}
+            other => panic!("a retry answered {other}"),
+        }
         assert!(outcomes.acknowledged.insert(id, seq).is_none());
     }
+    committed_before_the_kill
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -54,11 +61,12 @@ async fn kill_9_in_a_loop_of_appends_loses_and_doubles_nothing_acknowledged() {
     let Some(admin) = admin_url() else { return };
     let url = fresh_database(&admin).await;
     let mut outcomes = Outcomes::default();
-    let mut kills_mid_write = 0;
+    let mut cut_off = 0;
+    let mut committed_before_the_kill = 0;
     for cycle in 0..KILL_CYCLES {
         let mut server = Spawned::start(&url);
         wait_healthy(&server.base, Duration::from_secs(10)).await;
-        retry(&server.base, &mut outcomes).await;
+        committed_before_the_kill += retry(&server.base, &mut outcomes).await;
         let writers: Vec<_> = (0..WRITERS)
             .map(|_| tokio::spawn(write_until_killed(server.base.clone())))
             .collect();
@@ -67,26 +75,30 @@ async fn kill_9_in_a_loop_of_appends_loses_and_doubles_nothing_acknowledged() {
         server.kill();
         for writer in writers {
             let done = writer.await.unwrap();
-            kills_mid_write += done.unanswered.len();
+            cut_off += done.unanswered.len();
             outcomes.acknowledged.extend(done.acknowledged);
             outcomes.unanswered.extend(done.unanswered);
         }
     }
     let server = Spawned::start(&url);
     wait_healthy(&server.base, Duration::from_secs(10)).await;
-    retry(&server.base, &mut outcomes).await;
+    committed_before_the_kill += retry(&server.base, &mut outcomes).await;
 
     let rows = logged(&url).await;
     assert_gapless(&rows);
     let in_log: HashMap<Uuid, i64> = rows.iter().map(|(seq, id)| (*id, *seq)).collect();
     assert_eq!(in_log.len(), rows.len(), "a command was logged twice");
-    assert_eq!(in_log, outcomes.acknowledged, "every acknowledgement is its row");
+    assert_eq!(
+        in_log, outcomes.acknowledged,
+        "every acknowledgement is its row"
+    );
     assert!(
-        kills_mid_write >= KILL_CYCLES,
-        "each kill should catch writers mid-request ({kills_mid_write})"
+        rows.len() > KILL_CYCLES * WRITERS,
+        "the writers barely wrote"
     );
     eprintln!(
-        "{KILL_CYCLES} kills, {} changes acknowledged, {kills_mid_write} requests cut off and retried",
+        "{KILL_CYCLES} kills, {} changes logged, {cut_off} requests cut off and retried, \
+         {committed_before_the_kill} of them had committed before the kill",
         rows.len()
     );
 }
@@ -114,7 +126,11 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        self.pg("remove");
+        // No assertion here: a panic while a failed test unwinds would abort.
+        let _ = Command::new("bash")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/pg.sh"))
+            .args(["remove", &self.dir])
+            .status();
     }
 }
 
@@ -126,7 +142,10 @@ async fn a_postgres_restart_is_reported_then_survived() {
         return;
     }
     let cluster = Cluster {
-        dir: format!("/tmp/pd-restart-{}", &Uuid::new_v4().simple().to_string()[..8]),
+        dir: format!(
+            "/tmp/pd-restart-{}",
+            &Uuid::new_v4().simple().to_string()[..8]
+        ),
     };
     let url = fresh_database(&cluster.pg("start")).await;
     let server = InProcess::start(&url).await;
@@ -143,12 +162,15 @@ async fn a_postgres_restart_is_reported_then_survived() {
             let id = Uuid::new_v4();
             loop {
                 match post_change(&http, &base, id, id.as_bytes()).await {
-                    Ok((_, seq)) => break acknowledged.insert(id, seq),
+                    Ok((_, seq)) => {
+                        acknowledged.insert(id, seq);
+                        break;
+                    }
                     Err(_) => {
                         refused_while_down += 1;
                         tokio::time::sleep(Duration::from_millis(50)).await;
                     }
-                };
+                }
             }
             let _ = acked_tx.send(());
             tokio::time::sleep(Duration::from_millis(10)).await;

@@ -34,8 +34,12 @@ async fn health_reports_postgres_and_the_log_head() {
         partnerdesk_core::store::latest_version()
     );
 
-    post_change(&http, &server.base, Uuid::new_v4(), b"one").await.unwrap();
-    post_change(&http, &server.base, Uuid::new_v4(), b"two").await.unwrap();
+    post_change(&http, &server.base, Uuid::new_v4(), b"one")
+        .await
+        .unwrap();
+    post_change(&http, &server.base, Uuid::new_v4(), b"two")
+        .await
+        .unwrap();
     assert_eq!(health(&http, &server.base).await.1["head"], 2);
 }
 
@@ -48,15 +52,29 @@ async fn appends_are_numbered_in_order_and_a_retry_returns_the_original() {
     let first = Uuid::new_v4();
     let second = Uuid::new_v4();
 
-    assert_eq!(post_change(&http, &server.base, first, b"a").await, Ok((201, 1)));
-    assert_eq!(post_change(&http, &server.base, second, b"b").await, Ok((201, 2)));
+    assert_eq!(
+        post_change(&http, &server.base, first, b"a").await,
+        Ok((201, 1))
+    );
+    assert_eq!(
+        post_change(&http, &server.base, second, b"b").await,
+        Ok((201, 2))
+    );
     // The same command again (a client that never saw the reply) is the same row.
-    assert_eq!(post_change(&http, &server.base, first, b"a").await, Ok((200, 1)));
+    assert_eq!(
+        post_change(&http, &server.base, first, b"a").await,
+        Ok((200, 1))
+    );
     assert_eq!(logged(&url).await, vec![(1, first), (2, second)]);
 
     // The same id with other content is a client bug, refused rather than hidden.
-    let reused = post_change(&http, &server.base, first, b"other").await.unwrap_err();
-    assert!(reused.starts_with("409") && reused.contains("sequence 1"), "{reused}");
+    let reused = post_change(&http, &server.base, first, b"other")
+        .await
+        .unwrap_err();
+    assert!(
+        reused.starts_with("409") && reused.contains("sequence 1"),
+        "{reused}"
+    );
 
     let reply: serde_json::Value = http
         .get(format!("{}/changes?after=1&limit=5", server.base))
@@ -123,7 +141,11 @@ async fn catch_up_reads_page_through_the_log_in_order() {
         cursor = last.seq;
         seen.extend(page.iter().map(|c| (c.command_id, c.changeset.clone())));
     }
-    let expected: Vec<_> = ids.iter().enumerate().map(|(i, id)| (*id, vec![i as u8])).collect();
+    let expected: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, vec![i as u8]))
+        .collect();
     assert_eq!(seen, expected);
 }
 
@@ -157,9 +179,13 @@ async fn instances_appending_at_once_get_one_gapless_order() {
                 let mut acknowledged = Vec::new();
                 for _ in 0..APPENDS_PER_TASK {
                     let id = Uuid::new_v4();
-                    let appended = log::append(&pool, &change(id, id.as_bytes())).await.unwrap();
+                    let appended = log::append(&pool, &change(id, id.as_bytes()))
+                        .await
+                        .unwrap();
                     // A retry racing the other instance still lands on the same row.
-                    let again = log::append(&pool, &change(id, id.as_bytes())).await.unwrap();
+                    let again = log::append(&pool, &change(id, id.as_bytes()))
+                        .await
+                        .unwrap();
                     assert_eq!((again.seq, again.retried), (appended.seq, true));
                     acknowledged.push((appended.seq, id));
                 }
@@ -174,7 +200,10 @@ async fn instances_appending_at_once_get_one_gapless_order() {
     acknowledged.sort();
 
     let rows = logged(&url).await;
-    assert_eq!(rows.len(), INSTANCES * TASKS_PER_INSTANCE * APPENDS_PER_TASK);
+    assert_eq!(
+        rows.len(),
+        INSTANCES * TASKS_PER_INSTANCE * APPENDS_PER_TASK
+    );
     assert_gapless(&rows);
     assert_eq!(rows, acknowledged, "each acknowledgement names its own row");
     let distinct: HashSet<_> = rows.iter().map(|(_, id)| id).collect();
@@ -184,10 +213,18 @@ async fn instances_appending_at_once_get_one_gapless_order() {
 #[test]
 fn plain_http_off_loopback_is_refused_before_listening() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_partnerdesk-server"))
-        .args(["--listen", "0.0.0.0:0", "--database-url", "host=/nonexistent"])
+        .args([
+            "--listen",
+            "0.0.0.0:0",
+            "--database-url",
+            "host=/nonexistent",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("refusing to serve plain HTTP on 0.0.0.0:0"), "{stderr}");
+    assert!(
+        stderr.contains("refusing to serve plain HTTP on 0.0.0.0:0"),
+        "{stderr}"
+    );
 }

@@ -222,6 +222,10 @@ pub async fn logged(database_url: &str) -> Vec<(i64, Uuid)> {
 /// Sequence numbers are exactly 1..=n: no hole, no duplicate.
 pub fn assert_gapless(rows: &[(i64, Uuid)]) {
     for (index, (seq, _)) in rows.iter().enumerate() {
-        assert_eq!(*seq, index as i64 + 1, "hole or duplicate at position {index}");
+        assert_eq!(
+            *seq,
+            index as i64 + 1,
+            "hole or duplicate at position {index}"
+        );
     }
 }
