@@ -228,3 +228,32 @@ fn plain_http_off_loopback_is_refused_before_listening() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly() {
+    let Some(admin) = admin_url() else { return };
+    let url = fresh_database(&admin).await;
+    let mut server = Spawned::start(&url);
+    wait_healthy(&server.base, std::time::Duration::from_secs(10)).await;
+    post_change(&http(), &server.base, Uuid::new_v4(), b"x")
+        .await
+        .unwrap();
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "exit after SIGTERM: {status}");
+}
