@@ -257,3 +257,47 @@ async fn sigterm_stops_the_server_cleanly() {
     };
     assert!(status.success(), "exit after SIGTERM: {status}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_server_processes_share_one_order() {
+    let Some(admin) = admin_url() else { return };
+    let url = fresh_database(&admin).await;
+    // Started together: their migrations race across processes.
+    let (first, second) = std::thread::scope(|s| {
+        let a = s.spawn(|| Spawned::start(&url));
+        let b = s.spawn(|| Spawned::start(&url));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for server in [&first, &second] {
+        wait_healthy(&server.base, std::time::Duration::from_secs(10)).await;
+    }
+    let tasks: Vec<_> = (0..TASKS_PER_INSTANCE * INSTANCES)
+        .map(|task| {
+            let bases = [first.base.clone(), second.base.clone()];
+            tokio::spawn(async move {
+                let http = http();
+                let mut acknowledged = Vec::new();
+                for i in 0..APPENDS_PER_TASK {
+                    let id = Uuid::new_v4();
+                    // Alternate instances, as a load balancer would.
+                    let base = &bases[(task + i) % bases.len()];
+                    let (_, seq) = post_change(&http, base, id, id.as_bytes()).await.unwrap();
+                    acknowledged.push((seq, id));
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    for task in tasks {
+        acknowledged.extend(task.await.unwrap());
+    }
+    acknowledged.sort();
+    let rows = logged(&url).await;
+    assert_gapless(&rows);
+    assert_eq!(rows, acknowledged);
+    assert_eq!(
+        rows.len(),
+        INSTANCES * TASKS_PER_INSTANCE * APPENDS_PER_TASK
+    );
+}
