@@ -35,9 +35,9 @@ pub struct Config {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error(
-        "refusing to serve plain HTTP on {0}: without --tls-cert and --tls-key the server only \
-         listens on a loopback address (127.0.0.1 or ::1), because staff passwords and data would \
-         cross the network unencrypted"
+        "refusing to serve plain HTTP on {0}: plain HTTP is allowed only on a loopback address \
+         (127.0.0.1 or ::1), because staff passwords and data would cross the network \
+         unencrypted; listen on 127.0.0.1 (TLS with --tls-cert/--tls-key comes in a later preview)"
     )]
     PlainHttpOffLoopback(SocketAddr),
     #[error(
