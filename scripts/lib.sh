@@ -10,7 +10,7 @@ cd "$REPO"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/partnerdesk/target}"
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev build-essential pkg-config file libclang-dev)
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver postgresql)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -61,4 +61,20 @@ ensure_tauri_driver() {
 build_ui() {
   say "building the UI (ui/dist)"
   npm run --silent ui:build
+}
+
+# A throwaway PostgreSQL for the server's tests (scripts/pg.sh): started once,
+# removed when the calling script exits, whether it passed or failed.
+start_test_postgres() {
+  TEST_PG_DIR="$(mktemp -d /tmp/partnerdesk-pg.XXXXXX)"
+  trap stop_test_postgres EXIT
+  PARTNERDESK_TEST_DATABASE_URL="$(bash "$REPO/scripts/pg.sh" start "$TEST_PG_DIR")"
+  export PARTNERDESK_TEST_DATABASE_URL
+  say "PostgreSQL for tests: $PARTNERDESK_TEST_DATABASE_URL"
+}
+
+stop_test_postgres() {
+  [ -n "${TEST_PG_DIR:-}" ] || return 0
+  bash "$REPO/scripts/pg.sh" remove "$TEST_PG_DIR" || true
+  TEST_PG_DIR=""
 }

@@ -21,10 +21,11 @@ install_everything() {
 }
 
 core_has_no_tauri() {
-  # Crate names only: the core's own path (src-tauri/core) must not match.
+  # Crate names only: the core's own path (src-tauri/core) must not match. The
+  # server's HTTP and PostgreSQL crates stay out of the core too (decision 0048).
   if cargo tree -p partnerdesk-core --edges normal,build --prefix none --format '{p}' |
-    awk '{print $1}' | grep -Eq '^(tauri|tauri-.*|wry|tao)$'; then
-    echo "partnerdesk-core must not depend on Tauri:" >&2
+    awk '{print $1}' | grep -Eq '^(tauri|tauri-.*|wry|tao|axum|tokio-postgres|deadpool-postgres)$'; then
+    echo "partnerdesk-core must not depend on Tauri or the server's crates:" >&2
     cargo tree -p partnerdesk-core -i tauri >&2 || true
     return 1
   fi
@@ -78,8 +79,10 @@ step "install what is missing" install_everything
 step "build the UI" build_ui
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy -q --workspace --all-targets -- -D warnings
-step "core has no Tauri in its tree" core_has_no_tauri
-step "core and shell tests" cargo test -q --workspace
+step "core has no Tauri or server crates in its tree" core_has_no_tauri
+step "start a throwaway PostgreSQL" start_test_postgres
+step "core, shell and server tests" cargo test -q --workspace
+step "stop PostgreSQL" stop_test_postgres
 step "TypeScript bindings drift" types_have_not_drifted
 step "svelte-check" npm run --silent ui:check
 step "UI unit tests (Vitest)" npm run --silent ui:test
