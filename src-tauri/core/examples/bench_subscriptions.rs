@@ -372,6 +372,9 @@ struct HistoryRow {
     /// The partner-of-record notification's from/to, where they differ from
     /// the history row's (a renewal notifies the old and new end dates).
     notice: Option<(String, String)>,
+    /// The money the change moved, where the core knows a price (migration
+    /// 0016): an increase's prorated charge, a cancellation's refund.
+    amount: Option<(i64, String)>,
 }
 
 fn row(at: OffsetDateTime, by_clock: bool, kind: &'static str, from: &str, to: &str) -> HistoryRow {
@@ -383,6 +386,36 @@ fn row(at: OffsetDateTime, by_clock: bool, kind: &'static str, from: &str, to: &
         to: Some(to.to_owned()),
         reason: String::new(),
         notice: None,
+        amount: None,
+    }
+}
+
+/// Days from `from` to `to`, a day begun counting whole (`prorate::started_days`).
+fn started_days(from: OffsetDateTime, to: OffsetDateTime) -> i64 {
+    let seconds = (to - from).whole_seconds();
+    if seconds <= 0 {
+        0
+    } else {
+        (seconds + 86_399) / 86_400
+    }
+}
+
+/// `count` licences at `unit` a month over a term of `months` for `days` of
+/// its `term_days`, rounded half up (`prorate::prorated`).
+fn prorated(count: u32, unit: i64, months: i64, days: i64, term_days: i64) -> i64 {
+    let term_days = i128::from(term_days.max(1));
+    let numerator = i128::from(count)
+        * i128::from(unit)
+        * i128::from(months)
+        * i128::from(days.min(term_days as i64));
+    ((2 * numerator + term_days) / (2 * term_days)) as i64
+}
+
+fn term_months(term: &str) -> i64 {
+    match term {
+        "P1M" => 1,
+        "P1Y" => 12,
+        _ => 36,
     }
 }
 
@@ -475,6 +508,7 @@ impl SubContext<'_> {
             to: Some(quantity.to_string()),
             reason: String::new(),
             notice: None,
+            amount: None,
         }
     }
 
@@ -538,13 +572,28 @@ impl SubContext<'_> {
             if before != s.quantity {
                 let at = self.rng.between(start, NOW - hours(1));
                 s.history[0].to = Some(before.to_string());
-                s.history.push(row(
+                let mut r = row(
                     at,
                     false,
                     "quantity",
                     &before.to_string(),
                     &s.quantity.to_string(),
+                );
+                // A new lot charged to the term end at the term's price (the
+                // catalog's, also for a term bought with a product key).
+                let (started, ends, _) = renewed_until(start, &s.term, at)?;
+                let svc = &self.services[service];
+                r.amount = Some((
+                    prorated(
+                        s.quantity - before,
+                        svc.price,
+                        term_months(&s.term),
+                        started_days(at.max(started), ends),
+                        started_days(started, ends),
+                    ),
+                    svc.currency.clone(),
                 ));
+                s.history.push(r);
             }
         }
         if !s.auto_renew && !renewals.is_empty() {
@@ -620,6 +669,19 @@ impl SubContext<'_> {
         if s.refundable {
             r.reason = "(within the decrease window: refundable)".into();
         }
+        // The term's licences refunded for the days not used, at the price
+        // its term was bought at. A first term paid with a product key has
+        // none (the core records no amount), and the core sample cancels no
+        // such term to compare with: those are bought by hand here.
+        if s.source == "product_key" && renewals.is_empty() {
+            s.source = "manual";
+        }
+        let svc = &self.services[service];
+        let (months, term_days) = (term_months(&s.term), started_days(term_started, ends));
+        let full = prorated(s.quantity, svc.price, months, term_days, term_days);
+        let used = started_days(term_started, at).min(term_days);
+        let spent = prorated(s.quantity, svc.price, months, used, term_days);
+        r.amount = Some((full - spent, svc.currency.clone()));
         s.history.push(r);
         Ok(s)
     }
@@ -724,7 +786,8 @@ const INSERT_SUBSCRIPTION: &str = "INSERT INTO subscriptions (id, customer_id, s
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
 /// `record_change`'s INSERT.
 const INSERT_CHANGE: &str = "INSERT INTO subscription_changes (subscription_id, at, actor_id,
-    actor_name, kind, from_value, to_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    actor_name, kind, from_value, to_value, reason, amount_minor, currency)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 /// `notifications::notify`'s INSERT.
 const INSERT_NOTIFICATION: &str = "INSERT INTO notifications (id, cause_key, kind, event,
     object_kind, object_id, subject, from_value, to_value, due, created_at, customer_id)
@@ -832,7 +895,9 @@ fn insert_subscription(
             h.kind,
             h.from,
             h.to,
-            h.reason
+            h.reason,
+            h.amount.as_ref().map(|(minor, _)| *minor),
+            h.amount.as_ref().map(|(_, currency)| currency.as_str())
         ])?;
         let notified = s.por.is_some_and(|at| h.at >= at) && h.kind != "created";
         if notified && h.at > kept_from {
@@ -1584,14 +1649,21 @@ fn core_sample(
         request_approval: approval,
     };
     // Relationships, 300 days ago: live, soon expiring, never sent, about to
-    // expire, terminated; those without a live one get a second.
+    // expire, terminated; those without a live one get a second. Every state
+    // holds one role (a bare id) and several (ids joined with ','), as the
+    // seeder's do.
     let mut relationships_made = 0;
     for (k, c) in customers.iter().enumerate() {
         clock.advance(Duration::minutes(1));
-        let (roles, length, approval): (&[&str], u32, bool) = match k % 10 {
-            6 => (&["password_admin"], 320, true),
-            7 => (&["user_admin"], 365, false),
-            8 => (&["global_admin"], 30, true),
+        let several = (k / 10) % 2 == 1;
+        let (roles, length, approval): (&[&str], u32, bool) = match (k % 10, several) {
+            (6, false) => (&["password_admin"], 320, true),
+            (6, true) => (&["password_admin", "billing_admin"], 320, true),
+            (7, false) => (&["user_admin"], 365, false),
+            (7, true) => (&["user_admin", "helpdesk_admin"], 365, false),
+            (8, false) => (&["global_admin"], 30, true),
+            (8, true) => (&["global_admin", "billing_admin"], 30, true),
+            (9, false) => (&["service_support_admin"], 365, true),
             _ => (&["password_admin", "user_admin"], 365, true),
         };
         let (first, _) = relationships::offer(
@@ -1746,13 +1818,18 @@ fn core_sample(
         )?;
     }
     // Offers: accepted, withdrawn, open and lapsing soon, lapsed, drafts.
-    let draft = |c: &Cust, valid: OffsetDateTime, with_da: bool| OfferDraftInput {
+    // A delegated-admin request asks for one role or several (`several`).
+    let draft = |c: &Cust, valid: OffsetDateTime, with_da: bool, several: bool| OfferDraftInput {
         customer_id: Some(c.id.clone()),
         valid_until: valid.date().to_string(),
         note: String::new(),
         delegated_admin: with_da.then(|| DelegatedAdminRequest {
             display_name: format!("Core-Oferta-{}", &c.id[..8]),
-            roles: vec!["fe930be7-5e62-47db-91af-98c3a49a38b1".into()],
+            roles: if several {
+                vec![entra_role("user_admin"), entra_role("helpdesk_admin")]
+            } else {
+                vec![entra_role("user_admin")]
+            },
             duration_days: 365,
             auto_extend: true,
         }),
@@ -1785,7 +1862,14 @@ fn core_sample(
     at(NOW - days(12));
     for (k, c) in customers.iter().enumerate().filter(|(k, _)| k % 4 == 1) {
         clock.advance(Duration::minutes(1));
-        let (d, _) = offers::create(store, &clock, actor, &draft(c, NOW - days(3), k % 8 == 1))?;
+        // With delegated admin: k % 8 == 1, accepted, withdrawn or declined
+        // by k % 12; k / 24 alternates one role and several within each.
+        let (d, _) = offers::create(
+            store,
+            &clock,
+            actor,
+            &draft(c, NOW - days(3), k % 8 == 1, (k / 24) % 2 == 1),
+        )?;
         offers::send(store, &clock, actor, &d.offer.id, &recipient(c))?;
         offer_ids.push(d.offer.id.clone());
         match k % 12 {
@@ -1816,7 +1900,7 @@ fn core_sample(
     at(NOW - days(3));
     for (k, c) in customers.iter().enumerate().filter(|(k, _)| k % 4 == 2) {
         clock.advance(Duration::minutes(1));
-        let (d, _) = offers::create(store, &clock, actor, &draft(c, NOW + days(2), false))?;
+        let (d, _) = offers::create(store, &clock, actor, &draft(c, NOW + days(2), false, false))?;
         if k % 8 != 2 {
             offers::send(store, &clock, actor, &d.offer.id, &recipient(c))?;
         }
@@ -1831,7 +1915,9 @@ fn core_sample(
             prospect_name: format!("Prospekt core {i} Sp. z o.o."),
             prospect_email: email.clone(),
             language: "pl".into(),
-            ..draft(&customers[0], NOW + days(20), i % 2 == 0)
+            // Drafts (i 0, 4, 8) and sent (2, 6, 10) each ask for several
+            // roles once (i % 3 == 1).
+            ..draft(&customers[0], NOW + days(20), i % 2 == 0, i % 3 == 1)
         };
         let input = OfferDraftInput {
             delegated_admin: input.delegated_admin.map(|d| DelegatedAdminRequest {
