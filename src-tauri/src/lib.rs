@@ -169,13 +169,11 @@ const RELATIONSHIP_STEP_INTERVAL: std::time::Duration = std::time::Duration::fro
 
 /// Applies the changes due by the clock now and then hourly, on a thread of
 /// its own; a rule that fails or panics is logged and the others still run.
-/// In between, every minute, the relationship rule alone.
+/// In between, every minute, the core's minute rules (`hourly::MINUTE_RULES`).
 fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
     std::thread::spawn(move || {
         let minutes_per_run =
             (CLOCK_INTERVAL.as_secs() / RELATIONSHIP_STEP_INTERVAL.as_secs()).max(1);
-        // The minute's run is the first rule alone: the relationships'.
-        debug_assert_eq!(partnerdesk_core::hourly::RULES[0].name, "relationships");
         let mut minute = 0;
         loop {
             let state = app.state::<AppState>();
@@ -184,7 +182,7 @@ fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
                 let rules = if minute % minutes_per_run == 0 {
                     partnerdesk_core::hourly::RULES
                 } else {
-                    &partnerdesk_core::hourly::RULES[..1]
+                    partnerdesk_core::hourly::MINUTE_RULES
                 };
                 for change in partnerdesk_core::hourly::run(&store, clock.as_ref(), rules) {
                     commands::announce(&app, &change);

@@ -15,12 +15,14 @@ pub struct HourlyRule {
     pub apply: fn(&Store, &dyn Clock) -> Result<Option<Change>>,
 }
 
+const RELATIONSHIPS: HourlyRule = HourlyRule {
+    name: "relationships",
+    apply: crate::relationships::apply_clock,
+};
+
 /// The rules, in order. Notifications last: they notice what the rules above just changed.
 pub const RULES: &[HourlyRule] = &[
-    HourlyRule {
-        name: "relationships",
-        apply: crate::relationships::apply_clock,
-    },
+    RELATIONSHIPS,
     HourlyRule {
         name: "subscriptions",
         apply: crate::subscriptions::apply_clock,
@@ -34,6 +36,11 @@ pub const RULES: &[HourlyRule] = &[
         apply: crate::notifications::apply_clock,
     },
 ];
+
+/// What runs every minute between the hourly turns: Microsoft's relationship
+/// steps (approved → activating → active, termination requested → terminating
+/// → terminated) take minutes (decision 0045).
+pub const MINUTE_RULES: &[HourlyRule] = &[RELATIONSHIPS];
 
 /// Runs every rule once; returns the changes to announce.
 pub fn run(store: &Store, clock: &dyn Clock, rules: &[HourlyRule]) -> Vec<Change> {
