@@ -5,14 +5,11 @@
 use rusqlite::{params, Connection};
 
 use super::roles::{self, GLOBAL_ADMINISTRATOR};
-use super::{load, target, Relationship};
-use crate::access::{guarded_write, require, Action};
-use crate::audit::{self, Event, Target};
+use super::{change_relationship, Relationship};
 use crate::auth::Actor;
-use crate::change::{Change, Entity};
-use crate::clock::{to_rfc3339, Clock};
+use crate::change::Change;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::ids::parse_id;
 use crate::store::Store;
 
 /// Runs `change` on an active relationship and audits it as `action`.
@@ -24,16 +21,7 @@ fn change_active(
     action: &'static str,
     change: impl FnOnce(&Connection, &Relationship, &str) -> Result<()>,
 ) -> Result<(Relationship, Change)> {
-    let id = parse_id("id", id)?;
-    let now = to_rfc3339(clock.now())?;
-    let audit_target = Target {
-        kind: "relationship",
-        id: Some(id.clone()),
-        label: String::new(),
-    };
-    let after = guarded_write(store, clock, actor, action, audit_target, |tx| {
-        require(tx, actor, Action::ManageRelationships)?;
-        let before = load(tx, &id)?;
+    change_relationship(store, clock, actor, id, action, |tx, before, now| {
         if !before.state.is_active() {
             let name = &before.display_name;
             let (state, state_pl) = (before.state.describe(), before.state.describe_pl());
@@ -42,23 +30,8 @@ fn change_active(
                 "Relacja „{name}” ma stan: {state_pl}; zmieniać można tylko aktywną relację"
             )));
         }
-        change(tx, &before, &now)?;
-        let after = load(tx, &id)?;
-        let entry = Event::done(actor.audit_ref(), action, target(&after)).with_change(
-            serde_json::to_value(&before).ok(),
-            serde_json::to_value(&after).ok(),
-        );
-        audit::append(tx, clock, &entry)?;
-        Ok(after)
-    })?;
-    let customer_id = after.customer_id.clone();
-    Ok((
-        after,
-        Change {
-            entity: Entity::Relationship,
-            ids: vec![id, customer_id],
-        },
-    ))
+        change(tx, before, now)
+    })
 }
 
 /// Turns auto-extend on or off; never on while the relationship grants

@@ -472,15 +472,16 @@ pub fn create_accepted_in(
     Ok(accepted)
 }
 
-/// Applies one staff-driven event after checking the transition table.
-fn apply_event(
+/// Runs one staff change on a relationship: the permission, the work, and an
+/// audit entry with before and after. `work` gets the relationship as it was
+/// and the time; it refuses by returning an error.
+pub(super) fn change_relationship(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     id: &str,
-    event: RelationshipEvent,
     audit_action: &'static str,
-    change: impl FnOnce(&Connection, &Relationship, RelationshipState, &str) -> Result<()>,
+    work: impl FnOnce(&Connection, &Relationship, &str) -> Result<()>,
 ) -> Result<(Relationship, Change)> {
     let id = parse_id("id", id)?;
     let now = to_rfc3339(clock.now())?;
@@ -492,17 +493,7 @@ fn apply_event(
     let updated = guarded_write(store, clock, actor, audit_action, audit_target, |tx| {
         require(tx, actor, Action::ManageRelationships)?;
         let before = load(tx, &id)?;
-        let next = transition(before.state, event).ok_or_else(|| {
-            let name = &before.display_name;
-            let (state, state_pl) = (before.state.describe(), before.state.describe_pl());
-            let (done, done_pl) = (event.describe(), event.describe_pl());
-            Error::invalid_state(text!(
-                "'{name}' is {state}; it cannot be {done}",
-                "Relacja „{name}” ma stan: {state_pl}; nie może zostać {done_pl}"
-            ))
-        })?;
-        change(tx, &before, next, &now)?;
-        refresh_customer_state(tx, &before.customer_id, &now)?;
+        work(tx, &before, &now)?;
         let after = load(tx, &id)?;
         let entry = Event::done(actor.audit_ref(), audit_action, target(&after)).with_change(
             serde_json::to_value(&before).ok(),
@@ -519,6 +510,31 @@ fn apply_event(
             ids: vec![id, customer_id],
         },
     ))
+}
+
+/// Applies one staff-driven event after checking the transition table.
+fn apply_event(
+    store: &Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &str,
+    event: RelationshipEvent,
+    audit_action: &'static str,
+    change: impl FnOnce(&Connection, &Relationship, RelationshipState, &str) -> Result<()>,
+) -> Result<(Relationship, Change)> {
+    change_relationship(store, clock, actor, id, audit_action, |tx, before, now| {
+        let next = transition(before.state, event).ok_or_else(|| {
+            let name = &before.display_name;
+            let (state, state_pl) = (before.state.describe(), before.state.describe_pl());
+            let (done, done_pl) = (event.describe(), event.describe_pl());
+            Error::invalid_state(text!(
+                "'{name}' is {state}; it cannot be {done}",
+                "Relacja „{name}” ma stan: {state_pl}; nie może zostać {done_pl}"
+            ))
+        })?;
+        change(tx, before, next, now)?;
+        refresh_customer_state(tx, &before.customer_id, now)
+    })
 }
 
 pub fn request_approval(
