@@ -165,8 +165,6 @@ pub struct SubscriptionChange {
 #[ts(export)]
 pub struct SubscriptionDetail {
     pub subscription: Subscription,
-    /// The licence count may fall now (by the app's clock, not the viewer's).
-    pub decrease_window_open: bool,
     /// Oldest first.
     pub history: Vec<SubscriptionChange>,
     /// The cancellation window and each licence lot's window, at the app's clock.
@@ -371,12 +369,7 @@ pub fn get(
     guarded_read(store, clock, actor, "subscription.view", target, |conn| {
         require(conn, actor, Action::ViewSubscriptions)?;
         let subscription = load(conn, &id)?;
-        let closes = parse_rfc3339(
-            "decrease_window_closes_at",
-            &subscription.decrease_window_closes_at,
-        )?;
         Ok(SubscriptionDetail {
-            decrease_window_open: clock.now() < closes,
             windows: windows::windows(conn, &subscription, clock.now())?,
             subscription,
             history: history(conn, &id)?,

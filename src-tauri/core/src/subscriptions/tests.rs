@@ -177,7 +177,9 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     assert!(
         get(&w.store, &w.clock, &w.admin, &s.id)
             .unwrap()
-            .decrease_window_open
+            .windows
+            .cancellation
+            .open
     );
 
     // Just inside: one second before the window closes.
@@ -191,7 +193,9 @@ fn the_decrease_window_holds_at_its_edges_and_reopens_at_renewal() {
     assert!(
         !get(&w.store, &w.clock, &w.admin, &s.id)
             .unwrap()
-            .decrease_window_open
+            .windows
+            .cancellation
+            .open
     );
     let refused = change_quantity(&w.store, &w.clock, &w.admin, &s.id, 7, "").unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidState);

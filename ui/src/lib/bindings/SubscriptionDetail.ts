@@ -5,10 +5,6 @@ import type { Windows } from "./Windows";
 
 export type SubscriptionDetail = { subscription: Subscription, 
 /**
- * The licence count may fall now (by the app's clock, not the viewer's).
- */
-decrease_window_open: boolean, 
-/**
  * Oldest first.
  */
 history: Array<SubscriptionChange>, 
