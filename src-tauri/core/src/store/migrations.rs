@@ -52,6 +52,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0019_gdap_roles_groups_assignments.sql"
     )),
     M::up(include_str!("../../migrations/0020_notification_order.sql")),
+    M::up(include_str!(
+        "../../migrations/0021_team_credentials_and_position.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {
