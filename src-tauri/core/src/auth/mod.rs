@@ -10,7 +10,7 @@ pub mod session;
 mod tests;
 
 use rusqlite::params;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use actor::Actor;
@@ -24,7 +24,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct PasswordChange {
     pub current_password: String,
