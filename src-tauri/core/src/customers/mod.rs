@@ -70,7 +70,7 @@ pub struct Customer {
 }
 
 /// Create or edit; every value is checked here and a wrong one names its field.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct CustomerInput {
     pub company_name: String,

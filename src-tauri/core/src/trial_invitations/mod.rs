@@ -46,7 +46,7 @@ pub struct InvitationRelationship {
 }
 
 /// Drafting or editing an invitation.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct TrialInvitationInput {
     /// Staff's own label, never shown to customers.
@@ -190,7 +190,7 @@ pub struct TrialInvitationMessage {
 
 /// A customer who signed up through the invitation: an existing one
 /// (`customer_id`) or a new one (`customer`), never both.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct SignupInput {
     #[ts(optional)]
