@@ -82,7 +82,7 @@ async fn appends_follow_the_head_and_catch_up_reads_page_in_order() {
 
 #[test]
 fn plain_http_off_loopback_is_refused_before_listening() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_partnerdesk-server"))
+    let output = std::process::Command::new(server_binary())
         .args([
             "--listen",
             "0.0.0.0:0",

@@ -102,6 +102,14 @@ impl Drop for InProcess {
     }
 }
 
+/// The binary cargo built for these tests, or `PARTNERDESK_SERVER_BIN`: on a
+/// target directory shared by several worktrees another build can replace
+/// cargo's copy mid-run, so a copy of one's own can be named instead.
+pub fn server_binary() -> String {
+    std::env::var("PARTNERDESK_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_partnerdesk-server").to_owned())
+}
+
 /// The real binary, as an admin runs it; killed (SIGKILL) on drop.
 pub struct Spawned {
     pub base: String,
@@ -115,7 +123,7 @@ impl Spawned {
 
     /// With `data_dir`, the working copy survives the process (as in production).
     pub fn start_in(database_url: &str, data_dir: Option<&std::path::Path>) -> Spawned {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_partnerdesk-server"));
+        let mut command = Command::new(server_binary());
         if let Some(dir) = data_dir {
             command.arg("--data-dir").arg(dir);
         }
