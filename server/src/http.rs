@@ -30,6 +30,8 @@ pub struct AppState {
     pub instance: Arc<Instance>,
     pub notifier: Notifier,
     pub after_write: tokio::sync::mpsc::UnboundedSender<()>,
+    /// True once the server is shutting down: change streams end.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 pub fn router(state: AppState) -> Router {
