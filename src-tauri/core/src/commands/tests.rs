@@ -171,3 +171,62 @@ fn create_customer_by_command_stores_what_the_direct_call_stores() {
             .unwrap()
     );
 }
+
+fn import_command(file: &str) -> Command {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.encode(file);
+    decode(
+        &json!({
+            "command": "import_customers",
+            "import": { "file": { "bytes": bytes }, "record_relationship": true },
+            "mode": "all_or_nothing"
+        })
+        .to_string(),
+    )
+}
+
+fn customer_names(w: &World) -> Vec<String> {
+    let page = customers::list(&w.store, &w.clock, &w.admin, &Default::default()).unwrap();
+    let mut names: Vec<String> = page.rows.into_iter().map(|r| r.company_name).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_import_command_carries_the_file_and_imports_its_rows_with_progress() {
+    let w = world();
+    let reported = std::cell::RefCell::new(Vec::new());
+    let progress = |done: u32, total: u32| reported.borrow_mut().push((done, total));
+    let hooks = Hooks {
+        progress: Some(&progress),
+        ..Hooks::default()
+    };
+    let command = import_command(customers::import_tests::EXPORT);
+    let executed = execute(&w.store, &w.clock, &w.admin, command, &hooks).unwrap();
+    assert_eq!(
+        executed.value["imported"], 2,
+        "Contoso is listed twice: read once"
+    );
+    assert_eq!(customer_names(&w), ["Contoso Sp. z o.o.", "Fabrikam"]);
+    assert_eq!(executed.changes.len(), 1);
+    assert_eq!(executed.changes[0].entity, crate::change::Entity::Customer);
+    assert_eq!(
+        reported.borrow().last(),
+        Some(&(2, 2)),
+        "progress reached the end"
+    );
+}
+
+#[test]
+fn a_cancelled_import_command_imports_nothing() {
+    let w = world();
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    let hooks = Hooks {
+        cancel: Some(&cancel),
+        ..Hooks::default()
+    };
+    let command = import_command(customers::import_tests::EXPORT);
+    let refused = execute(&w.store, &w.clock, &w.admin, command, &hooks).unwrap_err();
+    assert!(refused.to_string().contains("cancelled"), "{refused}");
+    assert!(customer_names(&w).is_empty());
+}

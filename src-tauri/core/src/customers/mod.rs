@@ -4,7 +4,7 @@
 mod activity;
 mod import;
 #[cfg(test)]
-mod import_tests;
+pub(crate) mod import_tests;
 mod list;
 #[cfg(test)]
 mod tests;
