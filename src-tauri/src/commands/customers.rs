@@ -7,14 +7,13 @@ use partnerdesk_core::customers::{
     self, ActivityPage, Customer, CustomerImport, CustomerInput, CustomerPage, CustomerQuery,
     ImportMode, ImportReport,
 };
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
-use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
 use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_import};
+use super::{as_actor, run, run_export, run_import};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -108,24 +107,19 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Result<(), ApiError> {
 }
 
 #[tauri::command]
-pub async fn export_customers_csv(
+pub async fn export_customers_csv<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     query: CustomerQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        customers::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &query,
-            format,
-            &export_dir()?,
-        )
-    })
-    .await
+    let command = Command::ExportCustomersCsv {
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }
 
 #[tauri::command]

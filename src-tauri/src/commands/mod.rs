@@ -34,6 +34,8 @@ use partnerdesk_core::auth::Actor;
 use partnerdesk_core::change::Change;
 use partnerdesk_core::clock::Clock;
 use partnerdesk_core::commands::{Command, Executed, Hooks};
+use partnerdesk_core::exports::{ExportedFile, RenderedExport};
+use partnerdesk_core::store::export_dir;
 use partnerdesk_core::{ApiError, ErrorCode, Store};
 use serde::Serialize;
 use serde_json::Value;
@@ -151,6 +153,23 @@ pub(crate) async fn run_import<R: Runtime>(
     })
     .await?;
     Ok(announced(app, executed))
+}
+
+/// [`run`] for an export: the command gives back the rendered file (audited
+/// where it was executed), and it is saved here, in this machine's export
+/// folder, where the person who asked for it is.
+pub(crate) async fn run_export<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+) -> Result<ExportedFile, ApiError> {
+    let value = run(app, state, command).await?;
+    let rendered: RenderedExport = serde_json::from_value(value).map_err(|error| {
+        ApiError::from(partnerdesk_core::Error::Internal(format!(
+            "the export could not be read: {error}"
+        )))
+    })?;
+    blocking(move || rendered.save(&export_dir()?)).await
 }
 
 fn announced<R: Runtime>(app: &AppHandle<R>, executed: Executed) -> Value {

@@ -1,7 +1,6 @@
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::csv_file::Delimiter;
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
-use partnerdesk_core::store::export_dir;
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::subscriptions::{
     self, QuantityQuote, SubscriptionDetail, SubscriptionEvent, SubscriptionInput,
     SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeTarget,
@@ -10,7 +9,7 @@ use partnerdesk_core::ApiError;
 use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, run_export};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -188,22 +187,17 @@ pub async fn clear_trial_conversion<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn export_subscriptions_csv(
+pub async fn export_subscriptions_csv<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     query: SubscriptionQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        subscriptions::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &query,
-            format,
-            &export_dir()?,
-        )
-    })
-    .await
+    let command = Command::ExportSubscriptionsCsv {
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }

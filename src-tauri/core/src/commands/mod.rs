@@ -15,12 +15,15 @@ use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{AuditQuery, NotedHead};
 use crate::auth::{PasswordChange, Sessions};
 use crate::catalog::ServiceUpdate;
 use crate::change::Change;
 use crate::company::CompanyProfile;
-use crate::customer_users::CustomerUserInput;
-use crate::customers::{CustomerImport, CustomerInput};
+use crate::csv_file::Delimiter;
+use crate::customer_users::{CustomerUserInput, CustomerUserQuery};
+use crate::customers::{CustomerImport, CustomerInput, CustomerQuery};
+use crate::exports::FileType;
 use crate::imports::{ImportFile, ImportMode};
 use crate::notifications::KindSetting;
 use crate::offers::{AcceptanceInput, LineCount, OfferDraftInput};
@@ -31,7 +34,9 @@ use crate::relationships::templates::RoleTemplateInput;
 use crate::relationships::{LinkTemplates, RelationshipOffer};
 use crate::service_requests::{ServiceRequestEvent, ServiceRequestInput};
 use crate::staff::StaffInput;
-use crate::subscriptions::{SubscriptionEvent, SubscriptionInput, TrialConversion, UpgradeInput};
+use crate::subscriptions::{
+    SubscriptionEvent, SubscriptionInput, SubscriptionQuery, TrialConversion, UpgradeInput,
+};
 use crate::trial_invitations::{SignupInput, TrialInvitationInput};
 
 pub use dispatch::execute;
@@ -316,6 +321,35 @@ pub enum Command {
     },
     UpdateIdleLock {
         minutes: u32,
+    },
+
+    // Reads that write the audit log: an export is audited when rendered and
+    // comes back as its bytes, for the desktop to save; a verification
+    // records its result.
+    ExportCustomersCsv {
+        query: CustomerQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportSubscriptionsCsv {
+        query: SubscriptionQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportCustomerUsers {
+        customer_id: String,
+        query: CustomerUserQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportAuditCsv {
+        query: AuditQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportCalendarIcs,
+    VerifyAudit {
+        noted: Option<NotedHead>,
     },
 }
 

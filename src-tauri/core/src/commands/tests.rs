@@ -4,6 +4,7 @@ use super::samples::{every_tag, samples, tag_of};
 use super::*;
 use crate::access::{CompanyRole as R, CustomerAccess as A};
 use crate::error::Error;
+use crate::exports::ExportFormat;
 use crate::testing::{world, World};
 use crate::{customers, staff};
 
@@ -229,4 +230,51 @@ fn a_cancelled_import_command_imports_nothing() {
     let refused = execute(&w.store, &w.clock, &w.admin, command, &hooks).unwrap_err();
     assert!(refused.to_string().contains("cancelled"), "{refused}");
     assert!(customer_names(&w).is_empty());
+}
+
+#[test]
+fn an_export_command_gives_back_the_file_audited_and_saves_where_asked() {
+    let w = world();
+    w.customer("Contoso", "contoso", &[]);
+    let text = r#"{"command":"export_customers_csv","query":{},"file_type":"csv","delimiter":"semicolon"}"#;
+    let executed = run(&w, &w.admin, decode(text)).unwrap();
+    assert!(
+        executed.changes.is_empty(),
+        "an audit entry changes no screen"
+    );
+    let rendered: crate::exports::RenderedExport = serde_json::from_value(executed.value).unwrap();
+    assert_eq!(rendered.rows, 1);
+    let content = String::from_utf8(rendered.bytes.clone()).unwrap();
+    assert!(
+        content.contains("Contoso;contoso.onmicrosoft.com"),
+        "{content}"
+    );
+    let exported = w
+        .audit_actions()
+        .into_iter()
+        .filter(|(action, outcome, _)| action == "customer.export" && outcome == "done")
+        .count();
+    assert_eq!(exported, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let saved = rendered.save(dir.path()).unwrap();
+    assert!(saved.path.ends_with(&rendered.file_name()));
+    assert_eq!(std::fs::read(&saved.path).unwrap(), rendered.bytes);
+}
+
+#[test]
+fn an_export_command_from_a_member_without_the_right_is_refused_and_audited() {
+    let w = world();
+    let nobody = w.staff("Nina", R::None, A::None);
+    let text = r#"{"command":"export_audit_csv","query":{},"file_type":null,"delimiter":null}"#;
+    let refused = run(&w, &nobody, decode(text)).unwrap_err();
+    let direct = crate::audit::export_as(
+        &w.store,
+        &w.clock,
+        &nobody,
+        &Default::default(),
+        ExportFormat::Xlsx,
+    )
+    .unwrap_err();
+    assert_eq!(reason(&refused), reason(&direct));
+    assert_eq!(refusals(&w, "audit.export"), 2);
 }
