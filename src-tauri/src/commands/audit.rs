@@ -5,10 +5,9 @@ use partnerdesk_core::commands::Command;
 use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::exports::FileType;
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_export};
+use super::{as_actor, run, run_export, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -28,7 +27,7 @@ pub async fn verify_audit<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     noted: Option<NotedHead>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::VerifyAudit { noted }).await
 }
 

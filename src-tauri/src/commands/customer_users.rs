@@ -7,10 +7,9 @@ use partnerdesk_core::customers::{ImportMode, ImportReport};
 use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_export, run_import};
+use super::{as_actor, run, run_export, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -51,7 +50,7 @@ pub async fn create_customer_user<R: Runtime>(
     state: State<'_, AppState>,
     customer_id: String,
     input: CustomerUserInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -66,7 +65,7 @@ pub async fn update_customer_user<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: CustomerUserInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateCustomerUser { id, input }).await
 }
 
@@ -76,7 +75,7 @@ pub async fn set_customer_user_blocked<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     blocked: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -90,7 +89,7 @@ pub async fn remove_customer_user<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::RemoveCustomerUser { id }).await
 }
 
@@ -100,7 +99,7 @@ pub async fn reset_customer_user_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ResetCustomerUserPassword { id }).await
 }
 
@@ -125,7 +124,7 @@ pub async fn import_customer_users<R: Runtime>(
     customer_id: String,
     file: ImportFile,
     mode: ImportMode,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run_import(
         &app,
         &state,

@@ -10,10 +10,9 @@ use partnerdesk_core::customers::{
 use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_export, run_import};
+use super::{as_actor, run, run_export, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -53,7 +52,7 @@ pub async fn create_customer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: CustomerInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::CreateCustomer { input }).await
 }
 
@@ -63,7 +62,7 @@ pub async fn update_customer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: CustomerInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateCustomer { id, input }).await
 }
 
@@ -73,7 +72,7 @@ pub async fn set_customer_archived<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     archived: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::SetCustomerArchived { id, archived }).await
 }
 
@@ -96,7 +95,7 @@ pub async fn import_customers<R: Runtime>(
     state: State<'_, AppState>,
     import: CustomerImport,
     mode: ImportMode,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run_import(&app, &state, Command::ImportCustomers { import, mode }).await
 }
 

@@ -28,7 +28,8 @@ pub mod subscriptions;
 pub mod system;
 pub mod trial_invitations;
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use partnerdesk_core::auth::Actor;
 use partnerdesk_core::change::Change;
@@ -38,7 +39,7 @@ use partnerdesk_core::exports::{ExportedFile, RenderedExport};
 use partnerdesk_core::store::export_dir;
 use partnerdesk_core::{ApiError, ErrorCode, Store};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::state::AppState;
@@ -115,17 +116,19 @@ struct Progress {
     total: u32,
 }
 
-/// Runs a write: the command goes to the state's [`Executor`] (the one
-/// seam where a write is executed), off the async runtime; what it changed
-/// is announced after it committed. Every write command goes through here.
+/// What a write command gives the UI: its core function's result, as the
+/// JSON that function's type writes (see [`Executed`]).
+pub(crate) type Json = Box<RawValue>;
+
+/// Runs a write: the command goes to the state's [`Executor`] (the one seam
+/// where a write is executed), off the async runtime; what it changed is
+/// announced after it committed. Every write command goes through here.
 pub(crate) async fn run<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     command: Command,
-) -> Result<Value, ApiError> {
-    let executor = state.executor()?;
-    let executed = blocking(move || executor.execute(command, Hooks::default())).await?;
-    Ok(announced(app, executed))
+) -> Result<Json, ApiError> {
+    Ok(executed(app, state, command, None).await?.value)
 }
 
 /// [`run`] for an import: clears the shared cancel flag (`cancel_import`
@@ -135,24 +138,10 @@ pub(crate) async fn run_import<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     command: Command,
-) -> Result<Value, ApiError> {
-    let executor = state.executor()?;
+) -> Result<Json, ApiError> {
     let cancel = state.import_cancel();
     cancel.store(false, Ordering::Relaxed);
-    let progress_app = app.clone();
-    let executed = blocking(move || {
-        let progress = |done: u32, total: u32| {
-            let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
-        };
-        let hooks = Hooks {
-            progress: Some(&progress),
-            cancel: Some(&cancel),
-            ..Hooks::default()
-        };
-        executor.execute(command, hooks)
-    })
-    .await?;
-    Ok(announced(app, executed))
+    Ok(executed(app, state, command, Some(cancel)).await?.value)
 }
 
 /// [`run`] for an export: the command gives back the rendered file (audited
@@ -163,18 +152,39 @@ pub(crate) async fn run_export<R: Runtime>(
     state: &AppState,
     command: Command,
 ) -> Result<ExportedFile, ApiError> {
-    let value = run(app, state, command).await?;
-    let rendered: RenderedExport = serde_json::from_value(value).map_err(|error| {
-        ApiError::from(partnerdesk_core::Error::Internal(format!(
-            "the export could not be read: {error}"
-        )))
-    })?;
-    blocking(move || rendered.save(&export_dir()?)).await
+    let executed = executed(app, state, command, None).await?;
+    blocking(move || executed.decode::<RenderedExport>()?.save(&export_dir()?)).await
 }
 
-fn announced<R: Runtime>(app: &AppHandle<R>, executed: Executed) -> Value {
+/// Executes `command` through the state's [`Executor`] and announces its
+/// changes; with `import_cancel`, as an import (progress emitted, the flag
+/// stopping it). For the commands that need the result itself (an export to
+/// save, a message to open in the mail client).
+pub(crate) async fn executed<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+    import_cancel: Option<Arc<AtomicBool>>,
+) -> Result<Executed, ApiError> {
+    let executor = state.executor()?;
+    let progress_app = app.clone();
+    let executed = blocking(move || {
+        let progress = |done: u32, total: u32| {
+            let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
+        };
+        let hooks = match &import_cancel {
+            Some(cancel) => Hooks {
+                progress: Some(&progress),
+                cancel: Some(cancel),
+                ..Hooks::default()
+            },
+            None => Hooks::default(),
+        };
+        executor.execute(command, hooks)
+    })
+    .await?;
     for change in &executed.changes {
         announce(app, change);
     }
-    executed.value
+    Ok(executed)
 }

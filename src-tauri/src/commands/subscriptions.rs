@@ -6,10 +6,9 @@ use partnerdesk_core::subscriptions::{
     SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeTarget,
 };
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_export};
+use super::{as_actor, run, run_export, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -39,7 +38,7 @@ pub async fn add_subscription<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: SubscriptionInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::AddSubscription { input }).await
 }
 
@@ -50,7 +49,7 @@ pub async fn change_subscription_quantity<R: Runtime>(
     id: String,
     quantity: u32,
     reason: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -84,7 +83,7 @@ pub async fn apply_subscription_event<R: Runtime>(
     id: String,
     event: SubscriptionEvent,
     reason: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -99,7 +98,7 @@ pub async fn set_subscription_auto_renew<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     auto_renew: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -114,7 +113,7 @@ pub async fn convert_trial_subscription<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     conversion: TrialConversion,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -140,7 +139,7 @@ pub async fn upgrade_subscription<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     upgrade: UpgradeInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpgradeSubscription { id, upgrade }).await
 }
 
@@ -150,7 +149,7 @@ pub async fn set_subscription_partner_of_record<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     partner_of_record: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -168,7 +167,7 @@ pub async fn schedule_trial_conversion<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     conversion: TrialConversion,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -182,7 +181,7 @@ pub async fn clear_trial_conversion<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ClearTrialConversion { id }).await
 }
 

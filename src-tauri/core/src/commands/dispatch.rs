@@ -310,7 +310,7 @@ fn unit(result: Result<Change>) -> Result<Executed> {
 }
 
 fn executed<T: Serialize>(value: &T, changes: Vec<Change>) -> Result<Executed> {
-    let value = serde_json::to_value(value)
+    let value = serde_json::value::to_raw_value(value)
         .map_err(|error| Error::Internal(format!("the result could not be written: {error}")))?;
     Ok(Executed { value, changes })
 }
