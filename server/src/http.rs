@@ -57,7 +57,12 @@ pub async fn blocking<T: Send + 'static>(
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json")],
+            self.body,
+        )
+            .into_response()
     }
 }
 

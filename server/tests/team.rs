@@ -26,6 +26,15 @@ async fn a_customer_created_on_one_desktop_reaches_another_within_2_s() {
     let executed = a.execute(&create_customer("Alfa", "alfa")).await.unwrap();
     let acknowledged = sent.elapsed();
     assert!(executed.replicated, "A's own replica holds its change");
+    // The value is the JSON the core's type wrote, keys in its order (a
+    // `Value` on the way would have sorted them).
+    let value: Value = executed.decode().unwrap();
+    assert_eq!(value["company_name"], "Alfa");
+    assert_ne!(
+        executed.value.get(),
+        value.to_string(),
+        "the value's keys were sorted on the way"
+    );
     assert_eq!(customer_names(&replica_a), ["Alfa"]);
     assert!(
         replica_b
