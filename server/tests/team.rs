@@ -58,6 +58,20 @@ async fn a_customer_created_on_one_desktop_reaches_another_within_2_s() {
         "{told:?}"
     );
     assert_eq!(desktop_checksum(&replica_a), desktop_checksum(&replica_b));
+    // The replica's own gate refuses any local write: no side door on the desktop.
+    let local = replica_a
+        .store()
+        .write(|tx| {
+            tx.execute("DELETE FROM customers", [])?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(
+        local.code(),
+        partnerdesk_core::error::ErrorCode::Forbidden,
+        "{local}"
+    );
+    assert_eq!(customer_names(&replica_a), ["Alfa"]);
 
     // Acknowledgement latency on loopback, the replica's wait included.
     let started = Instant::now();
