@@ -249,6 +249,9 @@ impl Replica {
     }
 }
 
+/// Three missed keep-alives.
+const SILENCE: Duration = Duration::from_secs(45);
+
 /// Follows the server until stopped: stream, apply, reconnect with back-off.
 async fn follow(replica: Replica, connection: Connection) {
     let mut attempt: u32 = 0;
@@ -323,7 +326,15 @@ async fn stream_once(
         position: replica.position(),
     });
     let mut events = Box::pin(sse::events(reply.bytes_stream()));
-    while let Some(event) = events.next().await {
+    loop {
+        // The server sends a keep-alive every 15 s: silence this long means
+        // a connection that died without closing.
+        let Ok(next) = tokio::time::timeout(SILENCE, events.next()).await else {
+            return Err(ClientError::Unreachable(format!(
+                "nothing from the server for {SILENCE:?}"
+            )));
+        };
+        let Some(event) = next else { break };
         let event = event.map_err(ClientError::Unreachable)?;
         match event.event.as_str() {
             "change" => {
