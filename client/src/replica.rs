@@ -92,6 +92,8 @@ impl Replica {
     /// Opens (or creates) the replica kept in `dir` — one directory per
     /// server, never the standalone database's — and starts following
     /// `connection`. A new replica downloads the server's snapshot first.
+    /// Call inside a Tokio runtime (in the shell: from an async command or
+    /// `tauri::async_runtime`): the following runs as a task of it.
     pub fn open(connection: &Connection, dir: &Path) -> Result<Replica, ClientError> {
         std::fs::create_dir_all(dir).map_err(|e| ClientError::Replica(e.into()))?;
         let path = newest_file(dir).unwrap_or_else(|| dir.join("replica-0.sqlite3"));
