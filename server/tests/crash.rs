@@ -249,7 +249,7 @@ async fn a_postgres_restart_is_reported_then_survived() {
     let (_, signed) = set_up(&server.base).await;
     let token = signed.token.clone();
     let replica_dir = tempfile::tempdir().unwrap();
-    let (_, replica) = desktop(&server.base, &token, replica_dir.path()).await;
+    let (desk, replica) = desktop(&server.base, &token, replica_dir.path()).await;
 
     // A client that retries each command until it is acknowledged, as a desktop will.
     let base = server.base.clone();
@@ -287,14 +287,28 @@ async fn a_postgres_restart_is_reported_then_survived() {
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["postgres"], "unreachable");
     assert!(body["head"].is_null());
+    // The desktop's own command during the outage: the client crate sends it
+    // again (same command id) until PostgreSQL is back.
+    let during = tokio::spawn(async move {
+        let sent = std::time::Instant::now();
+        let executed = desk
+            .execute(&create_customer("During the outage", "outage"))
+            .await;
+        (executed, sent.elapsed())
+    });
     tokio::time::sleep(Duration::from_millis(500)).await;
     cluster.pg("start");
     wait_healthy(&server.base, Duration::from_secs(15)).await;
+    let (executed, took) = during.await.unwrap();
+    let executed = executed.expect("the desktop's command went through after the outage");
+    assert!(!executed.retried || executed.seq > 0);
+    eprintln!("a desktop's command sent during the outage was acknowledged after {took:?}");
 
     let (acknowledged, refused_while_down) = writer.await.unwrap();
     assert!(refused_while_down > 0, "the writer never met the outage");
     assert_eq!(acknowledged.len(), RESTART_WRITES);
     assert_consistent(&url, &acknowledged, &[&replica]).await;
+    assert!(customer_names(&replica).contains(&"During the outage".to_owned()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
