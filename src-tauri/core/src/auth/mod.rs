@@ -4,6 +4,7 @@ pub mod actor;
 #[cfg(test)]
 mod attempt_tests;
 pub mod attempts;
+pub(crate) mod credentials;
 pub mod password;
 pub mod session;
 #[cfg(test)]
@@ -15,7 +16,7 @@ use ts_rs::TS;
 
 pub use actor::Actor;
 use attempts::{Attempt, TypedEmail};
-pub use session::{SessionInfo, SessionStatus, Sessions};
+pub use session::{authenticate, describe, SessionInfo, SessionStatus, Sessions};
 
 use crate::access::{guarded_write, require, Action};
 use crate::audit::{self, Event, Target};
@@ -69,11 +70,7 @@ pub fn change_own_password(
         target.clone(),
         |tx| {
             require(tx, actor, Action::ChangeOwnPassword)?;
-            let current_hash: String = tx.query_row(
-                "SELECT password_hash FROM staff WHERE id = ?1",
-                [&actor.id],
-                |r| r.get(0),
-            )?;
+            let current_hash = credentials::stored_hash(tx, &actor.id)?.unwrap_or_default();
             let audit_as = Event::done(
                 actor.audit_ref(),
                 "staff.change_own_password",
@@ -89,10 +86,10 @@ pub fn change_own_password(
                 Attempt::Right(()) => {}
             }
             tx.execute(
-                "UPDATE staff SET password_hash = ?1, must_change_password = 0, updated_at = ?2
-             WHERE id = ?3",
-                params![new_hash, now, actor.id],
+                "UPDATE staff SET must_change_password = 0, updated_at = ?1 WHERE id = ?2",
+                params![now, actor.id],
             )?;
+            credentials::store_hash(tx, &actor.id, &new_hash)?;
             audit::append(tx, clock, &audit_as)?;
             Ok(Ok(()))
         },

@@ -205,62 +205,9 @@ impl Sessions {
         email: &str,
         password_text: &str,
     ) -> Result<SessionInfo> {
-        let typed = TypedEmail::of(email);
-        let audit_as = Event::done(
-            ActorRef::anonymous(),
-            "session.sign_in",
-            sign_in_target(&typed),
-        );
-        // One IMMEDIATE transaction decides, counts and audits the attempt;
-        // the refusal it decided on is returned only after it committed.
-        let decided: std::result::Result<Actor, Error> = store.write(|tx| {
-            let attempt = attempts::decide(tx, clock, &typed, &audit_as, || {
-                let candidate: Option<(String, String, String)> = tx
-                    .query_row(
-                        "SELECT id, password_hash, status FROM staff
-                         WHERE email_key = ?1 AND status <> 'removed'",
-                        [typed.as_str()],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()?;
-                let verified = match &candidate {
-                    Some((_, hash, _)) => password::verify(password_text, hash),
-                    None => {
-                        // Costs the same time, so timing does not tell which e-mails exist.
-                        password::verify_against_nothing(password_text);
-                        false
-                    }
-                };
-                Ok(candidate
-                    .filter(|_| verified)
-                    .map(|(id, _, status)| (id, status)))
-            })?;
-            let (staff_id, status) = match attempt {
-                Attempt::Waiting { seconds } => return Ok(Err(attempts::rate_limited(seconds))),
-                Attempt::Wrong => return Ok(Err(wrong_credentials())),
-                Attempt::Right(found) => found,
-            };
-            if status == "blocked" {
-                let event = Event::refused(
-                    ActorRef::anonymous(),
-                    "session.sign_in",
-                    sign_in_target(&typed),
-                    "the account is blocked",
-                );
-                audit::append(tx, clock, &event)?;
-                return Ok(Err(account_blocked()));
-            }
-            let actor = load_active(tx, &staff_id)?.ok_or_else(super::actor::unauthenticated)?;
-            audit::append(
-                tx,
-                clock,
-                &Event::done(actor.audit_ref(), "session.sign_in", sign_in_target(&typed)),
-            )?;
-            Ok(Ok(actor))
-        })?;
-        let actor = decided?;
+        let actor = authenticate(store, clock, email, password_text)?;
         self.start(&actor.id, clock.now());
-        store.read(|c| session_info(c, actor))
+        describe(store, actor)
     }
 
     pub fn sign_out(&self, store: &Store, clock: &dyn Clock) -> Result<()> {
@@ -309,9 +256,10 @@ impl Sessions {
         Ok(info)
     }
 
-    /// Signs the session in as `staff_id` directly (after the first-run wizard
-    /// or a password change), without a password check.
-    pub(crate) fn start(&self, staff_id: &str, now: OffsetDateTime) {
+    /// Signs the session in as `staff_id` directly, without a password check:
+    /// after the first-run wizard or a password change, or on a connected
+    /// desktop after the team server checked the password.
+    pub fn start(&self, staff_id: &str, now: OffsetDateTime) {
         *self.lock_state() = Some(Session {
             staff_id: staff_id.to_owned(),
             last_activity: now,
@@ -319,4 +267,76 @@ impl Sessions {
             locked: false,
         });
     }
+}
+
+/// Checks an e-mail address and password as one sign-in attempt: refused
+/// during the wait after failures, and counted and audited either way. The
+/// session that follows is the caller's: this app's one session, or a team
+/// server's token.
+pub fn authenticate(
+    store: &Store,
+    clock: &dyn Clock,
+    email: &str,
+    password_text: &str,
+) -> Result<Actor> {
+    let typed = TypedEmail::of(email);
+    let audit_as = Event::done(
+        ActorRef::anonymous(),
+        "session.sign_in",
+        sign_in_target(&typed),
+    );
+    // One IMMEDIATE transaction decides, counts and audits the attempt;
+    // the refusal it decided on is returned only after it committed.
+    let decided: std::result::Result<Actor, Error> = store.write(|tx| {
+        let attempt = attempts::decide(tx, clock, &typed, &audit_as, || {
+            let candidate: Option<(String, String, String)> = tx
+                .query_row(
+                    "SELECT staff.id, staff_credentials.password_hash, staff.status
+                     FROM staff JOIN staff_credentials ON staff_credentials.staff_id = staff.id
+                     WHERE staff.email_key = ?1 AND staff.status <> 'removed'",
+                    [typed.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let verified = match &candidate {
+                Some((_, hash, _)) => password::verify(password_text, hash),
+                None => {
+                    // Costs the same time, so timing does not tell which e-mails exist.
+                    password::verify_against_nothing(password_text);
+                    false
+                }
+            };
+            Ok(candidate
+                .filter(|_| verified)
+                .map(|(id, _, status)| (id, status)))
+        })?;
+        let (staff_id, status) = match attempt {
+            Attempt::Waiting { seconds } => return Ok(Err(attempts::rate_limited(seconds))),
+            Attempt::Wrong => return Ok(Err(wrong_credentials())),
+            Attempt::Right(found) => found,
+        };
+        if status == "blocked" {
+            let event = Event::refused(
+                ActorRef::anonymous(),
+                "session.sign_in",
+                sign_in_target(&typed),
+                "the account is blocked",
+            );
+            audit::append(tx, clock, &event)?;
+            return Ok(Err(account_blocked()));
+        }
+        let actor = load_active(tx, &staff_id)?.ok_or_else(super::actor::unauthenticated)?;
+        audit::append(
+            tx,
+            clock,
+            &Event::done(actor.audit_ref(), "session.sign_in", sign_in_target(&typed)),
+        )?;
+        Ok(Ok(actor))
+    })?;
+    decided
+}
+
+/// What the UI needs to draw the shell for `actor`.
+pub fn describe(store: &Store, actor: Actor) -> Result<SessionInfo> {
+    store.read(|c| session_info(c, actor))
 }

@@ -26,7 +26,13 @@ fn set_up_signs_the_first_global_admin_in_and_runs_only_once() {
     assert_eq!(again.code(), ErrorCode::Conflict);
     let stored: String = w
         .store
-        .read(|c| Ok(c.query_row("SELECT password_hash FROM staff", [], |r| r.get(0))?))
+        .read(|c| {
+            Ok(
+                c.query_row("SELECT password_hash FROM staff_credentials", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
         .unwrap();
     assert!(stored.starts_with("$argon2id$"));
     assert!(!stored.contains(ADMIN_PASSWORD));

@@ -13,7 +13,7 @@ use crate::access::{
 };
 use crate::audit::{self, Event, Target};
 use crate::auth::actor::{parse_access, parse_role};
-use crate::auth::{password, Actor};
+use crate::auth::{credentials, password, Actor};
 use crate::change::{Change, Entity};
 use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
@@ -496,8 +496,8 @@ pub fn create(
         email_conflict(tx, &valid.email_key, None)?;
         tx.execute(
             "INSERT INTO staff (id, display_name, email, email_key, role, customer_access, status,
-                 password_hash, must_change_password, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active', ?7, 1, ?8, ?8)",
+                 must_change_password, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active', 1, ?7, ?7)",
             params![
                 id,
                 valid.display_name,
@@ -505,10 +505,10 @@ pub fn create(
                 valid.email_key,
                 valid.role.as_str(),
                 valid.customer_access.as_str(),
-                hash,
                 now
             ],
         )?;
+        credentials::store_hash(tx, &id, &hash)?;
         let staff = load(tx, &id)?;
         let event = Event::done(actor.audit_ref(), "staff.create", staff.target())
             .with_change(None, Some(staff.snapshot()));
@@ -693,10 +693,10 @@ pub fn reset_password(
             ));
         }
         tx.execute(
-            "UPDATE staff SET password_hash = ?1, must_change_password = 1, updated_at = ?2
-             WHERE id = ?3",
-            params![hash, now, id],
+            "UPDATE staff SET must_change_password = 1, updated_at = ?1 WHERE id = ?2",
+            params![now, id],
         )?;
+        credentials::store_hash(tx, &id, &hash)?;
         // The password itself is never logged: the entry says only that it was reset.
         audit::append(
             tx,
@@ -732,16 +732,10 @@ pub(crate) fn insert_first_global_admin(
     let id = new_id();
     conn.execute(
         "INSERT INTO staff (id, display_name, email, email_key, role, customer_access, status,
-             password_hash, must_change_password, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 'global_admin', 'full', 'active', ?5, 0, ?6, ?6)",
-        params![
-            id,
-            valid.display_name,
-            valid.email,
-            valid.email_key,
-            password::hash(password_text)?,
-            now
-        ],
+             must_change_password, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'global_admin', 'full', 'active', 0, ?5, ?5)",
+        params![id, valid.display_name, valid.email, valid.email_key, now],
     )?;
+    credentials::store_hash(conn, &id, &password::hash(password_text)?)?;
     load(conn, &id)
 }

@@ -6,6 +6,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
+use super::replication::Scope;
 use crate::error::Result;
 
 /// A full-text index, checksummed by its content (which customer holds which
@@ -26,9 +27,9 @@ const TEXT_INDEXES: &[TextIndex] = &[TextIndex {
 
 /// The SHA-256 (hex) of every row of every table, ordered by table name and
 /// primary key (rowid for a table without one).
-pub(crate) fn checksum(conn: &Connection) -> Result<String> {
+pub(crate) fn checksum(conn: &Connection, scope: Scope) -> Result<String> {
     let mut hash = Sha256::new();
-    for table in tables(conn)? {
+    for table in tables(conn)?.into_iter().filter(|t| scope.holds(t)) {
         if TEXT_INDEXES
             .iter()
             .any(|i| table.starts_with(&format!("{}_", i.table)))

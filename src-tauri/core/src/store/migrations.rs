@@ -52,6 +52,12 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0019_gdap_roles_groups_assignments.sql"
     )),
     M::up(include_str!("../../migrations/0020_notification_order.sql")),
+    M::up(include_str!(
+        "../../migrations/0021_team_credentials_and_position.sql"
+    )),
+    M::up(include_str!(
+        "../../migrations/0022_replicated_notification_order.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -7,6 +7,9 @@ mod paths;
 pub mod replication;
 #[cfg(test)]
 mod replication_tests;
+mod snapshot;
+#[cfg(test)]
+mod team_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -25,7 +28,8 @@ use crate::error::{Error, Result};
 pub use connection::BUSY_TIMEOUT;
 pub use migrations::{latest_version, migrations, MigrationReport};
 pub use paths::{data_dir, export_dir, DATABASE_FILE, DATA_DIR_ENV, EXPORT_DIR_ENV};
-pub use replication::{CapturedWrite, CommitGate};
+pub use replication::{CapturedWrite, CommitGate, LoggedChange, Scope};
+pub use snapshot::Snapshot;
 
 pub struct Store {
     path: PathBuf,
@@ -124,7 +128,9 @@ impl Store {
                 let value = work(&tx)?;
                 let captured = replication::captured(session, self.migration.to_version)?;
                 if let Some(change) = captured {
-                    gate.before_commit(&change)?;
+                    if let Some(seq) = gate.before_commit(&change)? {
+                        replication::set_position(&tx, seq)?;
+                    }
                 }
                 value
             }
@@ -137,14 +143,19 @@ impl Store {
         Ok(value)
     }
 
-    /// Applies a changeset another store's gate captured, in one transaction:
-    /// all of it or, on any conflict (decision 0047's policy), none of it.
-    /// This store's triggers rebuild the derived tables meanwhile.
-    pub fn apply_changeset(&self, changeset: &[u8]) -> Result<()> {
+    /// Applies the next change of the team's log, in one transaction with the
+    /// move of this copy's position: all of it or, on any conflict (decision
+    /// 0047's policy) or when it is not the next change, none of it. This
+    /// store's triggers rebuild the derived tables meanwhile.
+    pub fn apply_change(&self, change: &LoggedChange<'_>) -> Result<()> {
         let mut conn = lock(&self.writer)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        replication::check_next(&tx, change.seq)?;
         let before = head::newest(&tx)?;
-        replication::apply(&tx, changeset)?;
+        // The shared rows first: a private row refers to them (a verifier to its staff member).
+        replication::apply(&tx, change.changeset)?;
+        replication::apply(&tx, change.private_changeset)?;
+        replication::set_position(&tx, change.seq)?;
         let after = head::newest(&tx)?;
         tx.commit()?;
         if after.seq != before.seq {
@@ -154,16 +165,22 @@ impl Store {
         Ok(())
     }
 
-    /// A hash of every row of every table, derived ones included (decision
-    /// 0047): equal on a replica and its source when they hold the same data.
-    pub fn content_checksum(&self) -> Result<String> {
+    /// A hash of every row of every table `scope` holds, derived ones
+    /// included (decision 0047): equal on a replica and its source when they
+    /// hold the same data. Each copy's own bookkeeping is left out.
+    pub fn content_checksum(&self, scope: Scope) -> Result<String> {
         // The writer, not the read-only reader: the full-text index is read
         // through a temporary vocabulary table, which the reader may not create.
         let conn = lock(&self.writer)?;
         let tx = conn.unchecked_transaction()?;
-        let sum = checksum::checksum(&tx)?;
+        let sum = checksum::checksum(&tx, scope)?;
         tx.commit()?;
         Ok(sum)
+    }
+
+    /// The last change of the team's log this copy holds (0 standalone).
+    pub fn position(&self) -> Result<i64> {
+        self.read(replication::position)
     }
 
     /// How many write transactions committed since the store was opened.

@@ -17,16 +17,63 @@ use crate::error::{Error, Result};
 /// commits. The server appends the changeset to PostgreSQL here; returning an
 /// error rolls the transaction back and the write fails with that error.
 pub trait CommitGate: Send + Sync {
-    fn before_commit(&self, change: &CapturedWrite) -> Result<()>;
+    /// `Ok(Some(seq))`: the change took number `seq` in the team's ordered
+    /// log, and this copy's position moves to it in the same transaction.
+    fn before_commit(&self, change: &CapturedWrite) -> Result<Option<i64>>;
 }
 
-/// One write transaction's row changes, as a SQLite changeset.
+/// One write transaction's row changes, as SQLite changesets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapturedWrite {
+    /// The changes every copy holds, desktops included.
     pub changeset: Vec<u8>,
+    /// The changes to [`PRIVATE_TABLES`] (password verifiers): kept by the
+    /// team server's instances, never sent to a desktop. Often empty.
+    pub private_changeset: Vec<u8>,
     /// The schema the changeset was recorded against: a replica applies it
     /// only at the same version.
     pub schema_version: usize,
+}
+
+/// A change from the team's ordered log, as a copy applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedChange<'a> {
+    /// Its number in the log: a copy at position `seq - 1` applies it, and
+    /// only that copy.
+    pub seq: i64,
+    pub changeset: &'a [u8],
+    /// Empty on a desktop, which is never sent them.
+    pub private_changeset: &'a [u8],
+}
+
+/// Replicated between the team server's instances, never to desktops
+/// (decision 0050): another person's password verifier is no desktop's
+/// business, and a stolen laptop must not carry every colleague's.
+pub const PRIVATE_TABLES: &[&str] = &["staff_credentials"];
+
+/// Each copy's own bookkeeping: never replicated, left out of the checksum.
+pub const LOCAL_TABLES: &[&str] = &["replica_position"];
+
+pub fn is_private(table: &str) -> bool {
+    PRIVATE_TABLES.contains(&table)
+}
+
+pub fn is_local(table: &str) -> bool {
+    LOCAL_TABLES.contains(&table)
+}
+
+/// What a copy holds: everything (the server's instances), or what a desktop
+/// may hold (no [`PRIVATE_TABLES`] rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everything,
+    Desktop,
+}
+
+impl Scope {
+    pub(crate) fn holds(self, table: &str) -> bool {
+        !is_local(table) && (self == Scope::Everything || !is_private(table))
+    }
 }
 
 /// Tables whose rows are derived from other tables, never replicated: the
@@ -79,31 +126,98 @@ pub fn is_derived(table: &str) -> bool {
     DERIVED_TABLES.iter().any(|t| t.name == table)
 }
 
+/// The recordings of one write transaction: the shared tables, and the
+/// private ones apart.
+pub(crate) struct Recording<'conn> {
+    shared: Session<'conn>,
+    private: Session<'conn>,
+}
+
 /// Starts recording every replicated table's row changes on `conn` (the
 /// write transaction about to run).
-pub(crate) fn record(conn: &Connection) -> Result<Session<'_>> {
+pub(crate) fn record(conn: &Connection) -> Result<Recording<'_>> {
     #[cfg(test)]
     RECORDED.with(|n| n.set(n.get() + 1));
-    let mut session = Session::new(conn)?;
-    session.table_filter(Some(|table: &str| !is_derived(table)));
-    session.attach(None::<&str>)?;
-    Ok(session)
+    let mut shared = Session::new(conn)?;
+    shared.table_filter(Some(|table: &str| {
+        !is_derived(table) && !is_local(table) && !is_private(table)
+    }));
+    shared.attach(None::<&str>)?;
+    let mut private = Session::new(conn)?;
+    for table in PRIVATE_TABLES {
+        private.attach(Some(*table))?;
+    }
+    Ok(Recording { shared, private })
 }
 
 /// The recorded changes, or `None` when the transaction changed no row.
 pub(crate) fn captured(
-    mut session: Session<'_>,
+    recording: Recording<'_>,
     schema_version: usize,
 ) -> Result<Option<CapturedWrite>> {
-    if session.is_empty() {
-        return Ok(None);
-    }
+    let changeset = changeset_of(recording.shared)?;
+    let private_changeset = changeset_of(recording.private)?;
+    Ok(
+        (!changeset.is_empty() || !private_changeset.is_empty()).then_some(CapturedWrite {
+            changeset,
+            private_changeset,
+            schema_version,
+        }),
+    )
+}
+
+fn changeset_of(mut session: Session<'_>) -> Result<Vec<u8>> {
     let mut changeset = Vec::new();
-    session.changeset_strm(&mut changeset)?;
-    Ok((!changeset.is_empty()).then_some(CapturedWrite {
-        changeset,
-        schema_version,
-    }))
+    if !session.is_empty() {
+        session.changeset_strm(&mut changeset)?;
+    }
+    Ok(changeset)
+}
+
+/// The tables a changeset writes to, each once, in the order first met.
+pub fn tables_written(changeset: &[u8]) -> Result<Vec<String>> {
+    use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
+    let mut input = changeset;
+    let reader: &mut dyn std::io::Read = &mut input;
+    let mut items = rusqlite::session::ChangesetIter::start_strm(&reader)?;
+    let mut tables: Vec<String> = Vec::new();
+    while let Some(item) = items.next()? {
+        let table = item.op()?.table_name().to_owned();
+        if !tables.contains(&table) {
+            tables.push(table);
+        }
+    }
+    Ok(tables)
+}
+
+/// This copy's position in the team's log: the last change it holds.
+pub(crate) fn position(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT seq FROM replica_position WHERE id = 1", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+pub(crate) fn set_position(conn: &Connection, seq: i64) -> Result<()> {
+    conn.execute("UPDATE replica_position SET seq = ?1 WHERE id = 1", [seq])?;
+    Ok(())
+}
+
+/// Refuses a change that is not the next one for this copy: applying it would
+/// skip a change or repeat one.
+pub(crate) fn check_next(conn: &Connection, seq: i64) -> Result<()> {
+    let at = position(conn)?;
+    if seq == at + 1 {
+        return Ok(());
+    }
+    Err(Error::Conflict {
+        field: None,
+        text: text!(
+            "This copy holds the team's changes up to number {at} and cannot apply change {seq}: the changes must be applied in order, each once.",
+            "Ta kopia ma zmiany zespołu do numeru {at} i nie może zastosować zmiany {seq}: zmiany stosuje się po kolei, każdą raz."
+        ),
+    })
 }
 
 /// Applies `changeset` inside the caller's transaction.

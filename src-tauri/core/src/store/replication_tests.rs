@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use time::Duration;
 
 use super::replication::{is_derived, DERIVED_TABLES};
-use super::{CapturedWrite, CommitGate, Store};
+use super::{CapturedWrite, CommitGate, LoggedChange, Scope, Store};
 use crate::access::{CompanyRole, CustomerAccess};
 use crate::customers::{self, CustomerInput};
 use crate::error::{Error, ErrorCode, Result};
@@ -19,14 +19,16 @@ use crate::testing::{key_text, subscription_input, world_gated, World};
 
 /// Keeps every changeset in commit order; refuses while `refusing` is set.
 #[derive(Default)]
-struct Collector {
+pub(super) struct Collector {
     changesets: Mutex<Vec<CapturedWrite>>,
-    refusing: AtomicBool,
+    pub(super) refusing: AtomicBool,
     calls: AtomicUsize,
+    /// Changes taken out of `changesets` already: the log's numbering goes on.
+    applied_before: AtomicUsize,
 }
 
 impl CommitGate for Collector {
-    fn before_commit(&self, change: &CapturedWrite) -> Result<()> {
+    fn before_commit(&self, change: &CapturedWrite) -> Result<Option<i64>> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         if self.refusing.load(Ordering::SeqCst) {
             return Err(Error::invalid_state(text!(
@@ -34,39 +36,53 @@ impl CommitGate for Collector {
                 "Serwer zespołu nie potwierdził zmiany."
             )));
         }
-        self.changesets.lock().unwrap().push(change.clone());
-        Ok(())
+        let mut log = self.changesets.lock().unwrap();
+        log.push(change.clone());
+        Ok(Some(
+            self.applied_before.load(Ordering::SeqCst) as i64 + log.len() as i64,
+        ))
     }
 }
 
 impl Collector {
-    fn taken(&self) -> Vec<CapturedWrite> {
-        std::mem::take(&mut *self.changesets.lock().unwrap())
+    /// The changes since the last call, numbered as the log numbers them.
+    pub(super) fn taken(&self) -> Vec<(i64, CapturedWrite)> {
+        let taken = std::mem::take(&mut *self.changesets.lock().unwrap());
+        let first = self.applied_before.fetch_add(taken.len(), Ordering::SeqCst) as i64 + 1;
+        (first..).zip(taken).collect()
     }
 }
 
-fn gated() -> (World, Arc<Collector>) {
+pub(super) fn gated() -> (World, Arc<Collector>) {
     let gate = Arc::new(Collector::default());
     let w = world_gated(gate.clone());
     (w, gate)
 }
 
 /// A fresh store with the same migrations and nothing else.
-fn replica() -> (tempfile::TempDir, Store) {
+pub(super) fn replica() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("replica.sqlite3")).unwrap();
     (dir, store)
 }
 
-fn apply_all(replica: &Store, changes: &[CapturedWrite]) {
-    for (n, change) in changes.iter().enumerate() {
-        replica
-            .apply_changeset(&change.changeset)
-            .unwrap_or_else(|e| panic!("changeset {n} of {}: {e}", changes.len()));
+pub(super) fn logged(seq: i64, change: &CapturedWrite) -> LoggedChange<'_> {
+    LoggedChange {
+        seq,
+        changeset: &change.changeset,
+        private_changeset: &change.private_changeset,
     }
 }
 
-fn count(store: &Store, sql: &str) -> i64 {
+pub(super) fn apply_all(replica: &Store, changes: &[(i64, CapturedWrite)]) {
+    for (seq, change) in changes {
+        replica
+            .apply_change(&logged(*seq, change))
+            .unwrap_or_else(|e| panic!("change {seq} of {}: {e}", changes.len()));
+    }
+}
+
+pub(super) fn count(store: &Store, sql: &str) -> i64 {
     store
         .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
         .unwrap()
@@ -80,7 +96,7 @@ fn service_id(w: &World, title_starts: &str) -> (String, i64) {
 /// A working day of a partner: staff, customers with tags, subscriptions
 /// bought, resized and cancelled, an offer sent and accepted, a product key
 /// redeemed, a customer archived, a refused command, and the clock a month on.
-fn a_realistic_mix(w: &World) {
+pub(super) fn a_realistic_mix(w: &World) {
     w.set_partner_id("1234567");
     let sales = w.staff("Sam Sales", CompanyRole::None, CustomerAccess::Limited);
     let (alfa, _) = w.active_customer("Alfa", "alfa", &[]);
@@ -225,15 +241,15 @@ fn a_replica_that_applies_every_changeset_in_order_equals_its_source() {
     let changes = gate.taken();
     let (_dir, b) = replica();
     assert_ne!(
-        b.content_checksum().unwrap(),
-        w.store.content_checksum().unwrap()
+        b.content_checksum(Scope::Everything).unwrap(),
+        w.store.content_checksum(Scope::Everything).unwrap()
     );
 
     apply_all(&b, &changes);
 
     assert_eq!(
-        b.content_checksum().unwrap(),
-        w.store.content_checksum().unwrap()
+        b.content_checksum(Scope::Everything).unwrap(),
+        w.store.content_checksum(Scope::Everything).unwrap()
     );
     // Not by luck of empty tables: the mix reached what the checksum covers.
     for sql in [
@@ -267,14 +283,18 @@ fn the_checksum_sees_a_changed_value_and_a_derived_row() {
     let changes = gate.taken();
     let (_dir, b) = replica();
     apply_all(&b, &changes);
-    let same = b.content_checksum().unwrap();
-    assert_eq!(same, w.store.content_checksum().unwrap());
+    let same = b.content_checksum(Scope::Everything).unwrap();
+    assert_eq!(same, w.store.content_checksum(Scope::Everything).unwrap());
     b.write(|tx| {
         tx.execute("UPDATE customers SET notes = 'x'", [])?;
         Ok(())
     })
     .unwrap();
-    assert_ne!(b.content_checksum().unwrap(), same, "a replicated value");
+    assert_ne!(
+        b.content_checksum(Scope::Everything).unwrap(),
+        same,
+        "a replicated value"
+    );
     // The same rows, but the search index emptied behind the triggers' back.
     let (_dir2, c) = replica();
     apply_all(&c, &changes);
@@ -288,8 +308,8 @@ fn the_checksum_sees_a_changed_value_and_a_derived_row() {
     })
     .unwrap();
     assert_ne!(
-        c.content_checksum().unwrap(),
-        b.content_checksum().unwrap(),
+        c.content_checksum(Scope::Everything).unwrap(),
+        b.content_checksum(Scope::Everything).unwrap(),
         "a derived row"
     );
 }
@@ -298,7 +318,7 @@ fn the_checksum_sees_a_changed_value_and_a_derived_row() {
 fn a_refusing_gate_rolls_the_write_back_and_returns_its_error() {
     let (w, gate) = gated();
     let customer = w.customer("Alfa", "alfa", &[]);
-    let before = w.store.content_checksum().unwrap();
+    let before = w.store.content_checksum(Scope::Everything).unwrap();
     let commits = w.store.commits();
     gate.refusing.store(true, Ordering::SeqCst);
 
@@ -306,7 +326,7 @@ fn a_refusing_gate_rolls_the_write_back_and_returns_its_error() {
     assert_eq!(err.code(), ErrorCode::InvalidState);
     assert!(err.to_string().contains("did not acknowledge"), "{err}");
     assert_eq!(
-        w.store.content_checksum().unwrap(),
+        w.store.content_checksum(Scope::Everything).unwrap(),
         before,
         "nothing changed"
     );
@@ -318,14 +338,14 @@ fn a_refusing_gate_rolls_the_write_back_and_returns_its_error() {
         gate.refusing.store(true, Ordering::SeqCst);
         s
     };
-    let before = w.store.content_checksum().unwrap();
+    let before = w.store.content_checksum(Scope::Everything).unwrap();
     let err = customers::set_archived(&w.store, &w.clock, &sales, &customer, true).unwrap_err();
     assert_eq!(
         err.code(),
         ErrorCode::InvalidState,
         "the audit's write was refused: {err}"
     );
-    assert_eq!(w.store.content_checksum().unwrap(), before);
+    assert_eq!(w.store.content_checksum(Scope::Everything).unwrap(), before);
 }
 
 #[test]
@@ -383,13 +403,13 @@ fn a_change_the_replicas_own_trigger_makes_is_not_a_conflict() {
     customers::set_archived(&w.store, &w.clock, &w.admin, &id, true).unwrap();
     let archived = gate.taken();
     assert!(
-        operations(&archived[0].changeset).contains(&("customer_tags".into(), true)),
+        operations(&archived[0].1.changeset).contains(&("customer_tags".into(), true)),
         "the tag's flag, set by a trigger, travels as an indirect change"
     );
     apply_all(&b, &archived);
     assert_eq!(
-        b.content_checksum().unwrap(),
-        w.store.content_checksum().unwrap()
+        b.content_checksum(Scope::Everything).unwrap(),
+        w.store.content_checksum(Scope::Everything).unwrap()
     );
 }
 
@@ -401,12 +421,23 @@ fn applying_a_changeset_twice_is_refused_and_changes_nothing() {
     let changes = gate.taken();
     let (_dir, b) = replica();
     apply_all(&b, &changes);
-    let applied = b.content_checksum().unwrap();
-    for (n, change) in changes.iter().enumerate() {
-        let err = b.apply_changeset(&change.changeset).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::Conflict, "changeset {n}: {err}");
+    let applied = b.content_checksum(Scope::Everything).unwrap();
+    let next = b.position().unwrap() + 1;
+    for (seq, change) in &changes {
+        // Under its own number: the position says it is held already.
+        let err = b.apply_change(&logged(*seq, change)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Conflict, "change {seq}: {err}");
+        assert!(err.to_string().contains("in order, each once"), "{err}");
+        // Under the next number (a log that repeated it): the rows say so.
+        let err = b.apply_change(&logged(next, change)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Conflict, "change {seq}: {err}");
         assert!(err.to_string().contains("applied already"), "{err}");
-        assert_eq!(b.content_checksum().unwrap(), applied, "changeset {n}");
+        assert_eq!(
+            b.content_checksum(Scope::Everything).unwrap(),
+            applied,
+            "change {seq}"
+        );
+        assert_eq!(b.position().unwrap(), next - 1);
     }
 }
 
@@ -421,15 +452,17 @@ fn a_replica_that_differs_from_the_server_refuses_the_change() {
         Ok(())
     })
     .unwrap();
-    let diverged = b.content_checksum().unwrap();
+    let diverged = b.content_checksum(Scope::Everything).unwrap();
     customers::set_archived(&w.store, &w.clock, &w.admin, &customer, true).unwrap();
     let change = gate.taken();
-    let err = b.apply_changeset(&change[0].changeset).unwrap_err();
+    let err = b
+        .apply_change(&logged(change[0].0, &change[0].1))
+        .unwrap_err();
     assert!(
         err.to_string().contains("customers"),
         "names the table: {err}"
     );
-    assert_eq!(b.content_checksum().unwrap(), diverged);
+    assert_eq!(b.content_checksum(Scope::Everything).unwrap(), diverged);
 }
 
 #[test]
@@ -498,8 +531,8 @@ fn a_standalone_store_records_nothing() {
 fn gate_cost() {
     struct Accept;
     impl CommitGate for Accept {
-        fn before_commit(&self, _: &CapturedWrite) -> Result<()> {
-            Ok(())
+        fn before_commit(&self, _: &CapturedWrite) -> Result<Option<i64>> {
+            Ok(None)
         }
     }
     let dir = tempfile::tempdir_in("/dev/shm").unwrap_or_else(|_| tempfile::tempdir().unwrap());
