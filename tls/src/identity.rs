@@ -133,7 +133,11 @@ impl ServerIdentity {
         Ok(config)
     }
 
-    fn read(cert_pem: &Path, key_pem: &Path, origin: Origin) -> Result<ServerIdentity, IdentityError> {
+    fn read(
+        cert_pem: &Path,
+        key_pem: &Path,
+        origin: Origin,
+    ) -> Result<ServerIdentity, IdentityError> {
         let chain = read_chain(cert_pem)?;
         let key = read_key(key_pem)?;
         check_validity(cert_pem, &chain[0])?;
@@ -227,12 +231,11 @@ fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, IdentityError> {
 /// Refuses an expired or not-yet-valid certificate at start, instead of
 /// letting every desktop fail its handshake with a vaguer message.
 fn check_validity(path: &Path, leaf: &CertificateDer<'_>) -> Result<(), IdentityError> {
-    let (_, parsed) = x509_parser::parse_x509_certificate(leaf).map_err(|e| {
-        IdentityError::BadCertificate {
+    let (_, parsed) =
+        x509_parser::parse_x509_certificate(leaf).map_err(|e| IdentityError::BadCertificate {
             path: path.to_path_buf(),
             detail: e.to_string(),
-        }
-    })?;
+        })?;
     let validity = parsed.validity();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     if now > validity.not_after.timestamp() {
@@ -250,7 +253,12 @@ fn check_validity(path: &Path, leaf: &CertificateDer<'_>) -> Result<(), Identity
     Ok(())
 }
 
-fn generate(dir: &Path, cert: &Path, key: &Path, hostnames: &[String]) -> Result<(), IdentityError> {
+fn generate(
+    dir: &Path,
+    cert: &Path,
+    key: &Path,
+    hostnames: &[String],
+) -> Result<(), IdentityError> {
     let unwritable = |path: &Path| {
         let path = path.to_path_buf();
         move |source| IdentityError::Unwritable { path, source }
@@ -261,7 +269,8 @@ fn generate(dir: &Path, cert: &Path, key: &Path, hostnames: &[String]) -> Result
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "Partnerdesk team server");
-    let signing_key = rcgen::KeyPair::generate().map_err(|e| IdentityError::Generate(e.to_string()))?;
+    let signing_key =
+        rcgen::KeyPair::generate().map_err(|e| IdentityError::Generate(e.to_string()))?;
     let certificate = params
         .self_signed(&signing_key)
         .map_err(|e| IdentityError::Generate(e.to_string()))?;
@@ -293,4 +302,3 @@ fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()
 }
-
