@@ -138,7 +138,12 @@ mod tests {
                 key: "k.pem".into()
             })
         );
-        let self_signed = parse(&["--tls-self-signed", "/var/lib/pd/tls", "--listen", "[::]:8750"]);
+        let self_signed = parse(&[
+            "--tls-self-signed",
+            "/var/lib/pd/tls",
+            "--listen",
+            "[::]:8750",
+        ]);
         assert_eq!(self_signed.check(), Ok(()));
         assert_eq!(
             self_signed.tls(),

@@ -9,7 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use partnerdesk_tls::{certificate_changed, fetch_fingerprint, reqwest_builder, Fingerprint, Trust};
+use partnerdesk_tls::{
+    certificate_changed, fetch_fingerprint, reqwest_builder, Fingerprint, Trust,
+};
 
 const FINGERPRINT_LINE: &str = "TLS certificate SHA-256 fingerprint: ";
 
@@ -49,7 +51,10 @@ fn start(database_url: &str, args: &[&str]) -> Started {
             logged = Some(fingerprint.parse::<Fingerprint>().unwrap());
         }
         if let Some(addr) = field("addr=") {
-            assert!(line.contains("scheme=\"https\"") || line.contains("scheme=https"), "{line}");
+            assert!(
+                line.contains("scheme=\"https\"") || line.contains("scheme=https"),
+                "{line}"
+            );
             break addr.parse::<std::net::SocketAddr>().unwrap();
         }
     };
@@ -72,7 +77,10 @@ fn refused(args: &[&str]) -> (Option<i32>, String) {
         .env("PARTNERDESK_DATABASE_URL", "host=/nonexistent")
         .output()
         .expect("run partnerdesk-server");
-    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 fn client(trust: &Trust) -> reqwest::Client {
@@ -119,12 +127,20 @@ async fn a_self_signed_server_is_reached_by_its_pinned_fingerprint_and_keeps_it_
     assert_eq!(changed.presented, first.printed);
 
     // Without a pin, a self-signed certificate is not trusted.
-    assert!(health_over(&Trust::System, &first.server.base).await.is_err());
+    assert!(health_over(&Trust::System, &first.server.base)
+        .await
+        .is_err());
     first.server.kill();
 
     let second = start(&url, &args);
-    assert_eq!(second.printed, first.printed, "a restart reuses the certificate");
-    assert_eq!(health_over(&pinned, &second.server.base).await.unwrap(), 200);
+    assert_eq!(
+        second.printed, first.printed,
+        "a restart reuses the certificate"
+    );
+    assert_eq!(
+        health_over(&pinned, &second.server.base).await.unwrap(),
+        200
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,7 +158,10 @@ async fn tls_is_served_on_every_address_plain_http_is_not() {
 
     let (code, stderr) = refused(&["--listen", "0.0.0.0:0"]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("refusing to serve plain HTTP on 0.0.0.0:0"), "{stderr}");
+    assert!(
+        stderr.contains("refusing to serve plain HTTP on 0.0.0.0:0"),
+        "{stderr}"
+    );
 }
 
 /// A CA and a leaf for 127.0.0.1 and localhost, as a partner's IT would issue.
@@ -173,7 +192,11 @@ fn private_ca(dir: &Path) -> PrivateCa {
     let stranger_key = dir.join("another-key.pem");
     std::fs::write(&chain, format!("{}{}", leaf.pem(), ca.pem())).unwrap();
     std::fs::write(&key, leaf_key.serialize_pem()).unwrap();
-    std::fs::write(&stranger_key, rcgen::KeyPair::generate().unwrap().serialize_pem()).unwrap();
+    std::fs::write(
+        &stranger_key,
+        rcgen::KeyPair::generate().unwrap().serialize_pem(),
+    )
+    .unwrap();
     PrivateCa {
         ca_pem: ca.pem(),
         chain,
@@ -211,7 +234,9 @@ async fn an_admins_certificate_from_a_private_ca_is_trusted_through_that_ca() {
         200
     );
     // The CA is not in this machine's store.
-    assert!(health_over(&Trust::System, &server.server.base).await.is_err());
+    assert!(health_over(&Trust::System, &server.server.base)
+        .await
+        .is_err());
 }
 
 #[test]
@@ -227,15 +252,13 @@ fn a_key_that_does_not_match_the_certificate_is_refused_before_serving() {
         path(&ca.stranger_key),
     ]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("does not match the certificate"), "{stderr}");
+    assert!(
+        stderr.contains("does not match the certificate"),
+        "{stderr}"
+    );
     assert!(stderr.contains("another-key.pem"), "{stderr}");
 
-    let (code, stderr) = refused(&[
-        "--tls-cert",
-        path(&ca.key),
-        "--tls-key",
-        path(&ca.key),
-    ]);
+    let (code, stderr) = refused(&["--tls-cert", path(&ca.key), "--tls-key", path(&ca.key)]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("holds no certificate"), "{stderr}");
 }
