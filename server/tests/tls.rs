@@ -116,6 +116,10 @@ async fn a_self_signed_server_is_reached_by_its_pinned_fingerprint_and_keeps_it_
     assert_eq!(presented, first.printed);
 
     let pinned = Trust::Pinned(presented);
+    // A client that connects and never starts its handshake holds up no one.
+    let _idle = tokio::net::TcpStream::connect(("127.0.0.1", first.port))
+        .await
+        .unwrap();
     assert_eq!(health_over(&pinned, &first.server.base).await.unwrap(), 200);
 
     let other = Fingerprint::of(b"some other certificate");

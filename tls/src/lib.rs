@@ -18,7 +18,9 @@ use rustls::crypto::CryptoProvider;
 
 pub use fingerprint::{Fingerprint, FingerprintError};
 pub use first_use::{fetch_fingerprint, FetchError};
-pub use identity::{IdentityError, Origin, ServerIdentity};
+pub use identity::{
+    IdentityError, Origin, ServerIdentity, SELF_SIGNED_CERT_FILE, SELF_SIGNED_KEY_FILE,
+};
 #[cfg(feature = "reqwest")]
 pub use reqwest_client::{reqwest_builder, reqwest_client};
 pub use trust::{certificate_changed, client_config, CertificateChanged, Trust, TrustError};
