@@ -10,7 +10,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use crate::trust::PinnedVerifier;
-use crate::{provider, Fingerprint, ALPN_HTTP1};
+use crate::{client_config, provider, Fingerprint, Trust, ALPN_HTTP1};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -32,8 +32,42 @@ pub enum FetchError {
         port: u16,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Trust(String),
     #[error("{host}:{port} presented no certificate")]
     NoCertificate { host: String, port: u16 },
+}
+
+/// What a first contact found: whether `trust` (usually `Trust::System`)
+/// already accepts the server, and its certificate's fingerprint either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstContact {
+    /// `trust` accepts the certificate: nothing to compare or pin.
+    Trusted { fingerprint: Fingerprint },
+    /// `trust` refused it (`why`), typically a self-signed server: show the
+    /// fingerprint, have the person compare it with the admin's, then pin it.
+    Unverified {
+        fingerprint: Fingerprint,
+        why: String,
+    },
+}
+
+/// The desktop's first step with a new server address: a handshake with
+/// `trust`, and if that refuses the certificate, [`fetch_fingerprint`].
+pub async fn first_contact(
+    host: &str,
+    port: u16,
+    trust: &Trust,
+) -> Result<FirstContact, FetchError> {
+    let config = client_config(trust).map_err(|e| FetchError::Trust(e.to_string()))?;
+    match handshake(host, port, config).await {
+        Ok(fingerprint) => Ok(FirstContact::Trusted { fingerprint }),
+        Err(FetchError::Handshake { source, .. }) => Ok(FirstContact::Unverified {
+            fingerprint: fetch_fingerprint(host, port).await?,
+            why: source.to_string(),
+        }),
+        Err(other) => Err(other),
+    }
 }
 
 /// Connects to `host:port`, completes a handshake accepting any certificate
@@ -41,7 +75,7 @@ pub enum FetchError {
 /// is sent over this connection: it is closed at once.
 pub async fn fetch_fingerprint(host: &str, port: u16) -> Result<Fingerprint, FetchError> {
     let provider = provider();
-    let mut config = ClientConfig::builder_with_provider(provider.clone())
+    let config = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .expect("ring supports the default protocol versions")
         .dangerous()
@@ -50,6 +84,15 @@ pub async fn fetch_fingerprint(host: &str, port: u16) -> Result<Fingerprint, Fet
             provider,
         }))
         .with_no_client_auth();
+    handshake(host, port, config).await
+}
+
+/// A handshake with `config` and nothing else: the presented leaf's fingerprint.
+async fn handshake(
+    host: &str,
+    port: u16,
+    mut config: ClientConfig,
+) -> Result<Fingerprint, FetchError> {
     config.alpn_protocols = vec![ALPN_HTTP1.to_vec()];
     let name = ServerName::try_from(host.to_string()).map_err(|_| FetchError::BadHost {
         host: host.to_string(),

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use rustls::crypto::CryptoProvider;
 
 pub use fingerprint::{Fingerprint, FingerprintError};
-pub use first_use::{fetch_fingerprint, FetchError};
+pub use first_use::{fetch_fingerprint, first_contact, FetchError, FirstContact};
 pub use identity::{
     IdentityError, Origin, ServerIdentity, SELF_SIGNED_CERT_FILE, SELF_SIGNED_KEY_FILE,
 };

@@ -278,3 +278,31 @@ async fn a_private_ca_is_trusted_for_its_leaf_only_under_its_names() {
     assert!(exchange(&Trust::System, "localhost", port).await.is_err());
     assert!(Trust::roots_pem(b"not pem").is_err());
 }
+
+#[tokio::test]
+async fn first_contact_says_whether_the_trust_accepts_the_server_or_a_pin_is_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    let issued = issue(dir.path(), None);
+    let ca_server = ServerIdentity::load(&issued.cert, &issued.key).unwrap();
+    let ca_port = echo_server(&ca_server).await;
+    let roots = Trust::roots_pem(issued.ca_pem.as_bytes()).unwrap();
+    assert_eq!(
+        first_contact("localhost", ca_port, &roots).await.unwrap(),
+        FirstContact::Trusted {
+            fingerprint: ca_server.fingerprint()
+        }
+    );
+
+    let self_signed = ServerIdentity::self_signed(&dir.path().join("ss"), &hosts()).unwrap();
+    let port = echo_server(&self_signed).await;
+    match first_contact("localhost", port, &Trust::System)
+        .await
+        .unwrap()
+    {
+        FirstContact::Unverified { fingerprint, why } => {
+            assert_eq!(fingerprint, self_signed.fingerprint());
+            assert!(why.contains("certificate"), "{why}");
+        }
+        trusted => panic!("a self-signed server was trusted: {trusted:?}"),
+    }
+}
