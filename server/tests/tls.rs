@@ -15,6 +15,14 @@ use partnerdesk_tls::{
 
 const FINGERPRINT_LINE: &str = "TLS certificate SHA-256 fingerprint: ";
 
+/// Cargo's binary, or `PARTNERDESK_SERVER_BIN`: on a target directory shared
+/// by several worktrees another build can replace cargo's copy mid-run.
+/// (h-desktop's common::server_binary does the same; use it once merged.)
+fn binary() -> String {
+    std::env::var("PARTNERDESK_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_partnerdesk-server").to_owned())
+}
+
 struct Started {
     server: Spawned,
     port: u16,
@@ -26,7 +34,7 @@ struct Started {
 
 /// The binary with `args`, read until it says where it listens.
 fn start(database_url: &str, args: &[&str]) -> Started {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_partnerdesk-server"))
+    let mut child = Command::new(binary())
         .args(args)
         .env("PARTNERDESK_DATABASE_URL", database_url)
         .stdout(Stdio::piped())
@@ -72,7 +80,7 @@ fn start(database_url: &str, args: &[&str]) -> Started {
 
 /// The binary run to its exit: (exit code, stderr).
 fn refused(args: &[&str]) -> (Option<i32>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_partnerdesk-server"))
+    let output = Command::new(binary())
         .args(args)
         .env("PARTNERDESK_DATABASE_URL", "host=/nonexistent")
         .output()
