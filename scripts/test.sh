@@ -22,9 +22,9 @@ install_everything() {
 
 core_has_no_tauri() {
   # Crate names only: the core's own path (src-tauri/core) must not match. The
-  # server's HTTP and PostgreSQL crates stay out of the core too (decision 0048).
+  # server's HTTP, PostgreSQL and TLS crates stay out of the core too (decisions 0048, 0053).
   if cargo tree -p partnerdesk-core --edges normal,build --prefix none --format '{p}' |
-    awk '{print $1}' | grep -Eq '^(tauri|tauri-.*|wry|tao|axum|tokio-postgres|deadpool-postgres)$'; then
+    awk '{print $1}' | grep -Eq '^(tauri|tauri-.*|wry|tao|axum|tokio-postgres|deadpool-postgres|rustls|tokio-rustls|rcgen)$'; then
     echo "partnerdesk-core must not depend on Tauri or the server's crates:" >&2
     cargo tree -p partnerdesk-core -i tauri >&2 || true
     return 1

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use partnerdesk_core::change::Change;
 use partnerdesk_core::commands::Command;
+use partnerdesk_tls::{Trust, TrustError};
 use reqwest::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -14,13 +15,19 @@ use uuid::Uuid;
 use crate::error::{ClientError, RemoteError};
 use crate::replica::Replica;
 
-/// The one place the HTTP client is built: TLS (certificate pinning, from
-/// the `partnerdesk-tls` crate) is configured here.
+/// The HTTP client for a server whose certificate the system trusts (or a
+/// loopback server without TLS).
 pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    http_client_trusting(&Trust::System).expect("the system's trust store is usable")
+}
+
+/// The one place the HTTP client is built: TLS as `trust` says (decision
+/// 0053: the system's roots, a private CA, or a pinned fingerprint).
+pub fn http_client_trusting(trust: &Trust) -> Result<reqwest::Client, TrustError> {
+    partnerdesk_tls::reqwest_builder(trust)?
         .connect_timeout(Duration::from_secs(5))
         .build()
-        .expect("the HTTP client builds")
+        .map_err(|e| TrustError::Client(e.to_string()))
 }
 
 /// `GET /health`.

@@ -7,6 +7,8 @@ mod error;
 mod replica;
 mod sse;
 
-pub use connection::{http_client, Compatibility, Connection, Executed, Health, SignedIn};
+pub use connection::{
+    http_client, http_client_trusting, Compatibility, Connection, Executed, Health, SignedIn,
+};
 pub use error::{ClientError, RemoteError};
 pub use replica::{Replica, ReplicaChange, SyncState};

@@ -19,13 +19,24 @@ pub struct Config {
     #[arg(long, env = "PARTNERDESK_LISTEN", default_value = "127.0.0.1:8750")]
     pub listen: SocketAddr,
 
-    /// PEM certificate chain for TLS.
+    /// PEM certificate chain for TLS (the server's certificate first, then intermediates).
     #[arg(long, env = "PARTNERDESK_TLS_CERT", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
 
-    /// PEM private key for TLS.
+    /// PEM private key for TLS, matching the first certificate of --tls-cert.
     #[arg(long, env = "PARTNERDESK_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Serve TLS with a self-signed certificate kept in this directory: generated
+    /// on the first start, reused after; desktops pin its fingerprint, which the
+    /// server prints at every start.
+    #[arg(
+        long,
+        env = "PARTNERDESK_TLS_SELF_SIGNED",
+        value_name = "DIR",
+        conflicts_with_all = ["tls_cert", "tls_key"]
+    )]
+    pub tls_self_signed: Option<PathBuf>,
 
     /// Most PostgreSQL connections this instance keeps.
     #[arg(long, env = "PARTNERDESK_DATABASE_POOL", default_value_t = 16)]
@@ -63,26 +74,39 @@ pub enum ConfigError {
     #[error(
         "refusing to serve plain HTTP on {0}: plain HTTP is allowed only on a loopback address \
          (127.0.0.1 or ::1), because staff passwords and data would cross the network \
-         unencrypted; listen on 127.0.0.1 (TLS with --tls-cert/--tls-key comes in a later preview)"
+         unencrypted; serve TLS (--tls-cert and --tls-key, or --tls-self-signed DIR) or listen on 127.0.0.1"
     )]
     PlainHttpOffLoopback(SocketAddr),
-    #[error(
-        "TLS is configured ({0}), but this preview does not serve TLS yet (decision 0048): \
-         listen on a loopback address without --tls-cert/--tls-key for now"
-    )]
-    TlsNotYetServed(String),
+}
+
+/// Where the server's TLS identity comes from (decision 0053).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsSource {
+    /// The admin's certificate chain and key.
+    Provided { cert: PathBuf, key: PathBuf },
+    /// Self-signed, kept in this directory.
+    SelfSigned { dir: PathBuf },
 }
 
 impl Config {
     /// Refuses what this build cannot serve safely, with the reason.
     pub fn check(&self) -> Result<(), ConfigError> {
-        if let Some(cert) = &self.tls_cert {
-            return Err(ConfigError::TlsNotYetServed(cert.display().to_string()));
-        }
-        if !self.listen.ip().is_loopback() {
+        if self.tls().is_none() && !self.listen.ip().is_loopback() {
             return Err(ConfigError::PlainHttpOffLoopback(self.listen));
         }
         Ok(())
+    }
+
+    /// TLS, if configured; `None` means plain HTTP (loopback only).
+    pub fn tls(&self) -> Option<TlsSource> {
+        match (&self.tls_cert, &self.tls_key, &self.tls_self_signed) {
+            (Some(cert), Some(key), _) => Some(TlsSource::Provided {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            (_, _, Some(dir)) => Some(TlsSource::SelfSigned { dir: dir.clone() }),
+            _ => None,
+        }
     }
 }
 
@@ -123,8 +147,8 @@ mod tests {
     }
 
     #[test]
-    fn tls_is_refused_until_it_is_served() {
-        let tls = parse(&[
+    fn tls_is_served_on_any_address() {
+        let provided = parse(&[
             "--tls-cert",
             "c.pem",
             "--tls-key",
@@ -132,6 +156,43 @@ mod tests {
             "--listen",
             "0.0.0.0:443",
         ]);
-        assert!(matches!(tls.check(), Err(ConfigError::TlsNotYetServed(_))));
+        assert_eq!(provided.check(), Ok(()));
+        assert_eq!(
+            provided.tls(),
+            Some(TlsSource::Provided {
+                cert: "c.pem".into(),
+                key: "k.pem".into()
+            })
+        );
+        let self_signed = parse(&[
+            "--tls-self-signed",
+            "/var/lib/pd/tls",
+            "--listen",
+            "[::]:8750",
+        ]);
+        assert_eq!(self_signed.check(), Ok(()));
+        assert_eq!(
+            self_signed.tls(),
+            Some(TlsSource::SelfSigned {
+                dir: "/var/lib/pd/tls".into()
+            })
+        );
+        assert_eq!(parse(&[]).tls(), None);
+    }
+
+    #[test]
+    fn a_self_signed_identity_excludes_the_admins() {
+        let both = Config::try_parse_from([
+            "partnerdesk-server",
+            "--database-url",
+            "host=/tmp",
+            "--tls-self-signed",
+            "dir",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+        ]);
+        assert!(both.is_err());
     }
 }

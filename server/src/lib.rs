@@ -14,6 +14,7 @@ pub mod log;
 pub mod sessions;
 pub mod snapshots;
 pub mod stream;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,12 +23,26 @@ use tokio::net::TcpListener;
 
 pub use config::Config;
 pub use error::ServerError;
+pub use partnerdesk_tls::ServerIdentity;
 
 /// Migrates, rebuilds the working copy, then serves on `listener` until
-/// `shutdown` resolves; requests in flight finish first.
+/// `shutdown` resolves; requests in flight finish first. TLS as the config
+/// says (see [`serve_with`]).
 pub async fn serve(
     config: &Config,
     listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let identity = tls::identity(config).map_err(|e| ServerError::Config(e.to_string()))?;
+    serve_with(config, listener, identity, shutdown).await
+}
+
+/// [`serve`] with the TLS identity already loaded (main loads it first, so a
+/// bad certificate is refused before anything else starts); `None` = plain HTTP.
+pub async fn serve_with(
+    config: &Config,
+    listener: TcpListener,
+    identity: Option<ServerIdentity>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let pool = db::pool(&config.database_url, config.pool_size)?;
@@ -68,7 +83,8 @@ pub async fn serve(
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::Config(e.to_string()))?;
-    tracing::info!(%addr, server_migration = version, "listening");
+    let scheme = if identity.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, scheme, server_migration = version, "listening");
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = http::AppState {
         instance,
@@ -76,13 +92,16 @@ pub async fn serve(
         after_write,
         stopping,
     };
-    let served = axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(async move {
+    let served = tls::serve(
+        listener,
+        identity.as_ref(),
+        http::router(state),
+        async move {
             shutdown.await;
             let _ = stop.send(true);
-        })
-        .await
-        .map_err(|e| ServerError::Config(format!("serving stopped: {e}")));
+        },
+    )
+    .await;
     // The clock lock, the LISTEN connection: released now, not at process exit.
     for task in background {
         task.abort();

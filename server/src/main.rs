@@ -9,6 +9,21 @@ async fn main() -> std::process::ExitCode {
         eprintln!("partnerdesk-server: {refused}");
         return std::process::ExitCode::from(2);
     }
+    let identity = match partnerdesk_server::tls::identity(&config) {
+        Ok(identity) => identity,
+        Err(refused) => {
+            eprintln!("partnerdesk-server: {refused}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    if let Some(identity) = &identity {
+        // On its own line, without log decoration, for the admin to copy and
+        // read out to the people connecting their desktops.
+        println!(
+            "TLS certificate SHA-256 fingerprint: {}",
+            identity.fingerprint()
+        );
+    }
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -19,7 +34,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    match partnerdesk_server::serve(&config, listener, shutdown_signal()).await {
+    match partnerdesk_server::serve_with(&config, listener, identity, shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("stopped");
             std::process::ExitCode::SUCCESS

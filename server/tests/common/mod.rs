@@ -56,6 +56,7 @@ pub fn config(database_url: &str) -> Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         tls_cert: None,
         tls_key: None,
+        tls_self_signed: None,
         pool_size: 8,
         data_dir: None,
         snapshot_every: 10_000,
@@ -178,6 +179,9 @@ impl Drop for Spawned {
 }
 
 pub fn http() -> reqwest::Client {
+    // reqwest is built with rustls but no provider of its own (partnerdesk-tls's
+    // `reqwest` feature): even a plain-HTTP client needs the process default.
+    partnerdesk_tls::install_default_provider();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
