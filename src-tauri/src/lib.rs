@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod logs;
 pub mod state;
+pub mod team;
 
 use partnerdesk_core::change::{Change, Entity};
 use tauri::{Builder, Manager, RunEvent, Runtime};
@@ -177,7 +178,10 @@ fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
         let mut minute = 0;
         loop {
             let state = app.state::<AppState>();
-            if let Ok(store) = state.store() {
+            // A connected desktop runs no clock of its own: the team server
+            // applies the clock's changes once, for everyone.
+            let standalone = state.team().is_none();
+            if let (true, Ok(store)) = (standalone, state.store()) {
                 let clock = state.clock();
                 let rules = if minute % minutes_per_run == 0 {
                     partnerdesk_core::hourly::RULES
@@ -203,8 +207,13 @@ fn start_backups<R: Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
+/// Standalone only: a connected desktop's replica is a copy of the server's
+/// data, which the server backs up (decision 0054).
 fn back_up_if_changed<R: Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>();
+    if state.team().is_some() {
+        return;
+    }
     if let Ok(store) = state.store() {
         let clock = state.clock();
         if let Some(Err(_)) = state.backups().run_if_changed(&store, clock.as_ref()) {

@@ -11,6 +11,8 @@ use partnerdesk_core::clock::{Clock, SystemClock};
 use partnerdesk_core::store::{data_dir, DATABASE_FILE};
 use partnerdesk_core::{ApiError, Error, Store};
 
+use crate::team::{self, Team, TeamStatus};
+
 /// The store and who is signed in to it: replaced together by a restore, so
 /// nobody stays signed in to a database that is no longer there.
 struct Live {
@@ -20,12 +22,16 @@ struct Live {
     store: Result<Arc<Store>, ApiError>,
     /// Who is signed in to this app instance.
     sessions: Arc<Sessions>,
+    /// Where the database is (or should be), for recovery when it cannot be
+    /// opened: the standalone database, or the replica when connected.
+    database: Option<PathBuf>,
+    /// Set when this desktop is connected to a team server (`store` is then
+    /// its replica); `None` standalone.
+    team: Option<Arc<Team>>,
 }
 
 pub struct AppState {
     live: RwLock<Live>,
-    /// Where the database is (or should be), for recovery when it cannot be opened.
-    database: Option<PathBuf>,
     clock: Arc<dyn Clock>,
     /// Set by `cancel_import`; the running import rolls back when it sees it.
     import_cancel: Arc<AtomicBool>,
@@ -36,15 +42,23 @@ pub struct AppState {
 const CLOSE_WAIT: Duration = Duration::from_secs(10);
 
 impl AppState {
+    /// Standalone, today's database in the data directory; with a
+    /// `team-connection.json` there, the replica of that team server. A
+    /// damaged connection file opens nothing and says so.
     pub fn open_default() -> Self {
-        let database = data_dir().ok().map(|dir| dir.join(DATABASE_FILE));
-        let store = backup::open_default_checked()
-            .map(Arc::new)
-            .map_err(|error| {
-                tracing::error!(%error, "cannot open the database");
-                ApiError::from(error)
-            });
-        AppState::with(store, database, app_clock())
+        let state = AppState::with(Err(closing()), None, app_clock());
+        *state.live_mut() = match data_dir() {
+            Ok(dir) => Live::open_in(&dir),
+            Err(error) => Live::failed(ApiError::from(error), None),
+        };
+        state
+    }
+
+    /// Opens what the data directory `dir` holds, as at start (tests).
+    pub fn open_in(dir: &Path, clock: Arc<dyn Clock>) -> Self {
+        let state = AppState::with(Err(closing()), None, clock);
+        *state.live_mut() = Live::open_in(dir);
+        state
     }
 
     pub fn new(store: Result<Store, ApiError>, clock: Arc<dyn Clock>) -> Self {
@@ -66,8 +80,9 @@ impl AppState {
             live: RwLock::new(Live {
                 store,
                 sessions: Arc::default(),
+                database,
+                team: None,
             }),
-            database,
             clock,
             import_cancel: Arc::default(),
             backups: Arc::default(),
@@ -97,7 +112,8 @@ impl AppState {
     /// damaged: what the recovery screen works on. Refused otherwise.
     #[allow(clippy::result_large_err)]
     pub fn damaged_database(&self) -> Result<PathBuf, ApiError> {
-        match (&self.live().store, &self.database) {
+        let live = self.live();
+        match (&live.store, &live.database) {
             (Err(error), Some(path)) if error.code == partnerdesk_core::ErrorCode::Damaged => {
                 Ok(path.clone())
             }
@@ -105,6 +121,20 @@ impl AppState {
                 "The database is not damaged: restore a backup from Settings → Backups.",
                 "Baza danych nie jest uszkodzona: kopię zapasową przywraca się w Ustawieniach → Kopie zapasowe."
             )))),
+        }
+    }
+
+    /// The team server this desktop is connected to; `None` standalone.
+    pub fn team(&self) -> Option<Arc<Team>> {
+        self.live().team.clone()
+    }
+
+    /// What the header and Settings → About show.
+    pub fn team_status(&self) -> TeamStatus {
+        let live = self.live();
+        match &live.team {
+            Some(team) => team.status(live.store.as_ref().ok().map(|s| s.as_ref())),
+            None => team::standalone_status(),
         }
     }
 
@@ -145,7 +175,7 @@ impl AppState {
         &self,
         swap: impl FnOnce(&Path) -> partnerdesk_core::Result<(Store, T)>,
     ) -> Result<T, ApiError> {
-        let database = self.database.clone().ok_or_else(|| {
+        let database = self.live().database.clone().ok_or_else(|| {
             ApiError::from(Error::Internal("the database's place is not known".into()))
         })?;
         // Taken out first, and the lock let go while the commands still
@@ -154,12 +184,7 @@ impl AppState {
         if let Ok(current) = current {
             if let Err(still_used) = close(current) {
                 self.live_mut().store = Ok(still_used);
-                return Err(ApiError::from(Error::invalid_state(
-                    partnerdesk_core::text!(
-                        "The database is still busy; try again in a moment.",
-                        "Baza danych jest jeszcze zajęta; spróbuj za chwilę."
-                    ),
-                )));
+                return Err(busy());
             }
         }
         let mut live = self.live_mut();
@@ -171,14 +196,98 @@ impl AppState {
                 Ok(value)
             }
             Err(error) => {
-                tracing::error!(%error, "restoring a backup failed");
-                live.store = backup::open_checked(&database)
-                    .map(Arc::new)
-                    .map_err(ApiError::from);
+                tracing::error!(%error, "replacing the database failed");
+                let reopened = match &live.team {
+                    Some(team) => team::open_replica(team.dir(), &team.file),
+                    None => backup::open_checked(&database),
+                };
+                live.store = reopened.map(Arc::new).map_err(ApiError::from);
                 Err(ApiError::from(error))
             }
         }
     }
+
+    /// Switches between standalone and connected: closes the current store
+    /// (waiting for the commands still using it) and opens what the data
+    /// directory says now, with fresh sessions. `change` runs in between,
+    /// with nothing open (it writes or removes the connection file).
+    #[allow(clippy::result_large_err)]
+    pub fn switch_mode(
+        &self,
+        dir: &Path,
+        change: impl FnOnce() -> partnerdesk_core::Result<()>,
+    ) -> Result<(), ApiError> {
+        let current = std::mem::replace(&mut self.live_mut().store, Err(closing()));
+        if let Ok(current) = current {
+            if let Err(still_used) = close(current) {
+                self.live_mut().store = Ok(still_used);
+                return Err(busy());
+            }
+        }
+        let changed = change();
+        self.backups.reset();
+        *self.live_mut() = Live::open_in(dir);
+        changed.map_err(ApiError::from)
+    }
+}
+
+impl Live {
+    fn open_in(dir: &Path) -> Live {
+        match team::file::load(dir) {
+            Err(damaged) => {
+                tracing::error!(error = %damaged.message, "the team connection file is damaged");
+                Live::failed(damaged, None)
+            }
+            Ok(None) => {
+                let database = dir.join(DATABASE_FILE);
+                let store = std::fs::create_dir_all(dir)
+                    .map_err(partnerdesk_core::Error::from)
+                    .and_then(|()| backup::open_checked(&database))
+                    .map(Arc::new)
+                    .map_err(|error| {
+                        tracing::error!(%error, "cannot open the database");
+                        ApiError::from(error)
+                    });
+                Live {
+                    store,
+                    sessions: Arc::default(),
+                    database: Some(database),
+                    team: None,
+                }
+            }
+            Ok(Some(file)) => {
+                let team = Arc::new(Team::new(dir, file));
+                let store = team::open_replica(dir, &team.file)
+                    .map(Arc::new)
+                    .map_err(|error| {
+                        tracing::error!(%error, "cannot open the replica");
+                        ApiError::from(error)
+                    });
+                Live {
+                    store,
+                    sessions: Arc::default(),
+                    database: Some(team.replica_path()),
+                    team: Some(team),
+                }
+            }
+        }
+    }
+
+    fn failed(error: ApiError, database: Option<PathBuf>) -> Live {
+        Live {
+            store: Err(error),
+            sessions: Arc::default(),
+            database,
+            team: None,
+        }
+    }
+}
+
+fn busy() -> ApiError {
+    ApiError::from(Error::invalid_state(partnerdesk_core::text!(
+        "The database is still busy; try again in a moment.",
+        "Baza danych jest jeszcze zajęta; spróbuj za chwilę."
+    )))
 }
 
 /// What commands see for the moment the store is being replaced.
