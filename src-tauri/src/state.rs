@@ -11,6 +11,7 @@ use partnerdesk_core::clock::{Clock, SystemClock};
 use partnerdesk_core::store::{data_dir, DATABASE_FILE};
 use partnerdesk_core::{ApiError, Error, Store};
 
+use crate::executor::Executor;
 use crate::team::{self, Team, TeamStatus};
 
 /// The store and who is signed in to it: replaced together by a restore, so
@@ -144,6 +145,16 @@ impl AppState {
 
     pub fn sessions(&self) -> Arc<Sessions> {
         Arc::clone(&self.live().sessions)
+    }
+
+    /// The one place a write goes through: see [`Executor`].
+    #[allow(clippy::result_large_err)]
+    pub fn executor(&self) -> Result<Executor, ApiError> {
+        Ok(Executor::Standalone {
+            store: self.store()?,
+            clock: self.clock(),
+            sessions: self.sessions(),
+        })
     }
 
     pub fn import_cancel(&self) -> Arc<AtomicBool> {

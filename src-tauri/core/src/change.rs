@@ -1,10 +1,10 @@
 //! What a successful write changed, so open screens can refresh without polling.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The kinds of object a change event can name. Grows with each domain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Entity {
@@ -67,7 +67,7 @@ impl Entity {
 }
 
 /// Emitted by the shell after every successful write, as the `changed` event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Change {
     pub entity: Entity,

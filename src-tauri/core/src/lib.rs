@@ -34,6 +34,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod catalog;
+pub mod commands;
 pub mod company;
 pub mod csv_file;
 pub mod customer_users;

@@ -1,5 +1,7 @@
-//! Thin commands, one module per domain: parse input, call one core function,
-//! map its error, announce what changed.
+//! Thin commands, one module per domain. A read parses its input, calls one
+//! core function and maps its error; a write builds a [`Command`] and hands
+//! it to [`run`], which executes it where this desktop's writes go and
+//! announces what changed.
 
 pub mod activity;
 pub mod audit;
@@ -26,10 +28,15 @@ pub mod subscriptions;
 pub mod system;
 pub mod trial_invitations;
 
-use partnerdesk_core::auth::{Actor, Sessions};
+use std::sync::atomic::Ordering;
+
+use partnerdesk_core::auth::Actor;
 use partnerdesk_core::change::Change;
 use partnerdesk_core::clock::Clock;
+use partnerdesk_core::commands::{Command, Executed, Hooks};
 use partnerdesk_core::{ApiError, ErrorCode, Store};
+use serde::Serialize;
+use serde_json::Value;
 use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::state::AppState;
@@ -69,13 +76,12 @@ pub fn announce<R: Runtime>(app: &AppHandle<R>, change: &Change) {
     }
 }
 
-/// What a command's core call gets: the store, the clock, the sessions, and
-/// the signed-in staff member (checked; whether the call counts as activity
+/// What a read's core call gets: the store, the clock, and the signed-in
+/// staff member (checked; whether the call counts as activity
 /// is decided before, in `activity::counting_activity`).
 pub(crate) struct Context<'a> {
     pub store: &'a Store,
     pub clock: &'a dyn Clock,
-    pub sessions: &'a Sessions,
     pub actor: Actor,
 }
 
@@ -92,24 +98,64 @@ where
         work(Context {
             store: &store,
             clock: clock.as_ref(),
-            sessions: &sessions,
             actor,
         })
     })
     .await
 }
 
-/// The same for writes: announces the change after it committed.
-pub(crate) async fn write_as_actor<R: Runtime, T, F>(
+/// Emitted while an import writes rows, so the UI can show a progress bar.
+pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
+
+#[derive(Clone, Serialize)]
+struct Progress {
+    done: u32,
+    total: u32,
+}
+
+/// Runs a write: the command goes to the state's [`Executor`] (the one
+/// seam where a write is executed), off the async runtime; what it changed
+/// is announced after it committed. Every write command goes through here.
+pub(crate) async fn run<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
-    work: F,
-) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(Context<'_>) -> partnerdesk_core::Result<(T, Change)> + Send + 'static,
-{
-    let (value, change) = as_actor(state, work).await?;
-    announce(app, &change);
-    Ok(value)
+    command: Command,
+) -> Result<Value, ApiError> {
+    let executor = state.executor()?;
+    let executed = blocking(move || executor.execute(command, Hooks::default())).await?;
+    Ok(announced(app, executed))
+}
+
+/// [`run`] for an import: clears the shared cancel flag (`cancel_import`
+/// sets it, and the import rolls back) and emits progress as
+/// [`IMPORT_PROGRESS_EVENT`].
+pub(crate) async fn run_import<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+) -> Result<Value, ApiError> {
+    let executor = state.executor()?;
+    let cancel = state.import_cancel();
+    cancel.store(false, Ordering::Relaxed);
+    let progress_app = app.clone();
+    let executed = blocking(move || {
+        let progress = |done: u32, total: u32| {
+            let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
+        };
+        let hooks = Hooks {
+            progress: Some(&progress),
+            cancel: Some(&cancel),
+            ..Hooks::default()
+        };
+        executor.execute(command, hooks)
+    })
+    .await?;
+    Ok(announced(app, executed))
+}
+
+fn announced<R: Runtime>(app: &AppHandle<R>, executed: Executed) -> Value {
+    for change in &executed.changes {
+        announce(app, change);
+    }
+    executed.value
 }

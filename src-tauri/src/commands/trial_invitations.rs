@@ -1,11 +1,13 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::trial_invitations::{
     self, SignupInput, TrialInvitationDetail, TrialInvitationInput, TrialInvitationMessage,
     TrialInvitationPage, TrialInvitationQuery, TrialService,
 };
 use partnerdesk_core::ApiError;
+use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -45,11 +47,8 @@ pub async fn create_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: TrialInvitationInput,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::create(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Value, ApiError> {
+    run(&app, &state, Command::CreateTrialInvitation { input }).await
 }
 
 #[tauri::command]
@@ -58,11 +57,8 @@ pub async fn update_trial_invitation<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: TrialInvitationInput,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::update(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Value, ApiError> {
+    run(&app, &state, Command::UpdateTrialInvitation { id, input }).await
 }
 
 #[tauri::command]
@@ -70,11 +66,8 @@ pub async fn activate_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::activate(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Value, ApiError> {
+    run(&app, &state, Command::ActivateTrialInvitation { id }).await
 }
 
 #[tauri::command]
@@ -82,11 +75,8 @@ pub async fn retire_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::retire(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Value, ApiError> {
+    run(&app, &state, Command::RetireTrialInvitation { id }).await
 }
 
 /// The link, the e-mail and the HTML snippet (for copying).
@@ -111,10 +101,17 @@ pub async fn send_trial_invitation_email<R: Runtime>(
     id: String,
     recipients: Vec<String>,
 ) -> Result<(), ApiError> {
-    let message = write_as_actor(&app, &state, move |cx| {
-        trial_invitations::record_sent(cx.store, cx.clock, &cx.actor, &id, &recipients)
-    })
+    let sent = run(
+        &app,
+        &state,
+        Command::SendTrialInvitationEmail { id, recipients },
+    )
     .await?;
+    let message: TrialInvitationMessage = serde_json::from_value(sent).map_err(|error| {
+        ApiError::from(partnerdesk_core::Error::Internal(format!(
+            "the invitation's message could not be read: {error}"
+        )))
+    })?;
     super::mail::open_mail_client(message.mailto).await
 }
 
@@ -126,13 +123,11 @@ pub async fn record_trial_invitation_signup<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     signup: SignupInput,
-) -> Result<TrialInvitationDetail, ApiError> {
-    let (detail, changes) = as_actor(&state, move |cx| {
-        trial_invitations::record_signup(cx.store, cx.clock, &cx.actor, &id, &signup)
-    })
-    .await?;
-    for change in &changes {
-        super::announce(&app, change);
-    }
-    Ok(detail)
+) -> Result<Value, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::RecordTrialInvitationSignup { id, signup },
+    )
+    .await
 }

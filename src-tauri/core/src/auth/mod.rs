@@ -11,7 +11,7 @@ pub mod session;
 mod tests;
 
 use rusqlite::params;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use actor::Actor;
@@ -25,7 +25,7 @@ use crate::clock::{to_rfc3339, Clock};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct PasswordChange {
     pub current_password: String,

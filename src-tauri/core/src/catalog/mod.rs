@@ -121,7 +121,7 @@ pub struct ScheduledPrice {
 }
 
 /// An edit of the price and trial settings of one service.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct ServiceUpdate {
     pub title: String,

@@ -71,7 +71,7 @@ pub struct CustomerUser {
 }
 
 /// Add or edit a user; every value is checked here and a wrong one names its field.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct CustomerUserInput {
     pub display_name: String,

@@ -19,7 +19,7 @@ use crate::imports::{
 };
 use crate::store::Store;
 use crate::{limits, validate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The columns the import reads (and the export writes), by header name.
@@ -59,7 +59,7 @@ struct ImportedCustomer {
 }
 
 /// What to import with the file.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct CustomerImport {
     pub file: ImportFile,

@@ -4,7 +4,7 @@
 mod activity;
 mod import;
 #[cfg(test)]
-mod import_tests;
+pub(crate) mod import_tests;
 mod list;
 #[cfg(test)]
 mod tests;
@@ -70,7 +70,7 @@ pub struct Customer {
 }
 
 /// Create or edit; every value is checked here and a wrong one names its field.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct CustomerInput {
     pub company_name: String,

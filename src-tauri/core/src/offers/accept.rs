@@ -3,7 +3,7 @@
 //! subscriptions (converting a trial of the same service), or nothing at all.
 
 use rusqlite::params;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
@@ -24,14 +24,14 @@ use crate::store::Store;
 use crate::subscriptions::{self, Source, SubscriptionInput, TrialConversion, MAX_QUANTITY};
 
 /// A licence count for one line of an offer.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct LineCount {
     pub line_id: String,
     pub quantity: u32,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct AcceptanceInput {
     /// The counts the customer bought, where they differ from the offer;

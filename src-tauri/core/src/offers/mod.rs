@@ -195,7 +195,7 @@ pub struct PurchaseOfferDetail {
 }
 
 /// A draft as the editor holds it; saved whole on every change.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct OfferDraftInput {
     /// An existing customer; when absent, the prospect fields are used.
@@ -220,7 +220,7 @@ pub struct OfferDraftInput {
     pub lines: Vec<OfferLineInput>,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct OfferLineInput {
     pub service_id: String,

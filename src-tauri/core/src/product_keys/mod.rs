@@ -73,7 +73,7 @@ pub struct ProductKey {
 }
 
 /// A key added by hand.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct ProductKeyInput {
     pub key: String,
@@ -110,7 +110,7 @@ pub struct ProductKeyPage {
 /// An import: a file (a CSV with a `key` column, or one key a line), or
 /// pasted lines of one key each. The service, licence count and term apply
 /// to rows that give none.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct KeyImport {
     /// Pasted text; read when there is no `file`.
@@ -163,7 +163,7 @@ impl RedeemMode {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct Redemption {
     pub key_id: String,

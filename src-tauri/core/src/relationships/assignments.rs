@@ -70,7 +70,7 @@ pub struct AccessAssignment {
     pub created_by: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct AssignmentInput {
     pub relationship_id: String,

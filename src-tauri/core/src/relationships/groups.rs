@@ -37,7 +37,7 @@ pub struct SecurityGroup {
     pub members: Vec<GroupMember>,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct SecurityGroupInput {
     pub display_name: String,

@@ -113,7 +113,7 @@ pub struct Relationship {
     pub terminated_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct RelationshipOffer {
     pub customer_id: String,

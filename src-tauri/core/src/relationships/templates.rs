@@ -32,7 +32,7 @@ pub struct RoleTemplate {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct RoleTemplateInput {
     pub name: String,

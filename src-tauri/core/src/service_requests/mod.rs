@@ -159,7 +159,7 @@ pub struct ServiceRequestView {
 }
 
 /// Create or edit a draft; every value is checked here and a wrong one names its field.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct ServiceRequestInput {
     pub title: String,

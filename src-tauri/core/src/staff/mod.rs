@@ -90,7 +90,7 @@ fn holds_admin_rights(role: CompanyRole, access: CustomerAccess) -> bool {
 }
 
 /// Add or edit: values arrive as text and are checked here, field by field.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct StaffInput {
     pub display_name: String,

@@ -172,7 +172,7 @@ pub struct SubscriptionDetail {
 }
 
 /// Adding a subscription by hand (trial invitations, offers and keys add theirs later).
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct SubscriptionInput {
     pub customer_id: String,

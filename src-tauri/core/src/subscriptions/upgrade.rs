@@ -39,7 +39,7 @@ pub struct UpgradeTarget {
     pub billing_plan: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct UpgradeInput {
     /// One of [`upgrade_targets`].

@@ -46,7 +46,7 @@ pub struct InvitationRelationship {
 }
 
 /// Drafting or editing an invitation.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct TrialInvitationInput {
     /// Staff's own label, never shown to customers.
@@ -178,7 +178,7 @@ pub struct TrialService {
 
 /// What staff send or publish: the link, a `mailto:` in the invitation's
 /// language signed with the company profile, and an HTML snippet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TrialInvitationMessage {
     pub link: String,
@@ -190,7 +190,7 @@ pub struct TrialInvitationMessage {
 
 /// A customer who signed up through the invitation: an existing one
 /// (`customer_id`) or a new one (`customer`), never both.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct SignupInput {
     #[ts(optional)]
