@@ -11,11 +11,22 @@ use partnerdesk_core::clock::Clock;
 use partnerdesk_core::commands::{self, Command, Executed, Hooks};
 use partnerdesk_core::Store;
 
+use crate::team::Team;
+
 /// What executes commands, taken once per command (a restore replaces the
 /// store and the sessions, so it is never kept across commands).
 pub enum Executor {
     /// This machine's database, as the staff member signed in here.
     Standalone {
+        store: Arc<Store>,
+        clock: Arc<dyn Clock>,
+        sessions: Arc<Sessions>,
+    },
+    /// A team server: the command goes there (decision 0054); `store` is
+    /// the replica, where the signed-in person's session is checked first
+    /// (nobody signed in or the idle lock refuses before anything is sent).
+    Connected {
+        team: Arc<Team>,
         store: Arc<Store>,
         clock: Arc<dyn Clock>,
         sessions: Arc<Sessions>,
@@ -42,6 +53,15 @@ impl Executor {
                     ..hooks
                 };
                 commands::execute(store, clock.as_ref(), &actor, command, &hooks)
+            }
+            Executor::Connected {
+                team,
+                store,
+                clock,
+                sessions,
+            } => {
+                sessions.actor(store, clock.as_ref())?;
+                team.execute(store, command)
             }
         }
     }

@@ -158,6 +158,10 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::backups::restore_backup,
             commands::backups::recovery_backups,
             commands::backups::recover_database,
+            commands::team::team_status,
+            commands::team::probe_team_server,
+            commands::team::connect_team_server,
+            commands::team::work_standalone,
         ])
 }
 

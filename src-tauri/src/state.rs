@@ -33,6 +33,9 @@ struct Live {
 
 pub struct AppState {
     live: RwLock<Live>,
+    /// Where the connection file and the databases are; `None` for a state
+    /// made around one store (tests).
+    data_dir: Option<PathBuf>,
     clock: Arc<dyn Clock>,
     /// Set by `cancel_import`; the running import rolls back when it sees it.
     import_cancel: Arc<AtomicBool>,
@@ -47,17 +50,16 @@ impl AppState {
     /// `team-connection.json` there, the replica of that team server. A
     /// damaged connection file opens nothing and says so.
     pub fn open_default() -> Self {
-        let state = AppState::with(Err(closing()), None, app_clock());
-        *state.live_mut() = match data_dir() {
-            Ok(dir) => Live::open_in(&dir),
-            Err(error) => Live::failed(ApiError::from(error), None),
-        };
-        state
+        match data_dir() {
+            Ok(dir) => AppState::open_in(&dir, app_clock()),
+            Err(error) => AppState::with(Err(ApiError::from(error)), None, app_clock()),
+        }
     }
 
     /// Opens what the data directory `dir` holds, as at start (tests).
     pub fn open_in(dir: &Path, clock: Arc<dyn Clock>) -> Self {
-        let state = AppState::with(Err(closing()), None, clock);
+        let mut state = AppState::with(Err(closing()), None, clock);
+        state.data_dir = Some(dir.to_path_buf());
         *state.live_mut() = Live::open_in(dir);
         state
     }
@@ -84,6 +86,7 @@ impl AppState {
                 database,
                 team: None,
             }),
+            data_dir: None,
             clock,
             import_cancel: Arc::default(),
             backups: Arc::default(),
@@ -139,6 +142,27 @@ impl AppState {
         }
     }
 
+    /// Refuses with `text` when this desktop is connected: set-up, backups
+    /// and restores belong to a standalone desktop (decision 0054).
+    #[allow(clippy::result_large_err)]
+    pub fn refuse_when_connected(&self, text: partnerdesk_core::Text) -> Result<(), ApiError> {
+        match self.team() {
+            Some(_) => Err(ApiError::from(Error::invalid_state(text))),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the local session without writing anything: a connected
+    /// desktop's sign-out is the server's to audit.
+    pub fn forget_sessions(&self) {
+        self.live_mut().sessions = Arc::default();
+    }
+
+    /// The data directory this state was opened in.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        self.data_dir.clone()
+    }
+
     pub fn clock(&self) -> Arc<dyn Clock> {
         Arc::clone(&self.clock)
     }
@@ -150,10 +174,19 @@ impl AppState {
     /// The one place a write goes through: see [`Executor`].
     #[allow(clippy::result_large_err)]
     pub fn executor(&self) -> Result<Executor, ApiError> {
-        Ok(Executor::Standalone {
-            store: self.store()?,
-            clock: self.clock(),
-            sessions: self.sessions(),
+        let (store, clock, sessions) = (self.store()?, self.clock(), self.sessions());
+        Ok(match self.team() {
+            None => Executor::Standalone {
+                store,
+                clock,
+                sessions,
+            },
+            Some(team) => Executor::Connected {
+                team,
+                store,
+                clock,
+                sessions,
+            },
         })
     }
 
@@ -220,14 +253,17 @@ impl AppState {
 
     /// Switches between standalone and connected: closes the current store
     /// (waiting for the commands still using it) and opens what the data
-    /// directory says now, with fresh sessions. `change` runs in between,
-    /// with nothing open (it writes or removes the connection file).
+    /// directory says now, with fresh sessions. `change` runs in between on
+    /// the data directory, with nothing open (it writes or removes the
+    /// connection file).
     #[allow(clippy::result_large_err)]
     pub fn switch_mode(
         &self,
-        dir: &Path,
-        change: impl FnOnce() -> partnerdesk_core::Result<()>,
+        change: impl FnOnce(&Path) -> partnerdesk_core::Result<()>,
     ) -> Result<(), ApiError> {
+        let dir = self.data_dir.clone().ok_or_else(|| {
+            ApiError::from(Error::Internal("the data directory is not known".into()))
+        })?;
         let current = std::mem::replace(&mut self.live_mut().store, Err(closing()));
         if let Ok(current) = current {
             if let Err(still_used) = close(current) {
@@ -235,9 +271,9 @@ impl AppState {
                 return Err(busy());
             }
         }
-        let changed = change();
+        let changed = change(&dir);
         self.backups.reset();
-        *self.live_mut() = Live::open_in(dir);
+        *self.live_mut() = Live::open_in(&dir);
         changed.map_err(ApiError::from)
     }
 }

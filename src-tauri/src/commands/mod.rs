@@ -26,6 +26,7 @@ pub mod settings;
 pub mod staff;
 pub mod subscriptions;
 pub mod system;
+pub mod team;
 pub mod trial_invitations;
 
 use std::sync::atomic::Ordering;

@@ -77,7 +77,10 @@ pub fn load(dir: &Path) -> Result<Option<ConnectionFile>, ApiError> {
         && !file.replica.contains(['/', '\\'])
         && file.replica != partnerdesk_core::store::DATABASE_FILE;
     if !valid_name {
-        return Err(damaged(&path, "the replica's file name is not one Partnerdesk writes"));
+        return Err(damaged(
+            &path,
+            "the replica's file name is not one Partnerdesk writes",
+        ));
     }
     server_url(&file.server_url).map_err(|error| damaged(&path, &error.message))?;
     Ok(Some(file))
@@ -87,8 +90,9 @@ pub fn load(dir: &Path) -> Result<Option<ConnectionFile>, ApiError> {
 /// over it), so a crash never leaves half a file that would stop the app.
 pub fn save(dir: &Path, file: &ConnectionFile) -> partnerdesk_core::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let json = serde_json::to_vec_pretty(file)
-        .map_err(|error| Error::Internal(format!("the connection could not be written: {error}")))?;
+    let json = serde_json::to_vec_pretty(file).map_err(|error| {
+        Error::Internal(format!("the connection could not be written: {error}"))
+    })?;
     let temporary = dir.join(format!("{CONNECTION_FILE}.tmp"));
     std::fs::write(&temporary, json)?;
     std::fs::rename(&temporary, dir.join(CONNECTION_FILE))?;
@@ -169,7 +173,13 @@ fn replica_file_name(url: &Url) -> String {
         .host_str()
         .unwrap_or("server")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let port = url.port_or_known_default().unwrap_or(0);
     format!("team-{host}-{port}.sqlite3")

@@ -4,6 +4,8 @@
 //! About say about the server.
 
 pub mod file;
+pub mod link;
+pub mod sync;
 #[cfg(test)]
 mod tests;
 
@@ -80,6 +82,50 @@ pub struct ServerFacts {
     pub schema_version: Option<u32>,
 }
 
+/// What the first-run screen learns from a server before connecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerProbe {
+    pub server_url: String,
+    pub server_version: String,
+    pub server_schema_version: u32,
+    pub desktop_schema_version: u32,
+    /// Whether the server's admin created its workspace (it has staff).
+    pub workspace: bool,
+    /// The SHA-256 fingerprint of a self-signed certificate, for the person
+    /// to compare with what the admin was shown; `None` otherwise.
+    pub fingerprint: Option<String>,
+    /// Why this desktop cannot connect (no workspace yet); `None` when it can.
+    pub refusal: Option<Text>,
+    /// The version rule's sentence when the versions differ: the desktop
+    /// may connect but stays read-only.
+    pub compatibility: Option<Text>,
+}
+
+impl ServerProbe {
+    pub fn facts(&self) -> ServerFacts {
+        ServerFacts {
+            server_version: Some(self.server_version.clone()),
+            schema_version: Some(self.server_schema_version),
+        }
+    }
+}
+
+/// A sign-in the server accepted.
+pub struct SignedIn {
+    pub staff_id: String,
+    /// The replica holds nothing yet (or is too far behind): a snapshot
+    /// replaces it before the session starts.
+    pub needs_snapshot: bool,
+}
+
+/// The server has no workspace yet: its admin creates it there.
+pub fn no_workspace() -> Text {
+    text!(
+        "This team server has no workspace yet: its admin creates it on the server first (the first global admin and the company). Try again once they have.",
+        "Ten serwer zespołu nie ma jeszcze obszaru roboczego: najpierw tworzy go administrator na serwerze (pierwszy administrator globalny i firma). Spróbuj ponownie, gdy to zrobi."
+    )
+}
+
 /// A connected desktop's link to its server: the connection file, what is
 /// known of the server, and where syncing stands.
 pub struct Team {
@@ -133,6 +179,40 @@ impl Team {
 
     pub fn applied_at(&self, at: String) {
         self.view().last_applied_at = Some(at);
+    }
+
+    /// Sends `command` to the server and waits until the replica holds what
+    /// it wrote (decision 0051): the screen that asked then reads its own
+    /// change. Refused while the versions differ.
+    pub fn execute(
+        &self,
+        _replica: &Store,
+        _command: partnerdesk_core::commands::Command,
+    ) -> partnerdesk_core::Result<partnerdesk_core::commands::Executed> {
+        if let Some(text) = self.read_only_reason() {
+            return Err(Error::invalid_state(text));
+        }
+        Err(Error::invalid_state(not_signed_in_to_server()))
+    }
+
+    /// Signs in at the server (the password is checked there only).
+    pub fn sign_in(&self, _email: &str, _password: &str) -> partnerdesk_core::Result<SignedIn> {
+        Err(link::not_available())
+    }
+
+    /// Signs out at the server (best effort) and stops following it.
+    pub fn sign_out(&self) {
+        self.set_sync(Sync::SignedOut);
+    }
+
+    /// Stops everything that talks to the server (before going standalone).
+    pub fn disconnect(&self) {
+        self.sign_out();
+    }
+
+    /// Replaces the replica at `replica` (closed) with the server's snapshot.
+    pub fn download_snapshot(&self, _replica: &Path) -> partnerdesk_core::Result<Store> {
+        Err(link::not_available())
     }
 
     /// The version rule's refusal while it applies: writes are refused with
@@ -196,4 +276,11 @@ pub fn version_rule(server_schema_version: u32) -> Option<Text> {
             "Najpierw trzeba zaktualizować serwer zespołu (serwer używa wersji danych {server_schema_version}, ten komputer {ours}). Do tego czasu ten komputer działa tylko do odczytu."
         )),
     }
+}
+
+fn not_signed_in_to_server() -> Text {
+    text!(
+        "This desktop is not signed in to its team server yet: sign in again to make changes.",
+        "Ten komputer nie jest jeszcze zalogowany do serwera zespołu: zaloguj się ponownie, aby wprowadzać zmiany."
+    )
 }
