@@ -30,6 +30,23 @@ pub struct Config {
     /// Most PostgreSQL connections this instance keeps.
     #[arg(long, env = "PARTNERDESK_DATABASE_POOL", default_value_t = 16)]
     pub pool_size: usize,
+
+    /// Where this instance keeps its working copy (a cache of the log, rebuilt
+    /// from PostgreSQL when missing). Default: a new temporary directory.
+    #[arg(long, env = "PARTNERDESK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Store a snapshot in PostgreSQL after this many changes.
+    #[arg(long, env = "PARTNERDESK_SNAPSHOT_EVERY", default_value_t = 10_000)]
+    pub snapshot_every: i64,
+
+    /// Keep this many changes before the newest snapshot; older ones are pruned.
+    #[arg(long, env = "PARTNERDESK_RETAIN_CHANGES", default_value_t = 100_000)]
+    pub retain_changes: i64,
+
+    /// Run the clock-driven rules when this instance holds the clock lock.
+    #[arg(long, env = "PARTNERDESK_CLOCK", default_value_t = true, action = clap::ArgAction::Set)]
+    pub clock: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

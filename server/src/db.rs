@@ -22,6 +22,49 @@ const MIGRATIONS: &[&str] = &[
         schema_version int NOT NULL,
         changeset bytea NOT NULL
     )",
+    // 2: execution on the server (decision 0051): a command may write several
+    // transactions (its refusal's audit entry is one of its own), the private
+    // changeset instance copies keep, each command's outcome for retries,
+    // sign-in tokens, stored snapshots, and how much of the log was pruned.
+    "ALTER TABLE changes DROP CONSTRAINT changes_command_id_key;
+     ALTER TABLE changes ADD COLUMN part int NOT NULL DEFAULT 0;
+     ALTER TABLE changes ADD COLUMN private_changeset bytea NOT NULL DEFAULT '\\x';
+     ALTER TABLE changes ADD CONSTRAINT changes_command_part UNIQUE (command_id, part);
+     CREATE TABLE command_outcomes (
+        command_id uuid PRIMARY KEY,
+        request_hash bytea NOT NULL,
+        status smallint NOT NULL,
+        body jsonb NOT NULL,
+        seq bigint,
+        at timestamptz NOT NULL DEFAULT now()
+     );
+     CREATE TABLE sessions (
+        token_hash bytea PRIMARY KEY,
+        staff_id text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+     );
+     CREATE INDEX sessions_staff ON sessions (staff_id);
+     CREATE TABLE snapshots (
+        position bigint PRIMARY KEY,
+        schema_version int NOT NULL,
+        bytes bigint NOT NULL,
+        audit_head bytea NOT NULL,
+        complete boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now()
+     );
+     CREATE TABLE snapshot_chunks (
+        position bigint NOT NULL REFERENCES snapshots ON DELETE CASCADE,
+        index int NOT NULL,
+        data bytea NOT NULL,
+        PRIMARY KEY (position, index)
+     );
+     CREATE TABLE log_retention (
+        id int PRIMARY KEY CHECK (id = 1),
+        pruned_through bigint NOT NULL DEFAULT 0
+     );
+     INSERT INTO log_retention (id) VALUES (1);",
 ];
 
 /// The newest migration this build applies.

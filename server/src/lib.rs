@@ -1,20 +1,30 @@
-//! Partnerdesk team server (preview, decision 0048): the ordered change log in
-//! PostgreSQL that every server instance appends to and replicas catch up from.
+//! Partnerdesk team server (preview, decisions 0048 and 0051): the core
+//! executes every staff command on the instance's working copy, and each
+//! write is acknowledged only once the ordered change log in PostgreSQL
+//! committed it; desktops follow the log.
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod execute;
+pub mod gate;
 pub mod http;
+pub mod instance;
 pub mod log;
+pub mod sessions;
+pub mod snapshots;
+pub mod stream;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
 pub use config::Config;
 pub use error::ServerError;
 
-/// Migrates, then serves on `listener` until `shutdown` resolves; requests in
-/// flight finish first.
+/// Migrates, rebuilds the working copy, then serves on `listener` until
+/// `shutdown` resolves; requests in flight finish first.
 pub async fn serve(
     config: &Config,
     listener: TcpListener,
@@ -22,12 +32,65 @@ pub async fn serve(
 ) -> Result<(), ServerError> {
     let pool = db::pool(&config.database_url, config.pool_size)?;
     let version = db::migrate(&pool).await?;
+    // A temporary directory unless one is given: the copy is only a cache.
+    let temporary = match &config.data_dir {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().map_err(|e| ServerError::Config(e.to_string()))?),
+    };
+    let data_dir = config
+        .data_dir
+        .clone()
+        .or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()))
+        .expect("one of the two");
+    let rt = tokio::runtime::Handle::current();
+    let instance = http::blocking({
+        let pool = pool.clone();
+        move || instance::Instance::open(pool, rt, &data_dir)
+    })
+    .await?;
+    let notifier = stream::listen(config.database_url.clone());
+    let after_write = spawn_snapshots(
+        instance.clone(),
+        snapshots::Retention {
+            snapshot_every: config.snapshot_every,
+            retain_changes: config.retain_changes,
+        },
+    );
+    if config.clock {
+        clock::spawn(instance.clone(), config.database_url.clone());
+    }
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::Config(e.to_string()))?;
     tracing::info!(%addr, server_migration = version, "listening");
-    axum::serve(listener, http::router(http::AppState { pool }))
+    let state = http::AppState {
+        instance,
+        notifier,
+        after_write,
+    };
+    let served = axum::serve(listener, http::router(state))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| ServerError::Config(format!("serving stopped: {e}")))
+        .map_err(|e| ServerError::Config(format!("serving stopped: {e}")));
+    drop(temporary);
+    served
+}
+
+/// After writes, stores a snapshot when one is due (off the request's path).
+fn spawn_snapshots(
+    instance: Arc<instance::Instance>,
+    policy: snapshots::Retention,
+) -> tokio::sync::mpsc::UnboundedSender<()> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            while rx.try_recv().is_ok() {}
+            let instance = instance.clone();
+            match http::blocking(move || snapshots::maybe_store(&instance, policy)).await {
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "storing a snapshot failed"),
+            }
+        }
+    });
+    tx
 }

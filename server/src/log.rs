@@ -1,14 +1,19 @@
-//! The ordered change log in PostgreSQL: one row per acknowledged command,
-//! numbered 1, 2, 3 … with no holes, across every server instance.
-use deadpool_postgres::Pool;
-use time::OffsetDateTime;
+//! The ordered change log in PostgreSQL: one row per write transaction of a
+//! command executed on a server instance, numbered 1, 2, 3 … with no holes,
+//! across every instance. Internal: only the executor appends (decision 0051);
+//! no HTTP route takes a changeset from outside.
+use tokio_postgres::{Client, GenericClient};
 use uuid::Uuid;
 
 use crate::error::ServerError;
 
-/// Taken for the rest of each append's transaction: appends from every
-/// instance then assign and commit sequence numbers one at a time, in order.
+/// Held for the rest of each append's transaction, as in decision 0048: even
+/// though appends run under the command lock, this keeps the numbering safe
+/// should anything else ever append.
 const APPEND_LOCK: i64 = 0x5044_4c4f_4721; // "PDLOG!"
+
+/// The channel every append notifies, with its seq as the payload.
+pub const CHANNEL: &str = "partnerdesk_changes";
 
 /// Most rows one catch-up read returns.
 pub const MAX_READ: i64 = 1000;
@@ -16,9 +21,12 @@ pub const MAX_READ: i64 = 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewChange {
     pub command_id: Uuid,
+    /// Which of the command's write transactions this is (0, 1, …).
+    pub part: i32,
     pub actor: String,
     pub schema_version: i32,
     pub changeset: Vec<u8>,
+    pub private_changeset: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,91 +34,66 @@ pub struct Change {
     pub seq: i64,
     pub command_id: Uuid,
     pub actor: String,
-    pub at: OffsetDateTime,
+    pub at: time::OffsetDateTime,
     pub schema_version: i32,
     pub changeset: Vec<u8>,
+    /// Empty unless read for an instance's copy.
+    pub private_changeset: Vec<u8>,
 }
 
-/// Where an append landed: `retried` when the command id was already logged
-/// and the original sequence number is returned instead of a second row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Appended {
-    pub seq: i64,
-    pub retried: bool,
-}
-
-/// Logs one command's changeset. Returns once PostgreSQL has committed it:
-/// that commit is the acknowledgement.
-pub async fn append(pool: &Pool, change: &NewChange) -> Result<Appended, ServerError> {
-    let mut client = pool.get().await?;
+/// Appends `change` as number `expected_head + 1` and commits: that commit is
+/// the acknowledgement. Refused when the log's head is not `expected_head`
+/// (the copy that executed the command is stale: another writer got in).
+pub async fn append(
+    client: &mut Client,
+    expected_head: i64,
+    change: &NewChange,
+) -> Result<i64, ServerError> {
     let tx = client.transaction().await?;
-    // Why a lock and max+1 rather than a sequence: a sequence hands out numbers
-    // outside transactions, so a rolled-back append leaves a hole and a later
-    // number can commit before an earlier one — a replica reading "after 4"
-    // would see 6 and skip 5 forever. Under this lock the next append starts
-    // only after the previous one is committed and visible.
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
         .await?;
-    if let Some(row) = tx
-        .query_opt(
-            "SELECT seq, actor, schema_version, changeset FROM changes WHERE command_id = $1",
-            &[&change.command_id],
-        )
-        .await?
-    {
-        let logged = (
-            row.get::<_, String>(1),
-            row.get::<_, i32>(2),
-            row.get::<_, Vec<u8>>(3),
-        );
-        if logged
-            != (
-                change.actor.clone(),
-                change.schema_version,
-                change.changeset.clone(),
-            )
-        {
-            return Err(ServerError::Conflict(format!(
-                "command {} is already logged (sequence {}) with other content: \
-                 a retry must send the same actor, schema version and changeset",
-                change.command_id,
-                row.get::<_, i64>(0)
-            )));
-        }
-        return Ok(Appended {
-            seq: row.get(0),
-            retried: true,
+    let head = head_of(&tx).await?;
+    if head != expected_head {
+        return Err(ServerError::Stale {
+            local: expected_head,
+            head,
         });
     }
-    let seq: i64 = tx
-        .query_one(
-            "INSERT INTO changes (seq, command_id, actor, schema_version, changeset)
-             SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4 FROM changes
-             RETURNING seq",
-            &[
-                &change.command_id,
-                &change.actor,
-                &change.schema_version,
-                &change.changeset,
-            ],
-        )
-        .await?
-        .get(0);
+    let seq = head + 1;
+    tx.execute(
+        "INSERT INTO changes (seq, command_id, part, actor, schema_version, changeset, private_changeset)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &seq,
+            &change.command_id,
+            &change.part,
+            &change.actor,
+            &change.schema_version,
+            &change.changeset,
+            &change.private_changeset,
+        ],
+    )
+    .await?;
+    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &seq.to_string()])
+        .await?;
     tx.commit().await?;
-    Ok(Appended {
-        seq,
-        retried: false,
-    })
+    Ok(seq)
 }
 
-/// The changes after `seq`, in order, at most `limit` (capped at [`MAX_READ`]).
-pub async fn read_after(pool: &Pool, seq: i64, limit: i64) -> Result<Vec<Change>, ServerError> {
-    let client = pool.get().await?;
+/// The changes after `seq`, in order, at most `limit` (capped at
+/// [`MAX_READ`]); the private changesets only when `private`.
+pub async fn read_after(
+    client: &impl GenericClient,
+    seq: i64,
+    limit: i64,
+    private: bool,
+) -> Result<Vec<Change>, ServerError> {
     let rows = client
         .query(
-            "SELECT seq, command_id, actor, at, schema_version, changeset
+            "SELECT seq, command_id, actor, at, schema_version, changeset,
+                    CASE WHEN $3 THEN private_changeset ELSE '\\x'::bytea END
              FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&seq, &limit.clamp(0, MAX_READ)],
+            &[&seq, &limit.clamp(0, MAX_READ), &private],
         )
         .await?;
     Ok(rows
@@ -122,15 +105,43 @@ pub async fn read_after(pool: &Pool, seq: i64, limit: i64) -> Result<Vec<Change>
             at: row.get(3),
             schema_version: row.get(4),
             changeset: row.get(5),
+            private_changeset: row.get(6),
         })
         .collect())
 }
 
-/// The newest sequence number, 0 for an empty log.
-pub async fn head(pool: &Pool) -> Result<i64, ServerError> {
-    let client = pool.get().await?;
+/// The newest sequence number, 0 for an empty log (pruning never lowers it).
+pub async fn head_of(client: &impl GenericClient) -> Result<i64, ServerError> {
     Ok(client
-        .query_one("SELECT coalesce(max(seq), 0) FROM changes", &[])
+        .query_one(
+            "SELECT greatest(coalesce(max(seq), 0),
+                             (SELECT pruned_through FROM log_retention WHERE id = 1))
+             FROM changes",
+            &[],
+        )
+        .await?
+        .get(0))
+}
+
+/// The last change pruned: changes up to it are gone, so a copy at a position
+/// below it needs a snapshot.
+pub async fn pruned_through(client: &impl GenericClient) -> Result<i64, ServerError> {
+    Ok(client
+        .query_one("SELECT pruned_through FROM log_retention WHERE id = 1", &[])
+        .await?
+        .get(0))
+}
+
+/// The last change a command wrote, when it wrote any.
+pub async fn last_of_command(
+    client: &impl GenericClient,
+    command_id: Uuid,
+) -> Result<Option<i64>, ServerError> {
+    Ok(client
+        .query_one(
+            "SELECT max(seq) FROM changes WHERE command_id = $1",
+            &[&command_id],
+        )
         .await?
         .get(0))
 }
