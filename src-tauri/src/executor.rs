@@ -9,7 +9,7 @@ use std::sync::Arc;
 use partnerdesk_core::auth::Sessions;
 use partnerdesk_core::clock::Clock;
 use partnerdesk_core::commands::{self, Command, Executed, Hooks};
-use partnerdesk_core::Store;
+use partnerdesk_core::{ApiError, Store};
 
 use crate::team::Team;
 
@@ -25,6 +25,7 @@ pub enum Executor {
     /// A team server: the command goes there (decision 0054); `store` is
     /// the replica, where the signed-in person's session is checked first
     /// (nobody signed in or the idle lock refuses before anything is sent).
+    /// Hooks do not travel: an import runs on the server in one go.
     Connected {
         team: Arc<Team>,
         store: Arc<Store>,
@@ -36,11 +37,8 @@ pub enum Executor {
 impl Executor {
     /// Executes `command` as the signed-in staff member (refused when nobody
     /// is, or the session is locked). Blocking: call it off the async runtime.
-    pub fn execute(
-        &self,
-        command: Command,
-        hooks: Hooks<'_>,
-    ) -> partnerdesk_core::Result<Executed> {
+    /// Fails with an [`ApiError`]: a team server's refusal arrives as one.
+    pub fn execute(&self, command: Command, hooks: Hooks<'_>) -> Result<Executed, ApiError> {
         match self {
             Executor::Standalone {
                 store,
@@ -52,7 +50,13 @@ impl Executor {
                     sessions: Some(sessions),
                     ..hooks
                 };
-                commands::execute(store, clock.as_ref(), &actor, command, &hooks)
+                Ok(commands::execute(
+                    store,
+                    clock.as_ref(),
+                    &actor,
+                    command,
+                    &hooks,
+                )?)
             }
             Executor::Connected {
                 team,
@@ -61,7 +65,7 @@ impl Executor {
                 sessions,
             } => {
                 sessions.actor(store, clock.as_ref())?;
-                team.execute(store, command)
+                team.execute(command)
             }
         }
     }

@@ -251,6 +251,9 @@ pub fn run() {
     logs::start();
     app_builder(tauri::Builder::default(), AppState::open_default())
         .setup(|app| {
+            if let Some(team) = app.state::<AppState>().team() {
+                team::sync::start(app.handle().clone(), team);
+            }
             start_clock(app.handle().clone());
             start_backups(app.handle().clone());
             #[cfg(unix)]

@@ -109,7 +109,12 @@ impl AppState {
     // English and Polish); boxing it here would only unbox it at every `?`.
     #[allow(clippy::result_large_err)]
     pub fn store(&self) -> Result<Arc<Store>, ApiError> {
-        self.live().store.clone()
+        let live = self.live();
+        match &live.team {
+            // The client's replica (a snapshot may have replaced it since).
+            Some(team) => team.store(),
+            None => live.store.clone(),
+        }
     }
 
     /// The database's path when the store could not be opened because it is
@@ -137,7 +142,7 @@ impl AppState {
     pub fn team_status(&self) -> TeamStatus {
         let live = self.live();
         match &live.team {
-            Some(team) => team.status(live.store.as_ref().ok().map(|s| s.as_ref())),
+            Some(team) => team.status(),
             None => team::standalone_status(),
         }
     }
@@ -241,11 +246,9 @@ impl AppState {
             }
             Err(error) => {
                 tracing::error!(%error, "replacing the database failed");
-                let reopened = match &live.team {
-                    Some(team) => team::open_replica(team.dir(), &team.file),
-                    None => backup::open_checked(&database),
-                };
-                live.store = reopened.map(Arc::new).map_err(ApiError::from);
+                live.store = backup::open_checked(&database)
+                    .map(Arc::new)
+                    .map_err(ApiError::from);
                 Err(ApiError::from(error))
             }
         }
@@ -303,17 +306,13 @@ impl Live {
                 }
             }
             Ok(Some(file)) => {
+                // The replica is the client's to open, once the server
+                // was reached (team::sync); until then reads explain why.
                 let team = Arc::new(Team::new(dir, file));
-                let store = team::open_replica(dir, &team.file)
-                    .map(Arc::new)
-                    .map_err(|error| {
-                        tracing::error!(%error, "cannot open the replica");
-                        ApiError::from(error)
-                    });
                 Live {
-                    store,
+                    store: Err(closing()),
                     sessions: Arc::default(),
-                    database: Some(team.replica_path()),
+                    database: None,
                     team: Some(team),
                 }
             }

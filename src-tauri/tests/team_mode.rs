@@ -54,16 +54,19 @@ fn with_a_connection_file_the_desktop_reads_its_replica_and_offers_no_wizard() {
     let team = status(&h);
     assert_eq!(team["connected"], true);
     assert_eq!(team["host"], "127.0.0.1:9");
-    assert_eq!(team["sync"]["state"], "signed_out");
-    let info = invoke(&h.window, "app_info", json!({})).unwrap();
+    assert_eq!(team["sync"]["state"], "connecting");
     assert_eq!(
-        info["database_path"],
+        team["replica_path"],
         file.replica_path(h.dir.path()).display().to_string()
     );
-    // An empty replica is not a workspace to set up: the sign-in screen shows.
-    assert_eq!(
-        invoke(&h.window, "session_status", json!({})).unwrap()["state"],
-        "signed_out"
+    // Until the server was reached the replica is not open: reads say why.
+    let waiting = invoke(&h.window, "app_info", json!({})).unwrap_err();
+    assert!(
+        waiting["text"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("Connecting to the team server 127.0.0.1:9"),
+        "{waiting}"
     );
     let refused = invoke(&h.window, "complete_setup", setup_input()).unwrap_err();
     assert!(
@@ -123,7 +126,8 @@ fn going_back_to_standalone_forgets_the_connection_and_the_replica() {
     let h = open(dir);
     assert_eq!(status(&h)["connected"], true);
     let replica = file.replica_path(h.dir.path());
-    assert!(replica.exists());
+    std::fs::create_dir_all(&replica).unwrap();
+    std::fs::write(replica.join("replica-1.sqlite3"), b"team data").unwrap();
 
     let after = invoke(&h.window, "work_standalone", json!({})).unwrap();
 

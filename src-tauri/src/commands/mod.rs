@@ -51,6 +51,16 @@ where
     T: Send + 'static,
     F: FnOnce() -> partnerdesk_core::Result<T> + Send + 'static,
 {
+    blocking_api(move || work().map_err(ApiError::from)).await
+}
+
+/// [`blocking`] for work that fails with an [`ApiError`] already (a team
+/// server's refusal, made there).
+pub(crate) async fn blocking_api<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+{
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|join_error| {
@@ -66,7 +76,6 @@ where
                 reason: None,
             }
         })?
-        .map_err(ApiError::from)
 }
 
 /// Tells every window what a successful write changed.
@@ -123,7 +132,7 @@ pub(crate) async fn run<R: Runtime>(
     command: Command,
 ) -> Result<Value, ApiError> {
     let executor = state.executor()?;
-    let executed = blocking(move || executor.execute(command, Hooks::default())).await?;
+    let executed = blocking_api(move || executor.execute(command, Hooks::default())).await?;
     Ok(announced(app, executed))
 }
 
@@ -139,7 +148,7 @@ pub(crate) async fn run_import<R: Runtime>(
     let cancel = state.import_cancel();
     cancel.store(false, Ordering::Relaxed);
     let progress_app = app.clone();
-    let executed = blocking(move || {
+    let executed = blocking_api(move || {
         let progress = |done: u32, total: u32| {
             let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
         };

@@ -9,7 +9,7 @@ use partnerdesk_core::change::{Change, Entity};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use super::{announce, blocking};
+use super::{announce, blocking, blocking_api};
 use crate::state::AppState;
 use crate::team::{self, file, ServerProbe, Team, TeamStatus, TEAM_STATUS_EVENT};
 
@@ -31,7 +31,7 @@ pub fn tell_status<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
 #[tauri::command]
 pub async fn probe_team_server(server_url: String) -> Result<ServerProbe, ApiError> {
     let url = file::server_url(&server_url)?;
-    blocking(move || team::link::probe(&url)).await
+    blocking_api(move || team::link::probe(&url)).await
 }
 
 /// Connects this desktop: the connection file is written and the replica
@@ -47,7 +47,7 @@ pub async fn connect_team_server<R: Runtime>(
     let url = file::server_url(&server_url)?;
     let probed = {
         let url = url.clone();
-        blocking(move || team::link::probe(&url)).await?
+        blocking_api(move || team::link::probe(&url)).await?
     };
     if let Some(refusal) = probed.refusal.clone() {
         return Err(ApiError::from(partnerdesk_core::Error::invalid_state(
@@ -67,7 +67,7 @@ pub async fn connect_team_server<R: Runtime>(
     let connection = file::ConnectionFile::new(&url, probed.fingerprint.clone());
     state.switch_mode(|dir| file::save(dir, &connection))?;
     if let Some(team) = state.team() {
-        team.set_facts(probed.facts());
+        team::sync::start(app.clone(), team);
     }
     announce(&app, &Change::of(Entity::Session));
     tell_status(&app, &state);
@@ -82,8 +82,7 @@ pub async fn work_standalone<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<TeamStatus, ApiError> {
-    if let Some(team) = state.team() {
-        let leaving = Arc::clone(&team);
+    if let Some(leaving) = state.team() {
         blocking(move || {
             leaving.disconnect();
             Ok(())
@@ -99,8 +98,9 @@ pub async fn work_standalone<R: Runtime>(
     Ok(state.team_status())
 }
 
-/// Signs in at the server; then the replica (downloaded when this desktop
-/// has none yet) knows who reads, through the local session.
+/// Signs in at the server; then the replica (which the client downloads
+/// when this desktop has none yet, and waits for) knows who reads, through
+/// the local session.
 pub(crate) async fn sign_in<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
@@ -108,19 +108,8 @@ pub(crate) async fn sign_in<R: Runtime>(
     email: String,
     password: String,
 ) -> Result<SessionInfo, ApiError> {
-    let signed_in = {
-        let team = Arc::clone(&team);
-        blocking(move || team.sign_in(&email, &password)).await?
-    };
-    if signed_in.needs_snapshot {
-        let team = Arc::clone(&team);
-        state.swap_store(move |replica| {
-            let store = team.download_snapshot(replica)?;
-            Ok((store, ()))
-        })?;
-    }
-    let info = start_session(state, &signed_in.staff_id).await?;
-    team::sync::start(app.clone(), team);
+    let staff_id = blocking_api(move || team.sign_in(&email, &password)).await?;
+    let info = start_session(state, &staff_id).await?;
     announce(app, &Change::of(Entity::Session));
     tell_status(app, state);
     Ok(info)
@@ -144,7 +133,7 @@ pub(crate) async fn unlock<R: Runtime>(
 }
 
 pub(crate) async fn sign_out(state: &AppState, team: Arc<Team>) {
-    let leaving = Arc::clone(&team);
+    let leaving = team;
     // The server audits the sign-out; a server out of reach still ends the
     // local session (the token expires on its own there).
     let _ = blocking(move || {

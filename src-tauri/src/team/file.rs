@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use partnerdesk_core::backup::COMPANION_SUFFIXES;
 use partnerdesk_core::{text, ApiError, Error, ErrorCode, Text};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -27,8 +26,8 @@ pub struct ConnectionFile {
     /// certificate is trusted by the system (or the address is plain HTTP).
     #[serde(default)]
     pub fingerprint: Option<String>,
-    /// The replica's file name in the data directory: one per server, never
-    /// the standalone database.
+    /// The replica's folder in the data directory (partnerdesk-client keeps
+    /// its SQLite file there): one per server, never the standalone database.
     pub replica: String,
 }
 
@@ -73,9 +72,9 @@ pub fn load(dir: &Path) -> Result<Option<ConnectionFile>, ApiError> {
     };
     let file: ConnectionFile =
         serde_json::from_slice(&bytes).map_err(|error| damaged(&path, &error.to_string()))?;
-    let valid_name = file.replica.ends_with(".sqlite3")
+    let valid_name = file.replica.starts_with("team-")
         && !file.replica.contains(['/', '\\'])
-        && file.replica != partnerdesk_core::store::DATABASE_FILE;
+        && !file.replica.contains("..");
     if !valid_name {
         return Err(damaged(
             &path,
@@ -99,19 +98,17 @@ pub fn save(dir: &Path, file: &ConnectionFile) -> partnerdesk_core::Result<()> {
     Ok(())
 }
 
-/// Back to standalone: the connection file goes, and so does the replica
-/// with its companions (write-ahead log, audit head) — a copy of the team's
+/// Back to standalone: the connection file goes, and so does the replica's
+/// folder (its SQLite file, write-ahead log and audit head) — a copy of the team's
 /// data that nothing keeps current any more has no use, and decision 0050
 /// says what it would expose on a lost laptop. Reconnecting downloads a
 /// fresh snapshot. The standalone database is not touched.
 pub fn forget(dir: &Path, file: Option<&ConnectionFile>) -> partnerdesk_core::Result<()> {
     remove_if_there(&dir.join(CONNECTION_FILE))?;
     if let Some(file) = file {
-        let replica = file.replica_path(dir);
-        for companion in std::iter::once(&"").chain(COMPANION_SUFFIXES) {
-            let mut name = replica.clone().into_os_string();
-            name.push(companion);
-            remove_if_there(Path::new(&name))?;
+        match std::fs::remove_dir_all(file.replica_path(dir)) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error.into()),
+            _ => {}
         }
     }
     Ok(())
@@ -167,7 +164,7 @@ fn wrong_url(text: Text) -> ApiError {
     ApiError::from(Error::validation("server_url", text))
 }
 
-/// `team-<host>-<port>.sqlite3`: readable in a file manager, one per server.
+/// `team-<host>-<port>`: readable in a file manager, one per server.
 fn replica_file_name(url: &Url) -> String {
     let host: String = url
         .host_str()
@@ -182,7 +179,7 @@ fn replica_file_name(url: &Url) -> String {
         })
         .collect();
     let port = url.port_or_known_default().unwrap_or(0);
-    format!("team-{host}-{port}.sqlite3")
+    format!("team-{host}-{port}")
 }
 
 fn damaged(path: &Path, detail: &str) -> ApiError {

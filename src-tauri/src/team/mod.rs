@@ -1,7 +1,7 @@
 //! Team mode on the desktop (issue #13, docs/decisions/0054-connected-desktop.md):
 //! whether this desktop is standalone or connected to a team server, the
-//! replica it reads from when connected, and what the header and Settings →
-//! About say about the server.
+//! replica it reads from when connected (kept by `partnerdesk-client`), and
+//! what the header and Settings → About say about the server.
 
 pub mod file;
 pub mod link;
@@ -12,8 +12,8 @@ mod tests;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use partnerdesk_core::store::{CapturedWrite, CommitGate};
-use partnerdesk_core::{text, Error, Store, Text};
+use partnerdesk_client::{Compatibility, Connection, Replica, SyncState};
+use partnerdesk_core::{text, ApiError, Error, Store, Text};
 use serde::Serialize;
 
 pub use file::ConnectionFile;
@@ -21,30 +21,12 @@ pub use file::ConnectionFile;
 /// The event the header listens to; its payload is a [`TeamStatus`].
 pub const TEAM_STATUS_EVENT: &str = "team-status";
 
-/// The replica's safety net against a side door: every local write is
-/// refused. Only `Store::apply_change` (the server's changes) writes to it;
-/// the desktop's own writes go to the server as commands.
-pub struct ReplicaGate;
-
-impl CommitGate for ReplicaGate {
-    fn before_commit(&self, _change: &CapturedWrite) -> partnerdesk_core::Result<Option<i64>> {
-        Err(Error::invalid_state(text!(
-            "This desktop is connected to a team server: changes go through it.",
-            "Ten komputer jest połączony z serwerem zespołu: zmiany przechodzą przez serwer."
-        )))
-    }
-}
-
-/// Opens (creating and migrating when new) the replica for `file`.
-pub fn open_replica(dir: &Path, file: &ConnectionFile) -> partnerdesk_core::Result<Store> {
-    std::fs::create_dir_all(dir)?;
-    Store::open_gated(&file.replica_path(dir), Arc::new(ReplicaGate))
-}
-
 /// Where the connection to the server stands, as the header shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Sync {
+    /// Reaching the server, or downloading its copy of the workspace.
+    Connecting,
     /// Nobody signed in to the server yet: nothing is being followed.
     SignedOut,
     /// Following the server's changes as they happen.
@@ -54,6 +36,22 @@ pub enum Sync {
     /// The server and this desktop speak different schema versions: the
     /// desktop stays read-only and says who must update.
     NeedsUpdate { text: Text },
+}
+
+impl Sync {
+    pub fn of(state: &SyncState) -> Sync {
+        match state {
+            SyncState::Connecting | SyncState::Downloading => Sync::Connecting,
+            SyncState::SignedOut => Sync::SignedOut,
+            SyncState::Live { .. } => Sync::Live,
+            SyncState::Reconnecting { since, .. } => Sync::Reconnecting {
+                since: since.clone(),
+            },
+            SyncState::NeedsUpdate { compatibility } => Sync::NeedsUpdate {
+                text: compatibility_text(*compatibility).unwrap_or_else(|| Text::new("", "")),
+            },
+        }
+    }
 }
 
 /// What the header and Settings → About show (the UI's `TeamStatus` in
@@ -67,19 +65,14 @@ pub struct TeamStatus {
     pub server_version: Option<String>,
     pub server_schema_version: Option<u32>,
     pub desktop_schema_version: u32,
+    /// Whether the server's workspace exists (its admin created it).
+    pub workspace: Option<bool>,
     /// The last change of the team's log the replica holds.
     pub position: i64,
     /// When the last colleague's change was applied here (RFC 3339).
     pub last_applied_at: Option<String>,
     /// Where the replica is, for Settings → About.
     pub replica_path: Option<String>,
-}
-
-/// What the server said about itself, kept for About and the version rule.
-#[derive(Debug, Clone, Default)]
-pub struct ServerFacts {
-    pub server_version: Option<String>,
-    pub schema_version: Option<u32>,
 }
 
 /// What the first-run screen learns from a server before connecting.
@@ -101,42 +94,28 @@ pub struct ServerProbe {
     pub compatibility: Option<Text>,
 }
 
-impl ServerProbe {
-    pub fn facts(&self) -> ServerFacts {
-        ServerFacts {
-            server_version: Some(self.server_version.clone()),
-            schema_version: Some(self.server_schema_version),
-        }
-    }
+/// The client's connection and the replica following it, once reached.
+#[derive(Clone)]
+pub(crate) struct Linked {
+    pub connection: Connection,
+    pub replica: Replica,
 }
 
-/// A sign-in the server accepted.
-pub struct SignedIn {
-    pub staff_id: String,
-    /// The replica holds nothing yet (or is too far behind): a snapshot
-    /// replaces it before the session starts.
-    pub needs_snapshot: bool,
-}
-
-/// The server has no workspace yet: its admin creates it there.
-pub fn no_workspace() -> Text {
-    text!(
-        "This team server has no workspace yet: its admin creates it on the server first (the first global admin and the company). Try again once they have.",
-        "Ten serwer zespołu nie ma jeszcze obszaru roboczego: najpierw tworzy go administrator na serwerze (pierwszy administrator globalny i firma). Spróbuj ponownie, gdy to zrobi."
-    )
-}
-
-/// A connected desktop's link to its server: the connection file, what is
-/// known of the server, and where syncing stands.
+/// A connected desktop's link to its server: the connection file, the
+/// client's connection and replica once the server was reached, and what
+/// the header shows.
 pub struct Team {
     pub file: ConnectionFile,
     dir: PathBuf,
+    linked: Mutex<Option<Linked>>,
     view: Mutex<View>,
+    /// Set when this desktop goes back to standalone: the tasks following
+    /// the server end.
+    left: std::sync::atomic::AtomicBool,
 }
 
 struct View {
     sync: Sync,
-    facts: ServerFacts,
     last_applied_at: Option<String>,
 }
 
@@ -145,19 +124,25 @@ impl Team {
         Team {
             file,
             dir: dir.to_path_buf(),
+            linked: Mutex::new(None),
             view: Mutex::new(View {
-                sync: Sync::SignedOut,
-                facts: ServerFacts::default(),
+                sync: Sync::Connecting,
                 last_applied_at: None,
             }),
+            left: Default::default(),
         }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    pub fn leave(&self) {
+        self.left.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.set_linked(None);
     }
 
-    pub fn replica_path(&self) -> PathBuf {
+    pub fn is_left(&self) -> bool {
+        self.left.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn replica_dir(&self) -> PathBuf {
         self.file.replica_path(&self.dir)
     }
 
@@ -165,78 +150,80 @@ impl Team {
         self.view.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    pub(crate) fn linked(&self) -> Option<Linked> {
+        self.linked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_linked(&self, linked: Option<Linked>) {
+        let previous = std::mem::replace(
+            &mut *self.linked.lock().unwrap_or_else(|p| p.into_inner()),
+            linked,
+        );
+        if let Some(previous) = previous {
+            previous.replica.stop();
+        }
+    }
+
     pub fn set_sync(&self, sync: Sync) {
         self.view().sync = sync;
-    }
-
-    pub fn sync(&self) -> Sync {
-        self.view().sync.clone()
-    }
-
-    pub fn set_facts(&self, facts: ServerFacts) {
-        self.view().facts = facts;
     }
 
     pub fn applied_at(&self, at: String) {
         self.view().last_applied_at = Some(at);
     }
 
-    /// Sends `command` to the server and waits until the replica holds what
-    /// it wrote (decision 0051): the screen that asked then reads its own
-    /// change. Refused while the versions differ.
-    pub fn execute(
-        &self,
-        _replica: &Store,
-        _command: partnerdesk_core::commands::Command,
-    ) -> partnerdesk_core::Result<partnerdesk_core::commands::Executed> {
-        if let Some(text) = self.read_only_reason() {
-            return Err(Error::invalid_state(text));
+    /// The replica to read from; until the server was reached once, a clear
+    /// refusal (the replica's file is the client's to open).
+    #[allow(clippy::result_large_err)]
+    pub fn store(&self) -> Result<Arc<Store>, ApiError> {
+        match self.linked() {
+            Some(linked) => Ok(linked.replica.store()),
+            None => Err(ApiError::from(Error::invalid_state(self.not_reached()))),
         }
-        Err(Error::invalid_state(not_signed_in_to_server()))
     }
 
-    /// Signs in at the server (the password is checked there only).
-    pub fn sign_in(&self, _email: &str, _password: &str) -> partnerdesk_core::Result<SignedIn> {
-        Err(link::not_available())
-    }
-
-    /// Signs out at the server (best effort) and stops following it.
-    pub fn sign_out(&self) {
-        self.set_sync(Sync::SignedOut);
-    }
-
-    /// Stops everything that talks to the server (before going standalone).
-    pub fn disconnect(&self) {
-        self.sign_out();
-    }
-
-    /// Replaces the replica at `replica` (closed) with the server's snapshot.
-    pub fn download_snapshot(&self, _replica: &Path) -> partnerdesk_core::Result<Store> {
-        Err(link::not_available())
+    fn not_reached(&self) -> Text {
+        let host = self.file.host();
+        match &self.view().sync {
+            Sync::Reconnecting { since } => text!(
+                "The team server {host} cannot be reached (since {since}). Partnerdesk keeps trying; check the network, or ask your admin whether the server is running.",
+                "Nie można połączyć się z serwerem zespołu {host} (od {since}). Partnerdesk ponawia próby; sprawdź sieć albo zapytaj administratora, czy serwer działa."
+            ),
+            _ => text!(
+                "Connecting to the team server {host}…",
+                "Łączenie z serwerem zespołu {host}…"
+            ),
+        }
     }
 
     /// The version rule's refusal while it applies: writes are refused with
     /// the same sentence the header shows.
     pub fn read_only_reason(&self) -> Option<Text> {
-        match &self.view().sync {
-            Sync::NeedsUpdate { text } => Some(text.clone()),
-            _ => None,
-        }
+        let linked = self.linked()?;
+        compatibility_text(linked.connection.compatibility())
     }
 
-    pub fn status(&self, store: Option<&Store>) -> TeamStatus {
+    pub fn status(&self) -> TeamStatus {
+        let linked = self.linked();
+        let health = linked.as_ref().map(|l| l.connection.health());
         let view = self.view();
         TeamStatus {
             connected: true,
             server_url: Some(self.file.server_url.clone()),
             host: Some(self.file.host()),
             sync: view.sync.clone(),
-            server_version: view.facts.server_version.clone(),
-            server_schema_version: view.facts.schema_version,
+            server_version: health.as_ref().map(|h| h.server_version.clone()),
+            server_schema_version: health
+                .as_ref()
+                .map(|h| u32::try_from(h.core_schema_version).unwrap_or(u32::MAX)),
             desktop_schema_version: desktop_schema_version(),
-            position: store.and_then(|s| s.position().ok()).unwrap_or(0),
+            workspace: health.as_ref().and_then(|h| h.workspace),
+            position: linked.as_ref().map_or(0, |l| l.replica.position()),
             last_applied_at: view.last_applied_at.clone(),
-            replica_path: Some(self.replica_path().display().to_string()),
+            replica_path: Some(self.replica_dir().display().to_string()),
         }
     }
 }
@@ -251,6 +238,7 @@ pub fn standalone_status() -> TeamStatus {
         server_version: None,
         server_schema_version: None,
         desktop_schema_version: desktop_schema_version(),
+        workspace: None,
         position: 0,
         last_applied_at: None,
         replica_path: None,
@@ -261,26 +249,26 @@ pub fn desktop_schema_version() -> u32 {
     u32::try_from(partnerdesk_core::store::latest_version()).unwrap_or(u32::MAX)
 }
 
-/// The version rule (docs/decisions/0051 and 0054): equal schema versions
-/// work; otherwise the desktop is read-only and told who must update.
-pub fn version_rule(server_schema_version: u32) -> Option<Text> {
-    let ours = desktop_schema_version();
-    match server_schema_version.cmp(&ours) {
-        std::cmp::Ordering::Equal => None,
-        std::cmp::Ordering::Greater => Some(text!(
-            "Update Partnerdesk to work with this team server (it uses data version {server_schema_version}, this desktop {ours}). Until then this desktop is read-only.",
-            "Zaktualizuj Partnerdesk, aby pracować z tym serwerem zespołu (serwer używa wersji danych {server_schema_version}, ten komputer {ours}). Do tego czasu ten komputer działa tylko do odczytu."
+/// The version rule (the client decides it, decision 0051) said to a
+/// person: `None` when the versions agree.
+pub fn compatibility_text(compatibility: Compatibility) -> Option<Text> {
+    match compatibility {
+        Compatibility::Compatible => None,
+        Compatibility::ServerNewer { server, desktop } => Some(text!(
+            "Update Partnerdesk to work with this team server (it uses data version {server}, this desktop {desktop}). Until then this desktop is read-only.",
+            "Zaktualizuj Partnerdesk, aby pracować z tym serwerem zespołu (serwer używa wersji danych {server}, ten komputer {desktop}). Do tego czasu ten komputer działa tylko do odczytu."
         )),
-        std::cmp::Ordering::Less => Some(text!(
-            "The team server must be updated first (it uses data version {server_schema_version}, this desktop {ours}). Until then this desktop is read-only.",
-            "Najpierw trzeba zaktualizować serwer zespołu (serwer używa wersji danych {server_schema_version}, ten komputer {ours}). Do tego czasu ten komputer działa tylko do odczytu."
+        Compatibility::ServerOlder { server, desktop } => Some(text!(
+            "The team server must be updated first (it uses data version {server}, this desktop {desktop}). Until then this desktop is read-only.",
+            "Najpierw trzeba zaktualizować serwer zespołu (serwer używa wersji danych {server}, ten komputer {desktop}). Do tego czasu ten komputer działa tylko do odczytu."
         )),
     }
 }
 
-fn not_signed_in_to_server() -> Text {
+/// The server has no workspace yet: its admin creates it there.
+pub fn no_workspace() -> Text {
     text!(
-        "This desktop is not signed in to its team server yet: sign in again to make changes.",
-        "Ten komputer nie jest jeszcze zalogowany do serwera zespołu: zaloguj się ponownie, aby wprowadzać zmiany."
+        "This team server has no workspace yet: its admin creates it on the server first (the first global admin and the company). Try again once they have.",
+        "Ten serwer zespołu nie ma jeszcze obszaru roboczego: najpierw tworzy go administrator na serwerze (pierwszy administrator globalny i firma). Spróbuj ponownie, gdy to zrobi."
     )
 }

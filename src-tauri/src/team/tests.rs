@@ -1,4 +1,3 @@
-use partnerdesk_core::clock::SystemClock;
 use partnerdesk_core::store::DATABASE_FILE;
 
 use super::file::{self, ConnectionFile, CONNECTION_FILE, DAMAGED_REASON};
@@ -25,7 +24,7 @@ fn a_saved_file_reads_back_and_names_its_own_replica() {
     let loaded = file::load(dir.path()).unwrap().expect("connected");
     assert_eq!(loaded, saved);
     assert_eq!(loaded.server_url, "http://127.0.0.1:8750");
-    assert_eq!(loaded.replica, "team-127.0.0.1-8750.sqlite3");
+    assert_eq!(loaded.replica, "team-127.0.0.1-8750");
     assert_ne!(loaded.replica, DATABASE_FILE);
     assert_eq!(loaded.host(), "127.0.0.1:8750");
     // Another server, another replica.
@@ -40,9 +39,9 @@ fn a_damaged_file_is_a_clear_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     for damage in [
         "{ not json",
-        r#"{"server_url":"ftp://x","replica":"team-x-21.sqlite3"}"#,
+        r#"{"server_url":"ftp://x","replica":"team-x-21"}"#,
         r#"{"server_url":"https://x","replica":"partnerdesk.sqlite3"}"#,
-        r#"{"server_url":"https://x","replica":"../elsewhere.sqlite3"}"#,
+        r#"{"server_url":"https://x","replica":"team-../../elsewhere"}"#,
     ] {
         std::fs::write(dir.path().join(CONNECTION_FILE), damage).unwrap();
         let error = file::load(dir.path()).expect_err(damage);
@@ -83,56 +82,64 @@ fn forgetting_removes_the_connection_and_the_replica_but_not_the_standalone_data
     std::fs::write(&standalone, b"standalone bytes").unwrap();
     let connection = connection("http://127.0.0.1:8750");
     file::save(dir.path(), &connection).unwrap();
-    drop(open_replica(dir.path(), &connection).unwrap());
-    assert!(connection.replica_path(dir.path()).exists());
+    let replica = connection.replica_path(dir.path());
+    std::fs::create_dir_all(&replica).unwrap();
+    std::fs::write(replica.join("replica-1.sqlite3"), b"team data").unwrap();
 
     file::forget(dir.path(), Some(&connection)).unwrap();
 
     assert!(!dir.path().join(CONNECTION_FILE).exists());
-    assert!(!connection.replica_path(dir.path()).exists());
+    assert!(!replica.exists());
     assert_eq!(std::fs::read(&standalone).unwrap(), b"standalone bytes");
 }
 
 #[test]
-fn the_replica_refuses_every_local_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let replica = open_replica(dir.path(), &connection("http://127.0.0.1:8750")).unwrap();
-    let sessions = partnerdesk_core::auth::Sessions::default();
-    let input = partnerdesk_core::setup::SetupInput {
-        company: serde_json::from_value(serde_json::json!({
-            "legal_name": "Contoso", "street": "", "city": "", "postal_code": "",
-            "country": "PL", "phone": "", "email": "", "website": "", "partner_id": "",
-            "partner_tenant_id": "", "authorized_delegated_admin": true,
-            "authorized_subscription_advisor": false, "default_currency": "PLN",
-            "default_language": "pl"
-        }))
-        .unwrap(),
-        display_name: "Anna Admin".into(),
-        email: "anna@contoso.pl".into(),
-        password: "a long enough password".into(),
-    };
-    let error = partnerdesk_core::setup::complete(&replica, &SystemClock, &sessions, &input)
-        .expect_err("a replica is written only by the server's changes");
+fn the_version_rule_names_who_must_update() {
+    use partnerdesk_client::Compatibility;
+    let ours = partnerdesk_core::store::latest_version();
+    assert_eq!(compatibility_text(Compatibility::of(ours)), None);
+    let newer = compatibility_text(Compatibility::of(ours + 1)).unwrap();
+    assert!(newer.en.starts_with("Update Partnerdesk"), "{newer}");
     assert!(
-        error.text().en.contains("connected to a team server"),
-        "{error}"
+        newer.pl.starts_with("Zaktualizuj Partnerdesk"),
+        "{}",
+        newer.pl
     );
-    let staff: i64 = replica
-        .read(|c| Ok(c.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?))
-        .unwrap();
-    assert_eq!(staff, 0);
+    let older = compatibility_text(Compatibility::of(ours - 1)).unwrap();
+    assert!(
+        older.en.starts_with("The team server must be updated"),
+        "{older}"
+    );
 }
 
 #[test]
-fn the_version_rule_names_who_must_update() {
-    let ours = desktop_schema_version();
-    assert_eq!(version_rule(ours), None);
-    assert!(version_rule(ours + 1)
-        .unwrap()
+fn a_team_not_reached_yet_explains_why_it_has_nothing_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path(), connection("http://127.0.0.1:8750"));
+    let waiting = team
+        .store()
+        .err()
+        .expect("no replica before the server was reached");
+    assert!(waiting
+        .text
         .en
-        .starts_with("Update Partnerdesk"));
-    assert!(version_rule(ours - 1)
-        .unwrap()
-        .en
-        .starts_with("The team server must be updated"));
+        .contains("Connecting to the team server 127.0.0.1:8750"));
+    team.set_sync(Sync::Reconnecting {
+        since: "2026-12-04T03:30:00Z".into(),
+    });
+    let away = team.store().err().unwrap();
+    assert!(
+        away.text
+            .en
+            .contains("cannot be reached (since 2026-12-04T03:30:00Z)"),
+        "{}",
+        away.text.en
+    );
+    assert_eq!(
+        team.status().sync,
+        Sync::Reconnecting {
+            since: "2026-12-04T03:30:00Z".into()
+        }
+    );
+    assert_eq!(team.status().host.as_deref(), Some("127.0.0.1:8750"));
 }
