@@ -2,10 +2,9 @@ use partnerdesk_core::catalog::{self, PriceListPreview, Service, ServiceUpdate};
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::imports::{ImportFile, ImportMode};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_import};
+use super::{as_actor, run, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -19,7 +18,7 @@ pub async fn update_service<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: ServiceUpdate,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateService { id, input }).await
 }
 
@@ -44,6 +43,6 @@ pub async fn import_price_list<R: Runtime>(
     state: State<'_, AppState>,
     file: ImportFile,
     mode: ImportMode,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run_import(&app, &state, Command::ImportPriceList { file, mode }).await
 }

@@ -1,10 +1,9 @@
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::company::{self, CompanyProfile, CompanyView};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -17,6 +16,6 @@ pub async fn update_company_profile<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     profile: CompanyProfile,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateCompanyProfile { profile }).await
 }

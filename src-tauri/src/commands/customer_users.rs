@@ -4,14 +4,12 @@ use partnerdesk_core::customer_users::{
     self, CustomerUserInput, CustomerUserPage, CustomerUserQuery,
 };
 use partnerdesk_core::customers::{ImportMode, ImportReport};
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
-use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_import};
+use super::{as_actor, run, run_export, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -29,27 +27,21 @@ pub async fn list_customer_users(
 /// The customer's users in the Microsoft 365 admin center's "Add multiple
 /// users" shape, as CSV or a workbook, into the export folder.
 #[tauri::command]
-pub async fn export_customer_users(
+pub async fn export_customer_users<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     customer_id: String,
     query: CustomerUserQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        let dir = export_dir()?;
-        customer_users::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &customer_id,
-            &query,
-            format,
-            &dir,
-        )
-    })
-    .await
+    let command = Command::ExportCustomerUsers {
+        customer_id,
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }
 
 #[tauri::command]
@@ -58,7 +50,7 @@ pub async fn create_customer_user<R: Runtime>(
     state: State<'_, AppState>,
     customer_id: String,
     input: CustomerUserInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -73,7 +65,7 @@ pub async fn update_customer_user<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: CustomerUserInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateCustomerUser { id, input }).await
 }
 
@@ -83,7 +75,7 @@ pub async fn set_customer_user_blocked<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     blocked: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -97,7 +89,7 @@ pub async fn remove_customer_user<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::RemoveCustomerUser { id }).await
 }
 
@@ -107,7 +99,7 @@ pub async fn reset_customer_user_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ResetCustomerUserPassword { id }).await
 }
 
@@ -132,7 +124,7 @@ pub async fn import_customer_users<R: Runtime>(
     customer_id: String,
     file: ImportFile,
     mode: ImportMode,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run_import(
         &app,
         &state,

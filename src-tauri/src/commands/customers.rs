@@ -7,14 +7,12 @@ use partnerdesk_core::customers::{
     self, ActivityPage, Customer, CustomerImport, CustomerInput, CustomerPage, CustomerQuery,
     ImportMode, ImportReport,
 };
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
-use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_import};
+use super::{as_actor, run, run_export, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -54,7 +52,7 @@ pub async fn create_customer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: CustomerInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::CreateCustomer { input }).await
 }
 
@@ -64,7 +62,7 @@ pub async fn update_customer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: CustomerInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateCustomer { id, input }).await
 }
 
@@ -74,7 +72,7 @@ pub async fn set_customer_archived<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     archived: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::SetCustomerArchived { id, archived }).await
 }
 
@@ -97,7 +95,7 @@ pub async fn import_customers<R: Runtime>(
     state: State<'_, AppState>,
     import: CustomerImport,
     mode: ImportMode,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run_import(&app, &state, Command::ImportCustomers { import, mode }).await
 }
 
@@ -108,24 +106,19 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Result<(), ApiError> {
 }
 
 #[tauri::command]
-pub async fn export_customers_csv(
+pub async fn export_customers_csv<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     query: CustomerQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        customers::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &query,
-            format,
-            &export_dir()?,
-        )
-    })
-    .await
+    let command = Command::ExportCustomersCsv {
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }
 
 #[tauri::command]

@@ -8,10 +8,9 @@ use partnerdesk_core::relationships::roles::{EntraRole, ENTRA_ROLES};
 use partnerdesk_core::relationships::templates::{self, RoleTemplate, RoleTemplateInput};
 use partnerdesk_core::relationships::{self, Preflight, RelationshipOffer};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 /// The built-in roles a relationship can grant (a constant: no sign-in needed to list them).
@@ -47,7 +46,7 @@ pub async fn save_role_template<R: Runtime>(
     state: State<'_, AppState>,
     id: Option<String>,
     input: RoleTemplateInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::SaveRoleTemplate { id, input }).await
 }
 
@@ -56,7 +55,7 @@ pub async fn delete_role_template<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::DeleteRoleTemplate { id }).await
 }
 
@@ -76,7 +75,7 @@ pub async fn save_security_group<R: Runtime>(
     state: State<'_, AppState>,
     id: Option<String>,
     input: SecurityGroupInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::SaveSecurityGroup { id, input }).await
 }
 
@@ -85,7 +84,7 @@ pub async fn delete_security_group<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::DeleteSecurityGroup { id }).await
 }
 
@@ -105,7 +104,7 @@ pub async fn create_access_assignment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: AssignmentInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::CreateAccessAssignment { input }).await
 }
 
@@ -114,7 +113,7 @@ pub async fn delete_access_assignment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::DeleteAccessAssignment { id }).await
 }
 
@@ -124,7 +123,7 @@ pub async fn set_relationship_auto_extend<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     auto_extend: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -138,6 +137,6 @@ pub async fn remove_relationship_global_admin<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::RemoveRelationshipGlobalAdmin { id }).await
 }

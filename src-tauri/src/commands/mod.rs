@@ -29,15 +29,18 @@ pub mod system;
 pub mod team;
 pub mod trial_invitations;
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use partnerdesk_core::auth::Actor;
 use partnerdesk_core::change::Change;
 use partnerdesk_core::clock::Clock;
 use partnerdesk_core::commands::{Command, Executed, Hooks};
+use partnerdesk_core::exports::{ExportedFile, RenderedExport};
+use partnerdesk_core::store::export_dir;
 use partnerdesk_core::{ApiError, ErrorCode, Store};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::state::AppState;
@@ -123,17 +126,19 @@ struct Progress {
     total: u32,
 }
 
-/// Runs a write: the command goes to the state's [`Executor`] (the one
-/// seam where a write is executed), off the async runtime; what it changed
-/// is announced after it committed. Every write command goes through here.
+/// What a write command gives the UI: its core function's result, as the
+/// JSON that function's type writes (see [`Executed`]).
+pub(crate) type Json = Box<RawValue>;
+
+/// Runs a write: the command goes to the state's [`Executor`] (the one seam
+/// where a write is executed), off the async runtime; what it changed is
+/// announced after it committed. Every write command goes through here.
 pub(crate) async fn run<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     command: Command,
-) -> Result<Value, ApiError> {
-    let executor = state.executor()?;
-    let executed = blocking_api(move || executor.execute(command, Hooks::default())).await?;
-    Ok(announced(app, executed))
+) -> Result<Json, ApiError> {
+    Ok(executed(app, state, command, None).await?.value)
 }
 
 /// [`run`] for an import: clears the shared cancel flag (`cancel_import`
@@ -143,29 +148,53 @@ pub(crate) async fn run_import<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     command: Command,
-) -> Result<Value, ApiError> {
-    let executor = state.executor()?;
+) -> Result<Json, ApiError> {
     let cancel = state.import_cancel();
     cancel.store(false, Ordering::Relaxed);
+    Ok(executed(app, state, command, Some(cancel)).await?.value)
+}
+
+/// [`run`] for an export: the command gives back the rendered file (audited
+/// where it was executed), and it is saved here, in this machine's export
+/// folder, where the person who asked for it is.
+pub(crate) async fn run_export<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+) -> Result<ExportedFile, ApiError> {
+    let executed = executed(app, state, command, None).await?;
+    blocking(move || executed.decode::<RenderedExport>()?.save(&export_dir()?)).await
+}
+
+/// Executes `command` through the state's [`Executor`] and announces its
+/// changes; with `import_cancel`, as an import (progress emitted, the flag
+/// stopping it). For the commands that need the result itself (an export to
+/// save, a message to open in the mail client).
+pub(crate) async fn executed<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+    import_cancel: Option<Arc<AtomicBool>>,
+) -> Result<Executed, ApiError> {
+    let executor = state.executor()?;
     let progress_app = app.clone();
     let executed = blocking_api(move || {
         let progress = |done: u32, total: u32| {
             let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
         };
-        let hooks = Hooks {
-            progress: Some(&progress),
-            cancel: Some(&cancel),
-            ..Hooks::default()
+        let hooks = match &import_cancel {
+            Some(cancel) => Hooks {
+                progress: Some(&progress),
+                cancel: Some(cancel),
+                ..Hooks::default()
+            },
+            None => Hooks::default(),
         };
         executor.execute(command, hooks)
     })
     .await?;
-    Ok(announced(app, executed))
-}
-
-fn announced<R: Runtime>(app: &AppHandle<R>, executed: Executed) -> Value {
     for change in &executed.changes {
         announce(app, change);
     }
-    executed.value
+    Ok(executed)
 }

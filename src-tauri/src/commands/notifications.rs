@@ -1,10 +1,9 @@
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::notifications::{self, KindSetting, NotificationList, NotificationQuery};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -23,7 +22,7 @@ pub async fn mark_notification_read<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::MarkNotificationRead { id }).await
 }
 
@@ -31,7 +30,7 @@ pub async fn mark_notification_read<R: Runtime>(
 pub async fn mark_all_notifications_read<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::MarkAllNotificationsRead).await
 }
 
@@ -50,6 +49,6 @@ pub async fn set_notification_kinds<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: Vec<KindSetting>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::SetNotificationKinds { settings }).await
 }

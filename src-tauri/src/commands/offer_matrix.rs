@@ -4,10 +4,9 @@ use partnerdesk_core::catalog::{self, OfferMatrixRow, SeatLine, SeatRoom};
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::imports::{ImportFile, ImportMode, ImportReport};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run_import};
+use super::{as_actor, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -38,7 +37,7 @@ pub async fn import_offer_matrix<R: Runtime>(
     state: State<'_, AppState>,
     file: ImportFile,
     mode: ImportMode,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run_import(&app, &state, Command::ImportOfferMatrix { file, mode }).await
 }
 

@@ -4,10 +4,9 @@ use partnerdesk_core::offers::{
     PurchaseOfferDetail,
 };
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -37,7 +36,7 @@ pub async fn create_offer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: OfferDraftInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::CreateOffer { input }).await
 }
 
@@ -48,7 +47,7 @@ pub async fn update_offer_draft<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: OfferDraftInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateOfferDraft { id, input }).await
 }
 
@@ -60,7 +59,7 @@ pub async fn send_offer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     recipients: Vec<String>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::SendOffer { id, recipients }).await
 }
 
@@ -72,7 +71,7 @@ pub async fn send_offer_email<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     recipients: Vec<String>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let sent = Command::SendOffer {
         id: id.clone(),
         recipients: recipients.clone(),
@@ -111,7 +110,7 @@ pub async fn withdraw_offer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::WithdrawOffer { id }).await
 }
 
@@ -120,7 +119,7 @@ pub async fn decline_offer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::DeclineOffer { id }).await
 }
 
@@ -130,7 +129,7 @@ pub async fn revise_offer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     counts: Vec<LineCount>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ReviseOffer { id, counts }).await
 }
 
@@ -140,6 +139,6 @@ pub async fn accept_offer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: AcceptanceInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::AcceptOffer { id, input }).await
 }

@@ -3,10 +3,9 @@
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::partner_of_record::{self, WorkloadClaim};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -26,7 +25,7 @@ pub async fn claim_partner_of_record<R: Runtime>(
     state: State<'_, AppState>,
     customer_id: String,
     workload: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -45,7 +44,7 @@ pub async fn record_partner_of_record_decline<R: Runtime>(
     customer_id: String,
     workload: String,
     reason: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -65,7 +64,7 @@ pub async fn remove_partner_of_record<R: Runtime>(
     customer_id: String,
     workload: String,
     reason: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,

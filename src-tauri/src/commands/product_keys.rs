@@ -6,10 +6,9 @@ use partnerdesk_core::product_keys::{
     self, KeyImport, ProductKeyInput, ProductKeyPage, ProductKeyQuery, Redemption,
 };
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run, run_import};
+use super::{as_actor, run, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -28,7 +27,7 @@ pub async fn add_product_key<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: ProductKeyInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::AddProductKey { input }).await
 }
 
@@ -50,7 +49,7 @@ pub async fn import_product_keys<R: Runtime>(
     state: State<'_, AppState>,
     import: KeyImport,
     mode: ImportMode,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run_import(&app, &state, Command::ImportProductKeys { import, mode }).await
 }
 
@@ -59,6 +58,6 @@ pub async fn redeem_product_key<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     redemption: Redemption,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::RedeemProductKey { redemption }).await
 }

@@ -3,10 +3,9 @@ use partnerdesk_core::relationships::{
     self, LinkTemplates, Relationship, RelationshipMessage, RelationshipOffer,
 };
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -25,7 +24,7 @@ pub async fn offer_relationship<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     offer: RelationshipOffer,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::OfferRelationship { offer }).await
 }
 
@@ -34,7 +33,7 @@ pub async fn request_relationship_approval<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::RequestRelationshipApproval { id }).await
 }
 
@@ -44,7 +43,7 @@ pub async fn record_relationship_acceptance<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     accepted_at: Option<String>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -58,7 +57,7 @@ pub async fn terminate_relationship<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::TerminateRelationship { id }).await
 }
 
@@ -99,6 +98,6 @@ pub async fn update_link_templates<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     templates: LinkTemplates,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateLinkTemplates { templates }).await
 }

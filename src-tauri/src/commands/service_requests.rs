@@ -4,10 +4,9 @@ use partnerdesk_core::service_requests::{
     ServiceRequestQuery, ServiceRequestView,
 };
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -50,7 +49,7 @@ pub async fn create_service_request<R: Runtime>(
     state: State<'_, AppState>,
     customer_id: String,
     input: ServiceRequestInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -65,7 +64,7 @@ pub async fn update_service_request<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: ServiceRequestInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateServiceRequest { id, input }).await
 }
 
@@ -74,7 +73,7 @@ pub async fn discard_service_request<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::DiscardServiceRequest { id }).await
 }
 
@@ -86,7 +85,7 @@ pub async fn change_service_request_status<R: Runtime>(
     id: String,
     event: ServiceRequestEvent,
     note: Option<String>,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -101,6 +100,6 @@ pub async fn add_service_request_note<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     body: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::AddServiceRequestNote { id, body }).await
 }

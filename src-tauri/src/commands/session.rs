@@ -3,10 +3,9 @@ use partnerdesk_core::change::{Change, Entity};
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::setup::{self, SetupInput};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{announce, blocking, run};
+use super::{announce, blocking, run, Json};
 use crate::state::AppState;
 
 /// Where the UI starts: the wizard, sign-in, the lock screen or the shell.
@@ -108,6 +107,6 @@ pub async fn change_own_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     change: PasswordChange,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ChangeOwnPassword { change }).await
 }

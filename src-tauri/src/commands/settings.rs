@@ -1,10 +1,9 @@
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::settings::{self, AppSettings, SettingsUpdate};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{announce, blocking, run};
+use super::{announce, blocking, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -31,6 +30,6 @@ pub async fn update_idle_lock<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     minutes: u32,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateIdleLock { minutes }).await
 }

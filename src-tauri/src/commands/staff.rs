@@ -1,10 +1,9 @@
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::staff::{self, StaffFilter, StaffInput, StaffRow};
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -23,7 +22,7 @@ pub async fn create_staff<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: StaffInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::CreateStaff { input }).await
 }
 
@@ -33,7 +32,7 @@ pub async fn update_staff<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: StaffInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateStaff { id, input }).await
 }
 
@@ -43,7 +42,7 @@ pub async fn set_staff_blocked<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     blocked: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::SetStaffBlocked { id, blocked }).await
 }
 
@@ -52,7 +51,7 @@ pub async fn remove_staff<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::RemoveStaff { id }).await
 }
 
@@ -61,6 +60,6 @@ pub async fn reset_staff_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ResetStaffPassword { id }).await
 }

@@ -1,16 +1,14 @@
 use partnerdesk_core::commands::Command;
 use partnerdesk_core::csv_file::Delimiter;
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
-use partnerdesk_core::store::export_dir;
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::subscriptions::{
     self, QuantityQuote, SubscriptionDetail, SubscriptionEvent, SubscriptionInput,
     SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeTarget,
 };
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, run, run_export, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -40,7 +38,7 @@ pub async fn add_subscription<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: SubscriptionInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::AddSubscription { input }).await
 }
 
@@ -51,7 +49,7 @@ pub async fn change_subscription_quantity<R: Runtime>(
     id: String,
     quantity: u32,
     reason: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -85,7 +83,7 @@ pub async fn apply_subscription_event<R: Runtime>(
     id: String,
     event: SubscriptionEvent,
     reason: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -100,7 +98,7 @@ pub async fn set_subscription_auto_renew<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     auto_renew: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -115,7 +113,7 @@ pub async fn convert_trial_subscription<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     conversion: TrialConversion,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -141,7 +139,7 @@ pub async fn upgrade_subscription<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     upgrade: UpgradeInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpgradeSubscription { id, upgrade }).await
 }
 
@@ -151,7 +149,7 @@ pub async fn set_subscription_partner_of_record<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     partner_of_record: bool,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -169,7 +167,7 @@ pub async fn schedule_trial_conversion<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     conversion: TrialConversion,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
@@ -183,27 +181,22 @@ pub async fn clear_trial_conversion<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ClearTrialConversion { id }).await
 }
 
 #[tauri::command]
-pub async fn export_subscriptions_csv(
+pub async fn export_subscriptions_csv<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     query: SubscriptionQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        subscriptions::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &query,
-            format,
-            &export_dir()?,
-        )
-    })
-    .await
+    let command = Command::ExportSubscriptionsCsv {
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }

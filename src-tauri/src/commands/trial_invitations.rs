@@ -4,10 +4,9 @@ use partnerdesk_core::trial_invitations::{
     TrialInvitationPage, TrialInvitationQuery, TrialService,
 };
 use partnerdesk_core::ApiError;
-use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, run};
+use super::{as_actor, executed, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -47,7 +46,7 @@ pub async fn create_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: TrialInvitationInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::CreateTrialInvitation { input }).await
 }
 
@@ -57,7 +56,7 @@ pub async fn update_trial_invitation<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: TrialInvitationInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::UpdateTrialInvitation { id, input }).await
 }
 
@@ -66,7 +65,7 @@ pub async fn activate_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::ActivateTrialInvitation { id }).await
 }
 
@@ -75,7 +74,7 @@ pub async fn retire_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(&app, &state, Command::RetireTrialInvitation { id }).await
 }
 
@@ -101,17 +100,8 @@ pub async fn send_trial_invitation_email<R: Runtime>(
     id: String,
     recipients: Vec<String>,
 ) -> Result<(), ApiError> {
-    let sent = run(
-        &app,
-        &state,
-        Command::SendTrialInvitationEmail { id, recipients },
-    )
-    .await?;
-    let message: TrialInvitationMessage = serde_json::from_value(sent).map_err(|error| {
-        ApiError::from(partnerdesk_core::Error::Internal(format!(
-            "the invitation's message could not be read: {error}"
-        )))
-    })?;
+    let sent = Command::SendTrialInvitationEmail { id, recipients };
+    let message: TrialInvitationMessage = executed(&app, &state, sent, None).await?.decode()?;
     super::mail::open_mail_client(message.mailto).await
 }
 
@@ -123,7 +113,7 @@ pub async fn record_trial_invitation_signup<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     signup: SignupInput,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     run(
         &app,
         &state,
