@@ -347,7 +347,7 @@ pub(crate) async fn answer(reply: Response) -> Result<Value, ClientError> {
         .map_err(|e| ClientError::Protocol(format!("{status}: {e}: {body}")))?;
     Err(ClientError::Refused {
         status: status.as_u16(),
-        error,
+        error: Box::new(error),
         seq: body["seq"].as_i64(),
     })
 }

@@ -284,7 +284,7 @@ async fn snapshot(
         instance.with_copy(|copy| snapshot_of(copy, Scope::Desktop, &file))
     })
     .await?;
-    Ok(Response::builder()
+    Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/octet-stream")
         .header("Partnerdesk-Position", position.to_string())
@@ -294,5 +294,5 @@ async fn snapshot(
         )
         .header("Partnerdesk-Audit-Head", BASE64.encode(audit_head))
         .body(Body::from(bytes))
-        .map_err(|e| ServerError::Config(e.to_string()))?)
+        .map_err(|e| ServerError::Config(e.to_string()))
 }
