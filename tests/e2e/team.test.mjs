@@ -147,7 +147,8 @@ before(async () => {
 after(async () => {
   for (const app of apps) {
     await app.stop();
-    removeProfile(app.profile);
+    if (!process.env.E2E_KEEP) removeProfile(app.profile);
+    else console.log(`kept ${app.profile.root}`);
   }
   await stopServer();
   if (serverDir) rmSync(serverDir, { recursive: true, force: true });
@@ -177,11 +178,15 @@ test("a customer A creates appears on B's open customer list within 2 s", async 
   const saved = performance.now();
   await (await a.browser.$('[data-testid="customer-form"] button[type="submit"]')).click();
 
-  await b.browser.waitUntil(async () => (await listed(b.browser)).includes("fabrikam"), {
-    timeout: WITHIN_MS,
-    interval: 50,
-    timeoutMsg: `B's list did not show A's customer within ${WITHIN_MS} ms`,
-  });
+  // Waited for longer than allowed, so a slow arrival is measured, not just refused.
+  await b.browser
+    .waitUntil(async () => (await listed(b.browser)).includes("fabrikam.onmicrosoft.com"), { timeout: 15000, interval: 50 })
+    .catch(async () => {
+      await screenshot(a.browser, "team-failed-a");
+      await screenshot(b.browser, "team-failed-b");
+      const shown = await a.browser.execute(() => document.body.innerText.replace(/\s+/g, " ").slice(0, 400));
+      assert.fail(`B's list never showed A's customer; A showed: ${shown}`);
+    });
   const tookMs = Math.round(performance.now() - saved);
   console.log(`A's save to B's open list: ${tookMs} ms`);
   assert.ok(tookMs <= WITHIN_MS, `${tookMs} ms`);
@@ -203,12 +208,12 @@ test("with the server gone the header says since when, and writes are refused cl
   await stopServer();
   await waitForIndicator(a.browser, "reconnecting", 20000);
   const label = await (await a.browser.$('[data-testid="team-indicator"]')).getAttribute("aria-label");
-  assert.match(label, /connection lost at \d{2}:\d{2}, trying again/);
+  assert.match(label, /connection lost at \d{2}:\d{2}( [AP]M)?, trying again/);
   await screenshot(a.browser, "team-header-reconnecting");
 
   await go(a.browser, "customers");
   await waitForText(a.browser, "main h1", "Customers");
-  assert.ok((await listed(a.browser)).includes("fabrikam"), "reads still come from the replica");
+  assert.ok((await listed(a.browser)).includes("fabrikam.onmicrosoft.com"), "reads still come from the replica");
   await (await a.browser.$('[data-testid="add-customer"]')).click();
   await fill(a.browser, "#customer-company_name", "Northwind Sp. z o.o.");
   await fill(a.browser, "#customer-default_domain", "northwind");
