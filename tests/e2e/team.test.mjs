@@ -110,6 +110,7 @@ async function stopServer() {
 async function connectAndSignIn(browser, name) {
   const choice = await browser.$('[data-testid="first-run"]');
   await choice.waitForDisplayed({ timeout: 15000 });
+  await waitForText(browser, "#first-run-title", "Welcome to Partnerdesk");
   if (name === "a") await screenshot(browser, "team-first-run-choice");
   await (await browser.$('[data-testid="first-run-connect"]')).click();
   await fill(browser, "#connect-url", serverUrl);
