@@ -38,6 +38,7 @@ impl Executor {
     /// Executes `command` as the signed-in staff member (refused when nobody
     /// is, or the session is locked). Blocking: call it off the async runtime.
     /// Fails with an [`ApiError`]: a team server's refusal arrives as one.
+    #[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
     pub fn execute(&self, command: Command, hooks: Hooks<'_>) -> Result<Executed, ApiError> {
         match self {
             Executor::Standalone {

@@ -49,6 +49,7 @@ use crate::state::AppState;
 pub const CHANGE_EVENT: &str = "changed";
 
 /// Runs blocking database work on Tauri's blocking pool, off the async runtime.
+#[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
 pub(crate) async fn blocking<T, F>(work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -170,6 +171,7 @@ pub(crate) async fn run_export<R: Runtime>(
 /// changes; with `import_cancel`, as an import (progress emitted, the flag
 /// stopping it). For the commands that need the result itself (an export to
 /// save, a message to open in the mail client).
+#[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
 pub(crate) async fn executed<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,

@@ -28,6 +28,7 @@ pub fn tell_status<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
 /// What the server at `server_url` says about itself, before anything is
 /// saved: the first-run screen shows it (and a self-signed certificate's
 /// fingerprint to compare) and asks the person to go on.
+#[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
 #[tauri::command]
 pub async fn probe_team_server(server_url: String) -> Result<ServerProbe, ApiError> {
     let url = file::server_url(&server_url)?;
@@ -37,6 +38,7 @@ pub async fn probe_team_server(server_url: String) -> Result<ServerProbe, ApiErr
 /// Connects this desktop: the connection file is written and the replica
 /// opened; the sign-in screen follows, against the server. `fingerprint` is
 /// the one the person compared and accepted (self-signed certificates).
+#[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
 #[tauri::command]
 pub async fn connect_team_server<R: Runtime>(
     app: AppHandle<R>,
@@ -101,6 +103,7 @@ pub async fn work_standalone<R: Runtime>(
 /// Signs in at the server; then the replica (which the client downloads
 /// when this desktop has none yet, and waits for) knows who reads, through
 /// the local session.
+#[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
 pub(crate) async fn sign_in<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
