@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use crate::error::ServerError;
-use crate::http::{authenticated, change_json, changes_after, AppState};
+use crate::http::{actor_for_token, bearer_token, change_json, changes_after, AppState};
 use crate::log::{self, Change};
 
 /// Wakes the subscribers of this instance: a seq was appended somewhere.
@@ -30,10 +30,10 @@ impl Notifier {
 
 /// Listens on its own connection for as long as the process runs,
 /// reconnecting after PostgreSQL restarts.
-pub fn listen(database_url: String) -> Notifier {
+pub fn listen(database_url: String) -> (Notifier, tokio::task::JoinHandle<()>) {
     let (tx, _) = broadcast::channel(1024);
     let notifier = Notifier(tx.clone());
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         loop {
             if let Err(e) = listen_once(&database_url, &tx).await {
                 tracing::warn!(error = %e, "change notifications interrupted; reconnecting");
@@ -43,7 +43,7 @@ pub fn listen(database_url: String) -> Notifier {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
-    notifier
+    (notifier, task)
 }
 
 async fn listen_once(url: &str, tx: &broadcast::Sender<i64>) -> Result<(), tokio_postgres::Error> {
@@ -82,6 +82,9 @@ pub struct StreamQuery {
 
 struct Cursor {
     state: AppState,
+    token: String,
+    checked: tokio::time::Instant,
+    stopping: tokio::sync::watch::Receiver<bool>,
     after: i64,
     pending: VecDeque<Change>,
     wake: broadcast::Receiver<i64>,
@@ -90,15 +93,21 @@ struct Cursor {
 
 /// How long a subscriber waits for a notification before re-reading anyway.
 const REREAD: Duration = Duration::from_secs(5);
+/// How often an open stream checks its token and its person again.
+const RECHECK: Duration = Duration::from_secs(60);
 
 pub async fn changes(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ServerError> {
-    authenticated(&state, &headers).await?;
+    let token = bearer_token(&headers).ok_or(ServerError::Unauthenticated)?;
+    actor_for_token(&state, &token).await?;
     let cursor = Cursor {
+        token,
+        checked: tokio::time::Instant::now(),
         wake: state.notifier.subscribe(),
+        stopping: state.stopping.clone(),
         state,
         after: query.after,
         pending: VecDeque::new(),
@@ -112,8 +121,17 @@ pub async fn changes(
                     .data(change_json(&change).to_string());
                 return Some((Ok(event), cursor));
             }
-            if cursor.done {
+            if cursor.done || *cursor.stopping.borrow() {
                 return None;
+            }
+            // A stream outlives its request's check: a person signed out,
+            // blocked or removed meanwhile stops receiving within a minute.
+            if cursor.checked.elapsed() >= RECHECK {
+                match actor_for_token(&cursor.state, &cursor.token).await {
+                    Ok(_) => cursor.checked = tokio::time::Instant::now(),
+                    Err(ServerError::Unauthenticated) => return None,
+                    Err(_) => {} // PostgreSQL away: the reads below wait for it
+                }
             }
             match changes_after(&cursor.state, cursor.after, log::MAX_READ).await {
                 Ok((changes, _)) if !changes.is_empty() => {
@@ -125,7 +143,12 @@ pub async fn changes(
                     cursor.pending.extend(changes);
                 }
                 Ok(_) => {
-                    let _ = tokio::time::timeout(REREAD, cursor.wake.recv()).await;
+                    // Ends with the server: a graceful shutdown waits for
+                    // every response, and a stream's never ends by itself.
+                    tokio::select! {
+                        _ = tokio::time::timeout(REREAD, cursor.wake.recv()) => {}
+                        _ = cursor.stopping.wait_for(|stopping| *stopping) => return None,
+                    }
                 }
                 Err(ServerError::SnapshotRequired(_)) => {
                     cursor.done = true;

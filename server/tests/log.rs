@@ -105,7 +105,10 @@ async fn sigterm_stops_the_server_cleanly() {
     let url = fresh_database(&admin).await;
     let mut server = Spawned::start(&url);
     wait_healthy(&server.base, std::time::Duration::from_secs(10)).await;
-    set_up(&server.base).await;
+    let (_, signed) = set_up(&server.base).await;
+    // A desktop following the stream must not hold the shutdown up.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _replica) = desktop(&server.base, &signed.token, dir.path()).await;
     let pid = server.child.id().to_string();
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -26,6 +26,15 @@ async fn a_customer_created_on_one_desktop_reaches_another_within_2_s() {
     let executed = a.execute(&create_customer("Alfa", "alfa")).await.unwrap();
     let acknowledged = sent.elapsed();
     assert!(executed.replicated, "A's own replica holds its change");
+    // The value is the JSON the core's type wrote, keys in its order (a
+    // `Value` on the way would have sorted them).
+    let value: Value = executed.decode().unwrap();
+    assert_eq!(value["company_name"], "Alfa");
+    assert_ne!(
+        executed.value.get(),
+        value.to_string(),
+        "the value's keys were sorted on the way"
+    );
     assert_eq!(customer_names(&replica_a), ["Alfa"]);
     assert!(
         replica_b
@@ -49,6 +58,20 @@ async fn a_customer_created_on_one_desktop_reaches_another_within_2_s() {
         "{told:?}"
     );
     assert_eq!(desktop_checksum(&replica_a), desktop_checksum(&replica_b));
+    // The replica's own gate refuses any local write: no side door on the desktop.
+    let local = replica_a
+        .store()
+        .write(|tx| {
+            tx.execute("DELETE FROM customers", [])?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(
+        local.code(),
+        partnerdesk_core::error::ErrorCode::Forbidden,
+        "{local}"
+    );
+    assert_eq!(customer_names(&replica_a), ["Alfa"]);
 
     // Acknowledgement latency on loopback, the replica's wait included.
     let started = Instant::now();
@@ -316,9 +339,65 @@ async fn a_desktop_away_for_a_week_catches_up_and_one_behind_the_log_gets_a_snap
     assert_eq!(desktop_checksum(&replaced), desktop_checksum(&fresh));
     // A restarted instance rebuilds from the stored snapshot and the rest.
     drop(server);
-    let again = InProcess::start(&url).await;
+    // Without its clock, so nothing is written after `head`.
+    let mut quiet = common::config(&url);
+    quiet.clock = false;
+    let again = InProcess::start_with(quiet).await;
     let third_dir = tempfile::tempdir().unwrap();
     let (_, third) = desktop(&again.base, &signed.token, third_dir.path()).await;
     assert!(third.wait_for(head, Duration::from_secs(5)).await);
+    assert_eq!(third.position(), head, "nothing written since");
     assert_eq!(desktop_checksum(&third), desktop_checksum(&fresh));
+}
+
+/// Advisory locks of `key` held in the current database (bigint keys are
+/// split into classid, the high half, and objid, the low half).
+async fn holders(url: &str, key: i64) -> Vec<i32> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .query(
+            "SELECT pid FROM pg_locks
+             WHERE locktype = 'advisory' AND granted
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND classid::bigint = $1 AND objid::bigint = $2",
+            &[&(key >> 32), &(key & 0xffff_ffff)],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn exactly_one_instance_runs_the_clock_and_another_takes_over() {
+    let Some(admin) = admin_url() else { return };
+    let url = fresh_database(&admin).await;
+    const CLOCK_LOCK: i64 = 0x5044_434c_4b21;
+    let mut quick = config(&url);
+    quick.clock_retry_seconds = 1;
+    let first = InProcess::start_with(quick.clone()).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while holders(&url, CLOCK_LOCK).await.is_empty() {
+        assert!(Instant::now() < deadline, "nobody took the clock");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let second = InProcess::start_with(quick).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let leader = holders(&url, CLOCK_LOCK).await;
+    assert_eq!(leader.len(), 1, "{leader:?}");
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let now = holders(&url, CLOCK_LOCK).await;
+        if now.len() == 1 && now != leader {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no takeover: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(second);
 }

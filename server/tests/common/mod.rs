@@ -61,6 +61,7 @@ pub fn config(database_url: &str) -> Config {
         snapshot_every: 10_000,
         retain_changes: 100_000,
         clock: true,
+        clock_retry_seconds: 30,
     }
 }
 

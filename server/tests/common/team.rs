@@ -52,10 +52,10 @@ pub async fn staff_member(
         }})))
         .await
         .expect("create staff");
-    let temporary = created.value["temporary_password"]
+    let value: Value = created.decode().unwrap();
+    let temporary = value["temporary_password"]
         .as_str()
-        .or_else(|| created.value[0]["temporary_password"].as_str())
-        .unwrap_or_else(|| panic!("no temporary password in {}", created.value))
+        .unwrap_or_else(|| panic!("no temporary password in {value}"))
         .to_owned();
     let connection = Connection::connect(admin.base_url()).await.unwrap();
     let signed = connection
