@@ -78,14 +78,10 @@ impl Team {
             .ok_or_else(|| self.store().err().unwrap_or_else(unreached))?;
         let executed = wait(linked.connection.execute(&command))
             .map_err(|e| refusal(&self.file.server_url, e))?;
-        // The client hands the result over as a `Value`; partnerdesk-client
-        // should keep the server's text (RawValue) as the core does, since
-        // a Value sorts an object's keys (see the report of decision 0054).
-        let value = serde_json::value::to_raw_value(&executed.value).map_err(|error| {
-            ApiError::from(Error::Internal(format!("the server's answer: {error}")))
-        })?;
+        // The server's text as its type wrote it: screens compare a saved
+        // record with their draft as text (decision 0049).
         Ok(Executed {
-            value,
+            value: executed.value,
             changes: executed.changes,
         })
     }
