@@ -111,12 +111,12 @@ async function connectAndSignIn(browser, name) {
   const choice = await browser.$('[data-testid="first-run"]');
   await choice.waitForDisplayed({ timeout: 15000 });
   await waitForText(browser, "#first-run-title", "Welcome to Partnerdesk");
-  if (name === "a") await screenshot(browser, "team-first-run-choice");
+  if (name === "a") await shot(browser, "team-first-run-choice");
   await (await browser.$('[data-testid="first-run-connect"]')).click();
   await fill(browser, "#connect-url", serverUrl);
   await (await browser.$('[data-testid="connect-check"]')).click();
   await (await browser.$('[data-testid="connect-probe"]')).waitForDisplayed({ timeout: 10000 });
-  if (name === "a") await screenshot(browser, "team-connect-probe");
+  if (name === "a") await shot(browser, "team-connect-probe");
   await (await browser.$('[data-testid="connect-confirm"]')).click();
   await (await browser.$('[data-testid="sign-in-server"]')).waitForDisplayed({ timeout: 20000 });
   await signIn(browser, ADMIN.email, ADMIN.password);
@@ -129,6 +129,12 @@ async function waitForIndicator(browser, state, timeout = 15000) {
     async () => (await (await browser.$('[data-testid="team-indicator"]')).getAttribute("data-state")) === state,
     { timeout, timeoutMsg: `the header never said ${state}` },
   );
+}
+
+/** WebKit paints a moment after the DOM settles: a screenshot waits for that. */
+async function shot(browser, name) {
+  await browser.pause(500);
+  await screenshot(browser, name);
 }
 
 function listed(browser) {
@@ -164,7 +170,7 @@ test("a customer A creates appears on B's open customer list within 2 s", async 
   const host = new URL(serverUrl).host;
   assert.equal(await (await a.browser.$('[data-testid="team-indicator"]')).getAttribute("aria-label"),
     `Team server ${host}: connected, changes arrive as they happen`);
-  await screenshot(a.browser, "team-header-live");
+  await shot(a.browser, "team-header-live");
 
   await go(b.browser, "customers");
   await waitForText(b.browser, "main h1", "Customers");
@@ -192,7 +198,7 @@ test("a customer A creates appears on B's open customer list within 2 s", async 
   console.log(`A's save to B's open list: ${tookMs} ms`);
   assert.ok(tookMs <= WITHIN_MS, `${tookMs} ms`);
   await waitForText(a.browser, '[data-testid="customer-name"]', "Fabrikam Sp. z o.o.");
-  await screenshot(b.browser, "team-b-sees-a-customer");
+  await shot(b.browser, "team-b-sees-a-customer");
 
   // Settings → About on B: the server, its versions and the replica's position.
   await go(b.browser, "settings");
@@ -201,7 +207,7 @@ test("a customer A creates appears on B's open customer list within 2 s", async 
   assert.equal(await (await b.browser.$('[data-testid="team-mode"]')).getText(), "Connected to a team server");
   assert.equal(await (await b.browser.$('[data-testid="team-server-url"]')).getText(), serverUrl);
   assert.ok(Number(await (await b.browser.$('[data-testid="team-position"]')).getText()) > 0);
-  await screenshot(b.browser, "team-about");
+  await shot(b.browser, "team-about");
 });
 
 test("with the server gone the header says since when, and writes are refused clearly", async () => {
@@ -210,7 +216,7 @@ test("with the server gone the header says since when, and writes are refused cl
   await waitForIndicator(a.browser, "reconnecting", 20000);
   const label = await (await a.browser.$('[data-testid="team-indicator"]')).getAttribute("aria-label");
   assert.match(label, /connection lost at \d{2}:\d{2}( [AP]M)?, trying again/);
-  await screenshot(a.browser, "team-header-reconnecting");
+  await shot(a.browser, "team-header-reconnecting");
 
   await go(a.browser, "customers");
   await waitForText(a.browser, "main h1", "Customers");
@@ -223,5 +229,5 @@ test("with the server gone the header says since when, and writes are refused cl
   const banner = await a.browser.$('[data-testid="customer-form"] [role="alert"], main [role="alert"]');
   await banner.waitForDisplayed({ timeout: 40000 });
   assert.match(await banner.getText(), /cannot be reached/);
-  await screenshot(a.browser, "team-write-refused");
+  await shot(a.browser, "team-write-refused");
 });

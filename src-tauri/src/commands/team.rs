@@ -67,6 +67,14 @@ pub async fn connect_team_server<R: Runtime>(
         )));
     }
     let connection = file::ConnectionFile::new(&url, probed.fingerprint.clone());
+    // Connecting elsewhere: the previous server's tasks end first.
+    if let Some(previous) = state.team() {
+        blocking(move || {
+            previous.disconnect();
+            Ok(())
+        })
+        .await?;
+    }
     state.switch_mode(|dir| file::save(dir, &connection))?;
     if let Some(team) = state.team() {
         team::sync::start(app.clone(), team);
