@@ -9,7 +9,9 @@ use std::sync::Arc;
 use partnerdesk_core::auth::Sessions;
 use partnerdesk_core::clock::Clock;
 use partnerdesk_core::commands::{self, Command, Executed, Hooks};
-use partnerdesk_core::Store;
+use partnerdesk_core::{ApiError, Store};
+
+use crate::team::Team;
 
 /// What executes commands, taken once per command (a restore replaces the
 /// store and the sessions, so it is never kept across commands).
@@ -20,16 +22,24 @@ pub enum Executor {
         clock: Arc<dyn Clock>,
         sessions: Arc<Sessions>,
     },
+    /// A team server: the command goes there (decision 0054); `store` is
+    /// the replica, where the signed-in person's session is checked first
+    /// (nobody signed in or the idle lock refuses before anything is sent).
+    /// Hooks do not travel: an import runs on the server in one go.
+    Connected {
+        team: Arc<Team>,
+        store: Arc<Store>,
+        clock: Arc<dyn Clock>,
+        sessions: Arc<Sessions>,
+    },
 }
 
 impl Executor {
     /// Executes `command` as the signed-in staff member (refused when nobody
     /// is, or the session is locked). Blocking: call it off the async runtime.
-    pub fn execute(
-        &self,
-        command: Command,
-        hooks: Hooks<'_>,
-    ) -> partnerdesk_core::Result<Executed> {
+    /// Fails with an [`ApiError`]: a team server's refusal arrives as one.
+    #[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
+    pub fn execute(&self, command: Command, hooks: Hooks<'_>) -> Result<Executed, ApiError> {
         match self {
             Executor::Standalone {
                 store,
@@ -41,7 +51,22 @@ impl Executor {
                     sessions: Some(sessions),
                     ..hooks
                 };
-                commands::execute(store, clock.as_ref(), &actor, command, &hooks)
+                Ok(commands::execute(
+                    store,
+                    clock.as_ref(),
+                    &actor,
+                    command,
+                    &hooks,
+                )?)
+            }
+            Executor::Connected {
+                team,
+                store,
+                clock,
+                sessions,
+            } => {
+                sessions.actor(store, clock.as_ref())?;
+                team.execute(command)
             }
         }
     }

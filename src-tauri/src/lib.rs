@@ -4,6 +4,7 @@ pub mod commands;
 pub mod executor;
 pub mod logs;
 pub mod state;
+pub mod team;
 
 use partnerdesk_core::change::{Change, Entity};
 use tauri::{Builder, Manager, RunEvent, Runtime};
@@ -157,6 +158,10 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<
             commands::backups::restore_backup,
             commands::backups::recovery_backups,
             commands::backups::recover_database,
+            commands::team::team_status,
+            commands::team::probe_team_server,
+            commands::team::connect_team_server,
+            commands::team::work_standalone,
         ])
 }
 
@@ -178,7 +183,10 @@ fn start_clock<R: Runtime>(app: tauri::AppHandle<R>) {
         let mut minute = 0;
         loop {
             let state = app.state::<AppState>();
-            if let Ok(store) = state.store() {
+            // A connected desktop runs no clock of its own: the team server
+            // applies the clock's changes once, for everyone.
+            let standalone = state.team().is_none();
+            if let (true, Ok(store)) = (standalone, state.store()) {
                 let clock = state.clock();
                 let rules = if minute % minutes_per_run == 0 {
                     partnerdesk_core::hourly::RULES
@@ -204,8 +212,13 @@ fn start_backups<R: Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
+/// Standalone only: a connected desktop's replica is a copy of the server's
+/// data, which the server backs up (decision 0054).
 fn back_up_if_changed<R: Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>();
+    if state.team().is_some() {
+        return;
+    }
     if let Ok(store) = state.store() {
         let clock = state.clock();
         if let Some(Err(_)) = state.backups().run_if_changed(&store, clock.as_ref()) {
@@ -238,6 +251,9 @@ pub fn run() {
     logs::start();
     app_builder(tauri::Builder::default(), AppState::open_default())
         .setup(|app| {
+            if let Some(team) = app.state::<AppState>().team() {
+                team::sync::start(app.handle().clone(), team);
+            }
             start_clock(app.handle().clone());
             start_backups(app.handle().clone());
             #[cfg(unix)]

@@ -12,6 +12,7 @@ use partnerdesk_core::store::{data_dir, DATABASE_FILE};
 use partnerdesk_core::{ApiError, Error, Store};
 
 use crate::executor::Executor;
+use crate::team::{self, Team, TeamStatus};
 
 /// The store and who is signed in to it: replaced together by a restore, so
 /// nobody stays signed in to a database that is no longer there.
@@ -22,12 +23,19 @@ struct Live {
     store: Result<Arc<Store>, ApiError>,
     /// Who is signed in to this app instance.
     sessions: Arc<Sessions>,
+    /// Where the database is (or should be), for recovery when it cannot be
+    /// opened: the standalone database, or the replica when connected.
+    database: Option<PathBuf>,
+    /// Set when this desktop is connected to a team server (`store` is then
+    /// its replica); `None` standalone.
+    team: Option<Arc<Team>>,
 }
 
 pub struct AppState {
     live: RwLock<Live>,
-    /// Where the database is (or should be), for recovery when it cannot be opened.
-    database: Option<PathBuf>,
+    /// Where the connection file and the databases are; `None` for a state
+    /// made around one store (tests).
+    data_dir: Option<PathBuf>,
     clock: Arc<dyn Clock>,
     /// Set by `cancel_import`; the running import rolls back when it sees it.
     import_cancel: Arc<AtomicBool>,
@@ -38,15 +46,22 @@ pub struct AppState {
 const CLOSE_WAIT: Duration = Duration::from_secs(10);
 
 impl AppState {
+    /// Standalone, today's database in the data directory; with a
+    /// `team-connection.json` there, the replica of that team server. A
+    /// damaged connection file opens nothing and says so.
     pub fn open_default() -> Self {
-        let database = data_dir().ok().map(|dir| dir.join(DATABASE_FILE));
-        let store = backup::open_default_checked()
-            .map(Arc::new)
-            .map_err(|error| {
-                tracing::error!(%error, "cannot open the database");
-                ApiError::from(error)
-            });
-        AppState::with(store, database, app_clock())
+        match data_dir() {
+            Ok(dir) => AppState::open_in(&dir, app_clock()),
+            Err(error) => AppState::with(Err(ApiError::from(error)), None, app_clock()),
+        }
+    }
+
+    /// Opens what the data directory `dir` holds, as at start (tests).
+    pub fn open_in(dir: &Path, clock: Arc<dyn Clock>) -> Self {
+        let mut state = AppState::with(Err(closing()), None, clock);
+        state.data_dir = Some(dir.to_path_buf());
+        *state.live_mut() = Live::open_in(dir);
+        state
     }
 
     pub fn new(store: Result<Store, ApiError>, clock: Arc<dyn Clock>) -> Self {
@@ -68,8 +83,10 @@ impl AppState {
             live: RwLock::new(Live {
                 store,
                 sessions: Arc::default(),
+                database,
+                team: None,
             }),
-            database,
+            data_dir: None,
             clock,
             import_cancel: Arc::default(),
             backups: Arc::default(),
@@ -92,14 +109,20 @@ impl AppState {
     // English and Polish); boxing it here would only unbox it at every `?`.
     #[allow(clippy::result_large_err)]
     pub fn store(&self) -> Result<Arc<Store>, ApiError> {
-        self.live().store.clone()
+        let live = self.live();
+        match &live.team {
+            // The client's replica (a snapshot may have replaced it since).
+            Some(team) => team.store(),
+            None => live.store.clone(),
+        }
     }
 
     /// The database's path when the store could not be opened because it is
     /// damaged: what the recovery screen works on. Refused otherwise.
     #[allow(clippy::result_large_err)]
     pub fn damaged_database(&self) -> Result<PathBuf, ApiError> {
-        match (&self.live().store, &self.database) {
+        let live = self.live();
+        match (&live.store, &live.database) {
             (Err(error), Some(path)) if error.code == partnerdesk_core::ErrorCode::Damaged => {
                 Ok(path.clone())
             }
@@ -108,6 +131,41 @@ impl AppState {
                 "Baza danych nie jest uszkodzona: kopię zapasową przywraca się w Ustawieniach → Kopie zapasowe."
             )))),
         }
+    }
+
+    /// The team server this desktop is connected to; `None` standalone.
+    pub fn team(&self) -> Option<Arc<Team>> {
+        self.live().team.clone()
+    }
+
+    /// What the header and Settings → About show.
+    pub fn team_status(&self) -> TeamStatus {
+        let live = self.live();
+        match &live.team {
+            Some(team) => team.status(),
+            None => team::standalone_status(),
+        }
+    }
+
+    /// Refuses with `text` when this desktop is connected: set-up, backups
+    /// and restores belong to a standalone desktop (decision 0054).
+    #[allow(clippy::result_large_err)]
+    pub fn refuse_when_connected(&self, text: partnerdesk_core::Text) -> Result<(), ApiError> {
+        match self.team() {
+            Some(_) => Err(ApiError::from(Error::invalid_state(text))),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the local session without writing anything: a connected
+    /// desktop's sign-out is the server's to audit.
+    pub fn forget_sessions(&self) {
+        self.live_mut().sessions = Arc::default();
+    }
+
+    /// The data directory this state was opened in.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        self.data_dir.clone()
     }
 
     pub fn clock(&self) -> Arc<dyn Clock> {
@@ -121,10 +179,19 @@ impl AppState {
     /// The one place a write goes through: see [`Executor`].
     #[allow(clippy::result_large_err)]
     pub fn executor(&self) -> Result<Executor, ApiError> {
-        Ok(Executor::Standalone {
-            store: self.store()?,
-            clock: self.clock(),
-            sessions: self.sessions(),
+        let (store, clock, sessions) = (self.store()?, self.clock(), self.sessions());
+        Ok(match self.team() {
+            None => Executor::Standalone {
+                store,
+                clock,
+                sessions,
+            },
+            Some(team) => Executor::Connected {
+                team,
+                store,
+                clock,
+                sessions,
+            },
         })
     }
 
@@ -157,7 +224,7 @@ impl AppState {
         &self,
         swap: impl FnOnce(&Path) -> partnerdesk_core::Result<(Store, T)>,
     ) -> Result<T, ApiError> {
-        let database = self.database.clone().ok_or_else(|| {
+        let database = self.live().database.clone().ok_or_else(|| {
             ApiError::from(Error::Internal("the database's place is not known".into()))
         })?;
         // Taken out first, and the lock let go while the commands still
@@ -166,12 +233,7 @@ impl AppState {
         if let Ok(current) = current {
             if let Err(still_used) = close(current) {
                 self.live_mut().store = Ok(still_used);
-                return Err(ApiError::from(Error::invalid_state(
-                    partnerdesk_core::text!(
-                        "The database is still busy; try again in a moment.",
-                        "Baza danych jest jeszcze zajęta; spróbuj za chwilę."
-                    ),
-                )));
+                return Err(busy());
             }
         }
         let mut live = self.live_mut();
@@ -183,7 +245,7 @@ impl AppState {
                 Ok(value)
             }
             Err(error) => {
-                tracing::error!(%error, "restoring a backup failed");
+                tracing::error!(%error, "replacing the database failed");
                 live.store = backup::open_checked(&database)
                     .map(Arc::new)
                     .map_err(ApiError::from);
@@ -191,6 +253,87 @@ impl AppState {
             }
         }
     }
+
+    /// Switches between standalone and connected: closes the current store
+    /// (waiting for the commands still using it) and opens what the data
+    /// directory says now, with fresh sessions. `change` runs in between on
+    /// the data directory, with nothing open (it writes or removes the
+    /// connection file).
+    #[allow(clippy::result_large_err)]
+    pub fn switch_mode(
+        &self,
+        change: impl FnOnce(&Path) -> partnerdesk_core::Result<()>,
+    ) -> Result<(), ApiError> {
+        let dir = self.data_dir.clone().ok_or_else(|| {
+            ApiError::from(Error::Internal("the data directory is not known".into()))
+        })?;
+        let current = std::mem::replace(&mut self.live_mut().store, Err(closing()));
+        if let Ok(current) = current {
+            if let Err(still_used) = close(current) {
+                self.live_mut().store = Ok(still_used);
+                return Err(busy());
+            }
+        }
+        let changed = change(&dir);
+        self.backups.reset();
+        *self.live_mut() = Live::open_in(&dir);
+        changed.map_err(ApiError::from)
+    }
+}
+
+impl Live {
+    fn open_in(dir: &Path) -> Live {
+        match team::file::load(dir) {
+            Err(damaged) => {
+                tracing::error!(error = %damaged.message, "the team connection file is damaged");
+                Live::failed(damaged, None)
+            }
+            Ok(None) => {
+                let database = dir.join(DATABASE_FILE);
+                let store = std::fs::create_dir_all(dir)
+                    .map_err(partnerdesk_core::Error::from)
+                    .and_then(|()| backup::open_checked(&database))
+                    .map(Arc::new)
+                    .map_err(|error| {
+                        tracing::error!(%error, "cannot open the database");
+                        ApiError::from(error)
+                    });
+                Live {
+                    store,
+                    sessions: Arc::default(),
+                    database: Some(database),
+                    team: None,
+                }
+            }
+            Ok(Some(file)) => {
+                // The replica is the client's to open, once the server
+                // was reached (team::sync); until then reads explain why.
+                let team = Arc::new(Team::new(dir, file));
+                Live {
+                    store: Err(closing()),
+                    sessions: Arc::default(),
+                    database: None,
+                    team: Some(team),
+                }
+            }
+        }
+    }
+
+    fn failed(error: ApiError, database: Option<PathBuf>) -> Live {
+        Live {
+            store: Err(error),
+            sessions: Arc::default(),
+            database,
+            team: None,
+        }
+    }
+}
+
+fn busy() -> ApiError {
+    ApiError::from(Error::invalid_state(partnerdesk_core::text!(
+        "The database is still busy; try again in a moment.",
+        "Baza danych jest jeszcze zajęta; spróbuj za chwilę."
+    )))
 }
 
 /// What commands see for the moment the store is being replaced.

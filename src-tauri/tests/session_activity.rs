@@ -34,7 +34,7 @@ fn signed_in() -> (Harness, Arc<ManualClock>) {
 /// Arguments for each background command; a new one must be added here.
 fn background_args(command: &str) -> Value {
     match command {
-        "session_status" | "get_notification_kinds" => json!({}),
+        "session_status" | "get_notification_kinds" | "team_status" => json!({}),
         "list_notifications" => json!({"query": {"unread_only": false, "limit": 50}}),
         other => panic!("add the arguments of the background command {other} here"),
     }

@@ -587,6 +587,12 @@ fn table() -> Vec<(&'static str, Kind)> {
         // Only while the database is damaged, when nobody can sign in (decision 0030).
         ("recovery_backups", Open),
         ("recover_database", Open),
+        // Team mode (decision 0054): this machine's own choice of where its
+        // workspace is, before anyone signs in; the standalone data is kept.
+        ("team_status", Open),
+        ("probe_team_server", Open),
+        ("connect_team_server", Open),
+        ("work_standalone", Open),
     ]
 }
 

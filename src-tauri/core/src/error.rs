@@ -3,13 +3,14 @@
 //! The UI never matches on message text: it switches on [`ErrorCode`] and, for
 //! validation errors, highlights [`ApiError::field`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::text::Text;
 
-/// Stable, machine-readable error codes. Renaming one is a breaking change for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+/// Stable, machine-readable error codes. Renaming one is a breaking change for
+/// the UI (and for a desktop reading a team server's refusal: hence Deserialize).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ErrorCode {

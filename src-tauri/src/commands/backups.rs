@@ -19,6 +19,7 @@ pub async fn list_backups(state: State<'_, AppState>) -> Result<BackupOverview, 
 /// Backs up now; audited. The half-hourly schedule counts it as its own.
 #[tauri::command]
 pub async fn back_up_now(state: State<'_, AppState>) -> Result<BackupInfo, ApiError> {
+    state.refuse_when_connected(no_backups_when_connected())?;
     let schedule = state.backups();
     as_actor(&state, move |cx| {
         let made = backup::back_up_now_as(cx.store, cx.clock, &cx.actor)?;
@@ -36,6 +37,7 @@ pub async fn restore_backup<R: Runtime>(
     state: State<'_, AppState>,
     name: String,
 ) -> Result<RestoreReport, ApiError> {
+    state.refuse_when_connected(no_backups_when_connected())?;
     let (from, actor) = as_actor(&state, move |cx| {
         let from = backup::prepare_restore_as(cx.store, cx.clock, &cx.actor, &name)?;
         Ok((from, cx.actor.audit_ref()))
@@ -125,4 +127,13 @@ async fn swap<R: Runtime, T: Send + 'static>(
             reason: None,
         }
     })?
+}
+
+/// A connected desktop's replica is a copy of the team server's data, which
+/// the server's admin backs up (decision 0054).
+fn no_backups_when_connected() -> partnerdesk_core::Text {
+    partnerdesk_core::text!(
+        "This desktop is connected to a team server: it keeps no backups of its own. The server's admin backs up the team's data.",
+        "Ten komputer jest połączony z serwerem zespołu: nie tworzy własnych kopii zapasowych. Kopie danych zespołu robi administrator serwera."
+    )
 }

@@ -26,6 +26,7 @@ pub mod settings;
 pub mod staff;
 pub mod subscriptions;
 pub mod system;
+pub mod team;
 pub mod trial_invitations;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,10 +49,21 @@ use crate::state::AppState;
 pub const CHANGE_EVENT: &str = "changed";
 
 /// Runs blocking database work on Tauri's blocking pool, off the async runtime.
+#[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
 pub(crate) async fn blocking<T, F>(work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce() -> partnerdesk_core::Result<T> + Send + 'static,
+{
+    blocking_api(move || work().map_err(ApiError::from)).await
+}
+
+/// [`blocking`] for work that fails with an [`ApiError`] already (a team
+/// server's refusal, made there).
+pub(crate) async fn blocking_api<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
 {
     tauri::async_runtime::spawn_blocking(work)
         .await
@@ -68,7 +80,6 @@ where
                 reason: None,
             }
         })?
-        .map_err(ApiError::from)
 }
 
 /// Tells every window what a successful write changed.
@@ -160,6 +171,7 @@ pub(crate) async fn run_export<R: Runtime>(
 /// changes; with `import_cancel`, as an import (progress emitted, the flag
 /// stopping it). For the commands that need the result itself (an export to
 /// save, a message to open in the mail client).
+#[allow(clippy::result_large_err)] // see state.rs: ApiError is every command's error
 pub(crate) async fn executed<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
@@ -168,7 +180,7 @@ pub(crate) async fn executed<R: Runtime>(
 ) -> Result<Executed, ApiError> {
     let executor = state.executor()?;
     let progress_app = app.clone();
-    let executed = blocking(move || {
+    let executed = blocking_api(move || {
         let progress = |done: u32, total: u32| {
             let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
         };

@@ -143,6 +143,10 @@ pub const COMMANDS: &[&str] = &[
     "restore_backup",
     "recovery_backups",
     "recover_database",
+    "team_status",
+    "probe_team_server",
+    "connect_team_server",
+    "work_standalone",
 ];
 
 // Commands the webview calls on its own, never because the person did
@@ -153,4 +157,5 @@ pub const BACKGROUND_COMMANDS: &[&str] = &[
     "session_status",
     "list_notifications",
     "get_notification_kinds",
+    "team_status",
 ];

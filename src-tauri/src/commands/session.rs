@@ -12,7 +12,14 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn session_status(state: State<'_, AppState>) -> Result<SessionStatus, ApiError> {
     let (store, clock, sessions) = (state.store()?, state.clock(), state.sessions());
-    blocking(move || sessions.status(&store, clock.as_ref())).await
+    let connected = state.team().is_some();
+    let status = blocking(move || sessions.status(&store, clock.as_ref())).await?;
+    Ok(match status {
+        // The server's workspace is created by its admin; an empty replica
+        // only means nobody signed in here yet (decision 0054).
+        SessionStatus::SetupRequired if connected => SessionStatus::SignedOut,
+        other => other,
+    })
 }
 
 #[tauri::command]
@@ -21,6 +28,10 @@ pub async fn complete_setup<R: Runtime>(
     state: State<'_, AppState>,
     input: SetupInput,
 ) -> Result<SessionInfo, ApiError> {
+    state.refuse_when_connected(partnerdesk_core::text!(
+        "This desktop is connected to a team server: its workspace is created by the server's admin, not here.",
+        "Ten komputer jest połączony z serwerem zespołu: jego obszar roboczy tworzy administrator serwera, nie ten komputer."
+    ))?;
     let (store, clock, sessions) = (state.store()?, state.clock(), state.sessions());
     let (info, change) =
         blocking(move || setup::complete(&store, clock.as_ref(), &sessions, &input)).await?;
@@ -35,6 +46,9 @@ pub async fn sign_in<R: Runtime>(
     email: String,
     password: String,
 ) -> Result<SessionInfo, ApiError> {
+    if let Some(team) = state.team() {
+        return super::team::sign_in(&app, &state, team, email, password).await;
+    }
     let (store, clock, sessions) = (state.store()?, state.clock(), state.sessions());
     let info =
         blocking(move || sessions.sign_in(&store, clock.as_ref(), &email, &password)).await?;
@@ -47,6 +61,11 @@ pub async fn sign_out<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<(), ApiError> {
+    if let Some(team) = state.team() {
+        super::team::sign_out(&state, team).await;
+        announce(&app, &Change::of(Entity::Session));
+        return Ok(());
+    }
     let (store, clock, sessions) = (state.store()?, state.clock(), state.sessions());
     blocking(move || sessions.sign_out(&store, clock.as_ref())).await?;
     announce(&app, &Change::of(Entity::Session));
@@ -65,10 +84,14 @@ pub async fn lock_session<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn unlock_session(
+pub async fn unlock_session<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     password: String,
 ) -> Result<SessionInfo, ApiError> {
+    if let Some(team) = state.team() {
+        return super::team::unlock(&app, &state, team, password).await;
+    }
     let (store, clock, sessions) = (state.store()?, state.clock(), state.sessions());
     blocking(move || sessions.unlock(&store, clock.as_ref(), &password)).await
 }

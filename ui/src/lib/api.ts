@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ExportFormat } from "./exportFormat";
+import type { ServerProbe, TeamStatus } from "./team";
 import type { ApiError } from "./bindings/ApiError";
 import type { Calendar } from "./bindings/Calendar";
 import type { KindSetting } from "./bindings/KindSetting";
@@ -213,6 +214,12 @@ export const api = {
   getSettings: () => call<AppSettings>("get_settings"),
   updateSettings: (update: SettingsUpdate) => call<AppSettings>("update_settings", { update }),
   updateIdleLock: (minutes: number) => call<null>("update_idle_lock", { minutes }),
+
+  teamStatus: () => call<TeamStatus>("team_status"),
+  probeTeamServer: (serverUrl: string) => call<ServerProbe>("probe_team_server", { serverUrl }),
+  connectTeamServer: (serverUrl: string, fingerprint: string | null) =>
+    call<TeamStatus>("connect_team_server", { serverUrl, fingerprint }),
+  workStandalone: () => call<TeamStatus>("work_standalone"),
 
   sessionStatus: () => call<SessionStatus>("session_status"),
   completeSetup: (input: SetupInput) => call<SessionInfo>("complete_setup", { input }),
