@@ -337,7 +337,13 @@ async fn fetch_health(http: &reqwest::Client, base: &str) -> Result<Health, Clie
 }
 
 pub(crate) fn unreachable(error: reqwest::Error) -> ClientError {
-    ClientError::Unreachable(error.to_string())
+    match partnerdesk_tls::certificate_changed(&error) {
+        Some(changed) => ClientError::CertificateChanged {
+            expected: changed.expected,
+            presented: changed.presented,
+        },
+        None => ClientError::Unreachable(error.to_string()),
+    }
 }
 
 /// The body of a 2xx answer, as text (so a command's value keeps its field

@@ -32,6 +32,13 @@ pub enum ClientError {
     /// The server could not be reached (or answered 5xx) after the retries.
     #[error("the team server cannot be reached: {0}")]
     Unreachable(String),
+    /// The server presented another certificate than the pinned one
+    /// (decision 0053): never retried; the person confirms the new one.
+    #[error("the team server's certificate changed: expected {expected}, presented {presented}")]
+    CertificateChanged {
+        expected: partnerdesk_tls::Fingerprint,
+        presented: partnerdesk_tls::Fingerprint,
+    },
     /// The server answered something this build does not understand.
     #[error("the team server answered unexpectedly: {0}")]
     Protocol(String),

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use partnerdesk_client::{Connection, Replica, ReplicaChange};
+use partnerdesk_client::{Replica, ReplicaChange};
 use partnerdesk_core::change::{Change, Entity};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::broadcast::error::RecvError;
@@ -61,7 +61,7 @@ async fn reach<R: Runtime>(app: &AppHandle<R>, team: &Team) -> Option<Linked> {
         if team.is_left() {
             return None;
         }
-        let reached = Connection::connect(&team.file.server_url)
+        let reached = super::link::connect(&team.file.server_url, team.file.fingerprint.as_deref())
             .await
             .and_then(|connection| {
                 let replica = Replica::open(&connection, &team.replica_dir())?;
