@@ -29,6 +29,10 @@ export async function waitForText(browser, selector, expected, timeout = 5000) {
 
 /** Runs the first-run wizard; the new global admin ends up signed in. */
 export async function completeWizard(browser, company = "Contoso Partner Sp. z o.o.") {
+  // The first run offers a workspace on this computer or a team server (issue #13).
+  const standalone = await browser.$('[data-testid="first-run-standalone"]');
+  await standalone.waitForDisplayed({ timeout: 10000 });
+  await standalone.click();
   await (await browser.$('[data-testid="setup-company"]')).waitForDisplayed({ timeout: 10000 });
   await fill(browser, "#company-legal_name", company);
   await (await browser.$('[data-testid="setup-company"] button[type="submit"]')).click();

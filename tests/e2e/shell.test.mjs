@@ -25,7 +25,7 @@ async function waitForText(selector, expected) {
 }
 
 test("the shell opens on the dashboard with the sidebar and the database in the profile", async (t) => {
-  await (await app.browser.$("#company-legal_name")).waitForDisplayed({ timeout: 10000 });
+  await (await app.browser.$('[data-testid="first-run"]')).waitForDisplayed({ timeout: 10000 });
   const sidebarSeenMs = performance.now() - app.launchedAt;
   const firstDataMs = await app.browser.execute(
     () => performance.getEntriesByName("partnerdesk:first-data")[0]?.startTime ?? -1,
