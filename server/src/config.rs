@@ -44,6 +44,11 @@ pub struct Config {
 
     /// Where this instance keeps its working copy (a cache of the log, rebuilt
     /// from PostgreSQL when missing). Default: a new temporary directory.
+    /// The code the first admin types to create the workspace (`POST
+    /// /setup`); a fresh random one, printed at start, when not given.
+    #[arg(long, env = "PARTNERDESK_SETUP_CODE", hide_env_values = true)]
+    pub setup_code: Option<String>,
+
     #[arg(long, env = "PARTNERDESK_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 

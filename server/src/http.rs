@@ -13,6 +13,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use futures_util::StreamExt;
 use partnerdesk_core::auth::actor::Actor;
+use partnerdesk_core::error::Error;
 use partnerdesk_core::setup::SetupInput;
 use partnerdesk_core::store::Scope;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,8 @@ pub struct AppState {
     pub after_write: tokio::sync::mpsc::UnboundedSender<()>,
     /// True once the server is shutting down: change streams end.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// What `POST /setup` must carry (see `setup_code`).
+    pub setup_code: Arc<str>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -193,10 +196,28 @@ async fn sign_in(
     session_reply(&state, ran).await
 }
 
+#[derive(Deserialize)]
+struct SetupBody {
+    /// The code the server printed at start (only its admin sees it).
+    #[serde(default)]
+    setup_code: String,
+    #[serde(flatten)]
+    input: SetupInput,
+}
+
 async fn set_up(
     State(state): State<AppState>,
-    Json(input): Json<SetupInput>,
+    Json(SetupBody { setup_code, input }): Json<SetupBody>,
 ) -> Result<Response, ServerError> {
+    if !crate::setup_code::matches(&state.setup_code, &setup_code) {
+        return Err(ServerError::Core(Error::forbidden(
+            "setup_code",
+            partnerdesk_core::text!(
+                "The set-up code is not the one this server printed when it started. Ask the server's admin for it (it is in the server's output and log).",
+                "Kod konfiguracji nie jest tym, który ten serwer wypisał przy starcie. Poproś o niego administratora serwera (jest w wyjściu i dzienniku serwera)."
+            ),
+        )));
+    }
     let instance = state.instance.clone();
     let ran = blocking(move || execute::set_up(&instance, &input)).await?;
     session_reply(&state, ran).await

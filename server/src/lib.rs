@@ -12,6 +12,7 @@ pub mod http;
 pub mod instance;
 pub mod log;
 pub mod sessions;
+pub mod setup_code;
 pub mod snapshots;
 pub mod stream;
 pub mod tls;
@@ -86,11 +87,13 @@ pub async fn serve_with(
     let scheme = if identity.is_some() { "https" } else { "http" };
     tracing::info!(%addr, scheme, server_migration = version, "listening");
     let (stop, stopping) = tokio::sync::watch::channel(false);
+    let setup_code = announce_setup_code(config, &instance).await?;
     let state = http::AppState {
         instance,
         notifier,
         after_write,
         stopping,
+        setup_code,
     };
     let served = tls::serve(
         listener,
@@ -130,4 +133,32 @@ fn spawn_snapshots(
         }
     });
     (tx, task)
+}
+
+/// The set-up code (`--setup-code`, or a fresh one), printed for the admin
+/// when the workspace is not set up yet: stdout (where `systemd` and a
+/// terminal show it) and the log.
+async fn announce_setup_code(
+    config: &Config,
+    instance: &Arc<instance::Instance>,
+) -> Result<Arc<str>, ServerError> {
+    let code = match &config.setup_code {
+        Some(given) => given.clone(),
+        None => setup_code::generate()?,
+    };
+    let has_staff = http::blocking({
+        let instance = instance.clone();
+        move || {
+            instance.with_copy(|copy| {
+                copy.read(|c| Ok(c.query_row("SELECT count(*) > 0 FROM staff", [], |r| r.get(0))?))
+                    .map_err(ServerError::from)
+            })
+        }
+    })
+    .await?;
+    if !has_staff {
+        println!("Set-up code for the first admin: {code}");
+        tracing::info!(setup_code = %code, "the workspace is not set up yet: create it with this code");
+    }
+    Ok(Arc::from(code))
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::team::*;
 use common::*;
-use partnerdesk_client::ClientError;
+use partnerdesk_client::{ClientError, Executed};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -146,10 +146,109 @@ async fn two_global_admins_demoting_each_other_at_once_leave_exactly_one() {
     assert_eq!(admins, 1);
 }
 
-/// A product key's redemption needs an active delegated-administration
-/// relationship, which Microsoft's steps make active only minutes later on
-/// the server's own clock; the same race is shown on a rule a test can reach
-/// at once: one customer domain claimed from two desktops at the same moment.
+/// A product key redeemed from two desktops at the same moment: exactly one
+/// succeeds. Each redeems it for a customer of its own that the partner never
+/// set up, where a key's first subscription needs no delegated-admin gate
+/// (decision 0027), so the race is on the key alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_product_key_redeemed_from_two_desktops_at_once_is_redeemed_once() {
+    let Some(admin) = admin_url() else { return };
+    let url = fresh_database(&admin).await;
+    let server = InProcess::start(&url).await;
+    let (anna, signed) = set_up(&server.base).await;
+    let (greg, _) = staff_member(
+        &anna,
+        "Greg Global",
+        "greg@contoso.pl",
+        "global_admin",
+        "full",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, replica) = desktop(&server.base, &signed.token, dir.path()).await;
+    let service: String = replica
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM catalog_services WHERE title LIKE 'Microsoft 365 Business Basic%'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let id_of = |executed: Executed| -> String {
+        let value: Value = executed.decode().unwrap();
+        value["id"].as_str().unwrap().to_owned()
+    };
+    let redeem = |key: &str, customer: &str| {
+        command(json!({ "command": "redeem_product_key", "redemption": {
+            "key_id": key, "customer_id": customer, "mode": "new_subscription", "auto_renew": true
+        }}))
+    };
+    const ROUNDS: usize = 5;
+    for round in 0..ROUNDS {
+        let alfa = id_of(
+            anna.execute(&create_customer(
+                &format!("Alfa {round}"),
+                &format!("alfa{round}"),
+            ))
+            .await
+            .unwrap(),
+        );
+        let beta = id_of(
+            anna.execute(&create_customer(
+                &format!("Beta {round}"),
+                &format!("beta{round}"),
+            ))
+            .await
+            .unwrap(),
+        );
+        let key = id_of(
+            anna.execute(&command(json!({ "command": "add_product_key", "input": {
+                "key": format!("BCDFG-HJKMP-QRTVW-XY234-6789{}", ["B", "C", "D", "F", "G"][round]),
+                "service_id": service, "quantity": 10, "term": "P1Y"
+            }})))
+            .await
+            .unwrap(),
+        );
+        let (first, second) = tokio::join!(
+            anna.execute(&redeem(&key, &alfa)),
+            greg.execute(&redeem(&key, &beta))
+        );
+        let outcomes = [first, second];
+        assert_eq!(
+            outcomes.iter().filter(|o| o.is_ok()).count(),
+            1,
+            "{outcomes:?}"
+        );
+        let refused = outcomes.iter().find_map(|o| o.as_ref().err()).unwrap();
+        match refused {
+            ClientError::Refused {
+                status: 409, error, ..
+            } => {
+                assert!(error.message.contains("redeemed"), "{error:?}")
+            }
+            other => panic!("refused otherwise: {other:?}"),
+        }
+    }
+    let head = anna.refresh_health().await.unwrap().head.unwrap();
+    assert!(replica.wait_for(head, Duration::from_secs(5)).await);
+    let (redeemed, from_keys): (i64, i64) = replica
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM product_keys WHERE status = 'redeemed'),
+                        (SELECT count(*) FROM subscriptions WHERE source = 'product_key')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!((redeemed, from_keys), (ROUNDS as i64, ROUNDS as i64));
+}
+
+/// The same race on another rule: one customer domain claimed from two
+/// desktops at the same moment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_domain_claimed_from_two_desktops_at_once_is_taken_once() {
     let Some(admin) = admin_url() else { return };
@@ -409,4 +508,65 @@ async fn exactly_one_instance_runs_the_clock_and_another_takes_over() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     drop(second);
+}
+
+/// Whoever reaches an empty server first must not become its admin: the
+/// set-up needs the code the server printed for its admin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn creating_the_workspace_needs_the_code_the_server_printed() {
+    let Some(admin) = admin_url() else { return };
+    let url = fresh_database(&admin).await;
+    let server = InProcess::start(&url).await;
+    let body = |code: Option<&str>| {
+        let mut body = json!({
+            "company": {
+                "legal_name": "Intruder Sp. z o.o.", "street": "", "city": "", "postal_code": "",
+                "country": "PL", "phone": "", "email": "", "website": "", "partner_id": "",
+                "partner_tenant_id": "", "authorized_delegated_admin": true,
+                "authorized_subscription_advisor": true, "default_currency": "PLN",
+                "default_language": "pl"
+            },
+            "display_name": "Ivan Intruder", "email": "ivan@example.com",
+            "password": "a long password of ivan's"
+        });
+        if let Some(code) = code {
+            body["setup_code"] = json!(code);
+        }
+        body
+    };
+    for code in [None, Some("WRONG-CODE-0000"), Some("")] {
+        let reply = http()
+            .post(format!("{}/setup", server.base))
+            .json(&body(code))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 403, "{code:?}");
+        let refusal: Value = reply.json().await.unwrap();
+        assert!(
+            refusal["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("set-up code"),
+            "{refusal}"
+        );
+    }
+    let health: Value = http()
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["workspace"], json!(false), "nothing was created");
+    // The code as a person types it: lower case, spaces for hyphens.
+    let typed = SETUP_CODE.to_lowercase().replace('-', " ");
+    let reply = http()
+        .post(format!("{}/setup", server.base))
+        .json(&body(Some(&typed)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 201);
 }

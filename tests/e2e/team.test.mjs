@@ -18,6 +18,8 @@ import { ADMIN, fill, go, signIn, waitForText } from "./flows.mjs";
 const repo = resolve(import.meta.dirname, "../..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache", "partnerdesk", "target");
 const serverBinary = process.env.PARTNERDESK_SERVER_BIN ?? join(targetDir, "debug", "partnerdesk-server");
+/** What the server's admin types to create the workspace (the server prints it when not given). */
+const SETUP_CODE = "E2E0-CODE-2345";
 /** A change made on one desktop appears on another's open screen within this (issue #13). */
 const WITHIN_MS = 2000;
 
@@ -58,7 +60,7 @@ async function startServer(databaseUrl) {
   const log = openSync(join(artifacts, "team-server.log"), "w");
   server = spawn(
     serverBinary,
-    ["--database-url", databaseUrl, "--listen", `127.0.0.1:${port}`, "--data-dir", serverDir],
+    ["--database-url", databaseUrl, "--listen", `127.0.0.1:${port}`, "--data-dir", serverDir, "--setup-code", SETUP_CODE],
     { stdio: ["ignore", log, log] },
   );
   closeSync(log);
@@ -91,6 +93,7 @@ async function createWorkspace() {
       display_name: ADMIN.name,
       email: ADMIN.email,
       password: ADMIN.password,
+      setup_code: SETUP_CODE,
     }),
   });
   assert.equal(reply.status, 201, await reply.text());

@@ -50,6 +50,9 @@ pub async fn fresh_database(admin: &str) -> String {
     format!("{admin} dbname={name}")
 }
 
+/// The set-up code every test server is started with (`--setup-code`).
+pub const SETUP_CODE: &str = "TEST-CODE-2345";
+
 pub fn config(database_url: &str) -> Config {
     Config {
         database_url: database_url.to_string(),
@@ -63,6 +66,7 @@ pub fn config(database_url: &str) -> Config {
         retain_changes: 100_000,
         clock: true,
         clock_retry_seconds: 30,
+        setup_code: Some(SETUP_CODE.into()),
     }
 }
 
@@ -141,6 +145,7 @@ impl Spawned {
         let mut child = command
             .args(["--listen", listen])
             .env("PARTNERDESK_DATABASE_URL", database_url)
+            .env("PARTNERDESK_SETUP_CODE", SETUP_CODE)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

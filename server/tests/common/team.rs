@@ -31,6 +31,7 @@ pub async fn set_up(base: &str) -> (Connection, SignedIn) {
             "display_name": "Anna Admin",
             "email": ADMIN_EMAIL,
             "password": ADMIN_PASSWORD,
+            "setup_code": super::SETUP_CODE,
         }))
         .await
         .expect("set-up");

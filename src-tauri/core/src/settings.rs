@@ -102,12 +102,23 @@ fn stored(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// This desktop's own choice (migration 0023): never replicated.
+fn preference(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM desktop_preferences WHERE key = ?1",
+            [key],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 fn load(conn: &rusqlite::Connection) -> Result<AppSettings> {
-    let language = match stored(conn, LANGUAGE)? {
+    let language = match preference(conn, LANGUAGE)? {
         Some(text) => parse_choice(LANGUAGE, &text, LANGUAGES)?,
         None => LanguagePreference::default(),
     };
-    let theme = match stored(conn, THEME)? {
+    let theme = match preference(conn, THEME)? {
         Some(text) => parse_choice(THEME, &text, THEMES)?,
         None => ThemePreference::default(),
     };
@@ -174,7 +185,9 @@ pub fn get(store: &Store) -> Result<AppSettings> {
     store.read(load)
 }
 
-/// Validates every field before writing any, then writes them in one transaction.
+/// Validates every field before writing any, then writes them in one
+/// transaction. They are this desktop's preferences, in a local table, so a
+/// connected desktop saves them without the team server (decision 0050).
 pub fn update(
     store: &Store,
     clock: &dyn Clock,
@@ -193,7 +206,7 @@ pub fn update(
     let now = to_rfc3339(clock.now())?;
     let settings = store.write(|tx| {
         let mut upsert = tx.prepare_cached(
-            "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+            "INSERT INTO desktop_preferences (key, value, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         )?;
         if let Some(language) = language {

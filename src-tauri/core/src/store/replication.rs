@@ -52,7 +52,7 @@ pub struct LoggedChange<'a> {
 pub const PRIVATE_TABLES: &[&str] = &["staff_credentials"];
 
 /// Each copy's own bookkeeping: never replicated, left out of the checksum.
-pub const LOCAL_TABLES: &[&str] = &["replica_position"];
+pub const LOCAL_TABLES: &[&str] = &["replica_position", "desktop_preferences"];
 
 pub fn is_private(table: &str) -> bool {
     PRIVATE_TABLES.contains(&table)

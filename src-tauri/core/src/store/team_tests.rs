@@ -238,3 +238,53 @@ fn the_bell_lists_one_clock_runs_notifications_in_the_same_order_on_every_copy()
     assert_eq!(on_source[0], "failure 39", "newest made first");
     assert_eq!(bell(&b), on_source);
 }
+
+/// What the desktop's replica does with every team write (decision 0054).
+struct RefuseEveryWrite;
+
+impl super::CommitGate for RefuseEveryWrite {
+    fn before_commit(&self, _: &super::CapturedWrite) -> crate::error::Result<Option<i64>> {
+        Err(crate::error::Error::invalid_state(text!(
+            "connected: changes go through the team server",
+            "połączono: zmiany idą przez serwer zespołu"
+        )))
+    }
+}
+
+#[test]
+fn a_replica_refusing_every_team_write_still_saves_this_desktops_language_and_theme() {
+    use crate::settings::{self, SettingsUpdate};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replica.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let replica = Store::open_gated(&path, std::sync::Arc::new(RefuseEveryWrite)).unwrap();
+    let before = replica.content_checksum(Scope::Desktop).unwrap();
+    let clock = crate::clock::SystemClock;
+    let (saved, _) = settings::update(
+        &replica,
+        &clock,
+        &SettingsUpdate {
+            language: Some("pl".into()),
+            theme: Some("dark".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(settings::get(&replica).unwrap(), saved);
+    assert_eq!(
+        serde_json::to_value(&saved).unwrap(),
+        serde_json::json!({ "language": "pl", "theme": "dark" })
+    );
+    assert_eq!(
+        replica.content_checksum(Scope::Desktop).unwrap(),
+        before,
+        "a preference is no part of what the team shares"
+    );
+    let team_write = replica.write(|tx| {
+        tx.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES ('idle_lock_minutes', '30', 'x')",
+            [],
+        )?;
+        Ok(())
+    });
+    assert!(team_write.unwrap_err().to_string().contains("team server"));
+}
