@@ -146,7 +146,7 @@ async fn announce_setup_code(
         Some(given) => given.clone(),
         None => setup_code::generate()?,
     };
-    let has_staff = http::blocking({
+    let has_staff: bool = http::blocking({
         let instance = instance.clone();
         move || {
             instance.with_copy(|copy| {

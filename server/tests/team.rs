@@ -211,10 +211,8 @@ async fn a_product_key_redeemed_from_two_desktops_at_once_is_redeemed_once() {
             .await
             .unwrap(),
         );
-        let (first, second) = tokio::join!(
-            anna.execute(&redeem(&key, &alfa)),
-            greg.execute(&redeem(&key, &beta))
-        );
+        let (for_alfa, for_beta) = (redeem(&key, &alfa), redeem(&key, &beta));
+        let (first, second) = tokio::join!(anna.execute(&for_alfa), greg.execute(&for_beta));
         let outcomes = [first, second];
         assert_eq!(
             outcomes.iter().filter(|o| o.is_ok()).count(),

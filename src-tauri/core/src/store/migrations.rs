@@ -58,7 +58,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0022_replicated_notification_order.sql"
     )),
-    M::up(include_str!("../../migrations/0023_desktop_preferences.sql")),
+    M::up(include_str!(
+        "../../migrations/0023_desktop_preferences.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {
