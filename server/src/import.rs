@@ -66,11 +66,8 @@ impl Workspace {
                     .map_err(|e| refuse(format!("cannot copy {}: {e}", from.display())))?;
             }
         }
-        let store = Store::open(&copy).map_err(|e| {
-            refuse(format!(
-                "not a Partnerdesk database, or a damaged one: {e}"
-            ))
-        })?;
+        let store = Store::open(&copy)
+            .map_err(|e| refuse(format!("not a Partnerdesk database, or a damaged one: {e}")))?;
         let staff = count(&store, "staff").map_err(|e| refuse(e.to_string()))?;
         if staff == 0 {
             return Err(refuse(
@@ -168,5 +165,7 @@ fn companions(database: &Path) -> [PathBuf; 3] {
 }
 
 fn count(store: &Store, table: &str) -> partnerdesk_core::error::Result<i64> {
-    store.read(|conn| Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?))
+    store.read(|conn| {
+        Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+    })
 }

@@ -193,17 +193,18 @@ impl Instance {
     /// a workspace was imported since this instance started (decision 0055).
     fn workspace_imported(&self, copy: &Store, client: &Object) -> Result<bool, ServerError> {
         let has_staff = copy.read(|conn| {
-            Ok(conn.query_row("SELECT count(*) > 0 FROM staff", [], |r| r.get::<_, bool>(0))?)
+            Ok(conn.query_row("SELECT count(*) > 0 FROM staff", [], |r| {
+                r.get::<_, bool>(0)
+            })?)
         })?;
         if copy.position()? != 0 || has_staff {
             return Ok(false);
         }
         Ok(self
             .rt
-            .block_on(client.query_one(
-                "SELECT exists(SELECT 1 FROM snapshots WHERE complete)",
-                &[],
-            ))?
+            .block_on(
+                client.query_one("SELECT exists(SELECT 1 FROM snapshots WHERE complete)", &[]),
+            )?
             .get(0))
     }
 }

@@ -35,18 +35,16 @@ enum Task {
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt().with_ansi(false).init();
     match Admin::parse().task {
-        Task::ImportWorkspace { database_url, file } => {
-            match import(&database_url, &file).await {
-                Ok(line) => {
-                    println!("{line}");
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(refused) => {
-                    eprintln!("partnerdesk-server-admin: {refused}");
-                    std::process::ExitCode::FAILURE
-                }
+        Task::ImportWorkspace { database_url, file } => match import(&database_url, &file).await {
+            Ok(line) => {
+                println!("{line}");
+                std::process::ExitCode::SUCCESS
             }
-        }
+            Err(refused) => {
+                eprintln!("partnerdesk-server-admin: {refused}");
+                std::process::ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -59,7 +57,10 @@ async fn import(database_url: &str, file: &std::path::Path) -> Result<String, St
             .map_err(|e| e.to_string())?
     };
     let pool = partnerdesk_server::db::pool(database_url, 2).map_err(|e| e.to_string())?;
-    let imported = workspace.import_into(&pool).await.map_err(|e| e.to_string())?;
+    let imported = workspace
+        .import_into(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(format!(
         "imported {}: {} staff, {} customers, {} audit entries ({} bytes) at log position {}; \
          running server instances rebuild from it",
