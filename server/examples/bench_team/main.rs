@@ -83,6 +83,7 @@ fn seed_standalone(dir: &Path, n: usize) -> BenchResult<Seeded> {
     let core_count = 1000.min(n / 2).max(1);
     let customer_ids = seed::seed_customers(&store, &actor, &mut generator, (n, core_count), &mut lines)?;
     let seconds = started.elapsed().as_secs_f64();
+    ops::choose_service(&store)?;
     let baseline = dir.join("baseline.sqlite3");
     store.snapshot_into(&baseline, Scope::Everything)?;
     Ok(Seeded {

@@ -116,10 +116,16 @@ pub fn print(args: &Args, run: &Run, baseline: &Baseline, fresh: Duration, check
         if list.is_empty() {
             return;
         }
-        let mut kinds: Vec<String> = list.to_vec();
-        kinds.sort();
-        kinds.dedup();
-        println!("- {} {label}; first distinct: {}", list.len(), kinds.iter().take(3).cloned().collect::<Vec<_>>().join(" | "));
+        // One example per kind of write.
+        let mut firsts: Vec<&String> = Vec::new();
+        for line in list {
+            let kind = line.split(':').next();
+            if !firsts.iter().any(|f| f.split(':').next() == kind) {
+                firsts.push(line);
+            }
+        }
+        let firsts: Vec<&str> = firsts.iter().map(|s| s.as_str()).collect();
+        println!("- {} {label}; one of each: {}", list.len(), firsts.join(" | "));
     };
     summarize("writes refused by the core (not counted above)", &run.refused);
     summarize("writes failed (unreachable / protocol)", &run.failed);
