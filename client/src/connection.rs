@@ -7,6 +7,7 @@ use partnerdesk_core::change::Change;
 use partnerdesk_core::commands::Command;
 use reqwest::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -84,9 +85,10 @@ impl SignedIn {
 pub struct Executed {
     /// The last change the command wrote (the head when it wrote none).
     pub seq: i64,
-    /// The core function's result; `null` when the server had logged the
+    /// The core function's result, as the JSON its type wrote (field order
+    /// kept: hand it to the UI as is); `null` when the server had logged the
     /// command's changes but stopped before keeping its outcome.
-    pub value: Value,
+    pub value: Box<RawValue>,
     pub changes: Vec<Change>,
     /// The server had executed this command id already.
     pub retried: bool,
@@ -94,6 +96,13 @@ pub struct Executed {
     /// did not get there within [`REPLICA_WAIT`]).
     #[serde(default)]
     pub replicated: bool,
+}
+
+impl Executed {
+    /// The value read back as `T` (the core function's type, or a `Value`).
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, ClientError> {
+        serde_json::from_str(self.value.get()).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
 }
 
 /// How long [`Connection::execute`] waits for the replica to hold the change.
@@ -224,7 +233,7 @@ impl Connection {
     async fn signed_in(&self, reply: Response) -> Result<SignedIn, ClientError> {
         let body = answer(reply).await?;
         let signed: SignedIn =
-            serde_json::from_value(body).map_err(|e| ClientError::Protocol(e.to_string()))?;
+            serde_json::from_str(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
         self.set_token(Some(signed.token.clone()));
         if let Some(replica) = self.replica() {
             replica.wait_for(signed.seq, REPLICA_WAIT).await;
@@ -285,7 +294,7 @@ impl Connection {
         let replica = self.replica();
         match outcome {
             Ok(body) => {
-                let mut executed: Executed = serde_json::from_value(body)
+                let mut executed: Executed = serde_json::from_str(&body)
                     .map_err(|e| ClientError::Protocol(e.to_string()))?;
                 if let Some(replica) = replica {
                     executed.replicated = replica.wait_for(executed.seq, REPLICA_WAIT).await;
@@ -324,19 +333,27 @@ pub(crate) fn unreachable(error: reqwest::Error) -> ClientError {
     ClientError::Unreachable(error.to_string())
 }
 
-/// The body of a 2xx answer; a refusal with the server's error otherwise.
-pub(crate) async fn answer(reply: Response) -> Result<Value, ClientError> {
+/// The body of a 2xx answer, as text (so a command's value keeps its field
+/// order); a refusal with the server's error otherwise.
+pub(crate) async fn answer(reply: Response) -> Result<String, ClientError> {
     let status = reply.status();
     // An outage (PostgreSQL away, a proxy without its server): send again.
     let outage = matches!(status.as_u16(), 502..=504);
-    let body: Value = match reply.json().await {
-        Ok(body) => body,
-        Err(e) if outage => return Err(ClientError::Unreachable(e.to_string())),
+    let text = match reply.text().await {
+        Ok(text) => text,
+        Err(e) if outage || status.is_success() => {
+            return Err(ClientError::Unreachable(e.to_string()))
+        }
         Err(e) => return Err(ClientError::Protocol(format!("{status}: {e}"))),
     };
     if status.is_success() {
-        return Ok(body);
+        return Ok(text);
     }
+    let body: Value = match serde_json::from_str(&text) {
+        Ok(body) => body,
+        Err(_) if outage => return Err(ClientError::Unreachable(format!("{status}: {text}"))),
+        Err(e) => return Err(ClientError::Protocol(format!("{status}: {e}: {text}"))),
+    };
     if outage {
         return Err(ClientError::Unreachable(format!(
             "{status}: {}",
@@ -347,7 +364,7 @@ pub(crate) async fn answer(reply: Response) -> Result<Value, ClientError> {
         .map_err(|e| ClientError::Protocol(format!("{status}: {e}: {body}")))?;
     Err(ClientError::Refused {
         status: status.as_u16(),
-        error,
+        error: Box::new(error),
         seq: body["seq"].as_i64(),
     })
 }

@@ -26,7 +26,7 @@ pub enum ClientError {
     #[error("{} ({status})", error.message)]
     Refused {
         status: u16,
-        error: RemoteError,
+        error: Box<RemoteError>,
         seq: Option<i64>,
     },
     /// The server could not be reached (or answered 5xx) after the retries.

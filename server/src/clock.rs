@@ -12,25 +12,34 @@ use crate::execute;
 use crate::instance::Instance;
 
 const CLOCK_LOCK: i64 = 0x5044_434c_4b21; // "PDCLK!"
-const RETRY: Duration = Duration::from_secs(30);
+/// How often an instance that does not run the clock tries to take it over.
+pub const RETRY: Duration = Duration::from_secs(30);
 const MINUTE: Duration = Duration::from_secs(60);
 
-pub fn spawn(instance: Arc<Instance>, database_url: String) {
+/// Competes for the clock until the returned task is aborted (which closes
+/// the lock's connection, so another instance takes over).
+pub fn spawn(
+    instance: Arc<Instance>,
+    database_url: String,
+    retry: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if let Err(e) = lead(&instance, &database_url).await {
                 tracing::warn!(error = %e, "the clock lock was lost or not reachable");
             }
-            tokio::time::sleep(RETRY).await;
+            tokio::time::sleep(retry).await;
         }
-    });
+    })
 }
 
 /// Returns when another instance holds the lock (after trying once) or the
 /// lock's connection broke; runs the rules for as long as it holds it.
 async fn lead(instance: &Arc<Instance>, url: &str) -> Result<(), tokio_postgres::Error> {
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
-    let mut connection = tokio::spawn(connection);
+    // Aborted with this future (the task's abort drops it): the session, and
+    // the lock with it, end at once.
+    let mut connection = AbortOnDrop(tokio::spawn(connection));
     let held: bool = client
         .query_one("SELECT pg_try_advisory_lock($1)", &[&CLOCK_LOCK])
         .await?
@@ -63,7 +72,15 @@ async fn lead(instance: &Arc<Instance>, url: &str) -> Result<(), tokio_postgres:
         tokio::select! {
             _ = tokio::time::sleep(MINUTE) => {}
             // The lock's session ended: another instance may lead now.
-            _ = &mut connection => return Ok(()),
+            _ = &mut connection.0 => return Ok(()),
         }
+    }
+}
+
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

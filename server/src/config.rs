@@ -47,6 +47,15 @@ pub struct Config {
     /// Run the clock-driven rules when this instance holds the clock lock.
     #[arg(long, env = "PARTNERDESK_CLOCK", default_value_t = true, action = clap::ArgAction::Set)]
     pub clock: bool,
+
+    /// Seconds between attempts to take over the clock (tests shorten it).
+    #[arg(
+        long,
+        env = "PARTNERDESK_CLOCK_RETRY_SECONDS",
+        default_value_t = 30,
+        hide = true
+    )]
+    pub clock_retry_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

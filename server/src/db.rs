@@ -34,7 +34,8 @@ const MIGRATIONS: &[&str] = &[
         command_id uuid PRIMARY KEY,
         request_hash bytea NOT NULL,
         status smallint NOT NULL,
-        body jsonb NOT NULL,
+        -- text, not jsonb: jsonb would reorder the value's keys
+        body text NOT NULL,
         seq bigint,
         at timestamptz NOT NULL DEFAULT now()
      );

@@ -5,23 +5,29 @@
 use axum::http::StatusCode;
 use deadpool_postgres::Object;
 use partnerdesk_core::auth::{self, Sessions};
+use partnerdesk_core::change::Change;
 use partnerdesk_core::clock::{Clock, SystemClock};
-use partnerdesk_core::commands::{self, Command, Hooks};
-use partnerdesk_core::error::Error;
+use partnerdesk_core::commands::{self, Command, Executed, Hooks};
+use partnerdesk_core::error::{ApiError, Error};
 use partnerdesk_core::setup::{self, SetupInput};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::{core_error_body, status_of, ServerError};
+use crate::error::{status_of, ServerError};
 use crate::instance::{Instance, Ran};
 use crate::log;
 
-/// An HTTP answer decided on a blocking thread.
+/// An HTTP answer decided on a blocking thread: the JSON as text, so a
+/// command's value keeps the field order its type wrote (a
+/// `serde_json::Value` — or PostgreSQL's jsonb — would sort the keys, and
+/// screens compare a saved record with their draft as text).
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: StatusCode,
-    pub body: Value,
+    pub body: String,
 }
 
 /// The clock the server's core runs on.
@@ -29,16 +35,39 @@ pub fn clock() -> &'static dyn Clock {
     &SystemClock
 }
 
+/// `retried` comes first so a stored reply is marked by its prefix alone.
+#[derive(Serialize)]
+struct Done<'a> {
+    retried: bool,
+    seq: i64,
+    value: &'a RawValue,
+    changes: &'a [Change],
+}
+
+#[derive(Serialize)]
+struct Refused {
+    retried: bool,
+    error: ApiError,
+    seq: Option<i64>,
+}
+
+const FIRST_TIME: &str = "{\"retried\":false,";
+const AGAIN: &str = "{\"retried\":true,";
+
+fn json_text(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("a reply serialises")
+}
+
 /// The reply for what a command left: the contract's success or refusal body.
-fn reply_of(ran: &Ran<Value>, retried: bool) -> Reply {
+fn reply_of(ran: &Ran<Executed>) -> Reply {
     match &ran.result {
         Ok(executed) => Reply {
             status: StatusCode::OK,
-            body: json!({
-                "seq": ran.last_seq.unwrap_or(ran.head),
-                "value": executed["value"],
-                "changes": executed["changes"],
-                "retried": retried,
+            body: json_text(&Done {
+                retried: false,
+                seq: ran.last_seq.unwrap_or(ran.head),
+                value: &executed.value,
+                changes: &executed.changes,
             }),
         },
         Err(error) => refusal(error, ran.last_seq),
@@ -46,11 +75,13 @@ fn reply_of(ran: &Ran<Value>, retried: bool) -> Reply {
 }
 
 fn refusal(error: &Error, seq: Option<i64>) -> Reply {
-    let mut body = core_error_body(error, seq);
-    body["retried"] = json!(false);
     Reply {
         status: status_of(error.code()),
-        body,
+        body: json_text(&Refused {
+            retried: false,
+            error: ApiError::from(error),
+            seq,
+        }),
     }
 }
 
@@ -73,11 +104,10 @@ pub fn command(
         let actor = store
             .read(|c| auth::actor::load_active(c, staff_id))?
             .ok_or(Error::Unauthenticated)?;
-        let executed = commands::execute(store, clock(), &actor, command, &Hooks::default())?;
-        serde_json::to_value(executed).map_err(|e| Error::Internal(e.to_string()))
+        commands::execute(store, clock(), &actor, command, &Hooks::default())
     };
-    let record = |client: &Object, ran: &Ran<Value>| {
-        let reply = reply_of(ran, false);
+    let record = |client: &Object, ran: &Ran<Executed>| {
+        let reply = reply_of(ran);
         rt.block_on(client.execute(
             "INSERT INTO command_outcomes (command_id, request_hash, status, body, seq)
              VALUES ($1, $2, $3, $4, $5)",
@@ -92,7 +122,7 @@ pub fn command(
         Ok(())
     };
     match instance.run(command_id, staff_id, known, work, record)? {
-        Ok(ran) => Ok(reply_of(&ran, false)),
+        Ok(ran) => Ok(reply_of(&ran)),
         Err(earlier) => Ok(earlier),
     }
 }
@@ -116,8 +146,11 @@ fn earlier_outcome(
                  a retry must send the same command"
             )));
         }
-        let mut body: Value = row.get(2);
-        body["retried"] = json!(true);
+        let stored: String = row.get(2);
+        let body = match stored.strip_prefix(FIRST_TIME) {
+            Some(rest) => format!("{AGAIN}{rest}"),
+            None => stored,
+        };
         let status = StatusCode::from_u16(row.get::<_, i16>(1) as u16)
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Ok(Some(Reply { status, body }));
@@ -126,7 +159,7 @@ fn earlier_outcome(
         .block_on(log::last_of_command(&***client, command_id))?
         .map(|seq| Reply {
             status: StatusCode::OK,
-            body: json!({ "seq": seq, "value": null, "changes": [], "retried": true }),
+            body: json!({ "retried": true, "seq": seq, "value": null, "changes": [] }).to_string(),
         }))
 }
 

@@ -30,6 +30,8 @@ pub struct AppState {
     pub instance: Arc<Instance>,
     pub notifier: Notifier,
     pub after_write: tokio::sync::mpsc::UnboundedSender<()>,
+    /// True once the server is shutting down: change streams end.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -55,7 +57,12 @@ pub async fn blocking<T: Send + 'static>(
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json")],
+            self.body,
+        )
+            .into_response()
     }
 }
 
@@ -284,7 +291,7 @@ async fn snapshot(
         instance.with_copy(|copy| snapshot_of(copy, Scope::Desktop, &file))
     })
     .await?;
-    Ok(Response::builder()
+    Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/octet-stream")
         .header("Partnerdesk-Position", position.to_string())
@@ -294,5 +301,5 @@ async fn snapshot(
         )
         .header("Partnerdesk-Audit-Head", BASE64.encode(audit_head))
         .body(Body::from(bytes))
-        .map_err(|e| ServerError::Config(e.to_string()))?)
+        .map_err(|e| ServerError::Config(e.to_string()))
 }

@@ -49,30 +49,45 @@ pub async fn serve(
         move || instance::Instance::open(pool, rt, &data_dir)
     })
     .await?;
-    let notifier = stream::listen(config.database_url.clone());
-    let after_write = spawn_snapshots(
+    let (notifier, listening) = stream::listen(config.database_url.clone());
+    let mut background = vec![listening];
+    let (after_write, snapshotting) = spawn_snapshots(
         instance.clone(),
         snapshots::Retention {
             snapshot_every: config.snapshot_every,
             retain_changes: config.retain_changes,
         },
     );
+    background.push(snapshotting);
     if config.clock {
-        clock::spawn(instance.clone(), config.database_url.clone());
+        background.push(clock::spawn(
+            instance.clone(),
+            config.database_url.clone(),
+            std::time::Duration::from_secs(config.clock_retry_seconds),
+        ));
     }
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::Config(e.to_string()))?;
     tracing::info!(%addr, server_migration = version, "listening");
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let state = http::AppState {
         instance,
         notifier,
         after_write,
+        stopping,
     };
     let served = axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
         .await
         .map_err(|e| ServerError::Config(format!("serving stopped: {e}")));
+    // The clock lock, the LISTEN connection: released now, not at process exit.
+    for task in background {
+        task.abort();
+    }
     drop(temporary);
     served
 }
@@ -81,9 +96,12 @@ pub async fn serve(
 fn spawn_snapshots(
     instance: Arc<instance::Instance>,
     policy: snapshots::Retention,
-) -> tokio::sync::mpsc::UnboundedSender<()> {
+) -> (
+    tokio::sync::mpsc::UnboundedSender<()>,
+    tokio::task::JoinHandle<()>,
+) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         while rx.recv().await.is_some() {
             while rx.try_recv().is_ok() {}
             let instance = instance.clone();
@@ -93,5 +111,5 @@ fn spawn_snapshots(
             }
         }
     });
-    tx
+    (tx, task)
 }

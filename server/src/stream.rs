@@ -30,10 +30,10 @@ impl Notifier {
 
 /// Listens on its own connection for as long as the process runs,
 /// reconnecting after PostgreSQL restarts.
-pub fn listen(database_url: String) -> Notifier {
+pub fn listen(database_url: String) -> (Notifier, tokio::task::JoinHandle<()>) {
     let (tx, _) = broadcast::channel(1024);
     let notifier = Notifier(tx.clone());
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         loop {
             if let Err(e) = listen_once(&database_url, &tx).await {
                 tracing::warn!(error = %e, "change notifications interrupted; reconnecting");
@@ -43,7 +43,7 @@ pub fn listen(database_url: String) -> Notifier {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
-    notifier
+    (notifier, task)
 }
 
 async fn listen_once(url: &str, tx: &broadcast::Sender<i64>) -> Result<(), tokio_postgres::Error> {
@@ -82,6 +82,7 @@ pub struct StreamQuery {
 
 struct Cursor {
     state: AppState,
+    stopping: tokio::sync::watch::Receiver<bool>,
     after: i64,
     pending: VecDeque<Change>,
     wake: broadcast::Receiver<i64>,
@@ -99,6 +100,7 @@ pub async fn changes(
     authenticated(&state, &headers).await?;
     let cursor = Cursor {
         wake: state.notifier.subscribe(),
+        stopping: state.stopping.clone(),
         state,
         after: query.after,
         pending: VecDeque::new(),
@@ -112,7 +114,7 @@ pub async fn changes(
                     .data(change_json(&change).to_string());
                 return Some((Ok(event), cursor));
             }
-            if cursor.done {
+            if cursor.done || *cursor.stopping.borrow() {
                 return None;
             }
             match changes_after(&cursor.state, cursor.after, log::MAX_READ).await {
@@ -125,7 +127,12 @@ pub async fn changes(
                     cursor.pending.extend(changes);
                 }
                 Ok(_) => {
-                    let _ = tokio::time::timeout(REREAD, cursor.wake.recv()).await;
+                    // Ends with the server: a graceful shutdown waits for
+                    // every response, and a stream's never ends by itself.
+                    tokio::select! {
+                        _ = tokio::time::timeout(REREAD, cursor.wake.recv()) => {}
+                        _ = cursor.stopping.wait_for(|stopping| *stopping) => return None,
+                    }
                 }
                 Err(ServerError::SnapshotRequired(_)) => {
                     cursor.done = true;

@@ -1,6 +1,7 @@
 //! The desktop shell: Tauri set-up and thin commands over `partnerdesk-core`.
 
 pub mod commands;
+pub mod executor;
 pub mod logs;
 pub mod state;
 

@@ -11,6 +11,8 @@ use partnerdesk_core::clock::{Clock, SystemClock};
 use partnerdesk_core::store::{data_dir, DATABASE_FILE};
 use partnerdesk_core::{ApiError, Error, Store};
 
+use crate::executor::Executor;
+
 /// The store and who is signed in to it: replaced together by a restore, so
 /// nobody stays signed in to a database that is no longer there.
 struct Live {
@@ -114,6 +116,16 @@ impl AppState {
 
     pub fn sessions(&self) -> Arc<Sessions> {
         Arc::clone(&self.live().sessions)
+    }
+
+    /// The one place a write goes through: see [`Executor`].
+    #[allow(clippy::result_large_err)]
+    pub fn executor(&self) -> Result<Executor, ApiError> {
+        Ok(Executor::Standalone {
+            store: self.store()?,
+            clock: self.clock(),
+            sessions: self.sessions(),
+        })
     }
 
     pub fn import_cancel(&self) -> Arc<AtomicBool> {

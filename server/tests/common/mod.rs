@@ -7,10 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
 use partnerdesk_server::Config;
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 pub const DATABASE_URL_ENV: &str = "PARTNERDESK_TEST_DATABASE_URL";
@@ -59,6 +57,11 @@ pub fn config(database_url: &str) -> Config {
         tls_cert: None,
         tls_key: None,
         pool_size: 8,
+        data_dir: None,
+        snapshot_every: 10_000,
+        retain_changes: 100_000,
+        clock: true,
+        clock_retry_seconds: 30,
     }
 }
 
@@ -70,10 +73,13 @@ pub struct InProcess {
 
 impl InProcess {
     pub async fn start(database_url: &str) -> InProcess {
+        InProcess::start_with(config(database_url)).await
+    }
+
+    pub async fn start_with(config: Config) -> InProcess {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let config = config(database_url);
         tokio::spawn(async move {
             partnerdesk_server::serve(&config, listener, async {
                 let _ = stopped.await;
@@ -97,6 +103,14 @@ impl Drop for InProcess {
     }
 }
 
+/// The binary cargo built for these tests, or `PARTNERDESK_SERVER_BIN`: on a
+/// target directory shared by several worktrees another build can replace
+/// cargo's copy mid-run, so a copy of one's own can be named instead.
+pub fn server_binary() -> String {
+    std::env::var("PARTNERDESK_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_partnerdesk-server").to_owned())
+}
+
 /// The real binary, as an admin runs it; killed (SIGKILL) on drop.
 pub struct Spawned {
     pub base: String,
@@ -105,7 +119,16 @@ pub struct Spawned {
 
 impl Spawned {
     pub fn start(database_url: &str) -> Spawned {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_partnerdesk-server"))
+        Spawned::start_in(database_url, None)
+    }
+
+    /// With `data_dir`, the working copy survives the process (as in production).
+    pub fn start_in(database_url: &str, data_dir: Option<&std::path::Path>) -> Spawned {
+        let mut command = Command::new(server_binary());
+        if let Some(dir) = data_dir {
+            command.arg("--data-dir").arg(dir);
+        }
+        let mut child = command
             .args(["--listen", "127.0.0.1:0"])
             .env("PARTNERDESK_DATABASE_URL", database_url)
             .stdout(Stdio::piped())
@@ -152,36 +175,6 @@ pub fn http() -> reqwest::Client {
         .unwrap()
 }
 
-pub fn change_body(command_id: Uuid, changeset: &[u8]) -> Value {
-    json!({
-        "command_id": command_id,
-        "actor": "anna@partner.example",
-        "schema_version": partnerdesk_core::store::latest_version(),
-        "changeset": BASE64.encode(changeset),
-    })
-}
-
-/// POSTs one change; `Ok((status, seq))` when the server answered with a sequence number.
-pub async fn post_change(
-    http: &reqwest::Client,
-    base: &str,
-    command_id: Uuid,
-    changeset: &[u8],
-) -> Result<(u16, i64), String> {
-    let reply = http
-        .post(format!("{base}/changes"))
-        .json(&change_body(command_id, changeset))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = reply.status().as_u16();
-    let body: Value = reply.json().await.map_err(|e| e.to_string())?;
-    match body["seq"].as_i64() {
-        Some(seq) => Ok((status, seq)),
-        None => Err(format!("{status}: {body}")),
-    }
-}
-
 pub async fn health(http: &reqwest::Client, base: &str) -> (u16, Value) {
     let reply = http.get(format!("{base}/health")).send().await.unwrap();
     (reply.status().as_u16(), reply.json().await.unwrap())
@@ -203,6 +196,8 @@ pub async fn wait_healthy(base: &str, within: Duration) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+pub mod team;
 
 /// Every (seq, command id) in the log, in order, read straight from PostgreSQL.
 pub async fn logged(database_url: &str) -> Vec<(i64, Uuid)> {

@@ -60,8 +60,8 @@ fn main() -> BenchResult<()> {
             &actor,
             &CustomerQuery::default(),
             format,
-            &out,
-        )?;
+        )
+        .and_then(|rendered| rendered.save(&out))?;
         let took = started.elapsed();
         let size = std::fs::metadata(&file.path)?.len();
         println!(

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::{self, Event, Target};
@@ -28,35 +28,96 @@ pub struct ExportedFile {
     pub rows: u64,
 }
 
-/// Writes `dir/partnerdesk-<name>-<time>.csv` through `write`, first as a
-/// `.part` file that is renamed only when complete. The file starts with a
-/// UTF-8 byte-order mark: without it Excel reads a CSV in the system's ANSI
-/// code page and garbles every "ł" (docs/decisions/0034).
-pub fn write_csv(
-    dir: &Path,
+/// An export made in memory, not yet a file: what an export command gives
+/// back, so the file is written on the machine of whoever asked for it (in
+/// team mode the server executes the command; docs/decisions/0049).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedExport {
+    /// `partnerdesk-<name>-<time>`: the file's name without its extension.
+    pub stem: String,
+    pub extension: String,
+    /// The file's content, in base64 in JSON (as an import's bytes travel).
+    #[serde(with = "crate::base64_bytes")]
+    pub bytes: Vec<u8>,
+    pub rows: u64,
+}
+
+impl RenderedExport {
+    /// The name the file is meant to have (a taken one gets " (2)"… on saving).
+    pub fn file_name(&self) -> String {
+        format!("{}.{}", self.stem, self.extension)
+    }
+
+    /// Writes the file into `dir`: first as a `.part` file renamed only when
+    /// complete. A name already taken (two exports in one millisecond, or a
+    /// file left there) gets " (2)", " (3)"…: an export never replaces a file.
+    pub fn save(&self, dir: &Path) -> Result<ExportedFile> {
+        std::fs::create_dir_all(dir)?;
+        let (path, partial, file) = reserve(dir, &self.stem, &self.extension)?;
+        let mut out = BufWriter::new(file);
+        let written = out.write_all(&self.bytes).and_then(|()| out.flush());
+        drop(out);
+        if let Err(error) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error.into());
+        }
+        std::fs::rename(&partial, &path)?;
+        Ok(ExportedFile {
+            path: path.display().to_string(),
+            rows: self.rows,
+        })
+    }
+}
+
+/// Renders `partnerdesk-<name>-<time>.<extension>` through `write`. The time
+/// has milliseconds.
+pub fn render(
     name: &str,
+    extension: &str,
     clock: &dyn Clock,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
-) -> Result<ExportedFile> {
-    write_file(dir, name, "csv", clock, |out| {
-        out.write_all(UTF8_BOM.as_bytes())?;
-        write(out)
+) -> Result<RenderedExport> {
+    let stamp = clock
+        .now()
+        .to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "[year][month][day]-[hour][minute][second]-[subsecond digits:3]"
+        ))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut bytes = Vec::new();
+    let rows = write(&mut bytes)?;
+    Ok(RenderedExport {
+        stem: format!("partnerdesk-{name}-{stamp}"),
+        extension: extension.to_owned(),
+        bytes,
+        rows,
     })
 }
 
-/// [`write_csv`] or, for a workbook, `dir/partnerdesk-<name>-<time>.xlsx`
-/// the same way (a `.part` file renamed only when complete).
-pub fn write_export(
-    dir: &Path,
+/// [`render`] as CSV or a workbook. A CSV starts with a UTF-8 byte-order
+/// mark: without it Excel reads a CSV in the system's ANSI code page and
+/// garbles every "ł" (docs/decisions/0034).
+pub fn render_export(
     name: &str,
     format: ExportFormat,
     clock: &dyn Clock,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
-) -> Result<ExportedFile> {
+) -> Result<RenderedExport> {
     match format {
-        ExportFormat::Csv(_) => write_csv(dir, name, clock, write),
-        ExportFormat::Xlsx => write_file(dir, name, format.extension(), clock, write),
+        ExportFormat::Csv(_) => render_csv(name, clock, write),
+        ExportFormat::Xlsx => render(name, format.extension(), clock, write),
     }
+}
+
+fn render_csv(
+    name: &str,
+    clock: &dyn Clock,
+    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
+) -> Result<RenderedExport> {
+    render(name, "csv", clock, |out| {
+        out.write_all(UTF8_BOM.as_bytes())?;
+        write(out)
+    })
 }
 
 /// The byte-order mark every CSV export starts with.
@@ -70,43 +131,6 @@ pub fn csv_writer<W: Write>(out: W, delimiter: Delimiter) -> csv::Writer<W> {
         .delimiter(delimiter.byte())
         .terminator(csv::Terminator::CRLF)
         .from_writer(out)
-}
-
-/// Writes `dir/partnerdesk-<name>-<time>.<extension>` the same way as
-/// [`write_csv`]: a `.part` file renamed only when complete. The time has
-/// milliseconds, and a name already taken (two exports in one millisecond, or a
-/// file left there) gets " (2)", " (3)"…: an export never replaces a file.
-pub fn write_file(
-    dir: &Path,
-    name: &str,
-    extension: &str,
-    clock: &dyn Clock,
-    write: impl FnOnce(&mut dyn Write) -> Result<u64>,
-) -> Result<ExportedFile> {
-    std::fs::create_dir_all(dir)?;
-    let stamp = clock
-        .now()
-        .to_offset(time::UtcOffset::UTC)
-        .format(time::macros::format_description!(
-            "[year][month][day]-[hour][minute][second]-[subsecond digits:3]"
-        ))
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let (path, partial, file) = reserve(dir, &format!("partnerdesk-{name}-{stamp}"), extension)?;
-    let mut out = BufWriter::new(file);
-    let rows = match write(&mut out).and_then(|rows| Ok(out.flush().map(|()| rows)?)) {
-        Ok(rows) => rows,
-        Err(error) => {
-            drop(out);
-            let _ = std::fs::remove_file(&partial);
-            return Err(error);
-        }
-    };
-    drop(out);
-    std::fs::rename(&partial, &path)?;
-    Ok(ExportedFile {
-        path: path.display().to_string(),
-        rows,
-    })
 }
 
 /// How many " (n)" suffixes are tried before giving up.
@@ -180,17 +204,15 @@ pub fn restore_cell(cell: &str) -> &str {
     }
 }
 
-/// [`write_export`] of a whole list (customers, subscriptions), then an
-/// audit entry saying who exported how many `kind` rows where.
-pub fn write_list_audited(
+/// [`render_export`] of a whole list (customers, subscriptions), audited.
+pub fn render_list_audited(
     store: &crate::Store,
     clock: &dyn Clock,
     actor: &Actor,
-    dir: &Path,
     kind: &'static str,
     format: ExportFormat,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
-) -> Result<ExportedFile> {
+) -> Result<RenderedExport> {
     let action = match kind {
         "customer" => "customer.export",
         "subscription" => "subscription.export",
@@ -206,7 +228,7 @@ pub fn write_list_audited(
         action,
         target,
     };
-    write_export_audited(store, clock, actor, dir, what, format, write)
+    render_export_audited(store, clock, actor, what, format, write)
 }
 
 /// What an audited export is of: the rows' kind (the file's name and the
@@ -217,28 +239,51 @@ pub struct ExportTarget {
     pub target: Target,
 }
 
-/// [`write_export`], then an audit entry saying who exported how many rows where.
-pub fn write_export_audited(
+/// [`render_export`], then an audit entry saying who exported how many rows
+/// under which file name. The data has left the database once it is
+/// rendered, whether or not the file is saved afterwards, so that is when
+/// it is audited.
+pub fn render_export_audited(
     store: &crate::Store,
     clock: &dyn Clock,
     actor: &Actor,
-    dir: &Path,
     what: ExportTarget,
     format: ExportFormat,
     write: impl FnOnce(&mut dyn Write) -> Result<u64>,
-) -> Result<ExportedFile> {
+) -> Result<RenderedExport> {
     let ExportTarget {
         kind,
         action,
         target,
     } = what;
-    let exported = write_export(dir, &format!("{kind}s"), format, clock, write)?;
+    let rendered = render_export(&format!("{kind}s"), format, clock, write)?;
+    audit_export(
+        store,
+        clock,
+        actor,
+        action,
+        target,
+        &format!("{kind}s"),
+        &rendered,
+    )?;
+    Ok(rendered)
+}
+
+/// The audit entry of an export: `<rows> <what> as <file name>`.
+pub fn audit_export(
+    store: &crate::Store,
+    clock: &dyn Clock,
+    actor: &Actor,
+    action: &'static str,
+    target: Target,
+    what: &str,
+    rendered: &RenderedExport,
+) -> Result<()> {
     let event = Event {
-        detail: format!("{} {kind}s to {}", exported.rows, exported.path),
+        detail: format!("{} {what} as {}", rendered.rows, rendered.file_name()),
         ..Event::done(actor.audit_ref(), action, target)
     };
-    audit::record(store, clock, &event)?;
-    Ok(exported)
+    audit::record(store, clock, &event).map(|_| ())
 }
 
 #[cfg(test)]
@@ -293,10 +338,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::at(datetime!(2026-11-25 09:30:00.250 UTC));
         let export = |text: &'static str| {
-            write_csv(dir.path(), "customers", &clock, move |out| {
+            let csv = ExportFormat::Csv(Delimiter::Comma);
+            render_export("customers", csv, &clock, move |out| {
                 out.write_all(text.as_bytes())?;
                 Ok(1)
             })
+            .and_then(|rendered| rendered.save(dir.path()))
             .unwrap()
         };
         let (first, second, third) = (export("first"), export("second"), export("third"));

@@ -7,6 +7,7 @@
 #[macro_use]
 pub mod text;
 
+mod base64_bytes;
 pub mod change;
 pub mod clock;
 pub mod error;

@@ -1,13 +1,13 @@
 use partnerdesk_core::audit::{
-    self, AuditHeadStatus, AuditPage, AuditQuery, AuditVerification, ExportedFile, NotedHead,
+    self, AuditHeadStatus, AuditPage, AuditQuery, ExportedFile, NotedHead,
 };
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::csv_file::Delimiter;
-use partnerdesk_core::exports::{ExportFormat, FileType};
-use partnerdesk_core::store::export_dir;
+use partnerdesk_core::exports::FileType;
 use partnerdesk_core::ApiError;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
-use super::as_actor;
+use super::{as_actor, run, run_export, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -23,14 +23,12 @@ pub async fn list_audit(
 
 /// Verifies the chain, and against a head the admin noted when one is given.
 #[tauri::command]
-pub async fn verify_audit(
+pub async fn verify_audit<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     noted: Option<NotedHead>,
-) -> Result<AuditVerification, ApiError> {
-    as_actor(&state, move |cx| {
-        audit::verify_as(cx.store, cx.clock, &cx.actor, noted.as_ref())
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::VerifyAudit { noted }).await
 }
 
 /// The chain's head and its head file, for Settings → About.
@@ -56,16 +54,17 @@ pub async fn reanchor_audit_head(
 
 /// Writes the filtered log as CSV to the Downloads folder and says where.
 #[tauri::command]
-pub async fn export_audit_csv(
+pub async fn export_audit_csv<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     query: AuditQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        let dir = export_dir()?;
-        audit::export_as(cx.store, cx.clock, &cx.actor, &query, format, &dir)
-    })
-    .await
+    let command = Command::ExportAuditCsv {
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }

@@ -1,10 +1,10 @@
 use partnerdesk_core::catalog::{self, PriceListPreview, Service, ServiceUpdate};
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::imports::{ImportFile, ImportMode};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::customers::run_import;
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -18,11 +18,8 @@ pub async fn update_service<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: ServiceUpdate,
-) -> Result<Service, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        catalog::update(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateService { id, input }).await
 }
 
 /// What importing the price list would add, change and schedule, and every
@@ -46,9 +43,6 @@ pub async fn import_price_list<R: Runtime>(
     state: State<'_, AppState>,
     file: ImportFile,
     mode: ImportMode,
-) -> Result<PriceListPreview, ApiError> {
-    run_import(&app, &state, move |cx, progress, cancel| {
-        catalog::apply_price_list(cx.store, cx.clock, &cx.actor, &file, mode, progress, cancel)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run_import(&app, &state, Command::ImportPriceList { file, mode }).await
 }

@@ -1,8 +1,9 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::company::{self, CompanyProfile, CompanyView};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -15,9 +16,6 @@ pub async fn update_company_profile<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     profile: CompanyProfile,
-) -> Result<CompanyView, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        company::update(cx.store, cx.clock, &cx.actor, &profile)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateCompanyProfile { profile }).await
 }

@@ -1,16 +1,15 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::customer_users::{
-    self, CustomerUser, CustomerUserInput, CustomerUserPage, CustomerUserQuery, TemporaryPassword,
+    self, CustomerUserInput, CustomerUserPage, CustomerUserQuery,
 };
 use partnerdesk_core::customers::{ImportMode, ImportReport};
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
-use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::customers::run_import;
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, run_export, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -28,27 +27,21 @@ pub async fn list_customer_users(
 /// The customer's users in the Microsoft 365 admin center's "Add multiple
 /// users" shape, as CSV or a workbook, into the export folder.
 #[tauri::command]
-pub async fn export_customer_users(
+pub async fn export_customer_users<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     customer_id: String,
     query: CustomerUserQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        let dir = export_dir()?;
-        customer_users::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &customer_id,
-            &query,
-            format,
-            &dir,
-        )
-    })
-    .await
+    let command = Command::ExportCustomerUsers {
+        customer_id,
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }
 
 #[tauri::command]
@@ -57,10 +50,12 @@ pub async fn create_customer_user<R: Runtime>(
     state: State<'_, AppState>,
     customer_id: String,
     input: CustomerUserInput,
-) -> Result<CustomerUser, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customer_users::create(cx.store, cx.clock, &cx.actor, &customer_id, &input)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::CreateCustomerUser { customer_id, input },
+    )
     .await
 }
 
@@ -70,11 +65,8 @@ pub async fn update_customer_user<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: CustomerUserInput,
-) -> Result<CustomerUser, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customer_users::update(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateCustomerUser { id, input }).await
 }
 
 #[tauri::command]
@@ -83,10 +75,12 @@ pub async fn set_customer_user_blocked<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     blocked: bool,
-) -> Result<CustomerUser, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customer_users::set_blocked(cx.store, cx.clock, &cx.actor, &id, blocked)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::SetCustomerUserBlocked { id, blocked },
+    )
     .await
 }
 
@@ -95,11 +89,8 @@ pub async fn remove_customer_user<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<CustomerUser, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customer_users::remove(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::RemoveCustomerUser { id }).await
 }
 
 /// The temporary password goes to the webview once, in this reply, and nowhere else.
@@ -108,11 +99,8 @@ pub async fn reset_customer_user_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<TemporaryPassword, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customer_users::reset_password(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::ResetCustomerUserPassword { id }).await
 }
 
 #[tauri::command]
@@ -136,18 +124,15 @@ pub async fn import_customer_users<R: Runtime>(
     customer_id: String,
     file: ImportFile,
     mode: ImportMode,
-) -> Result<ImportReport, ApiError> {
-    run_import(&app, &state, move |cx, progress, cancel| {
-        customer_users::apply_import(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &customer_id,
-            &file,
+) -> Result<Json, ApiError> {
+    run_import(
+        &app,
+        &state,
+        Command::ImportCustomerUsers {
+            customer_id,
+            file,
             mode,
-            progress,
-            cancel,
-        )
-    })
+        },
+    )
     .await
 }

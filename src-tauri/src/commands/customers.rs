@@ -1,30 +1,19 @@
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use partnerdesk_core::access::Permission;
-use partnerdesk_core::change::Change;
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::csv_file::Delimiter;
 use partnerdesk_core::customers::{
     self, ActivityPage, Customer, CustomerImport, CustomerInput, CustomerPage, CustomerQuery,
     ImportMode, ImportReport,
 };
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::imports::ImportFile;
-use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
-use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 
-use super::{announce, as_actor, write_as_actor, Context};
+use super::{as_actor, run, run_export, run_import, Json};
 use crate::state::AppState;
-
-/// Emitted while an import writes rows, so the UI can show a progress bar.
-pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
-
-#[derive(Clone, Serialize)]
-struct Progress {
-    done: u32,
-    total: u32,
-}
 
 #[tauri::command]
 pub async fn list_customers(
@@ -63,11 +52,8 @@ pub async fn create_customer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: CustomerInput,
-) -> Result<Customer, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customers::create(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::CreateCustomer { input }).await
 }
 
 #[tauri::command]
@@ -76,11 +62,8 @@ pub async fn update_customer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: CustomerInput,
-) -> Result<Customer, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customers::update(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateCustomer { id, input }).await
 }
 
 #[tauri::command]
@@ -89,11 +72,8 @@ pub async fn set_customer_archived<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     archived: bool,
-) -> Result<Customer, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        customers::set_archived(cx.store, cx.clock, &cx.actor, &id, archived)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::SetCustomerArchived { id, archived }).await
 }
 
 #[tauri::command]
@@ -115,48 +95,8 @@ pub async fn import_customers<R: Runtime>(
     state: State<'_, AppState>,
     import: CustomerImport,
     mode: ImportMode,
-) -> Result<ImportReport, ApiError> {
-    run_import(&app, &state, move |cx, progress, cancel| {
-        customers::apply_import(
-            cx.store, cx.clock, &cx.actor, &import, mode, progress, cancel,
-        )
-    })
-    .await
-}
-
-/// Runs an import as the signed-in staff member: clears the shared cancel
-/// flag, emits progress as [`IMPORT_PROGRESS_EVENT`], and announces what was
-/// written. Every import command goes through here.
-pub(crate) async fn run_import<R, F, T>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    work: F,
-) -> Result<T, ApiError>
-where
-    R: Runtime,
-    T: Send + 'static,
-    F: FnOnce(
-            Context<'_>,
-            &dyn Fn(u32, u32),
-            &AtomicBool,
-        ) -> partnerdesk_core::Result<(T, Option<Change>)>
-        + Send
-        + 'static,
-{
-    let cancel = state.import_cancel();
-    cancel.store(false, Ordering::Relaxed);
-    let progress_app = app.clone();
-    let (report, change) = as_actor(state, move |cx| {
-        let progress = |done: u32, total: u32| {
-            let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
-        };
-        work(cx, &progress, &cancel)
-    })
-    .await?;
-    if let Some(change) = change {
-        announce(app, &change);
-    }
-    Ok(report)
+) -> Result<Json, ApiError> {
+    run_import(&app, &state, Command::ImportCustomers { import, mode }).await
 }
 
 #[tauri::command]
@@ -166,24 +106,19 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Result<(), ApiError> {
 }
 
 #[tauri::command]
-pub async fn export_customers_csv(
+pub async fn export_customers_csv<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     query: CustomerQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        customers::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &query,
-            format,
-            &export_dir()?,
-        )
-    })
-    .await
+    let command = Command::ExportCustomersCsv {
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }
 
 #[tauri::command]

@@ -1,10 +1,10 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::dashboard::{self, Calendar, Overview};
 use partnerdesk_core::exports::ExportedFile;
-use partnerdesk_core::store::export_dir;
 use partnerdesk_core::ApiError;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
-use super::as_actor;
+use super::{as_actor, run_export};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -24,9 +24,9 @@ pub async fn expiry_calendar(state: State<'_, AppState>) -> Result<Calendar, Api
 }
 
 #[tauri::command]
-pub async fn export_calendar_ics(state: State<'_, AppState>) -> Result<ExportedFile, ApiError> {
-    as_actor(&state, move |cx| {
-        dashboard::export_calendar(cx.store, cx.clock, &cx.actor, &export_dir()?)
-    })
-    .await
+pub async fn export_calendar_ics<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<ExportedFile, ApiError> {
+    run_export(&app, &state, Command::ExportCalendarIcs).await
 }

@@ -1,17 +1,16 @@
 //! GDAP commands: Entra roles, role templates, security groups, access
 //! assignments, auto-extend, Global Administrator removal, the pre-flight.
 
-use partnerdesk_core::relationships::assignments::{
-    self, AccessAssignment, AssignmentInput, DelegatedAccess,
-};
+use partnerdesk_core::commands::Command;
+use partnerdesk_core::relationships::assignments::{self, AssignmentInput, DelegatedAccess};
 use partnerdesk_core::relationships::groups::{self, SecurityGroup, SecurityGroupInput};
 use partnerdesk_core::relationships::roles::{EntraRole, ENTRA_ROLES};
 use partnerdesk_core::relationships::templates::{self, RoleTemplate, RoleTemplateInput};
-use partnerdesk_core::relationships::{self, Preflight, Relationship, RelationshipOffer};
+use partnerdesk_core::relationships::{self, Preflight, RelationshipOffer};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 /// The built-in roles a relationship can grant (a constant: no sign-in needed to list them).
@@ -47,11 +46,8 @@ pub async fn save_role_template<R: Runtime>(
     state: State<'_, AppState>,
     id: Option<String>,
     input: RoleTemplateInput,
-) -> Result<RoleTemplate, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        templates::save_template(cx.store, cx.clock, &cx.actor, id.as_deref(), &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::SaveRoleTemplate { id, input }).await
 }
 
 #[tauri::command]
@@ -59,11 +55,8 @@ pub async fn delete_role_template<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<(), ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        templates::delete_template(cx.store, cx.clock, &cx.actor, &id).map(|change| ((), change))
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::DeleteRoleTemplate { id }).await
 }
 
 #[tauri::command]
@@ -82,11 +75,8 @@ pub async fn save_security_group<R: Runtime>(
     state: State<'_, AppState>,
     id: Option<String>,
     input: SecurityGroupInput,
-) -> Result<SecurityGroup, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        groups::save_group(cx.store, cx.clock, &cx.actor, id.as_deref(), &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::SaveSecurityGroup { id, input }).await
 }
 
 #[tauri::command]
@@ -94,11 +84,8 @@ pub async fn delete_security_group<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<(), ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        groups::delete_group(cx.store, cx.clock, &cx.actor, &id).map(|change| ((), change))
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::DeleteSecurityGroup { id }).await
 }
 
 #[tauri::command]
@@ -117,11 +104,8 @@ pub async fn create_access_assignment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: AssignmentInput,
-) -> Result<AccessAssignment, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        assignments::create_assignment(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::CreateAccessAssignment { input }).await
 }
 
 #[tauri::command]
@@ -129,12 +113,8 @@ pub async fn delete_access_assignment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<(), ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        assignments::delete_assignment(cx.store, cx.clock, &cx.actor, &id)
-            .map(|change| ((), change))
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::DeleteAccessAssignment { id }).await
 }
 
 #[tauri::command]
@@ -143,10 +123,12 @@ pub async fn set_relationship_auto_extend<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     auto_extend: bool,
-) -> Result<Relationship, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        relationships::set_auto_extend(cx.store, cx.clock, &cx.actor, &id, auto_extend)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::SetRelationshipAutoExtend { id, auto_extend },
+    )
     .await
 }
 
@@ -155,9 +137,6 @@ pub async fn remove_relationship_global_admin<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Relationship, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        relationships::remove_global_admin(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::RemoveRelationshipGlobalAdmin { id }).await
 }

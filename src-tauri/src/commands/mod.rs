@@ -1,5 +1,7 @@
-//! Thin commands, one module per domain: parse input, call one core function,
-//! map its error, announce what changed.
+//! Thin commands, one module per domain. A read parses its input, calls one
+//! core function and maps its error; a write builds a [`Command`] and hands
+//! it to [`run`], which executes it where this desktop's writes go and
+//! announces what changed.
 
 pub mod activity;
 pub mod audit;
@@ -26,10 +28,18 @@ pub mod subscriptions;
 pub mod system;
 pub mod trial_invitations;
 
-use partnerdesk_core::auth::{Actor, Sessions};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use partnerdesk_core::auth::Actor;
 use partnerdesk_core::change::Change;
 use partnerdesk_core::clock::Clock;
+use partnerdesk_core::commands::{Command, Executed, Hooks};
+use partnerdesk_core::exports::{ExportedFile, RenderedExport};
+use partnerdesk_core::store::export_dir;
 use partnerdesk_core::{ApiError, ErrorCode, Store};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::state::AppState;
@@ -69,13 +79,12 @@ pub fn announce<R: Runtime>(app: &AppHandle<R>, change: &Change) {
     }
 }
 
-/// What a command's core call gets: the store, the clock, the sessions, and
-/// the signed-in staff member (checked; whether the call counts as activity
+/// What a read's core call gets: the store, the clock, and the signed-in
+/// staff member (checked; whether the call counts as activity
 /// is decided before, in `activity::counting_activity`).
 pub(crate) struct Context<'a> {
     pub store: &'a Store,
     pub clock: &'a dyn Clock,
-    pub sessions: &'a Sessions,
     pub actor: Actor,
 }
 
@@ -92,24 +101,90 @@ where
         work(Context {
             store: &store,
             clock: clock.as_ref(),
-            sessions: &sessions,
             actor,
         })
     })
     .await
 }
 
-/// The same for writes: announces the change after it committed.
-pub(crate) async fn write_as_actor<R: Runtime, T, F>(
+/// Emitted while an import writes rows, so the UI can show a progress bar.
+pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
+
+#[derive(Clone, Serialize)]
+struct Progress {
+    done: u32,
+    total: u32,
+}
+
+/// What a write command gives the UI: its core function's result, as the
+/// JSON that function's type writes (see [`Executed`]).
+pub(crate) type Json = Box<RawValue>;
+
+/// Runs a write: the command goes to the state's [`Executor`] (the one seam
+/// where a write is executed), off the async runtime; what it changed is
+/// announced after it committed. Every write command goes through here.
+pub(crate) async fn run<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
-    work: F,
-) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(Context<'_>) -> partnerdesk_core::Result<(T, Change)> + Send + 'static,
-{
-    let (value, change) = as_actor(state, work).await?;
-    announce(app, &change);
-    Ok(value)
+    command: Command,
+) -> Result<Json, ApiError> {
+    Ok(executed(app, state, command, None).await?.value)
+}
+
+/// [`run`] for an import: clears the shared cancel flag (`cancel_import`
+/// sets it, and the import rolls back) and emits progress as
+/// [`IMPORT_PROGRESS_EVENT`].
+pub(crate) async fn run_import<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+) -> Result<Json, ApiError> {
+    let cancel = state.import_cancel();
+    cancel.store(false, Ordering::Relaxed);
+    Ok(executed(app, state, command, Some(cancel)).await?.value)
+}
+
+/// [`run`] for an export: the command gives back the rendered file (audited
+/// where it was executed), and it is saved here, in this machine's export
+/// folder, where the person who asked for it is.
+pub(crate) async fn run_export<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+) -> Result<ExportedFile, ApiError> {
+    let executed = executed(app, state, command, None).await?;
+    blocking(move || executed.decode::<RenderedExport>()?.save(&export_dir()?)).await
+}
+
+/// Executes `command` through the state's [`Executor`] and announces its
+/// changes; with `import_cancel`, as an import (progress emitted, the flag
+/// stopping it). For the commands that need the result itself (an export to
+/// save, a message to open in the mail client).
+pub(crate) async fn executed<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    command: Command,
+    import_cancel: Option<Arc<AtomicBool>>,
+) -> Result<Executed, ApiError> {
+    let executor = state.executor()?;
+    let progress_app = app.clone();
+    let executed = blocking(move || {
+        let progress = |done: u32, total: u32| {
+            let _ = progress_app.emit(IMPORT_PROGRESS_EVENT, Progress { done, total });
+        };
+        let hooks = match &import_cancel {
+            Some(cancel) => Hooks {
+                progress: Some(&progress),
+                cancel: Some(cancel),
+                ..Hooks::default()
+            },
+            None => Hooks::default(),
+        };
+        executor.execute(command, hooks)
+    })
+    .await?;
+    for change in &executed.changes {
+        announce(app, change);
+    }
+    Ok(executed)
 }

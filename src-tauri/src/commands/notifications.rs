@@ -1,8 +1,9 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::notifications::{self, KindSetting, NotificationList, NotificationQuery};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -21,22 +22,16 @@ pub async fn mark_notification_read<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<(), ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        notifications::mark_read(cx.store, cx.clock, &cx.actor, &id).map(|change| ((), change))
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::MarkNotificationRead { id }).await
 }
 
 #[tauri::command]
 pub async fn mark_all_notifications_read<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> Result<(), ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        notifications::mark_all_read(cx.store, cx.clock, &cx.actor).map(|change| ((), change))
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::MarkAllNotificationsRead).await
 }
 
 #[tauri::command]
@@ -54,9 +49,6 @@ pub async fn set_notification_kinds<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: Vec<KindSetting>,
-) -> Result<Vec<KindSetting>, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        notifications::set_kind_settings(cx.store, cx.clock, &cx.actor, &settings)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::SetNotificationKinds { settings }).await
 }

@@ -1,12 +1,12 @@
 //! The offer matrix (import and list) and the seat ceilings it sets.
 
 use partnerdesk_core::catalog::{self, OfferMatrixRow, SeatLine, SeatRoom};
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::imports::{ImportFile, ImportMode, ImportReport};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::as_actor;
-use super::customers::run_import;
+use super::{as_actor, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -37,11 +37,8 @@ pub async fn import_offer_matrix<R: Runtime>(
     state: State<'_, AppState>,
     file: ImportFile,
     mode: ImportMode,
-) -> Result<ImportReport, ApiError> {
-    run_import(&app, &state, move |cx, progress, cancel| {
-        catalog::import_offer_matrix(cx.store, cx.clock, &cx.actor, &file, mode, progress, cancel)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run_import(&app, &state, Command::ImportOfferMatrix { file, mode }).await
 }
 
 /// How many more licences of a service the customer may get (the core's

@@ -1,11 +1,12 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::offers::{
-    self, AcceptanceInput, LineCount, OfferDraftInput, OfferEvent, OfferMessage, OfferPage,
-    OfferQuery, PurchaseOfferDetail,
+    self, AcceptanceInput, LineCount, OfferDraftInput, OfferMessage, OfferPage, OfferQuery,
+    PurchaseOfferDetail,
 };
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -35,11 +36,8 @@ pub async fn create_offer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: OfferDraftInput,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        offers::create(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::CreateOffer { input }).await
 }
 
 /// The editor's autosave: every call is one committed transaction.
@@ -49,11 +47,8 @@ pub async fn update_offer_draft<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: OfferDraftInput,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        offers::update_draft(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateOfferDraft { id, input }).await
 }
 
 /// Sends a draft (or records another sending) without opening the mail
@@ -64,11 +59,8 @@ pub async fn send_offer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     recipients: Vec<String>,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        offers::send(cx.store, cx.clock, &cx.actor, &id, &recipients)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::SendOffer { id, recipients }).await
 }
 
 /// Records the recipients (sending the draft if it is one), then opens the
@@ -79,12 +71,12 @@ pub async fn send_offer_email<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     recipients: Vec<String>,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    let (sent_id, to) = (id.clone(), recipients.clone());
-    let detail = write_as_actor(&app, &state, move |cx| {
-        offers::send(cx.store, cx.clock, &cx.actor, &sent_id, &to)
-    })
-    .await?;
+) -> Result<Json, ApiError> {
+    let sent = Command::SendOffer {
+        id: id.clone(),
+        recipients: recipients.clone(),
+    };
+    let detail = run(&app, &state, sent).await?;
     let message = as_actor(&state, move |cx| {
         offers::message(cx.store, cx.clock, &cx.actor, &id, &recipients)
     })
@@ -118,11 +110,8 @@ pub async fn withdraw_offer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        offers::close(cx.store, cx.clock, &cx.actor, &id, OfferEvent::Withdraw)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::WithdrawOffer { id }).await
 }
 
 #[tauri::command]
@@ -130,11 +119,8 @@ pub async fn decline_offer<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        offers::close(cx.store, cx.clock, &cx.actor, &id, OfferEvent::Decline)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::DeclineOffer { id }).await
 }
 
 #[tauri::command]
@@ -143,11 +129,8 @@ pub async fn revise_offer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     counts: Vec<LineCount>,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        offers::revise(cx.store, cx.clock, &cx.actor, &id, &counts)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::ReviseOffer { id, counts }).await
 }
 
 #[tauri::command]
@@ -156,9 +139,6 @@ pub async fn accept_offer<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: AcceptanceInput,
-) -> Result<PurchaseOfferDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        offers::accept(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::AcceptOffer { id, input }).await
 }

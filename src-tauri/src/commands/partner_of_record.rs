@@ -1,10 +1,11 @@
 //! The partner of record per customer and workload (decision 0044).
 
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::partner_of_record::{self, WorkloadClaim};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -24,10 +25,15 @@ pub async fn claim_partner_of_record<R: Runtime>(
     state: State<'_, AppState>,
     customer_id: String,
     workload: String,
-) -> Result<Vec<WorkloadClaim>, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        partner_of_record::claim(cx.store, cx.clock, &cx.actor, &customer_id, &workload)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::ClaimPartnerOfRecord {
+            customer_id,
+            workload,
+        },
+    )
     .await
 }
 
@@ -38,17 +44,16 @@ pub async fn record_partner_of_record_decline<R: Runtime>(
     customer_id: String,
     workload: String,
     reason: String,
-) -> Result<Vec<WorkloadClaim>, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        partner_of_record::record_decline(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &customer_id,
-            &workload,
-            &reason,
-        )
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::RecordPartnerOfRecordDecline {
+            customer_id,
+            workload,
+            reason,
+        },
+    )
     .await
 }
 
@@ -59,16 +64,15 @@ pub async fn remove_partner_of_record<R: Runtime>(
     customer_id: String,
     workload: String,
     reason: String,
-) -> Result<Vec<WorkloadClaim>, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        partner_of_record::remove(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &customer_id,
-            &workload,
-            &reason,
-        )
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::RemovePartnerOfRecord {
+            customer_id,
+            workload,
+            reason,
+        },
+    )
     .await
 }

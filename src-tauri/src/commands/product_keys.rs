@@ -1,15 +1,14 @@
 //! Product keys: the inventory, adding and importing keys, redeeming one.
 
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::customers::{ImportMode, ImportReport};
 use partnerdesk_core::product_keys::{
-    self, KeyImport, ProductKey, ProductKeyInput, ProductKeyPage, ProductKeyQuery, Redeemed,
-    Redemption,
+    self, KeyImport, ProductKeyInput, ProductKeyPage, ProductKeyQuery, Redemption,
 };
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::customers::run_import;
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, run_import, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -28,11 +27,8 @@ pub async fn add_product_key<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: ProductKeyInput,
-) -> Result<ProductKey, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        product_keys::add(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::AddProductKey { input }).await
 }
 
 #[tauri::command]
@@ -53,13 +49,8 @@ pub async fn import_product_keys<R: Runtime>(
     state: State<'_, AppState>,
     import: KeyImport,
     mode: ImportMode,
-) -> Result<ImportReport, ApiError> {
-    run_import(&app, &state, move |cx, progress, cancel| {
-        product_keys::apply_import(
-            cx.store, cx.clock, &cx.actor, &import, mode, progress, cancel,
-        )
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run_import(&app, &state, Command::ImportProductKeys { import, mode }).await
 }
 
 #[tauri::command]
@@ -67,9 +58,6 @@ pub async fn redeem_product_key<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     redemption: Redemption,
-) -> Result<Redeemed, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        product_keys::redeem(cx.store, cx.clock, &cx.actor, &redemption)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::RedeemProductKey { redemption }).await
 }

@@ -1,10 +1,11 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::relationships::{
     self, LinkTemplates, Relationship, RelationshipMessage, RelationshipOffer,
 };
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -23,11 +24,8 @@ pub async fn offer_relationship<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     offer: RelationshipOffer,
-) -> Result<Relationship, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        relationships::offer(cx.store, cx.clock, &cx.actor, &offer)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::OfferRelationship { offer }).await
 }
 
 #[tauri::command]
@@ -35,11 +33,8 @@ pub async fn request_relationship_approval<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Relationship, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        relationships::request_approval(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::RequestRelationshipApproval { id }).await
 }
 
 #[tauri::command]
@@ -48,10 +43,12 @@ pub async fn record_relationship_acceptance<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     accepted_at: Option<String>,
-) -> Result<Relationship, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        relationships::record_acceptance(cx.store, cx.clock, &cx.actor, &id, accepted_at.as_deref())
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::RecordRelationshipAcceptance { id, accepted_at },
+    )
     .await
 }
 
@@ -60,11 +57,8 @@ pub async fn terminate_relationship<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Relationship, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        relationships::terminate(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::TerminateRelationship { id }).await
 }
 
 #[tauri::command]
@@ -104,9 +98,6 @@ pub async fn update_link_templates<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     templates: LinkTemplates,
-) -> Result<LinkTemplates, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        relationships::update_templates(cx.store, cx.clock, &cx.actor, &templates)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateLinkTemplates { templates }).await
 }

@@ -1,3 +1,4 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::service_requests::{
     self, CustomerServiceRequests, ServiceRequestEvent, ServiceRequestInput, ServiceRequestPage,
     ServiceRequestQuery, ServiceRequestView,
@@ -5,7 +6,7 @@ use partnerdesk_core::service_requests::{
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -48,10 +49,12 @@ pub async fn create_service_request<R: Runtime>(
     state: State<'_, AppState>,
     customer_id: String,
     input: ServiceRequestInput,
-) -> Result<ServiceRequestView, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        service_requests::create(cx.store, cx.clock, &cx.actor, &customer_id, &input)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::CreateServiceRequest { customer_id, input },
+    )
     .await
 }
 
@@ -61,11 +64,8 @@ pub async fn update_service_request<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: ServiceRequestInput,
-) -> Result<ServiceRequestView, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        service_requests::update(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateServiceRequest { id, input }).await
 }
 
 #[tauri::command]
@@ -73,11 +73,8 @@ pub async fn discard_service_request<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<(), ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        service_requests::discard(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::DiscardServiceRequest { id }).await
 }
 
 /// Submit, flag attention, clear attention, close or reopen, with an optional note.
@@ -88,10 +85,12 @@ pub async fn change_service_request_status<R: Runtime>(
     id: String,
     event: ServiceRequestEvent,
     note: Option<String>,
-) -> Result<ServiceRequestView, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        service_requests::change_status(cx.store, cx.clock, &cx.actor, &id, event, note.as_deref())
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::ChangeServiceRequestStatus { id, event, note },
+    )
     .await
 }
 
@@ -101,9 +100,6 @@ pub async fn add_service_request_note<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     body: String,
-) -> Result<ServiceRequestView, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        service_requests::add_note(cx.store, cx.clock, &cx.actor, &id, &body)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::AddServiceRequestNote { id, body }).await
 }

@@ -1,10 +1,11 @@
-use partnerdesk_core::auth::{self, PasswordChange, SessionInfo, SessionStatus};
+use partnerdesk_core::auth::{PasswordChange, SessionInfo, SessionStatus};
 use partnerdesk_core::change::{Change, Entity};
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::setup::{self, SetupInput};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{announce, blocking, write_as_actor};
+use super::{announce, blocking, run, Json};
 use crate::state::AppState;
 
 /// Where the UI starts: the wizard, sign-in, the lock screen or the shell.
@@ -83,9 +84,6 @@ pub async fn change_own_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     change: PasswordChange,
-) -> Result<SessionInfo, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        auth::change_own_password(cx.store, cx.clock, cx.sessions, &cx.actor, &change)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::ChangeOwnPassword { change }).await
 }

@@ -1,8 +1,9 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::settings::{self, AppSettings, SettingsUpdate};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{announce, blocking};
+use super::{announce, blocking, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -29,9 +30,6 @@ pub async fn update_idle_lock<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     minutes: u32,
-) -> Result<(), ApiError> {
-    super::write_as_actor(&app, &state, move |cx| {
-        settings::update_idle_lock(cx.store, cx.clock, &cx.actor, minutes).map(|c| ((), c))
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateIdleLock { minutes }).await
 }

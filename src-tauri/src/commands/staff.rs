@@ -1,10 +1,9 @@
-use partnerdesk_core::staff::{
-    self, IssuedPassword, StaffFilter, StaffInput, StaffMember, StaffRow,
-};
+use partnerdesk_core::commands::Command;
+use partnerdesk_core::staff::{self, StaffFilter, StaffInput, StaffRow};
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -23,11 +22,8 @@ pub async fn create_staff<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: StaffInput,
-) -> Result<IssuedPassword, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        staff::create(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::CreateStaff { input }).await
 }
 
 #[tauri::command]
@@ -36,11 +32,8 @@ pub async fn update_staff<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: StaffInput,
-) -> Result<StaffMember, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        staff::update(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateStaff { id, input }).await
 }
 
 #[tauri::command]
@@ -49,11 +42,8 @@ pub async fn set_staff_blocked<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     blocked: bool,
-) -> Result<StaffMember, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        staff::set_blocked(cx.store, cx.clock, &cx.actor, &id, blocked)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::SetStaffBlocked { id, blocked }).await
 }
 
 #[tauri::command]
@@ -61,11 +51,8 @@ pub async fn remove_staff<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<StaffMember, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        staff::remove(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::RemoveStaff { id }).await
 }
 
 #[tauri::command]
@@ -73,9 +60,6 @@ pub async fn reset_staff_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<IssuedPassword, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        staff::reset_password(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::ResetStaffPassword { id }).await
 }

@@ -1,15 +1,14 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::csv_file::Delimiter;
-use partnerdesk_core::exports::{ExportFormat, ExportedFile, FileType};
-use partnerdesk_core::store::export_dir;
+use partnerdesk_core::exports::{ExportedFile, FileType};
 use partnerdesk_core::subscriptions::{
-    self, QuantityQuote, Subscription, SubscriptionDetail, SubscriptionEvent, SubscriptionInput,
-    SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeOutcome,
-    UpgradeTarget,
+    self, QuantityQuote, SubscriptionDetail, SubscriptionEvent, SubscriptionInput,
+    SubscriptionPage, SubscriptionQuery, TrialConversion, UpgradeInput, UpgradeTarget,
 };
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, run, run_export, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -39,11 +38,8 @@ pub async fn add_subscription<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: SubscriptionInput,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::add(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::AddSubscription { input }).await
 }
 
 #[tauri::command]
@@ -53,10 +49,16 @@ pub async fn change_subscription_quantity<R: Runtime>(
     id: String,
     quantity: u32,
     reason: String,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::change_quantity(cx.store, cx.clock, &cx.actor, &id, quantity, &reason)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::ChangeSubscriptionQuantity {
+            id,
+            quantity,
+            reason,
+        },
+    )
     .await
 }
 
@@ -81,10 +83,12 @@ pub async fn apply_subscription_event<R: Runtime>(
     id: String,
     event: SubscriptionEvent,
     reason: String,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::apply_event(cx.store, cx.clock, &cx.actor, &id, event, &reason)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::ApplySubscriptionEvent { id, event, reason },
+    )
     .await
 }
 
@@ -94,10 +98,12 @@ pub async fn set_subscription_auto_renew<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     auto_renew: bool,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::set_auto_renew(cx.store, cx.clock, &cx.actor, &id, auto_renew)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::SetSubscriptionAutoRenew { id, auto_renew },
+    )
     .await
 }
 
@@ -107,10 +113,12 @@ pub async fn convert_trial_subscription<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     conversion: TrialConversion,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::convert_trial(cx.store, cx.clock, &cx.actor, &id, &conversion)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::ConvertTrialSubscription { id, conversion },
+    )
     .await
 }
 
@@ -131,11 +139,8 @@ pub async fn upgrade_subscription<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     upgrade: UpgradeInput,
-) -> Result<UpgradeOutcome, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::upgrade(cx.store, cx.clock, &cx.actor, &id, &upgrade)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpgradeSubscription { id, upgrade }).await
 }
 
 #[tauri::command]
@@ -144,10 +149,15 @@ pub async fn set_subscription_partner_of_record<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     partner_of_record: bool,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::set_partner_of_record(cx.store, cx.clock, &cx.actor, &id, partner_of_record)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::SetSubscriptionPartnerOfRecord {
+            id,
+            partner_of_record,
+        },
+    )
     .await
 }
 
@@ -157,10 +167,12 @@ pub async fn schedule_trial_conversion<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     conversion: TrialConversion,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::schedule_trial_conversion(cx.store, cx.clock, &cx.actor, &id, &conversion)
-    })
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::ScheduleTrialConversion { id, conversion },
+    )
     .await
 }
 
@@ -169,30 +181,22 @@ pub async fn clear_trial_conversion<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<Subscription, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        subscriptions::clear_trial_conversion(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::ClearTrialConversion { id }).await
 }
 
 #[tauri::command]
-pub async fn export_subscriptions_csv(
+pub async fn export_subscriptions_csv<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     query: SubscriptionQuery,
     file_type: Option<FileType>,
     delimiter: Option<Delimiter>,
 ) -> Result<ExportedFile, ApiError> {
-    let format = ExportFormat::new(file_type, delimiter);
-    as_actor(&state, move |cx| {
-        subscriptions::export_as(
-            cx.store,
-            cx.clock,
-            &cx.actor,
-            &query,
-            format,
-            &export_dir()?,
-        )
-    })
-    .await
+    let command = Command::ExportSubscriptionsCsv {
+        query,
+        file_type,
+        delimiter,
+    };
+    run_export(&app, &state, command).await
 }

@@ -1,3 +1,4 @@
+use partnerdesk_core::commands::Command;
 use partnerdesk_core::trial_invitations::{
     self, SignupInput, TrialInvitationDetail, TrialInvitationInput, TrialInvitationMessage,
     TrialInvitationPage, TrialInvitationQuery, TrialService,
@@ -5,7 +6,7 @@ use partnerdesk_core::trial_invitations::{
 use partnerdesk_core::ApiError;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{as_actor, write_as_actor};
+use super::{as_actor, executed, run, Json};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -45,11 +46,8 @@ pub async fn create_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: TrialInvitationInput,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::create(cx.store, cx.clock, &cx.actor, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::CreateTrialInvitation { input }).await
 }
 
 #[tauri::command]
@@ -58,11 +56,8 @@ pub async fn update_trial_invitation<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     input: TrialInvitationInput,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::update(cx.store, cx.clock, &cx.actor, &id, &input)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::UpdateTrialInvitation { id, input }).await
 }
 
 #[tauri::command]
@@ -70,11 +65,8 @@ pub async fn activate_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::activate(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::ActivateTrialInvitation { id }).await
 }
 
 #[tauri::command]
@@ -82,11 +74,8 @@ pub async fn retire_trial_invitation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> Result<TrialInvitationDetail, ApiError> {
-    write_as_actor(&app, &state, move |cx| {
-        trial_invitations::retire(cx.store, cx.clock, &cx.actor, &id)
-    })
-    .await
+) -> Result<Json, ApiError> {
+    run(&app, &state, Command::RetireTrialInvitation { id }).await
 }
 
 /// The link, the e-mail and the HTML snippet (for copying).
@@ -111,10 +100,8 @@ pub async fn send_trial_invitation_email<R: Runtime>(
     id: String,
     recipients: Vec<String>,
 ) -> Result<(), ApiError> {
-    let message = write_as_actor(&app, &state, move |cx| {
-        trial_invitations::record_sent(cx.store, cx.clock, &cx.actor, &id, &recipients)
-    })
-    .await?;
+    let sent = Command::SendTrialInvitationEmail { id, recipients };
+    let message: TrialInvitationMessage = executed(&app, &state, sent, None).await?.decode()?;
     super::mail::open_mail_client(message.mailto).await
 }
 
@@ -126,13 +113,11 @@ pub async fn record_trial_invitation_signup<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     signup: SignupInput,
-) -> Result<TrialInvitationDetail, ApiError> {
-    let (detail, changes) = as_actor(&state, move |cx| {
-        trial_invitations::record_signup(cx.store, cx.clock, &cx.actor, &id, &signup)
-    })
-    .await?;
-    for change in &changes {
-        super::announce(&app, change);
-    }
-    Ok(detail)
+) -> Result<Json, ApiError> {
+    run(
+        &app,
+        &state,
+        Command::RecordTrialInvitationSignup { id, signup },
+    )
+    .await
 }

@@ -19,7 +19,7 @@ const DEFAULT_PAGE: u32 = 100;
 const MAX_PAGE: u32 = 500;
 
 /// Filters from the audit screen. Every field is optional; dates are RFC 3339.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct AuditQuery {
     #[ts(optional)]

@@ -1,7 +1,5 @@
 //! The audit log as staff reach it: permission-checked, and audited itself.
 
-use std::path::Path;
-
 use super::head::{head_status, reanchor_audit_head, AuditHeadStatus};
 use super::{
     append, log_target, query, verify_against, AuditPage, AuditQuery, AuditVerification, Event,
@@ -11,7 +9,7 @@ use crate::access::{guarded_read, guarded_write, require, Action};
 use crate::auth::Actor;
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::exports::{write_export, ExportFormat, ExportedFile};
+use crate::exports::{audit_export, render_export, ExportFormat, RenderedExport};
 use crate::store::Store;
 
 pub fn list_as(
@@ -85,30 +83,31 @@ pub fn reanchor_as(
     reanchor_audit_head(store, clock, &actor.audit_ref(), reason)
 }
 
-/// Writes the filtered log to `dir` as `partnerdesk-audit-<time>.csv` (or `.xlsx`).
-/// The file appears only when complete (written aside, then renamed).
+/// Renders the filtered log as `partnerdesk-audit-<time>.csv` (or `.xlsx`)
+/// and audits that it was exported.
 pub fn export_as(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     filter: &AuditQuery,
     format: impl Into<ExportFormat>,
-    dir: &Path,
-) -> Result<ExportedFile> {
+) -> Result<RenderedExport> {
     let format = format.into();
     guarded_read(store, clock, actor, "audit.export", log_target(), |conn| {
         require(conn, actor, Action::ViewAuditLog)
     })?;
-    let exported = write_export(dir, "audit", format, clock, |out| {
+    let rendered = render_export("audit", format, clock, |out| {
         query::export_list(store, filter, format, out)
     })?;
-    let (rows, path) = (exported.rows, &exported.path);
-    store.write(|tx| {
-        let event = Event {
-            detail: format!("{rows} entries to {path}"),
-            ..Event::done(actor.audit_ref(), "audit.export", log_target())
-        };
-        append(tx, clock, &event)
-    })?;
-    Ok(exported)
+    let action = "audit.export";
+    audit_export(
+        store,
+        clock,
+        actor,
+        action,
+        log_target(),
+        "entries",
+        &rendered,
+    )?;
+    Ok(rendered)
 }

@@ -307,9 +307,9 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
         &w.clock,
         &billing,
         &AuditQuery::default(),
-        Delimiter::Comma,
-        dir.path()
+        Delimiter::Comma
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .is_err());
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
@@ -325,8 +325,8 @@ fn viewing_verifying_and_exporting_need_the_permission_and_are_audited() {
         &service,
         &AuditQuery::default(),
         Delimiter::Comma,
-        dir.path(),
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .unwrap();
     assert!(exported.path.ends_with(".csv"));
     let written = std::fs::read_to_string(&exported.path).unwrap();

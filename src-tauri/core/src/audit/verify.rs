@@ -70,7 +70,7 @@ pub struct AuditVerification {
 
 /// A head an admin wrote down earlier (from About or an export): its seq, if
 /// noted, and its hash or at least its first 8 hex characters.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct NotedHead {
     #[ts(optional, type = "number")]

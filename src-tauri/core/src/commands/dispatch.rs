@@ -8,14 +8,17 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use super::{Command, Executed, Hooks};
+use crate::audit;
 use crate::auth::{self, Actor, Sessions};
 use crate::change::Change;
 use crate::clock::Clock;
+use crate::csv_file::Delimiter;
 use crate::error::{Error, Result};
+use crate::exports::{ExportFormat, FileType};
 use crate::offers::OfferEvent;
 use crate::relationships::{self, assignments, groups, templates};
 use crate::store::Store;
-use crate::{catalog, company, customer_users, customers, notifications, offers};
+use crate::{catalog, company, customer_users, customers, dashboard, notifications, offers};
 use crate::{partner_of_record, product_keys, service_requests, settings, staff};
 use crate::{subscriptions, trial_invitations};
 
@@ -219,6 +222,55 @@ pub fn execute(
         }),
         C::UpdateCompanyProfile { profile } => one(company::update(s, c, a, &profile)),
         C::UpdateIdleLock { minutes } => unit(settings::update_idle_lock(s, c, a, minutes)),
+
+        C::ExportCustomersCsv {
+            query,
+            file_type,
+            delimiter,
+        } => audited_read(customers::export_as(
+            s,
+            c,
+            a,
+            &query,
+            format(file_type, delimiter),
+        )),
+        C::ExportSubscriptionsCsv {
+            query,
+            file_type,
+            delimiter,
+        } => audited_read(subscriptions::export_as(
+            s,
+            c,
+            a,
+            &query,
+            format(file_type, delimiter),
+        )),
+        C::ExportCustomerUsers {
+            customer_id,
+            query,
+            file_type,
+            delimiter,
+        } => audited_read(customer_users::export_as(
+            s,
+            c,
+            a,
+            &customer_id,
+            &query,
+            format(file_type, delimiter),
+        )),
+        C::ExportAuditCsv {
+            query,
+            file_type,
+            delimiter,
+        } => audited_read(audit::export_as(
+            s,
+            c,
+            a,
+            &query,
+            format(file_type, delimiter),
+        )),
+        C::ExportCalendarIcs => audited_read(dashboard::export_calendar(s, c, a)),
+        C::VerifyAudit { noted } => audited_read(audit::verify_as(s, c, a, noted.as_ref())),
     }
 }
 
@@ -235,6 +287,17 @@ fn with_import_hooks<T: Serialize>(
     executed(&value, change.into_iter().collect())
 }
 
+/// The result of a read that only appended to the audit log: no screen
+/// shows anything changed (the audit screen refreshes on its own), so
+/// nothing is announced, as before commands were data.
+fn audited_read<T: Serialize>(result: Result<T>) -> Result<Executed> {
+    executed(&result?, Vec::new())
+}
+
+fn format(file_type: Option<FileType>, delimiter: Option<Delimiter>) -> ExportFormat {
+    ExportFormat::new(file_type, delimiter)
+}
+
 /// The result of a write that changed one kind of object.
 fn one<T: Serialize>(result: Result<(T, Change)>) -> Result<Executed> {
     let (value, change) = result?;
@@ -247,7 +310,7 @@ fn unit(result: Result<Change>) -> Result<Executed> {
 }
 
 fn executed<T: Serialize>(value: &T, changes: Vec<Change>) -> Result<Executed> {
-    let value = serde_json::to_value(value)
+    let value = serde_json::value::to_raw_value(value)
         .map_err(|error| Error::Internal(format!("the result could not be written: {error}")))?;
     Ok(Executed { value, changes })
 }

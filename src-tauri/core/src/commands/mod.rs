@@ -13,14 +13,20 @@ mod tests;
 
 use std::sync::atomic::AtomicBool;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
+use crate::audit::{AuditQuery, NotedHead};
 use crate::auth::{PasswordChange, Sessions};
 use crate::catalog::ServiceUpdate;
 use crate::change::Change;
 use crate::company::CompanyProfile;
-use crate::customer_users::CustomerUserInput;
-use crate::customers::{CustomerImport, CustomerInput};
+use crate::csv_file::Delimiter;
+use crate::customer_users::{CustomerUserInput, CustomerUserQuery};
+use crate::customers::{CustomerImport, CustomerInput, CustomerQuery};
+use crate::error::Error;
+use crate::exports::FileType;
 use crate::imports::{ImportFile, ImportMode};
 use crate::notifications::KindSetting;
 use crate::offers::{AcceptanceInput, LineCount, OfferDraftInput};
@@ -31,7 +37,9 @@ use crate::relationships::templates::RoleTemplateInput;
 use crate::relationships::{LinkTemplates, RelationshipOffer};
 use crate::service_requests::{ServiceRequestEvent, ServiceRequestInput};
 use crate::staff::StaffInput;
-use crate::subscriptions::{SubscriptionEvent, SubscriptionInput, TrialConversion, UpgradeInput};
+use crate::subscriptions::{
+    SubscriptionEvent, SubscriptionInput, SubscriptionQuery, TrialConversion, UpgradeInput,
+};
 use crate::trial_invitations::{SignupInput, TrialInvitationInput};
 
 pub use dispatch::execute;
@@ -317,17 +325,56 @@ pub enum Command {
     UpdateIdleLock {
         minutes: u32,
     },
+
+    // Reads that write the audit log: an export is audited when rendered and
+    // comes back as its bytes, for the desktop to save; a verification
+    // records its result.
+    ExportCustomersCsv {
+        query: CustomerQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportSubscriptionsCsv {
+        query: SubscriptionQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportCustomerUsers {
+        customer_id: String,
+        query: CustomerUserQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportAuditCsv {
+        query: AuditQuery,
+        file_type: Option<FileType>,
+        delimiter: Option<Delimiter>,
+    },
+    ExportCalendarIcs,
+    VerifyAudit {
+        noted: Option<NotedHead>,
+    },
 }
 
-/// What an executed command gives back: the core function's result as JSON
-/// (the shape the UI already reads), and what it changed, for every open
+/// What an executed command gives back: the core function's result as the
+/// JSON its type writes (what the UI always received, field order included:
+/// a `serde_json::Value` would sort the keys, and screens compare a saved
+/// record with their draft as text), and what it changed, for every open
 /// screen (and, in team mode, every connected desktop) to refresh. Empty when
 /// nothing was written (an import that imported no row); several for a
 /// write that touches more than one kind of object (a trial sign-up).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Executed {
-    pub value: serde_json::Value,
+    pub value: Box<RawValue>,
     pub changes: Vec<Change>,
+}
+
+impl Executed {
+    /// The result read back as `T` (the function's own type, or a `Value`).
+    pub fn decode<T: DeserializeOwned>(&self) -> crate::Result<T> {
+        serde_json::from_str(self.value.get())
+            .map_err(|error| Error::Internal(format!("the result could not be read: {error}")))
+    }
 }
 
 /// What a long command needs from whoever runs it. All optional: none is

@@ -179,6 +179,21 @@ fn everything_else() -> Vec<Value> {
     ]
 }
 
+fn audited_reads() -> Vec<Value> {
+    vec![
+        json!({ "command": "export_customers_csv", "query": { "search": "contoso" },
+                "file_type": "csv", "delimiter": "semicolon" }),
+        json!({ "command": "export_subscriptions_csv", "query": {}, "file_type": "xlsx",
+                "delimiter": null }),
+        json!({ "command": "export_customer_users", "customer_id": ID, "query": {},
+                "file_type": null, "delimiter": "tab" }),
+        json!({ "command": "export_audit_csv", "query": { "outcome": "refused" },
+                "file_type": "csv", "delimiter": "comma" }),
+        json!({ "command": "export_calendar_ics" }),
+        json!({ "command": "verify_audit", "noted": { "seq": 12, "hash": "0123abcd" } }),
+    ]
+}
+
 /// Every sample, decoded as the executing side decodes what it receives.
 pub(super) fn samples() -> Vec<Command> {
     [
@@ -191,6 +206,7 @@ pub(super) fn samples() -> Vec<Command> {
         relationships(),
         service_requests(),
         everything_else(),
+        audited_reads(),
     ]
     .concat()
     .into_iter()

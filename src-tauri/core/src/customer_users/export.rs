@@ -5,7 +5,6 @@
 //! whose users import reads these headers as aliases.
 
 use std::io::Write;
-use std::path::Path;
 
 use rusqlite::params_from_iter;
 
@@ -16,7 +15,7 @@ use crate::auth::Actor;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::exports::{
-    write_export_audited, Column, ExportFormat, ExportTarget, ExportedFile, TableWriter, Value,
+    render_export_audited, Column, ExportFormat, ExportTarget, RenderedExport, TableWriter, Value,
 };
 use crate::ids::parse_id;
 use crate::store::Store;
@@ -95,7 +94,7 @@ pub fn export_list(
     )
 }
 
-/// [`export_list`] into `dir`, audited against the customer.
+/// [`export_list`] rendered, audited against the customer.
 pub fn export_as(
     store: &Store,
     clock: &dyn Clock,
@@ -103,15 +102,14 @@ pub fn export_as(
     customer_id: &str,
     query: &CustomerUserQuery,
     format: impl Into<ExportFormat>,
-    dir: &Path,
-) -> Result<ExportedFile> {
+) -> Result<RenderedExport> {
     let format = format.into();
     let what = ExportTarget {
         kind: "user",
         action: "customer_user.export",
         target: list_target(customer_id),
     };
-    write_export_audited(store, clock, actor, dir, what, format, |out| {
+    render_export_audited(store, clock, actor, what, format, |out| {
         export_list(store, clock, actor, customer_id, query, format, out)
     })
 }

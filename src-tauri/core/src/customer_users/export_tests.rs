@@ -88,8 +88,8 @@ fn the_users_export_is_the_admin_center_template_and_imports_back_unchanged() {
         &customer_id,
         &query,
         Delimiter::Comma,
-        dir.path(),
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .unwrap();
     assert_eq!(exported.rows, 4);
     assert!(
@@ -173,8 +173,8 @@ fn the_users_export_follows_the_tabs_filters_and_needs_the_view_permission() {
         &customer_id,
         &Default::default(),
         ExportFormat::Xlsx,
-        dir.path(),
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .unwrap_err();
     assert!(matches!(refused, Error::Forbidden { .. }), "{refused:?}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file");

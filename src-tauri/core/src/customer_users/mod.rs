@@ -89,7 +89,7 @@ pub struct CustomerUserInput {
     pub admin_role: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct CustomerUserQuery {
     /// Any part of the display name or the user name; case and Polish diacritics are ignored.

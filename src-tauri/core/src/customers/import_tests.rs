@@ -14,7 +14,7 @@ use crate::testing::{world, World};
 const CONTOSO: &str = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
 /// A dual partner's export: Contoso is listed twice (line 4 in capitals).
-const EXPORT: &str = "Microsoft ID,Company name,Primary domain name,Relationship,Tags\r\n\
+pub(crate) const EXPORT: &str = "Microsoft ID,Company name,Primary domain name,Relationship,Tags\r\n\
 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0,Contoso Sp. z o.o.,contoso.onmicrosoft.com,Cloud Reseller,\r\n\
 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d,Fabrikam,fabrikam.onmicrosoft.com,Cloud Reseller,vip\r\n\
 0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0,Contoso Sp. z o.o.,contoso.onmicrosoft.com,Indirect reseller,\r\n";

@@ -46,7 +46,7 @@ pub enum CustomerSort {
     Added,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct CustomerQuery {
     /// Any part of the name, a domain, the contact e-mail or the tenant ID;

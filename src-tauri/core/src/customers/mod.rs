@@ -4,7 +4,7 @@
 mod activity;
 mod import;
 #[cfg(test)]
-mod import_tests;
+pub(crate) mod import_tests;
 mod list;
 #[cfg(test)]
 mod tests;
@@ -626,18 +626,17 @@ pub fn set_archived(
     Ok((customer, Change::one(Entity::Customer, id)))
 }
 
-/// Writes the filtered list as CSV or a workbook into `dir` (the import's
-/// columns) and audits it.
+/// Renders the filtered list as CSV or a workbook (the import's columns)
+/// and audits it.
 pub fn export_as(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     query: &CustomerQuery,
     format: impl Into<crate::exports::ExportFormat>,
-    dir: &std::path::Path,
-) -> Result<crate::exports::ExportedFile> {
+) -> Result<crate::exports::RenderedExport> {
     let format = format.into();
-    crate::exports::write_list_audited(store, clock, actor, dir, "customer", format, |out| {
+    crate::exports::render_list_audited(store, clock, actor, "customer", format, |out| {
         export_list(store, clock, actor, query, format, out)
     })
 }

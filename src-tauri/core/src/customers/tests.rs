@@ -664,8 +664,8 @@ fn the_activity_tab_holds_the_customer_and_its_relationships() {
         &w.admin,
         &CustomerQuery::default(),
         crate::csv_file::Delimiter::Comma,
-        dir.path(),
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .unwrap();
     assert_eq!(exported.rows, 2);
     assert!(std::fs::read_to_string(&exported.path)
@@ -826,7 +826,9 @@ fn a_semicolon_export_for_excel_imports_back_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let query = CustomerQuery::default();
     let semicolon = crate::csv_file::Delimiter::Semicolon;
-    let exported = export_as(&w.store, &w.clock, &w.admin, &query, semicolon, dir.path()).unwrap();
+    let exported = export_as(&w.store, &w.clock, &w.admin, &query, semicolon)
+        .and_then(|rendered| rendered.save(dir.path()))
+        .unwrap();
     let bytes = std::fs::read(&exported.path).unwrap();
     assert!(
         bytes.starts_with(b"\xEF\xBB\xBFcompany_name;default_domain;"),

@@ -4,7 +4,6 @@
 //! iCalendar.
 
 use std::io::Write;
-use std::path::Path;
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -12,11 +11,11 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::access::{allows, guarded_read, read_target, require, Action, PartnerAuthorizations};
-use crate::audit::{self, Event, Target};
+use crate::audit::Target;
 use crate::auth::Actor;
 use crate::clock::{add_days, to_rfc3339, Clock};
 use crate::error::{Error, Result};
-use crate::exports::{write_file, ExportedFile};
+use crate::exports::{audit_export, render, RenderedExport};
 use crate::relationships::APPROVAL_LAPSES_DAYS;
 use crate::store::Store;
 use crate::subscriptions::LIVE_SUBSCRIPTIONS;
@@ -443,13 +442,8 @@ pub fn to_ics(entries: &[CalendarEntry], now: OffsetDateTime) -> Result<String> 
     Ok(out)
 }
 
-/// Writes the calendar to `dir` as `.ics`, complete or not at all, and audits it.
-pub fn export_calendar(
-    store: &Store,
-    clock: &dyn Clock,
-    actor: &Actor,
-    dir: &Path,
-) -> Result<ExportedFile> {
+/// Renders the calendar as `.ics` and audits it.
+pub fn export_calendar(store: &Store, clock: &dyn Clock, actor: &Actor) -> Result<RenderedExport> {
     let found = guarded_read(
         store,
         clock,
@@ -462,16 +456,21 @@ pub fn export_calendar(
         },
     )?;
     let text = to_ics(&found, clock.now())?;
-    let exported = write_file(dir, "calendar", "ics", clock, |out: &mut dyn Write| {
+    let rendered = render("calendar", "ics", clock, |out: &mut dyn Write| {
         out.write_all(text.as_bytes())?;
         Ok(found.len() as u64)
     })?;
-    let event = Event {
-        detail: format!("{} calendar entries to {}", exported.rows, exported.path),
-        ..Event::done(actor.audit_ref(), "calendar.export", calendar_target())
-    };
-    audit::record(store, clock, &event)?;
-    Ok(exported)
+    let (action, target) = ("calendar.export", calendar_target());
+    audit_export(
+        store,
+        clock,
+        actor,
+        action,
+        target,
+        "calendar entries",
+        &rendered,
+    )?;
+    Ok(rendered)
 }
 
 #[cfg(test)]

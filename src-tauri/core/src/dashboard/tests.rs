@@ -122,7 +122,9 @@ fn the_calendar_lists_the_next_90_days_and_exports_as_icalendar() {
     w.clock.advance(Duration::days(-300));
 
     let dir = tempfile::tempdir().unwrap();
-    let file = export_calendar(&w.store, &w.clock, &w.admin, dir.path()).unwrap();
+    let file = export_calendar(&w.store, &w.clock, &w.admin)
+        .and_then(|rendered| rendered.save(dir.path()))
+        .unwrap();
     assert_eq!(file.rows, 3);
     assert!(file.path.ends_with(".ics"));
     let text = std::fs::read_to_string(&file.path).unwrap();
@@ -171,6 +173,8 @@ fn the_calendar_shows_the_soonest_and_counts_the_rest_while_the_export_holds_all
         .windows(2)
         .all(|pair| pair[0].date <= pair[1].date));
     let dir = tempfile::tempdir().unwrap();
-    let file = export_calendar(&w.store, &w.clock, &w.admin, dir.path()).unwrap();
+    let file = export_calendar(&w.store, &w.clock, &w.admin)
+        .and_then(|rendered| rendered.save(dir.path()))
+        .unwrap();
     assert_eq!(file.rows as usize, extra, "the file holds every entry");
 }

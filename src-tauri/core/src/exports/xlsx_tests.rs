@@ -82,15 +82,10 @@ fn a_subscription_workbook_has_dates_money_counts_and_flags_typed() {
     let (service, s) = subscription(&w);
     let dir = tempfile::tempdir().unwrap();
     let query = SubscriptionQuery::default();
-    let exported = subscriptions::export_as(
-        &w.store,
-        &w.clock,
-        &w.admin,
-        &query,
-        ExportFormat::Xlsx,
-        dir.path(),
-    )
-    .unwrap();
+    let exported =
+        subscriptions::export_as(&w.store, &w.clock, &w.admin, &query, ExportFormat::Xlsx)
+            .and_then(|rendered| rendered.save(dir.path()))
+            .unwrap();
     assert_eq!(exported.rows, 1);
     assert!(exported.path.ends_with(".xlsx"), "{}", exported.path);
     let (name, range, xml) = read_back(&exported.path);
@@ -186,8 +181,8 @@ fn a_workbook_writes_formula_like_text_as_text() {
         &w.admin,
         &CustomerQuery::default(),
         ExportFormat::Xlsx,
-        dir.path(),
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .unwrap();
     let (name, range, xml) = read_back(&exported.path);
     assert_eq!(name, "Customers");
@@ -217,8 +212,8 @@ fn an_audit_workbook_ends_with_the_head_and_an_empty_list_still_has_its_header()
         &w.admin,
         &Default::default(),
         ExportFormat::Xlsx,
-        dir.path(),
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .unwrap();
     let (name, range, _) = read_back(&exported.path);
     assert_eq!(name, "Audit log");
@@ -244,8 +239,8 @@ fn an_audit_workbook_ends_with_the_head_and_an_empty_list_still_has_its_header()
             ..Default::default()
         },
         ExportFormat::Xlsx,
-        dir.path(),
     )
+    .and_then(|rendered| rendered.save(dir.path()))
     .unwrap();
     assert_eq!(empty.rows, 0);
     let (_, range, xml) = read_back(&empty.path);
@@ -290,9 +285,9 @@ fn the_customer_list_imports_back_unchanged_with_commas_and_with_semicolons() {
     let original = only(&w);
     let dir = tempfile::tempdir().unwrap();
     for delimiter in [Delimiter::Comma, Delimiter::Semicolon] {
-        let exported =
-            customers::export_as(&w.store, &w.clock, &w.admin, &query, delimiter, dir.path())
-                .unwrap();
+        let exported = customers::export_as(&w.store, &w.clock, &w.admin, &query, delimiter)
+            .and_then(|rendered| rendered.save(dir.path()))
+            .unwrap();
         let bytes = std::fs::read(&exported.path).unwrap();
         let other = world();
         let (report, _) = customers::apply_import(

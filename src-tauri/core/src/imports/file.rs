@@ -3,8 +3,7 @@
 //! file), and the account of how it was read that the preview shows
 //! (docs/decisions/0037-import-file-shape.md).
 
-use base64::Engine;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::csv_file::{self, Column, Delimiter, DelimiterSource, FileEncoding, Table};
@@ -17,7 +16,7 @@ use crate::error::Result;
 pub struct ImportFile {
     /// The file's bytes in base64 (standard alphabet, padded): JSON has no
     /// bytes, and base64 is a third larger where an array of numbers is four times.
-    #[serde(deserialize_with = "from_base64", serialize_with = "to_base64")]
+    #[serde(with = "crate::base64_bytes")]
     #[ts(type = "string")]
     pub bytes: Vec<u8>,
     /// The encoding chosen in the preview; none: the file's mark, else UTF-8
@@ -60,21 +59,6 @@ impl From<&str> for ImportFile {
     fn from(text: &str) -> ImportFile {
         ImportFile::new(text.as_bytes())
     }
-}
-
-/// The bytes as [`from_base64`] reads them: a command carrying a file
-/// crosses the network as JSON (docs/decisions/0049-commands-as-data.md).
-fn to_base64<S: Serializer>(bytes: &[u8], serializer: S) -> std::result::Result<S::Ok, S::Error> {
-    serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-}
-
-fn from_base64<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> std::result::Result<Vec<u8>, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    base64::engine::general_purpose::STANDARD
-        .decode(text.as_bytes())
-        .map_err(serde::de::Error::custom)
 }
 
 /// Where the encoding a file was read in came from.

@@ -30,7 +30,7 @@ pub enum SubscriptionSort {
     Added,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[ts(export)]
 pub struct SubscriptionQuery {
     #[ts(optional)]

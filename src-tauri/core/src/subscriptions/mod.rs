@@ -820,17 +820,16 @@ pub fn apply_event(
     )
 }
 
-/// Writes the filtered list to `dir` as CSV or a workbook and audits the export.
+/// Renders the filtered list as CSV or a workbook and audits the export.
 pub fn export_as(
     store: &Store,
     clock: &dyn Clock,
     actor: &Actor,
     query: &SubscriptionQuery,
     format: impl Into<crate::exports::ExportFormat>,
-    dir: &std::path::Path,
-) -> Result<crate::exports::ExportedFile> {
+) -> Result<crate::exports::RenderedExport> {
     let format = format.into();
-    crate::exports::write_list_audited(store, clock, actor, dir, "subscription", format, |out| {
+    crate::exports::render_list_audited(store, clock, actor, "subscription", format, |out| {
         export_list(store, clock, actor, query, format, out)
     })
 }

@@ -178,7 +178,7 @@ pub struct TrialService {
 
 /// What staff send or publish: the link, a `mailto:` in the invitation's
 /// language signed with the company profile, and an HTML snippet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TrialInvitationMessage {
     pub link: String,
