@@ -70,10 +70,11 @@ impl Team {
                     "display_name": format!("Desktop {i:02}"), "email": email,
                     "role": "global_admin", "customer_access": "full" } })))
                 .await?;
-            let temporary = created.value["temporary_password"]
+            let value: serde_json::Value = created.decode()?;
+            let temporary = value["temporary_password"]
                 .as_str()
-                .or_else(|| created.value[0]["temporary_password"].as_str())
-                .ok_or_else(|| format!("no temporary password in {}", created.value))?
+                .or_else(|| value[0]["temporary_password"].as_str())
+                .ok_or_else(|| format!("no temporary password in {value}"))?
                 .to_owned();
             let reader = Connection::connect(base).await?;
             reader.sign_in(&email, &temporary).await?;
@@ -225,7 +226,7 @@ impl Work {
             match answer {
                 Ok(executed) => {
                     if kind == Kind::CreateOffer {
-                        offers.extend(ops::id_of(&executed.value));
+                        offers.extend(executed.decode().ok().and_then(|v| ops::id_of(&v)));
                     }
                     if kind == Kind::CreateCustomer {
                         done.created_customers += 1;

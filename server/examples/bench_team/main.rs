@@ -10,6 +10,7 @@ mod bench_support;
 mod checks;
 mod desktops;
 mod ops;
+mod phases;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -234,7 +235,9 @@ async fn main() -> BenchResult<()> {
     })
     .await??;
 
+    let steps = phases::measure(&args.database_url, 300).await?;
     report::print(&args, &run, &baseline, fresh_replica, &checked);
+    report::phases(&steps, &baseline);
     println!(
         "\nServer log: {} lines (in a temporary directory, removed now)",
         std::fs::read_to_string(dir.path().join("server.log"))?.lines().count()

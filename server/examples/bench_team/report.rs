@@ -133,3 +133,22 @@ pub fn print(args: &Args, run: &Run, baseline: &Baseline, fresh: Duration, check
         println!("- {} standalone writes refused", baseline.refused);
     }
 }
+
+/// The server's PostgreSQL steps for one command, beside the core's part.
+pub fn phases(steps: &[Vec<Duration>], baseline: &Baseline) {
+    println!("\n## Where one command's time goes (uncontended, measured step by step)\n");
+    println!("The server's PostgreSQL statements for one command, in its order, on a scratch database (n={}); the core's part is the standalone `commands::execute` above.\n", steps.first().map_or(0, Vec::len));
+    println!("| Step | p50 | p95 |");
+    println!("|---|---|---|");
+    let mut p50_sum = Duration::ZERO;
+    for (label, samples) in crate::phases::STEPS.iter().zip(steps) {
+        let s = percentiles(samples.clone());
+        p50_sum += s.p50;
+        println!("| {label} | {} | {} |", format_duration(s.p50), format_duration(s.p95));
+    }
+    let core: Vec<Duration> = baseline.by_kind.iter().flat_map(|(_, d)| d.clone()).collect();
+    let core_p50 = percentiles(core).p50;
+    println!("| **PostgreSQL steps together (sum of p50)** | **{}** | |", format_duration(p50_sum));
+    println!("| the core executing the command (standalone p50, all writes) | {} | |", format_duration(core_p50));
+    println!("| **one uncontended command ≈** | **{}** | |", format_duration(p50_sum + core_p50));
+}
