@@ -34,7 +34,12 @@ async fn server_copy(admin: &Connection, dir: &Path) -> BenchResult<(i64, Store)
         .send()
         .await?;
     let header = |name: &str| -> BenchResult<String> {
-        Ok(reply.headers().get(name).ok_or(format!("no {name}"))?.to_str()?.to_owned())
+        Ok(reply
+            .headers()
+            .get(name)
+            .ok_or(format!("no {name}"))?
+            .to_str()?
+            .to_owned())
     };
     let position: i64 = header("Partnerdesk-Position")?.parse()?;
     let head = BASE64.decode(header("Partnerdesk-Audit-Head")?)?;
@@ -74,7 +79,10 @@ pub async fn check(
     tokio::spawn(connection);
     let acked: Vec<i64> = run.samples.iter().map(|s| s.seq).collect();
     let rows = client
-        .query("SELECT seq, command_id FROM changes WHERE seq = ANY($1)", &[&acked])
+        .query(
+            "SELECT seq, command_id FROM changes WHERE seq = ANY($1)",
+            &[&acked],
+        )
         .await?;
     let mut notes = Vec::new();
     let in_log = rows.len();
@@ -127,7 +135,9 @@ pub async fn check(
             let store = replica.store();
             tokio::task::spawn_blocking(move || -> Result<(usize, String), String> {
                 let (held, _) = created(&store).map_err(|e| e.to_string())?;
-                let sum = store.content_checksum(Scope::Desktop).map_err(|e| e.to_string())?;
+                let sum = store
+                    .content_checksum(Scope::Desktop)
+                    .map_err(|e| e.to_string())?;
                 Ok((held, sum))
             })
         })
@@ -138,7 +148,10 @@ pub async fn check(
         lost += run.created_customers.saturating_sub(held);
         if replica.position() != position || sum != expected {
             differing += 1;
-            notes.push(format!("a replica at change {} differs from the server's copy", replica.position()));
+            notes.push(format!(
+                "a replica at change {} differs from the server's copy",
+                replica.position()
+            ));
         }
     }
     Ok(Checked {

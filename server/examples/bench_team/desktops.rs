@@ -79,8 +79,10 @@ impl Team {
             let reader = Connection::connect(base).await?;
             reader.sign_in(&email, &temporary).await?;
             reader
-                .execute(&ops::command(json!({ "command": "change_own_password", "change": {
-                    "current_password": temporary, "new_password": STAFF_PASSWORD } })))
+                .execute(&ops::command(
+                    json!({ "command": "change_own_password", "change": {
+                    "current_password": temporary, "new_password": STAFF_PASSWORD } }),
+                ))
                 .await?;
             let replica_dir = dir.join(format!("replica-{name}"));
             std::fs::create_dir_all(&replica_dir)?;
@@ -152,7 +154,8 @@ impl Team {
         run.seconds = started.elapsed().as_secs_f64();
         // Let the last visibility watches finish.
         tokio::time::sleep(Duration::from_secs(6)).await;
-        let (times, missed) = std::mem::take(&mut *visible.lock().unwrap_or_else(|p| p.into_inner()));
+        let (times, missed) =
+            std::mem::take(&mut *visible.lock().unwrap_or_else(|p| p.into_inner()));
         run.visible = times;
         run.not_visible = missed;
         Ok(run)
@@ -205,15 +208,19 @@ impl Work {
                 Kind::UpdateCustomer => {
                     let id = &self.ids[rng.below(self.ids.len() as u64) as usize];
                     let store = self.own.store();
-                    let Some((name, domain)) = tokio::task::block_in_place(|| ops::customer_row(&store, id)) else {
+                    let Some((name, domain)) =
+                        tokio::task::block_in_place(|| ops::customer_row(&store, id))
+                    else {
                         continue;
                     };
                     ops::update_customer(id, &name, &domain, &self.who, k)
                 }
                 Kind::CreateOffer => ops::create_offer(&self.who, k),
-                Kind::EditOffer => {
-                    ops::edit_offer(&offers[rng.below(offers.len() as u64) as usize], &self.who, k)
-                }
+                Kind::EditOffer => ops::edit_offer(
+                    &offers[rng.below(offers.len() as u64) as usize],
+                    &self.who,
+                    k,
+                ),
                 Kind::CreateServiceRequest => ops::create_service_request(
                     &self.ids[rng.below(self.ids.len() as u64) as usize],
                     k,
@@ -236,7 +243,8 @@ impl Work {
                         ack,
                         seq: executed.seq,
                     });
-                    let (other, visible, seq) = (self.other.clone(), self.visible.clone(), executed.seq);
+                    let (other, visible, seq) =
+                        (self.other.clone(), self.visible.clone(), executed.seq);
                     tokio::spawn(async move {
                         let seen = other.wait_for(seq, VISIBLE_WAIT).await;
                         let took = answered.elapsed();
@@ -249,14 +257,17 @@ impl Work {
                     });
                 }
                 Err(ClientError::Refused { error, .. }) => {
-                    done.refused.push(format!("{}: {}", kind.label(), error.text.en))
+                    done.refused
+                        .push(format!("{}: {}", kind.label(), error.text.en))
                 }
                 Err(e) => done.failed.push(format!("{}: {e}", kind.label())),
             }
             if k % 2 == 0 {
                 let store = self.own.store();
                 let started = Instant::now();
-                tokio::task::block_in_place(|| std::hint::black_box(ops::read_page(&store, &mut rng)));
+                tokio::task::block_in_place(|| {
+                    std::hint::black_box(ops::read_page(&store, &mut rng))
+                });
                 done.reads.push(started.elapsed());
             }
         }

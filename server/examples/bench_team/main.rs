@@ -82,7 +82,8 @@ fn seed_standalone(dir: &Path, n: usize) -> BenchResult<Seeded> {
     let mut generator = Generator::new(Rng(0x7EA4));
     let mut lines = Vec::new();
     let core_count = 1000.min(n / 2).max(1);
-    let customer_ids = seed::seed_customers(&store, &actor, &mut generator, (n, core_count), &mut lines)?;
+    let customer_ids =
+        seed::seed_customers(&store, &actor, &mut generator, (n, core_count), &mut lines)?;
     let seconds = started.elapsed().as_secs_f64();
     ops::choose_service(&store)?;
     let baseline = dir.join("baseline.sqlite3");
@@ -122,13 +123,21 @@ impl Server {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|e| format!("{}: {e} (build it: cargo build --release -p partnerdesk-server)", bin.display()))?;
+            .map_err(|e| {
+                format!(
+                    "{}: {e} (build it: cargo build --release -p partnerdesk-server)",
+                    bin.display()
+                )
+            })?;
         let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
         let mut out = std::fs::File::create(log)?;
         let addr = loop {
             let line = lines.next().ok_or("the server exited before listening")??;
             writeln!(out, "{line}")?;
-            if let Some(addr) = line.split_whitespace().find_map(|f| f.strip_prefix("addr=")) {
+            if let Some(addr) = line
+                .split_whitespace()
+                .find_map(|f| f.strip_prefix("addr="))
+            {
                 break addr.to_string();
             }
         };
@@ -153,9 +162,17 @@ impl Drop for Server {
 
 pub async fn wait_live(replica: &Replica, within: Duration) -> BenchResult<()> {
     let mut state = replica.state();
-    tokio::time::timeout(within, state.wait_for(|s| matches!(s, SyncState::Live { .. })))
-        .await
-        .map_err(|_| format!("the replica was not live within {within:?}: {:?}", replica.state().borrow().clone()))??;
+    tokio::time::timeout(
+        within,
+        state.wait_for(|s| matches!(s, SyncState::Live { .. })),
+    )
+    .await
+    .map_err(|_| {
+        format!(
+            "the replica was not live within {within:?}: {:?}",
+            replica.state().borrow().clone()
+        )
+    })??;
     Ok(())
 }
 
@@ -164,11 +181,16 @@ async fn main() -> BenchResult<()> {
     let args = args()?;
     let dir = tempfile::tempdir()?;
     let n = args.customers;
-    println!("# Team benchmark: {n} customers, {} desktops, {} s\n", args.desktops, args.seconds);
+    println!(
+        "# Team benchmark: {n} customers, {} desktops, {} s\n",
+        args.desktops, args.seconds
+    );
     println!(
         "Machine: {} logical CPUs (shared with other builds), PostgreSQL on a Unix socket \
          (fsync off, a throwaway cluster), the server and desktops on loopback\n",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
     );
 
     let seeded = tokio::task::spawn_blocking({
@@ -214,17 +236,18 @@ async fn main() -> BenchResult<()> {
 
     // A fresh replica: snapshot download and open, until live.
     let admin = Connection::connect(&server.base).await?;
-    admin.sign_in(seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD).await?;
+    admin
+        .sign_in(seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD)
+        .await?;
     let started = Instant::now();
     let admin_replica = Replica::open(&admin, &dir.path().join("admin-replica"))?;
     wait_live(&admin_replica, Duration::from_secs(300)).await?;
     let fresh_replica = started.elapsed();
     eprintln!("  fresh replica: {:.1} s", fresh_replica.as_secs_f64());
 
-    let team = desktops::Team::start(&args, &server.base, &admin, &admin_replica, dir.path()).await?;
-    let run = team
-        .run(&args, seeded.customer_ids.clone())
-        .await?;
+    let team =
+        desktops::Team::start(&args, &server.base, &admin, &admin_replica, dir.path()).await?;
+    let run = team.run(&args, seeded.customer_ids.clone()).await?;
     let checked = checks::check(&database_url, &admin, &admin_replica, &team, &run).await?;
 
     let baseline = tokio::task::spawn_blocking({
@@ -240,7 +263,9 @@ async fn main() -> BenchResult<()> {
     report::phases(&steps, &baseline);
     println!(
         "\nServer log: {} lines (in a temporary directory, removed now)",
-        std::fs::read_to_string(dir.path().join("server.log"))?.lines().count()
+        std::fs::read_to_string(dir.path().join("server.log"))?
+            .lines()
+            .count()
     );
     team.stop();
     admin_replica.stop();

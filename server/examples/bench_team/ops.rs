@@ -110,14 +110,18 @@ pub fn create_offer(who: &str, k: u64) -> Command {
 }
 
 pub fn edit_offer(id: &str, who: &str, k: u64) -> Command {
-    command(json!({ "command": "update_offer_draft", "id": id, "input": draft(who, k, 3 + k % 20) }))
+    command(
+        json!({ "command": "update_offer_draft", "id": id, "input": draft(who, k, 3 + k % 20) }),
+    )
 }
 
 pub fn create_service_request(customer_id: &str, k: u64) -> Command {
-    command(json!({ "command": "create_service_request", "customer_id": customer_id, "input": {
+    command(
+        json!({ "command": "create_service_request", "customer_id": customer_id, "input": {
         "title": format!("Mailbox full ({k})"), "description": "The CEO's mailbox is full",
         "category": "email_and_calendar", "severity": "moderate", "contact_name": "Jan",
-        "contact_email": "jan@contoso.pl", "contact_phone": "" } }))
+        "contact_email": "jan@contoso.pl", "contact_phone": "" } }),
+    )
 }
 
 /// An id from a command's value (the created record, or a pair whose first
@@ -155,7 +159,9 @@ pub fn read_page(store: &Store, rng: &mut Rng) -> usize {
                 "SELECT id, company_name, default_domain, city FROM customers
                  WHERE NOT archived ORDER BY name_key LIMIT 50 OFFSET ?1",
             )?;
-            let rows = statement.query_map([offset], |r| r.get::<_, String>(0))?.count();
+            let rows = statement
+                .query_map([offset], |r| r.get::<_, String>(0))?
+                .count();
             Ok(rows)
         })
         .unwrap_or(0)
@@ -171,10 +177,16 @@ pub struct Baseline {
 
 pub fn standalone(path: &Path, ids: Vec<String>, count: usize) -> BenchResult<Baseline> {
     let store = Store::open(path)?;
-    let actor = auth::authenticate(&store, &SystemClock, seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD)?;
+    let actor = auth::authenticate(
+        &store,
+        &SystemClock,
+        seed::ADMIN_EMAIL,
+        seed::ADMIN_PASSWORD,
+    )?;
     let mut rng = Rng(0x5A4D);
     let mut offers: Vec<String> = Vec::new();
-    let mut by_kind: Vec<(Kind, Vec<Duration>)> = Kind::ALL.iter().map(|k| (*k, Vec::new())).collect();
+    let mut by_kind: Vec<(Kind, Vec<Duration>)> =
+        Kind::ALL.iter().map(|k| (*k, Vec::new())).collect();
     let mut reads = Vec::new();
     let mut refused = 0;
     for k in 0..count as u64 {
@@ -189,7 +201,11 @@ pub fn standalone(path: &Path, ids: Vec<String>, count: usize) -> BenchResult<Ba
                 update_customer(id, &name, &domain, "standalone", k)
             }
             Kind::CreateOffer => create_offer("standalone", k),
-            Kind::EditOffer => edit_offer(&offers[rng.below(offers.len() as u64) as usize], "standalone", k),
+            Kind::EditOffer => edit_offer(
+                &offers[rng.below(offers.len() as u64) as usize],
+                "standalone",
+                k,
+            ),
             Kind::CreateServiceRequest => {
                 create_service_request(&ids[rng.below(ids.len() as u64) as usize], k)
             }
@@ -202,7 +218,12 @@ pub fn standalone(path: &Path, ids: Vec<String>, count: usize) -> BenchResult<Ba
                 if kind == Kind::CreateOffer {
                     offers.extend(executed.decode::<Value>().ok().and_then(|v| id_of(&v)));
                 }
-                by_kind.iter_mut().find(|(k, _)| *k == kind).expect("every kind").1.push(took);
+                by_kind
+                    .iter_mut()
+                    .find(|(k, _)| *k == kind)
+                    .expect("every kind")
+                    .1
+                    .push(took);
             }
             Err(e) => {
                 if refused == 0 {

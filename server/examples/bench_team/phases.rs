@@ -56,7 +56,9 @@ pub async fn measure(admin_url: &str, runs: usize) -> BenchResult<Vec<Vec<Durati
         lap(&mut steps, 0);
         let mut client = pool.get().await?;
         lap(&mut steps, 1);
-        client.execute("SELECT pg_advisory_lock($1)", &[&COMMAND_LOCK]).await?;
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&COMMAND_LOCK])
+            .await?;
         lap(&mut steps, 2);
         log::read_after(&**client, head, log::MAX_READ, true).await?;
         log::head_of(&**client).await?;
@@ -89,7 +91,9 @@ pub async fn measure(admin_url: &str, runs: usize) -> BenchResult<Vec<Vec<Durati
             )
             .await?;
         lap(&mut steps, 6);
-        client.execute("SELECT pg_advisory_unlock($1)", &[&COMMAND_LOCK]).await?;
+        client
+            .execute("SELECT pg_advisory_unlock($1)", &[&COMMAND_LOCK])
+            .await?;
         lap(&mut steps, 7);
     }
     Ok(steps)

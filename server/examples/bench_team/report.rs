@@ -34,9 +34,17 @@ fn verdict(met: bool) -> &'static str {
 
 pub fn print(args: &Args, run: &Run, baseline: &Baseline, fresh: Duration, checked: &Checked) {
     let team_all: Vec<Duration> = run.samples.iter().map(|s| s.ack).collect();
-    let standalone_all: Vec<Duration> = baseline.by_kind.iter().flat_map(|(_, d)| d.clone()).collect();
-    let standalone_rate =
-        standalone_all.len() as f64 / standalone_all.iter().sum::<Duration>().as_secs_f64().max(1e-9);
+    let standalone_all: Vec<Duration> = baseline
+        .by_kind
+        .iter()
+        .flat_map(|(_, d)| d.clone())
+        .collect();
+    let standalone_rate = standalone_all.len() as f64
+        / standalone_all
+            .iter()
+            .sum::<Duration>()
+            .as_secs_f64()
+            .max(1e-9);
     println!(
         "## Results: {} desktops for {:.0} s, think time 0–{} ms between actions\n",
         args.desktops,
@@ -56,7 +64,12 @@ pub fn print(args: &Args, run: &Run, baseline: &Baseline, fresh: Duration, check
         verdict(ack_met)
     );
     for kind in Kind::ALL {
-        let team: Vec<Duration> = run.samples.iter().filter(|s| s.kind == kind).map(|s| s.ack).collect();
+        let team: Vec<Duration> = run
+            .samples
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.ack)
+            .collect();
         let standalone = baseline
             .by_kind
             .iter()
@@ -72,7 +85,8 @@ pub fn print(args: &Args, run: &Run, baseline: &Baseline, fresh: Duration, check
             three(&standalone)
         );
     }
-    let visible_met = run.not_visible == 0 && p95(&run.visible).is_some_and(|p| p <= Duration::from_millis(500));
+    let visible_met =
+        run.not_visible == 0 && p95(&run.visible).is_some_and(|p| p <= Duration::from_millis(500));
     println!(
         "| Visible on another desktop, after the answer (n={}, {} not within 5 s) | {} | 0 (one database) | p95 ≤ 500 ms | {} |",
         run.visible.len(),
@@ -95,13 +109,21 @@ pub fn print(args: &Args, run: &Run, baseline: &Baseline, fresh: Duration, check
         three(&baseline.reads)
     );
     println!(
-        "| Fresh replica of {} customers (download + open, until live) | {} | — (nothing to download) | ≤ 20 s | {} |",
+        "| Fresh replica of {} customers (download + open, until live) | {:.1} s | — (nothing to download) | ≤ 20 s | {} |",
         args.customers,
-        format!("{:.1} s", fresh.as_secs_f64()),
+        fresh.as_secs_f64(),
         verdict(fresh <= Duration::from_secs(20))
     );
-    println!("| Lost (acknowledged, then missing from the log or a copy) | {} | | 0 | {} |", checked.lost, verdict(checked.lost == 0));
-    println!("| Duplicated (a command id or created customer twice) | {} | | 0 | {} |", checked.duplicated, verdict(checked.duplicated == 0));
+    println!(
+        "| Lost (acknowledged, then missing from the log or a copy) | {} | | 0 | {} |",
+        checked.lost,
+        verdict(checked.lost == 0)
+    );
+    println!(
+        "| Duplicated (a command id or created customer twice) | {} | | 0 | {} |",
+        checked.duplicated,
+        verdict(checked.duplicated == 0)
+    );
     println!(
         "| Replicas differing from the server's copy (`content_checksum(Desktop)`, {} replicas) | {} | | 0 | {} |",
         checked.replicas,
@@ -125,9 +147,16 @@ pub fn print(args: &Args, run: &Run, baseline: &Baseline, fresh: Duration, check
             }
         }
         let firsts: Vec<&str> = firsts.iter().map(|s| s.as_str()).collect();
-        println!("- {} {label}; one of each: {}", list.len(), firsts.join(" | "));
+        println!(
+            "- {} {label}; one of each: {}",
+            list.len(),
+            firsts.join(" | ")
+        );
     };
-    summarize("writes refused by the core (not counted above)", &run.refused);
+    summarize(
+        "writes refused by the core (not counted above)",
+        &run.refused,
+    );
     summarize("writes failed (unreachable / protocol)", &run.failed);
     if baseline.refused > 0 {
         println!("- {} standalone writes refused", baseline.refused);
@@ -144,11 +173,28 @@ pub fn phases(steps: &[Vec<Duration>], baseline: &Baseline) {
     for (label, samples) in crate::phases::STEPS.iter().zip(steps) {
         let s = percentiles(samples.clone());
         p50_sum += s.p50;
-        println!("| {label} | {} | {} |", format_duration(s.p50), format_duration(s.p95));
+        println!(
+            "| {label} | {} | {} |",
+            format_duration(s.p50),
+            format_duration(s.p95)
+        );
     }
-    let core: Vec<Duration> = baseline.by_kind.iter().flat_map(|(_, d)| d.clone()).collect();
+    let core: Vec<Duration> = baseline
+        .by_kind
+        .iter()
+        .flat_map(|(_, d)| d.clone())
+        .collect();
     let core_p50 = percentiles(core).p50;
-    println!("| **PostgreSQL steps together (sum of p50)** | **{}** | |", format_duration(p50_sum));
-    println!("| the core executing the command (standalone p50, all writes) | {} | |", format_duration(core_p50));
-    println!("| **one uncontended command ≈** | **{}** | |", format_duration(p50_sum + core_p50));
+    println!(
+        "| **PostgreSQL steps together (sum of p50)** | **{}** | |",
+        format_duration(p50_sum)
+    );
+    println!(
+        "| the core executing the command (standalone p50, all writes) | {} | |",
+        format_duration(core_p50)
+    );
+    println!(
+        "| **one uncontended command ≈** | **{}** | |",
+        format_duration(p50_sum + core_p50)
+    );
 }
