@@ -113,8 +113,14 @@ impl Team {
 
     /// Every desktop works until the deadline; each write's acknowledgement
     /// is timed, and the next desktop's replica is watched for it.
-    pub async fn run(&self, args: &Args, customer_ids: Vec<String>) -> BenchResult<Run> {
+    pub async fn run(
+        &self,
+        args: &Args,
+        customer_ids: Vec<String>,
+        supported: Vec<String>,
+    ) -> BenchResult<Run> {
         let ids = Arc::new(customer_ids);
+        let supported = Arc::new(supported);
         let visible = Arc::new(Mutex::new((Vec::new(), 0usize)));
         let deadline = Instant::now() + Duration::from_secs(args.seconds);
         let started = Instant::now();
@@ -127,6 +133,7 @@ impl Team {
                 own: desktop.replica.clone(),
                 other,
                 ids: ids.clone(),
+                supported: supported.clone(),
                 visible: visible.clone(),
                 think_ms: args.think_ms,
                 seed: 0xDE5C + i as u64,
@@ -171,6 +178,7 @@ struct Work {
     own: Replica,
     other: Replica,
     ids: Arc<Vec<String>>,
+    supported: Arc<Vec<String>>,
     visible: Arc<Mutex<(Vec<Duration>, usize)>>,
     think_ms: u64,
     seed: u64,
@@ -222,7 +230,7 @@ impl Work {
                     k,
                 ),
                 Kind::CreateServiceRequest => ops::create_service_request(
-                    &self.ids[rng.below(self.ids.len() as u64) as usize],
+                    &self.supported[rng.below(self.supported.len() as u64) as usize],
                     k,
                 ),
             };

@@ -70,6 +70,9 @@ struct Seeded {
     file: PathBuf,
     baseline: PathBuf,
     customer_ids: Vec<String>,
+    /// Customers with an active delegated-admin relationship: only those
+    /// take service requests.
+    supported: Vec<String>,
     seconds: f64,
     lines: Vec<String>,
 }
@@ -84,6 +87,12 @@ fn seed_standalone(dir: &Path, n: usize) -> BenchResult<Seeded> {
     let core_count = 1000.min(n / 2).max(1);
     let customer_ids =
         seed::seed_customers(&store, &actor, &mut generator, (n, core_count), &mut lines)?;
+    let supported = seed_relationships(&store, &customer_ids, n)?;
+    lines.push(format!(
+        "- a delegated-admin relationship for each of the first {} customers, {} of them active (service requests go to those)",
+        RELATIONSHIPS.min(n),
+        supported.len()
+    ));
     let seconds = started.elapsed().as_secs_f64();
     ops::choose_service(&store)?;
     let baseline = dir.join("baseline.sqlite3");
@@ -92,9 +101,34 @@ fn seed_standalone(dir: &Path, n: usize) -> BenchResult<Seeded> {
         file,
         baseline,
         customer_ids,
+        supported,
         seconds,
         lines,
     })
+}
+
+const RELATIONSHIPS: usize = 3000;
+
+/// The bench seeder's relationships (the core's columns, its state order).
+fn seed_relationships(store: &Store, ids: &[String], n: usize) -> BenchResult<Vec<String>> {
+    let mut rng = Rng(0x5E2);
+    let mut active = Vec::new();
+    store.write(|tx| {
+        for (i, id) in ids.iter().enumerate().take(RELATIONSHIPS) {
+            let r = seed::relationship(&mut rng, seed::added_at(n, i), format!("Support {i}"));
+            if r.state == "active" {
+                active.push(id.clone());
+            }
+            seed::insert_relationship(tx, &mut rng, id, &r)
+                .map_err(|e| partnerdesk_core::Error::Internal(e.to_string()))?;
+        }
+        tx.execute(&seed::refresh_states(), [])?;
+        Ok(())
+    })?;
+    if active.is_empty() {
+        return Err("no active relationship was seeded".into());
+    }
+    Ok(active)
 }
 
 async fn fresh_database(admin: &str) -> BenchResult<String> {
@@ -247,14 +281,17 @@ async fn main() -> BenchResult<()> {
 
     let team =
         desktops::Team::start(&args, &server.base, &admin, &admin_replica, dir.path()).await?;
-    let run = team.run(&args, seeded.customer_ids.clone()).await?;
+    let run = team
+        .run(&args, seeded.customer_ids.clone(), seeded.supported.clone())
+        .await?;
     let checked = checks::check(&database_url, &admin, &admin_replica, &team, &run).await?;
 
     let baseline = tokio::task::spawn_blocking({
         let path = seeded.baseline.clone();
         let ids = seeded.customer_ids.clone();
+        let supported = seeded.supported.clone();
         let count = run.samples.len().clamp(500, 3000);
-        move || ops::standalone(&path, ids, count).map_err(|e| e.to_string())
+        move || ops::standalone(&path, ids, supported, count).map_err(|e| e.to_string())
     })
     .await??;
 
