@@ -92,6 +92,8 @@ impl Replica {
     /// Opens (or creates) the replica kept in `dir` — one directory per
     /// server, never the standalone database's — and starts following
     /// `connection`. A new replica downloads the server's snapshot first.
+    /// Call inside a Tokio runtime (in the shell: from an async command or
+    /// `tauri::async_runtime`): the following runs as a task of it.
     pub fn open(connection: &Connection, dir: &Path) -> Result<Replica, ClientError> {
         std::fs::create_dir_all(dir).map_err(|e| ClientError::Replica(e.into()))?;
         let path = newest_file(dir).unwrap_or_else(|| dir.join("replica-0.sqlite3"));
@@ -249,6 +251,9 @@ impl Replica {
     }
 }
 
+/// Three missed keep-alives.
+const SILENCE: Duration = Duration::from_secs(45);
+
 /// Follows the server until stopped: stream, apply, reconnect with back-off.
 async fn follow(replica: Replica, connection: Connection) {
     let mut attempt: u32 = 0;
@@ -323,7 +328,15 @@ async fn stream_once(
         position: replica.position(),
     });
     let mut events = Box::pin(sse::events(reply.bytes_stream()));
-    while let Some(event) = events.next().await {
+    loop {
+        // The server sends a keep-alive every 15 s: silence this long means
+        // a connection that died without closing.
+        let Ok(next) = tokio::time::timeout(SILENCE, events.next()).await else {
+            return Err(ClientError::Unreachable(format!(
+                "nothing from the server for {SILENCE:?}"
+            )));
+        };
+        let Some(event) = next else { break };
         let event = event.map_err(ClientError::Unreachable)?;
         match event.event.as_str() {
             "change" => {

@@ -48,18 +48,28 @@ fn parse(block: &str) -> Option<Event> {
             data.push(value.strip_prefix(' ').unwrap_or(value));
         }
     }
-    (!data.is_empty()).then(|| Event {
+    if data.is_empty() {
+        // A comment (the server's keep-alive): proof the connection lives.
+        return (!block.trim().is_empty()).then(|| Event {
+            event: KEEP_ALIVE.into(),
+            data: String::new(),
+        });
+    }
+    Some(Event {
         event,
         data: data.join("\n"),
     })
 }
+
+/// The event name given to a comment-only block.
+pub const KEEP_ALIVE: &str = "keep-alive";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn events_are_parsed_and_comments_skipped() {
+    fn events_are_parsed_and_keep_alives_noticed() {
         assert_eq!(
             parse("event: change\ndata: {\"seq\":1}\n\n"),
             Some(Event {
@@ -67,6 +77,7 @@ mod tests {
                 data: "{\"seq\":1}".into()
             })
         );
-        assert_eq!(parse(": keep-alive\n\n"), None);
+        assert_eq!(parse(": keep-alive\n\n").unwrap().event, KEEP_ALIVE);
+        assert_eq!(parse("\n\n"), None);
     }
 }

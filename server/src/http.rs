@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
+use futures_util::StreamExt;
 use partnerdesk_core::auth::actor::Actor;
 use partnerdesk_core::setup::SetupInput;
 use partnerdesk_core::store::Scope;
@@ -20,7 +21,7 @@ use uuid::Uuid;
 
 use crate::error::ServerError;
 use crate::execute::{self, Reply};
-use crate::instance::{snapshot_of, Instance, Ran};
+use crate::instance::{Instance, Ran};
 use crate::log::{self, Change};
 use crate::sessions;
 use crate::stream::{self, Notifier};
@@ -80,6 +81,14 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// the caught-up copy (a blocked or removed person is refused at once).
 pub async fn authenticated(state: &AppState, headers: &HeaderMap) -> Result<Actor, ServerError> {
     let token = bearer(headers).ok_or(ServerError::Unauthenticated)?;
+    actor_for_token(state, token).await
+}
+
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    bearer(headers).map(str::to_owned)
+}
+
+pub async fn actor_for_token(state: &AppState, token: &str) -> Result<Actor, ServerError> {
     let staff_id = sessions::resolve(&state.instance.pool, token)
         .await?
         .ok_or(ServerError::Unauthenticated)?;
@@ -278,28 +287,39 @@ async fn read_changes(
 }
 
 /// A desktop's copy (no password verifier) of the caught-up working copy,
-/// with its audit head file's bytes in a header so it opens in step.
+/// with its audit head file's bytes in a header so it opens in step. The
+/// file is streamed from a temporary directory that lives as long as the body.
 async fn snapshot(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ServerError> {
     authenticated(&state, &headers).await?;
     let instance = state.instance.clone();
-    let (position, bytes, audit_head) = blocking(move || {
-        let dir = tempfile::tempdir().map_err(|e| ServerError::Config(e.to_string()))?;
+    let io = |e: std::io::Error| ServerError::Config(format!("the snapshot's file: {e}"));
+    let (dir, file, taken, audit_head) = blocking(move || {
+        let dir = tempfile::tempdir().map_err(io)?;
         let file = dir.path().join("desktop.sqlite3");
-        instance.with_copy(|copy| snapshot_of(copy, Scope::Desktop, &file))
+        let taken = instance.with_copy(|copy| Ok(copy.snapshot_into(&file, Scope::Desktop)?))?;
+        let audit_head =
+            std::fs::read(partnerdesk_core::audit::head::head_file_path(&file)).map_err(io)?;
+        Ok((dir, file, taken, audit_head))
     })
     .await?;
+    let opened = tokio::fs::File::open(&file).await.map_err(io)?;
+    let chunks = tokio_util::io::ReaderStream::new(opened).map(move |chunk| {
+        let _kept_until_sent = &dir;
+        chunk
+    });
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/octet-stream")
-        .header("Partnerdesk-Position", position.to_string())
+        .header(header::CONTENT_LENGTH, taken.bytes)
+        .header("Partnerdesk-Position", taken.position.to_string())
         .header(
             "Partnerdesk-Schema-Version",
-            partnerdesk_core::store::latest_version().to_string(),
+            taken.schema_version.to_string(),
         )
         .header("Partnerdesk-Audit-Head", BASE64.encode(audit_head))
-        .body(Body::from(bytes))
+        .body(Body::from_stream(chunks))
         .map_err(|e| ServerError::Config(e.to_string()))
 }

@@ -144,9 +144,17 @@ impl Instance {
             last_seq: None,
             failed: None,
         });
-        let result = work(&copy);
+        // A panic in the core must not leave the lock's connection in the
+        // gate: every instance would wait for the lock forever.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&copy)));
         let running = self.gate.end().expect("the gate keeps the running command");
         let lease = Lease(Some(running.client));
+        let Ok(result) = result else {
+            drop(lease); // closed, not pooled: PostgreSQL frees the lock
+            return Err(ServerError::Config(format!(
+                "command {command_id} stopped on a bug (a panic); nothing more of it was kept"
+            )));
+        };
         if let Some(failed) = running.failed {
             // Committed in PostgreSQL or not: the copy rolled back either way,
             // and the next catch-up brings it in if it was.

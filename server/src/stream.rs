@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use crate::error::ServerError;
-use crate::http::{authenticated, change_json, changes_after, AppState};
+use crate::http::{actor_for_token, bearer_token, change_json, changes_after, AppState};
 use crate::log::{self, Change};
 
 /// Wakes the subscribers of this instance: a seq was appended somewhere.
@@ -82,6 +82,8 @@ pub struct StreamQuery {
 
 struct Cursor {
     state: AppState,
+    token: String,
+    checked: tokio::time::Instant,
     stopping: tokio::sync::watch::Receiver<bool>,
     after: i64,
     pending: VecDeque<Change>,
@@ -91,14 +93,19 @@ struct Cursor {
 
 /// How long a subscriber waits for a notification before re-reading anyway.
 const REREAD: Duration = Duration::from_secs(5);
+/// How often an open stream checks its token and its person again.
+const RECHECK: Duration = Duration::from_secs(60);
 
 pub async fn changes(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ServerError> {
-    authenticated(&state, &headers).await?;
+    let token = bearer_token(&headers).ok_or(ServerError::Unauthenticated)?;
+    actor_for_token(&state, &token).await?;
     let cursor = Cursor {
+        token,
+        checked: tokio::time::Instant::now(),
         wake: state.notifier.subscribe(),
         stopping: state.stopping.clone(),
         state,
@@ -116,6 +123,15 @@ pub async fn changes(
             }
             if cursor.done || *cursor.stopping.borrow() {
                 return None;
+            }
+            // A stream outlives its request's check: a person signed out,
+            // blocked or removed meanwhile stops receiving within a minute.
+            if cursor.checked.elapsed() >= RECHECK {
+                match actor_for_token(&cursor.state, &cursor.token).await {
+                    Ok(_) => cursor.checked = tokio::time::Instant::now(),
+                    Err(ServerError::Unauthenticated) => return None,
+                    Err(_) => {} // PostgreSQL away: the reads below wait for it
+                }
             }
             match changes_after(&cursor.state, cursor.after, log::MAX_READ).await {
                 Ok((changes, _)) if !changes.is_empty() => {

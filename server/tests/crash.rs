@@ -125,7 +125,7 @@ async fn assert_consistent(url: &str, acknowledged: &HashMap<Uuid, i64>, replica
     let server_copy = copy_from_the_log(url, dir.path()).await;
     for replica in replicas {
         assert!(
-            replica.wait_for(head, Duration::from_secs(10)).await,
+            replica.wait_for(head, Duration::from_secs(40)).await,
             "a replica stopped at {} of {head}",
             replica.position()
         );
@@ -156,11 +156,15 @@ async fn kill_9_in_a_loop_of_commands_loses_and_doubles_nothing_acknowledged() {
     let mut executed_before_the_kill = 0;
     let mut server = Spawned::start_in(&url, Some(data_dir.path()));
     wait_healthy(&server.base, Duration::from_secs(10)).await;
+    // Every restart on the same port, so a desktop follows through the kills.
+    let listen = server.base.trim_start_matches("http://").to_owned();
     let (_, signed) = set_up(&server.base).await;
     let token = signed.token.clone();
+    let follower_dir = tempfile::tempdir().unwrap();
+    let (_, follower) = desktop(&server.base, &token, follower_dir.path()).await;
     for cycle in 0..KILL_CYCLES {
         if cycle > 0 {
-            server = Spawned::start_in(&url, Some(data_dir.path()));
+            server = Spawned::start_at(&url, Some(data_dir.path()), &listen);
             wait_healthy(&server.base, Duration::from_secs(10)).await;
         }
         executed_before_the_kill += retry(&server.base, &token, &mut outcomes).await;
@@ -177,12 +181,13 @@ async fn kill_9_in_a_loop_of_commands_loses_and_doubles_nothing_acknowledged() {
             outcomes.unanswered.extend(done.unanswered);
         }
     }
-    let server = Spawned::start_in(&url, Some(data_dir.path()));
+    let server = Spawned::start_at(&url, Some(data_dir.path()), &listen);
     wait_healthy(&server.base, Duration::from_secs(10)).await;
     executed_before_the_kill += retry(&server.base, &token, &mut outcomes).await;
     let (_, replica) = desktop(&server.base, &token, replica_dir.path()).await;
 
-    assert_consistent(&url, &outcomes.acknowledged, &[&replica]).await;
+    // The follower backs off up to 30 s between reconnects.
+    assert_consistent(&url, &outcomes.acknowledged, &[&replica, &follower]).await;
     assert!(
         outcomes.acknowledged.len() > KILL_CYCLES,
         "the writers barely wrote"
@@ -244,7 +249,7 @@ async fn a_postgres_restart_is_reported_then_survived() {
     let (_, signed) = set_up(&server.base).await;
     let token = signed.token.clone();
     let replica_dir = tempfile::tempdir().unwrap();
-    let (_, replica) = desktop(&server.base, &token, replica_dir.path()).await;
+    let (desk, replica) = desktop(&server.base, &token, replica_dir.path()).await;
 
     // A client that retries each command until it is acknowledged, as a desktop will.
     let base = server.base.clone();
@@ -282,14 +287,28 @@ async fn a_postgres_restart_is_reported_then_survived() {
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["postgres"], "unreachable");
     assert!(body["head"].is_null());
+    // The desktop's own command during the outage: the client crate sends it
+    // again (same command id) until PostgreSQL is back.
+    let during = tokio::spawn(async move {
+        let sent = std::time::Instant::now();
+        let executed = desk
+            .execute(&create_customer("During the outage", "outage"))
+            .await;
+        (executed, sent.elapsed())
+    });
     tokio::time::sleep(Duration::from_millis(500)).await;
     cluster.pg("start");
     wait_healthy(&server.base, Duration::from_secs(15)).await;
+    let (executed, took) = during.await.unwrap();
+    let executed = executed.expect("the desktop's command went through after the outage");
+    assert!(!executed.retried || executed.seq > 0);
+    eprintln!("a desktop's command sent during the outage was acknowledged after {took:?}");
 
     let (acknowledged, refused_while_down) = writer.await.unwrap();
     assert!(refused_while_down > 0, "the writer never met the outage");
     assert_eq!(acknowledged.len(), RESTART_WRITES);
     assert_consistent(&url, &acknowledged, &[&replica]).await;
+    assert!(customer_names(&replica).contains(&"During the outage".to_owned()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

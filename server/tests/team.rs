@@ -58,6 +58,20 @@ async fn a_customer_created_on_one_desktop_reaches_another_within_2_s() {
         "{told:?}"
     );
     assert_eq!(desktop_checksum(&replica_a), desktop_checksum(&replica_b));
+    // The replica's own gate refuses any local write: no side door on the desktop.
+    let local = replica_a
+        .store()
+        .write(|tx| {
+            tx.execute("DELETE FROM customers", [])?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(
+        local.code(),
+        partnerdesk_core::error::ErrorCode::Forbidden,
+        "{local}"
+    );
+    assert_eq!(customer_names(&replica_a), ["Alfa"]);
 
     // Acknowledgement latency on loopback, the replica's wait included.
     let started = Instant::now();
@@ -67,8 +81,17 @@ async fn a_customer_created_on_one_desktop_reaches_another_within_2_s() {
             .await
             .unwrap();
     }
+    // A sign-in: argon2 on the server, under the command lock.
+    let signing = Instant::now();
+    partnerdesk_client::Connection::connect(&server.base)
+        .await
+        .unwrap()
+        .sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    let sign_in = signing.elapsed();
     eprintln!(
-        "first command acknowledged in {acknowledged:?}, on B after {arrived:?}; \
+        "sign-in {sign_in:?}; first command acknowledged in {acknowledged:?}, on B after {arrived:?}; \
          {N} more: {:?} each on average",
         started.elapsed() / N
     );

@@ -124,12 +124,21 @@ impl Spawned {
 
     /// With `data_dir`, the working copy survives the process (as in production).
     pub fn start_in(database_url: &str, data_dir: Option<&std::path::Path>) -> Spawned {
+        Spawned::start_at(database_url, data_dir, "127.0.0.1:0")
+    }
+
+    /// On `listen` (a fixed port, so desktops reconnect to a restarted server).
+    pub fn start_at(
+        database_url: &str,
+        data_dir: Option<&std::path::Path>,
+        listen: &str,
+    ) -> Spawned {
         let mut command = Command::new(server_binary());
         if let Some(dir) = data_dir {
             command.arg("--data-dir").arg(dir);
         }
         let mut child = command
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .env("PARTNERDESK_DATABASE_URL", database_url)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -790,8 +790,9 @@ const INSERT_CHANGE: &str = "INSERT INTO subscription_changes (subscription_id, 
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 /// `notifications::notify`'s INSERT.
 const INSERT_NOTIFICATION: &str = "INSERT INTO notifications (id, cause_key, kind, event,
-    object_kind, object_id, subject, from_value, to_value, due, created_at, customer_id)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+    object_kind, object_id, subject, from_value, to_value, due, created_at, customer_id, made_order)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+        (SELECT coalesce(max(made_order), 0) + 1 FROM notifications))
     ON CONFLICT (cause_key) DO NOTHING";
 
 /// The notification event a history row's change is announced as

@@ -134,8 +134,9 @@ pub fn notify(tx: &Connection, clock: &dyn Clock, draft: &Draft) -> Result<bool>
     let made = tx
         .prepare_cached(
             "INSERT INTO notifications (id, cause_key, kind, event, object_kind, object_id,
-                 subject, from_value, to_value, due, created_at, customer_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 subject, from_value, to_value, due, created_at, customer_id, made_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                 (SELECT coalesce(max(made_order), 0) + 1 FROM notifications))
              ON CONFLICT (cause_key) DO NOTHING",
         )?
         .execute(params![
@@ -329,13 +330,14 @@ fn unread(conn: &Connection, actor: &Actor) -> Result<u32> {
         .query_row([&actor.id], |r| r.get(0))?)
 }
 
-/// The bell's page: newest first, ties in the order they were made, read
-/// along `notifications_by_created` (migration 0020) without sorting.
+/// The bell's page: newest first, ties in the order they were made (a
+/// replicated number, migration 0022), read along `notifications_by_created`
+/// without sorting.
 fn list_sql(visible: &str) -> String {
     format!(
         "SELECT {COLUMNS} FROM {FROM}
          WHERE {WANTED} AND {visible} AND (?2 = 0 OR r.read_at IS NULL) AND (?3 IS NULL OR n.kind = ?3)
-         ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4"
+         ORDER BY n.created_at DESC, n.made_order DESC LIMIT ?4"
     )
 }
 

@@ -55,6 +55,9 @@ pub(crate) const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0021_team_credentials_and_position.sql"
     )),
+    M::up(include_str!(
+        "../../migrations/0022_replicated_notification_order.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -194,3 +194,47 @@ fn every_table_a_change_can_write_names_what_screens_refresh() {
     assert!(unnamed.is_empty(), "no entity for {unnamed:?}");
     assert_eq!(Entity::of_table("customer_search"), None);
 }
+
+#[test]
+fn the_bell_lists_one_clock_runs_notifications_in_the_same_order_on_every_copy() {
+    use crate::notifications::{self, Draft, NotificationQuery, KIND_BACKUP_FAILED};
+    let (w, gate) = gated();
+    // One transaction at one instant: every notification ties on created_at.
+    w.store
+        .write(|tx| {
+            for n in 0..40 {
+                notifications::notify(
+                    tx,
+                    &w.clock,
+                    &Draft {
+                        cause_key: format!("{KIND_BACKUP_FAILED}:tie:{n}"),
+                        kind: KIND_BACKUP_FAILED,
+                        event: "failed".into(),
+                        object_kind: "backup",
+                        subject: format!("failure {n}"),
+                        ..Draft::default()
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let (_dir, b) = replica();
+    apply_all(&b, &gate.taken());
+    let bell = |store: &Store| -> Vec<String> {
+        let query = NotificationQuery {
+            limit: Some(100),
+            ..Default::default()
+        };
+        notifications::list(store, &w.clock, &w.admin, &query)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|n| n.subject)
+            .collect()
+    };
+    let on_source = bell(&w.store);
+    assert_eq!(on_source.len(), 40);
+    assert_eq!(on_source[0], "failure 39", "newest made first");
+    assert_eq!(bell(&b), on_source);
+}
