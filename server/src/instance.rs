@@ -175,7 +175,12 @@ impl Instance {
     }
 
     fn catch_up_or_rebuild(&self, copy: &mut Store, client: &Object) -> Result<(), ServerError> {
-        match catch_up(copy, client, &self.rt) {
+        let caught_up = if self.workspace_imported(copy, client)? {
+            Err(ServerError::SnapshotRequired(0))
+        } else {
+            catch_up(copy, client, &self.rt)
+        };
+        match caught_up {
             Err(ServerError::SnapshotRequired(_)) | Err(ServerError::Stale { .. }) => {
                 let next = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
                 let path = self.data_dir.join(format!("copy-{next}.sqlite3"));
@@ -188,6 +193,27 @@ impl Instance {
             }
             other => other,
         }
+    }
+}
+
+impl Instance {
+    /// A copy that never had a workspace while PostgreSQL holds a snapshot:
+    /// a workspace was imported since this instance started (decision 0055).
+    fn workspace_imported(&self, copy: &Store, client: &Object) -> Result<bool, ServerError> {
+        let has_staff = copy.read(|conn| {
+            Ok(conn.query_row("SELECT count(*) > 0 FROM staff", [], |r| {
+                r.get::<_, bool>(0)
+            })?)
+        })?;
+        if copy.position()? != 0 || has_staff {
+            return Ok(false);
+        }
+        Ok(self
+            .rt
+            .block_on(
+                client.query_one("SELECT exists(SELECT 1 FROM snapshots WHERE complete)", &[]),
+            )?
+            .get(0))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod execute;
 pub mod gate;
 pub mod http;
+pub mod import;
 pub mod instance;
 pub mod log;
 pub mod sessions;

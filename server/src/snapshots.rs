@@ -73,14 +73,15 @@ pub fn maybe_store(instance: &Instance, policy: Retention) -> Result<Option<i64>
     let file = dir.path().join("snapshot.sqlite3");
     let (position, bytes, audit_head) =
         instance.with_copy(|copy: &Store| snapshot_of(copy, Scope::Everything, &file))?;
-    rt.block_on(store(&client, position, &bytes, &audit_head))?;
+    rt.block_on(store(&**client, position, &bytes, &audit_head))?;
     rt.block_on(prune(&client, policy))?;
     tracing::info!(position, bytes = bytes.len(), "snapshot stored");
     Ok(Some(position))
 }
 
-async fn store(
-    client: &Object,
+/// Stores a complete snapshot at `position` (nothing when one is there).
+pub async fn store(
+    client: &impl tokio_postgres::GenericClient,
     position: i64,
     bytes: &[u8],
     audit_head: &[u8],
