@@ -235,6 +235,7 @@ fn catch_up(copy: &Store, client: &Object, rt: &Handle) -> Result<(), ServerErro
             return Err(ServerError::SnapshotRequired(at + 1));
         }
         for change in &changes {
+            refuse_other_schema(change.seq, change.schema_version, copy)?;
             copy.apply_change(&LoggedChange {
                 seq: change.seq,
                 changeset: &change.changeset,
@@ -302,4 +303,22 @@ pub fn snapshot_of(
     let head = std::fs::read(partnerdesk_core::audit::head::head_file_path(into))
         .map_err(|e| ServerError::Config(e.to_string()))?;
     Ok((taken.position, bytes, head))
+}
+
+/// A change recorded at another schema than this copy's is never applied:
+/// SQLite skips a changeset's rows for a table whose columns differ, so the
+/// copy would silently lose them. An instance older than the log stops here
+/// with what to do; upgrading a workspace across a migration is the admin's
+/// step (README, "Run a team server").
+fn refuse_other_schema(seq: i64, logged: i32, copy: &Store) -> Result<(), ServerError> {
+    let ours = copy.schema_version()?;
+    if usize::try_from(logged).ok() == Some(ours) {
+        return Ok(());
+    }
+    Err(ServerError::Config(format!(
+        "change {seq} was recorded at schema version {logged} and this server's copy is at {ours}: \
+         every instance of one workspace must run the same Partnerdesk version \
+         (partnerdesk-server {}); update this one",
+        env!("CARGO_PKG_VERSION")
+    )))
 }
