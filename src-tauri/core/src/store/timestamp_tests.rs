@@ -33,6 +33,7 @@ const BORN_FIXED: &[&str] = &[
     "role_templates",
     "security_groups",
     "access_assignments",
+    "desktop_preferences",
 ];
 
 fn is_instant(column: &str) -> bool {
