@@ -345,12 +345,17 @@ async fn stream_once(
                 if change.seq <= replica.position() {
                     continue;
                 }
-                let entities = replica.apply(&change)?;
-                replica.set_state(SyncState::Live {
-                    position: change.seq,
-                });
+                let seq = change.seq;
+                // SQLite's work (a transaction, the triggers, maybe a
+                // checkpoint) off the async workers: the desktop's requests
+                // and other replicas' streams share them.
+                let applying = replica.clone();
+                let entities = tokio::task::spawn_blocking(move || applying.apply(&change))
+                    .await
+                    .map_err(|e| ClientError::Protocol(format!("applying change {seq}: {e}")))??;
+                replica.set_state(SyncState::Live { position: seq });
                 let _ = replica.inner.changes.send(ReplicaChange {
-                    seq: change.seq,
+                    seq,
                     entities,
                     replaced: false,
                 });
