@@ -88,6 +88,8 @@ async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>)
         .await
         .expect("the server serves");
     });
+    // reqwest has no crypto provider of its own here (partnerdesk-tls's feature).
+    partnerdesk_tls::install_default_provider();
     for _ in 0..100 {
         if reqwest::get(format!("{base}/health")).await.is_ok() {
             break;
