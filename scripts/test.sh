@@ -82,11 +82,12 @@ step "cargo clippy" cargo clippy -q --workspace --all-targets -- -D warnings
 step "core has no Tauri or server crates in its tree" core_has_no_tauri
 step "start a throwaway PostgreSQL" start_test_postgres
 step "core, shell and server tests" cargo test -q --workspace
-step "stop PostgreSQL" stop_test_postgres
 step "TypeScript bindings drift" types_have_not_drifted
 step "svelte-check" npm run --silent ui:check
 step "UI unit tests (Vitest)" npm run --silent ui:test
+# The team end-to-end test runs the real server on the same PostgreSQL.
 step "end-to-end tests of the real app" end_to_end
+step "stop PostgreSQL" stop_test_postgres
 
 say "step timings (seconds)"
 for i in "${!STEP_NAMES[@]}"; do

@@ -1,4 +1,4 @@
-// Settings live in the database: a restart on the same profile keeps the language.
+// This desktop's preferences live in its database: a restart on the same profile keeps the language.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { launch, removeProfile } from "./app.mjs";
@@ -11,12 +11,12 @@ test("the chosen language is remembered across a restart", async () => {
     const picker = await app.browser.$('[data-testid="language-picker"]');
     await picker.waitForDisplayed({ timeout: 10000 });
     await picker.selectByAttribute("value", "pl");
-    await waitForText(app.browser, "#setup-title", "Konfiguracja Partnerdesk");
+    await waitForText(app.browser, "#first-run-title", "Witaj w Partnerdesk");
     await app.stop();
 
     app = await launch(profile);
-    await (await app.browser.$("#setup-title")).waitForDisplayed({ timeout: 10000 });
-    await waitForText(app.browser, "#setup-title", "Konfiguracja Partnerdesk");
+    await (await app.browser.$("#first-run-title")).waitForDisplayed({ timeout: 10000 });
+    await waitForText(app.browser, "#first-run-title", "Witaj w Partnerdesk");
     assert.equal(await app.browser.execute(() => document.documentElement.lang), "pl");
   } finally {
     await app.stop();
