@@ -153,19 +153,7 @@ async fn two_global_admins_demoting_each_other_at_once_leave_exactly_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_product_key_redeemed_from_two_desktops_at_once_is_redeemed_once() {
     let Some(admin) = admin_url() else { return };
-    let url = fresh_database(&admin).await;
-    let server = InProcess::start(&url).await;
-    let (anna, signed) = set_up(&server.base).await;
-    let (greg, _) = staff_member(
-        &anna,
-        "Greg Global",
-        "greg@contoso.pl",
-        "global_admin",
-        "full",
-    )
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, replica) = desktop(&server.base, &signed.token, dir.path()).await;
+    let (_server, anna, greg, _dir, replica) = two_global_admins(&admin).await;
     let service: String = replica
         .store()
         .read(|c| {
@@ -250,19 +238,7 @@ async fn a_product_key_redeemed_from_two_desktops_at_once_is_redeemed_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_domain_claimed_from_two_desktops_at_once_is_taken_once() {
     let Some(admin) = admin_url() else { return };
-    let url = fresh_database(&admin).await;
-    let server = InProcess::start(&url).await;
-    let (anna, signed) = set_up(&server.base).await;
-    let (greg, _) = staff_member(
-        &anna,
-        "Greg Global",
-        "greg@contoso.pl",
-        "global_admin",
-        "full",
-    )
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, replica) = desktop(&server.base, &signed.token, dir.path()).await;
+    let (_server, anna, greg, _dir, replica) = two_global_admins(&admin).await;
     for round in 0..5 {
         let domain = format!("shared{round}");
         let by_anna = create_customer(&format!("Anna's {round}"), &domain);
@@ -567,4 +543,31 @@ async fn creating_the_workspace_needs_the_code_the_server_printed() {
         .await
         .unwrap();
     assert_eq!(reply.status(), 201);
+}
+
+/// A fresh server with Anna (who set it up) and Greg, both global admins on
+/// desktops of their own, and a replica that follows the log.
+async fn two_global_admins(
+    admin: &str,
+) -> (
+    InProcess,
+    partnerdesk_client::Connection,
+    partnerdesk_client::Connection,
+    tempfile::TempDir,
+    partnerdesk_client::Replica,
+) {
+    let url = fresh_database(admin).await;
+    let server = InProcess::start(&url).await;
+    let (anna, signed) = set_up(&server.base).await;
+    let (greg, _) = staff_member(
+        &anna,
+        "Greg Global",
+        "greg@contoso.pl",
+        "global_admin",
+        "full",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, replica) = desktop(&server.base, &signed.token, dir.path()).await;
+    (server, anna, greg, dir, replica)
 }
