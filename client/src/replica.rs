@@ -300,7 +300,7 @@ async fn stream_once(
     token: &str,
     attempt: &mut u32,
 ) -> Result<(), ClientError> {
-    if replica.position() == 0 && !replica.store().read(has_staff)? {
+    if replica.position() == 0 && !partnerdesk_core::setup::is_set_up(&replica.store())? {
         replica.download(connection, token).await?;
     }
     let reply = connection
@@ -368,10 +368,6 @@ async fn stream_once(
         }
     }
     Ok(())
-}
-
-fn has_staff(conn: &rusqlite::Connection) -> CoreResult<bool> {
-    Ok(conn.query_row("SELECT count(*) > 0 FROM staff", [], |r| r.get(0))?)
 }
 
 fn newest_file(dir: &Path) -> Option<PathBuf> {

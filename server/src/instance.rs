@@ -200,11 +200,7 @@ impl Instance {
     /// A copy that never had a workspace while PostgreSQL holds a snapshot:
     /// a workspace was imported since this instance started (decision 0055).
     fn workspace_imported(&self, copy: &Store, client: &Object) -> Result<bool, ServerError> {
-        let has_staff = copy.read(|conn| {
-            Ok(conn.query_row("SELECT count(*) > 0 FROM staff", [], |r| {
-                r.get::<_, bool>(0)
-            })?)
-        })?;
+        let has_staff = partnerdesk_core::setup::is_set_up(copy)?;
         if copy.position()? != 0 || has_staff {
             return Ok(false);
         }

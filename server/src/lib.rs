@@ -151,8 +151,7 @@ async fn announce_setup_code(
         let instance = instance.clone();
         move || {
             instance.with_copy(|copy| {
-                copy.read(|c| Ok(c.query_row("SELECT count(*) > 0 FROM staff", [], |r| r.get(0))?))
-                    .map_err(ServerError::from)
+                partnerdesk_core::setup::is_set_up(copy).map_err(ServerError::from)
             })
         }
     })

@@ -175,22 +175,15 @@ async fn a_product_key_redeemed_from_two_desktops_at_once_is_redeemed_once() {
     };
     const ROUNDS: usize = 5;
     for round in 0..ROUNDS {
-        let alfa = id_of(
-            anna.execute(&create_customer(
-                &format!("Alfa {round}"),
-                &format!("alfa{round}"),
-            ))
-            .await
-            .unwrap(),
-        );
-        let beta = id_of(
-            anna.execute(&create_customer(
-                &format!("Beta {round}"),
-                &format!("beta{round}"),
-            ))
-            .await
-            .unwrap(),
-        );
+        let mut customers = Vec::new();
+        for name in ["Alfa", "Beta"] {
+            let created = create_customer(
+                &format!("{name} {round}"),
+                &format!("{}{round}", name.to_lowercase()),
+            );
+            customers.push(id_of(anna.execute(&created).await.unwrap()));
+        }
+        let (alfa, beta) = (&customers[0], &customers[1]);
         let key = id_of(
             anna.execute(&command(json!({ "command": "add_product_key", "input": {
                 "key": format!("BCDFG-HJKMP-QRTVW-XY234-6789{}", ["B", "C", "D", "F", "G"][round]),
@@ -199,7 +192,7 @@ async fn a_product_key_redeemed_from_two_desktops_at_once_is_redeemed_once() {
             .await
             .unwrap(),
         );
-        let (for_alfa, for_beta) = (redeem(&key, &alfa), redeem(&key, &beta));
+        let (for_alfa, for_beta) = (redeem(&key, alfa), redeem(&key, beta));
         let (first, second) = tokio::join!(anna.execute(&for_alfa), greg.execute(&for_beta));
         let outcomes = [first, second];
         assert_eq!(

@@ -21,6 +21,13 @@ pub struct SetupInput {
     pub password: String,
 }
 
+/// Whether this database holds a workspace (someone was ever set up in it):
+/// what the first-run wizard, a team server's `/health` and set-up code, and
+/// a new replica's first download ask.
+pub fn is_set_up(store: &Store) -> Result<bool> {
+    store.read(|conn| Ok(conn.query_row("SELECT count(*) > 0 FROM staff", [], |r| r.get(0))?))
+}
+
 /// Runs once, on a database without staff; everything is written in one
 /// transaction, and the new global admin is signed in.
 pub fn complete(
